@@ -1,0 +1,3 @@
+"""condition-archive: archive health condition-center websites over time."""
+
+__version__ = "0.1.0"

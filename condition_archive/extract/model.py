@@ -1,0 +1,106 @@
+"""What extraction returns: frozen dataclasses, no behaviour beyond serialisation.
+
+Every extraction function in this package takes HTML text (and a URL) and returns
+one of these. Nothing here imports scrapy, so the CLI, the pipelines and
+re-processing of archived captures all share the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Where a link or block sits on the page. "main" is the page's own content.
+REGIONS = ("main", "nav", "header", "footer", "sidebar", "related", "ad", "sponsored")
+KINDS = ("center", "article", "other")
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """One date found on the page, with where it came from.
+
+    field:  what the date claims to be: "published", "updated" or "reviewed".
+    value:  ISO 8601 (YYYY-MM-DD, or a full timestamp when the source has one).
+    source: where it was found, e.g. "json-ld:dateModified", "meta:article:modified_time",
+            "time[datetime]", "visible:Updated on", "http:last-modified".
+    raw:    the text as it stood on the page (or in the header).
+    """
+
+    field: str
+    value: str
+    source: str
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One article card of a center section."""
+
+    title: str
+    href: str
+    image_alt: str = ""
+    teaser: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a condition center (e.g. "Symptoms"), its cards in page order."""
+
+    heading: str
+    cards: tuple[Card, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """One <a href> of the page: absolute href, anchor text, region and section heading."""
+
+    href: str
+    text: str
+    region: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class PageExtract:
+    """Everything the pipelines take from one page.
+
+    `problem` is None when extraction worked; otherwise it says why nothing (or
+    little) was found: "empty document", "not html: looks like PDF", ...
+    """
+
+    url: str
+    kind: str = "other"
+    title: str = ""
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    badges: tuple[str, ...] = ()
+    date_published: str | None = None
+    date_updated: str | None = None
+    date_candidates: tuple[DateCandidate, ...] = ()
+    body_text: str = ""
+    sections: tuple[Section, ...] = ()
+    links: tuple[Link, ...] = ()
+    problem: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict with the keys the `extract` command prints."""
+        data = asdict(self)
+        data.pop("extra")
+        for key in ("authors", "reviewers", "badges"):
+            data[key] = list(data[key])
+        data["date_candidates"] = [dict(c) for c in data["date_candidates"]]
+        data["sections"] = [
+            {"heading": s["heading"], "cards": [dict(c) for c in s["cards"]]}
+            for s in data["sections"]
+        ]
+        data["links"] = [dict(link) for link in data["links"]]
+        return data
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Per-site knobs. `day_first` decides ambiguous numeric dates (03/04/2024):
+    False (US, month first) by default."""
+
+    day_first: bool = False
