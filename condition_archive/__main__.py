@@ -1,0 +1,3 @@
+from condition_archive.cli import main
+
+main()

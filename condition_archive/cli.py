@@ -1,0 +1,152 @@
+"""The condition-archive command line (click)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .crawls import CrawlBusy
+from .db import ArchiveError, open_archive
+from .export import FORMATS, ExportError
+from .policy import BadSeed
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def db_option(f):
+    return click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+                        help="The archive file.")(f)
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+def main() -> None:
+    """Archive health condition-center websites over time."""
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@db_option
+@click.option("--depth", default=1, show_default=True, help="Link hops to follow from each center.")
+@click.option("--max-pages", default=0, show_default=True, help="Stop scheduling after this many pages (0: no limit).")
+@click.option("--delay", default=1.0, show_default=True, help="Seconds between requests to a host (AutoThrottle on); 0 for local sites.")
+@click.option("--resume", is_flag=True, help="Continue the last interrupted or killed crawl.")
+@click.option("--contact", help="URL or mailto: for the user agent, so site owners can reach you.")
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None:
+    """Crawl condition-center URLS and the pages they link to into the archive."""
+    from .runner import CrawlOptions, run_crawl
+
+    opts = CrawlOptions(urls=tuple(urls), db=db, depth=depth, max_pages=max_pages, delay=delay,
+                        resume=resume, contact=contact, log_level=log_level.upper())
+    try:
+        row = run_crawl(opts)
+    except (BadSeed, ValueError, ArchiveError, CrawlBusy) as exc:
+        fail(str(exc))
+    click.echo(summary_line(row))
+    if row["status"] != "finished":
+        fail(f"crawl {row['id']} {row['status']}: {row['finish_reason']}; "
+             f"`condition-archive crawl --resume --db {db}` continues it")
+
+
+def summary_line(row: dict) -> str:
+    return (f"crawl {row['id']} {row['status']}: {row['pages_new']} new, {row['pages_changed']} changed, "
+            f"{row['pages_unchanged']} unchanged, {row['not_modified']} not modified, "
+            f"{row['removed']} removed, {row['moved']} moved, {row['errors']} errors")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True)
+def serve(db, host, port) -> None:
+    """Open the archive in Datasette (read-only SQL)."""
+    from .serve import database_url, serve as run
+
+    try:
+        click.echo(f"Serving {db} at {database_url(db, host, port)}")
+        sys.exit(run(db, host, port))
+    except ArchiveError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("target")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Canned query parameter.")
+def export(target, db, fmt, output, params) -> None:
+    """Export every row of a table, view or canned query (no row cap)."""
+    from . import export as exporter
+
+    bound = {}
+    for item in params:
+        if "=" not in item:
+            fail(f"parameter {item!r} is not NAME=VALUE")
+        name, value = item.split("=", 1)
+        bound[name] = value
+    try:
+        db_handle = open_archive(db, readonly=True)
+        exporter.export_sql(db_handle, target, bound)  # refuse bad targets before opening -o
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            exporter.write(db_handle, target, fmt, out, bound)
+        finally:
+            if output:
+                out.close()
+    except (ArchiveError, ExportError) as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--url", help="The page's URL (resolves relative links); default: the file's file:// URL.")
+@click.option("--day-first", is_flag=True, help="Read ambiguous numeric dates as day/month (non-US sites).")
+def extract(pages, url, day_first) -> None:
+    """Print what the pipelines extract from saved HTML PAGES, as JSON."""
+    from .extract import extract_page
+    from .extract.model import ExtractOptions
+
+    options = ExtractOptions(day_first=day_first)
+    for path in pages:
+        if path == "-":
+            data, page_url = sys.stdin.buffer.read(), url or "stdin:"
+        else:
+            file = Path(path)
+            if not file.is_file():
+                fail(f"{path}: no such file; pass saved HTML files or - for stdin")
+            data, page_url = file.read_bytes(), url or file.resolve().as_uri()
+        result = extract_page(data, page_url, options=options).to_dict()
+        if len(pages) == 1:
+            click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        else:
+            click.echo(json.dumps({"file": path, **result}, ensure_ascii=False))
+
+
+@main.command()
+@db_option
+@click.option("--port", default=8001, show_default=True, help="Datasette port.")
+@click.option("--site-port", default=8765, show_default=True, help="Port of the bundled sample site.")
+@click.option("--no-serve", is_flag=True, help="Crawl only; do not start Datasette.")
+def demo(db, port, site_port, no_serve) -> None:
+    """Crawl the bundled sample site (2012, then 2025) offline and serve the archive."""
+    from .demo import run_demo
+
+    try:
+        run_demo(db, port=port, site_port=site_port, serve=not no_serve, echo=click.echo)
+    except (ArchiveError, OSError, RuntimeError) as exc:
+        fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

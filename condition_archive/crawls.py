@@ -1,0 +1,123 @@
+"""Crawl lifecycle in the archive: the crawls table, the one-writer lock, resuming.
+
+A crawl holds an exclusive lock file beside the archive (`archive.db.lock`) for
+its whole run, so a second crawl on the same archive is refused at once. The
+lock is an fcntl lock: the kernel drops it when the process dies, kill -9
+included, so a killed crawl never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+from . import __version__
+from .store import utc_now
+
+
+class CrawlBusy(Exception):
+    """Another crawl is writing to the same archive."""
+
+
+class CrawlLock:
+    def __init__(self, db_path: str | Path):
+        self.path = Path(f"{db_path}.lock")
+        self._fh = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = self.path.open("a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise CrawlBusy(
+                f"another crawl ({holder}) is writing to {self.path.with_suffix('')}: "
+                "wait for it to finish, or use another --db"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> "CrawlLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def start_crawl(db: sqlite_utils.Database, seeds: list[str], settings: dict,
+                extractor_version: str, now: str | None = None) -> int:
+    table = db["crawls"]
+    table.insert({
+        "started_at": now or utc_now(), "status": "running", "seeds": json.dumps(seeds),
+        "settings": json.dumps(settings, sort_keys=True), "code_version": __version__,
+        "extractor_version": extractor_version, "pid": os.getpid(), "resumes": 0,
+        "pages_new": 0, "pages_changed": 0, "pages_unchanged": 0, "not_modified": 0,
+        "removed": 0, "moved": 0, "errors": 0,
+    })
+    return table.last_pk
+
+
+def resumable_crawl(db: sqlite_utils.Database) -> dict | None:
+    """The latest crawl that did not finish (killed or interrupted), if any.
+
+    Only called while holding the CrawlLock, so a crawl still marked "running"
+    cannot really be running: its process died.
+    """
+    rows = list(db.query(
+        "SELECT * FROM crawls WHERE status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1"
+    ))
+    return rows[0] if rows else None
+
+
+def resume_crawl(db: sqlite_utils.Database, crawl: dict) -> int:
+    db["crawls"].update(crawl["id"], {"status": "running", "pid": os.getpid(),
+                                      "resumes": (crawl["resumes"] or 0) + 1, "ended_at": None})
+    return crawl["id"]
+
+
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, reason: str,
+                 now: str | None = None) -> None:
+    db["crawls"].update(crawl_id, {"status": status, "finish_reason": reason,
+                                   "ended_at": now or utc_now()})
+
+
+def done_urls(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
+    """URLs this crawl already has a final ledger row for (resume skips them)."""
+    return {row[0] for row in db.execute(
+        "SELECT url FROM fetches WHERE crawl_id = ? AND outcome != 'redirected'", [crawl_id])}
+
+
+def stored_links(db: sqlite_utils.Database, url: str, regions: tuple[str, ...]) -> list[str]:
+    """Links of the page's current version in the given regions, in page order."""
+    marks = ",".join("?" * len(regions))
+    return [row[0] for row in db.execute(
+        f"SELECT l.href FROM pages p JOIN links l ON l.version_id = p.current_version_id "
+        f"WHERE p.url = ? AND l.region IN ({marks}) ORDER BY l.position", [url, *regions])]
+
+
+def validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+    """ETag and Last-Modified of every live page, for conditional re-crawls."""
+    return {row[0]: (row[1], row[2]) for row in db.execute(
+        "SELECT url, etag, last_modified FROM pages WHERE state = 'live' "
+        "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")}
+
+
+def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
+    return db["crawls"].get(crawl_id)

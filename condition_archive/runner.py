@@ -1,0 +1,107 @@
+"""Run one crawl in this process with Scrapy's CrawlerProcess.
+
+One crawl per process: Twisted's reactor cannot restart, so callers that need
+several crawls (the demo, the tests) start one process per crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .crawls import CrawlBusy, CrawlLock
+from .db import ArchiveError, open_archive
+from .policy import check_seed
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    urls: tuple[str, ...]
+    db: str = "archive.db"
+    depth: int = 1
+    max_pages: int = 0
+    delay: float = 1.0
+    resume: bool = False
+    contact: str | None = None
+    log_level: str = "INFO"
+    extra_settings: dict = field(default_factory=dict)
+
+    def validate(self) -> "CrawlOptions":
+        if not self.urls and not self.resume:
+            raise ValueError("give at least one center URL, or --resume to continue the last crawl")
+        if self.depth < 0:
+            raise ValueError("--depth must be 0 or more (0 = the centers only)")
+        if self.max_pages < 0 or self.delay < 0:
+            raise ValueError("--max-pages and --delay must not be negative")
+        for url in self.urls:
+            check_seed(url)
+        return self
+
+
+def scrapy_settings(opts: CrawlOptions):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("condition_archive.settings", priority="project")
+    overrides = {
+        "ARCHIVE_DB": str(Path(opts.db).resolve()),
+        "ARCHIVE_RESUME": opts.resume,
+        "DOWNLOAD_DELAY": opts.delay,
+        "LOG_LEVEL": opts.log_level,
+    }
+    if opts.delay == 0:
+        # No delay asked for (a local or test site): no throttling either.
+        overrides.update(AUTOTHROTTLE_ENABLED=False, RANDOMIZE_DOWNLOAD_DELAY=False,
+                         CONCURRENT_REQUESTS_PER_DOMAIN=8)
+    if opts.contact:
+        overrides["USER_AGENT"] = f"condition-archive/{__version__} (+{opts.contact})"
+    overrides.update(opts.extra_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def resume_seeds(db_path: str) -> tuple[str, ...]:
+    """Seeds of the crawl --resume would continue, or an error saying there is none."""
+    db = open_archive(db_path, create=False, readonly=True)
+    try:
+        row = db.execute("SELECT seeds FROM crawls WHERE status IN ('running','interrupted') "
+                         "ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    if not row:
+        raise ValueError(f"nothing to resume in {db_path}: every crawl there finished; start a new one with a URL")
+    return tuple(json.loads(row[0]))
+
+
+def run_crawl(opts: CrawlOptions) -> dict:
+    """Crawl, and return the crawl's row from the archive."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.condition_center import ConditionCenterSpider
+
+    opts.validate()
+    if opts.resume and not opts.urls:
+        opts = CrawlOptions(**{**asdict(opts), "urls": resume_seeds(opts.db)})
+    # Refuse a second writer before Scrapy starts, with a message that says why.
+    probe = CrawlLock(opts.db)
+    probe.acquire()
+    probe.release()
+    open_archive(opts.db).close()  # creates or upgrades it; errors surface here
+    process = CrawlerProcess(scrapy_settings(opts), install_root_handler=True)
+    crawler = process.create_crawler(ConditionCenterSpider)
+    process.crawl(crawler, url=",".join(opts.urls), depth=opts.depth, max_pages=opts.max_pages)
+    process.start()
+    crawl_id = crawler.stats.get_value("archive/crawl_id")
+    if crawl_id is None:
+        raise ArchiveError("the crawl did not start: see the log above for the reason")
+    db = open_archive(opts.db, readonly=True)
+    try:
+        return db["crawls"].get(crawl_id)
+    finally:
+        db.close()
+
+
+__all__ = ["CrawlOptions", "run_crawl", "CrawlBusy", "scrapy_settings"]

@@ -1,0 +1,227 @@
+"""Write fetched pages and request outcomes into the archive.
+
+Each call writes one page (or one outcome) in one transaction: the raw capture
+(content-addressed, compressed once per distinct SHA-256), the page row, a new
+version only when the extracted content really changed, its child rows (date
+candidates, sections, cards, links), the change row, the fetch-ledger row and the
+crawl counters. A crash between two calls leaves no half page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from .extract.model import PageExtract
+from .items import FetchedPage, Outcome
+
+# Fields whose change makes a new version. Links, ads, menus, HTTP headers and
+# date candidates from the HTTP header are deliberately not in here.
+CONTENT_FIELDS = (
+    "kind", "title", "description", "authors", "reviewers", "badges",
+    "date_published", "date_updated", "body_text", "sections",
+)
+PERMANENT_REDIRECTS = (301, 308)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_fields(page: PageExtract) -> dict:
+    data = page.to_dict()
+    return {key: data[key] for key in CONTENT_FIELDS}
+
+
+def content_hash(page: PageExtract) -> str:
+    blob = json.dumps(content_fields(page), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def digests(body: bytes) -> tuple[str, str]:
+    """SHA-256 hex, and SHA-1 base32 as WARC/CDX records write it."""
+    sha1 = base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return hashlib.sha256(body).hexdigest(), sha1
+
+
+class Archive:
+    """Writes to an open archive. `now` returns the current UTC time as ISO text."""
+
+    def __init__(self, db: sqlite_utils.Database, now: Callable[[], str] = utc_now):
+        self.db = db
+        self.now = now
+
+    # -- pages -----------------------------------------------------------------
+
+    def record_page(self, crawl_id: int, fetched: FetchedPage, page: PageExtract,
+                    extractor_version: str) -> str:
+        """Archive one 200 response. Returns "new", "changed" or "unchanged"."""
+        with self.db.atomic():
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type)
+            for hop_url, status in fetched.redirects:
+                self._redirect_hop(crawl_id, hop_url, status, fetched)
+            page_id, current = self._page_row(fetched.url)
+            new_hash = content_hash(page)
+            if current and current["content_hash"] == new_hash:
+                change, version_id = "unchanged", current["id"]
+            else:
+                change = "changed" if current else "new"
+                version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
+                                                  extractor_version, "crawl")
+                self._insert_change(crawl_id, page_id, fetched.url, change, current, version_id, page)
+            self._update_page(page_id, fetched, page, version_id)
+            self._ledger(crawl_id, fetched.url, "fetched", "", fetched.status, fetched.headers,
+                         fetched, sha256=sha256, capture_id=capture_id, page_id=page_id,
+                         size=len(fetched.body))
+            self._count(crawl_id, {"new": "pages_new", "changed": "pages_changed",
+                                   "unchanged": "pages_unchanged"}[change])
+        return change
+
+    def _capture(self, body: bytes, content_type: str) -> tuple[int, str]:
+        sha256, sha1 = digests(body)
+        row = self.db.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
+        if row:
+            return row[0], sha256
+        packed = zlib.compress(body, 9)
+        table = self.db["captures"]
+        table.insert({
+            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(packed),
+            "compression": "zlib", "content_type": content_type, "first_seen": self.now(),
+            "body": packed,
+        })
+        return table.last_pk, sha256
+
+    def _page_row(self, url: str) -> tuple[int, dict | None]:
+        row = self.db.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
+        if row is None:
+            table = self.db["pages"]
+            table.insert({"url": url, "site": urlsplit(url).hostname or "", "first_seen": self.now(),
+                          "state": "live"})
+            return table.last_pk, None
+        current = None
+        if row[1] is not None:
+            current = self.db["versions"].get(row[1])
+        return row[0], current
+
+    def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
+                        chash: str, extractor_version: str, cause: str) -> int:
+        number = self.db.execute(
+            "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
+        ).fetchone()[0]
+        versions = self.db["versions"]
+        versions.insert({
+            "page_id": page_id, "number": number, "crawl_id": crawl_id, "capture_id": capture_id,
+            "created_at": self.now(), "cause": cause, "extractor_version": extractor_version,
+            "content_hash": chash, "kind": page.kind, "title": page.title,
+            "description": page.description, "authors": json.dumps(list(page.authors)),
+            "reviewers": json.dumps(list(page.reviewers)), "badges": json.dumps(list(page.badges)),
+            "date_published": page.date_published, "date_updated": page.date_updated,
+            "body_text": page.body_text, "word_count": len(page.body_text.split()),
+            "problem": page.problem,
+        })
+        version_id = versions.last_pk
+        self._insert_children(version_id, page)
+        return version_id
+
+    def _insert_children(self, version_id: int, page: PageExtract) -> None:
+        self.db["date_candidates"].insert_all(
+            {"version_id": version_id, "field": c.field, "value": c.value, "source": c.source, "raw": c.raw}
+            for c in page.date_candidates
+        )
+        for s_pos, section in enumerate(page.sections, 1):
+            sections = self.db["sections"]
+            sections.insert({"version_id": version_id, "position": s_pos, "heading": section.heading,
+                             "card_count": len(section.cards)})
+            section_id = sections.last_pk
+            self.db["cards"].insert_all(
+                {"version_id": version_id, "section_id": section_id, "section": section.heading,
+                 "position": c_pos, "title": card.title, "href": card.href,
+                 "image_alt": card.image_alt, "teaser": card.teaser}
+                for c_pos, card in enumerate(section.cards, 1)
+            )
+        self.db["links"].insert_all(
+            {"version_id": version_id, "position": pos, "href": link.href, "text": link.text,
+             "region": link.region, "section": link.section}
+            for pos, link in enumerate(page.links, 1)
+        )
+
+    def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
+                       current: dict | None, version_id: int, page: PageExtract) -> None:
+        detail = ""
+        if current:
+            fields = content_fields(page)
+            old = {key: current.get(key) for key in CONTENT_FIELDS}
+            old_page_fields = {k: (json.loads(v) if k in ("authors", "reviewers", "badges") and v else v)
+                               for k, v in old.items()}
+            differing = [k for k in CONTENT_FIELDS if k != "sections" and fields[k] != old_page_fields[k]]
+            detail = ", ".join(differing) or "sections"
+        self.db["changes"].insert({
+            "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
+            "from_version_id": current["id"] if current else None, "to_version_id": version_id,
+            "detail": detail, "at": self.now(),
+        })
+
+    def _update_page(self, page_id: int, fetched: FetchedPage, page: PageExtract, version_id: int) -> None:
+        self.db["pages"].update(page_id, {
+            "kind": page.kind, "title": page.title, "last_seen": fetched.fetched_at, "state": "live",
+            "moved_to": None, "current_version_id": version_id,
+            "etag": fetched.headers.get("etag"), "last_modified": fetched.headers.get("last-modified"),
+        })
+
+    # -- other outcomes ----------------------------------------------------------
+
+    def record_outcome(self, crawl_id: int, outcome: Outcome) -> None:
+        """Archive a request that did not give a new 200 body: 304, 404/410, errors, skips."""
+        with self.db.atomic():
+            for hop_url, status in outcome.redirects:
+                self._redirect_hop(crawl_id, hop_url, status, outcome)
+            page = self.db.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
+            page_id = page[0] if page else None
+            if outcome.outcome == "not-modified" and page_id:
+                self.db["pages"].update(page_id, {"last_seen": outcome.fetched_at, "state": "live"})
+                self._count(crawl_id, "not_modified")
+            elif outcome.outcome == "gone" and page_id:
+                if page[1] != "gone":
+                    self.db["pages"].update(page_id, {"state": "gone", "gone_at": outcome.fetched_at})
+                    self._page_event(crawl_id, page_id, outcome.url, "removed", f"HTTP {outcome.status}")
+                    self._count(crawl_id, "removed")
+            elif outcome.outcome in ("error",):
+                self._count(crawl_id, "errors")
+            self._ledger(crawl_id, outcome.url, outcome.outcome, outcome.reason, outcome.status,
+                         outcome.headers, outcome, page_id=page_id)
+
+    def _redirect_hop(self, crawl_id: int, url: str, status: int, after: FetchedPage | Outcome) -> None:
+        """Ledger row for one redirect hop; a permanent one moves a known page."""
+        final = after.url
+        self._ledger(crawl_id, url, "redirected", f"HTTP {status} to {final}", status, {}, after,
+                     final_url=final)
+        row = self.db.execute("SELECT id, state, moved_to FROM pages WHERE url = ?", [url]).fetchone()
+        if row and status in PERMANENT_REDIRECTS and (row[1], row[2]) != ("moved", final):
+            self.db["pages"].update(row[0], {"state": "moved", "moved_to": final})
+            self._page_event(crawl_id, row[0], url, "moved", final)
+            self._count(crawl_id, "moved")
+
+    def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
+        current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
+        self.db["changes"].insert({"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
+                                   "from_version_id": current, "to_version_id": None,
+                                   "detail": detail, "at": self.now()})
+
+    def _ledger(self, crawl_id: int, url: str, outcome: str, reason: str, status: int | None,
+                headers: dict, origin: FetchedPage | Outcome, **extra) -> None:
+        self.db["fetches"].insert({
+            "crawl_id": crawl_id, "url": url, "fetched_at": origin.fetched_at, "outcome": outcome,
+            "reason": reason, "status": status, "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"), "content_type": headers.get("content-type"),
+            "depth": origin.depth, "referer": origin.referer, **extra,
+        })
+
+    def _count(self, crawl_id: int, column: str) -> None:
+        self.db.execute(f"UPDATE crawls SET {column} = coalesce({column}, 0) + 1 WHERE id = ?", [crawl_id])

@@ -1,0 +1,84 @@
+"""Store pipeline: write each page or outcome to the archive, and own the crawl row.
+
+It takes the archive's one-writer lock when the spider opens, starts (or, with
+ARCHIVE_RESUME, resumes) the crawl row, and closes it with how the crawl ended.
+A storage failure stops the crawl: Scrapy would otherwise log the exception and
+go on dropping every later page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from condition_archive import crawls
+from condition_archive.db import open_archive
+from condition_archive.extract import EXTRACTOR_VERSION
+from condition_archive.items import FetchedPage, Outcome
+from condition_archive.store import Archive
+from pipelines.assemble import assemble
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("ARCHIVE_DB")
+        self.resume = crawler.settings.getbool("ARCHIVE_RESUME")
+        self.lock = crawls.CrawlLock(self.path)
+        self.failure: str | None = None
+        self.db = self.archive = self.crawl_id = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.lock.acquire()
+        self.db = open_archive(self.path)
+        self.archive = Archive(self.db)
+        spider = self.crawler.spider
+        unfinished = crawls.resumable_crawl(self.db) if self.resume else None
+        if unfinished:
+            self.crawl_id = crawls.resume_crawl(self.db, unfinished)
+        else:
+            settings = {k: getattr(spider, k, None) for k in ("depth", "max_pages")}
+            settings["delay"] = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
+            self.crawl_id = crawls.start_crawl(self.db, spider.seeds, settings, EXTRACTOR_VERSION)
+        spider.crawl_id = self.crawl_id
+        self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
+
+    def process_item(self, item):
+        if self.failure:
+            raise DropItem(f"storage stopped: {self.failure}: {item.url}")
+        try:
+            if isinstance(item, FetchedPage):
+                change = self.archive.record_page(self.crawl_id, item, assemble(item), EXTRACTOR_VERSION)
+                self.crawler.stats.inc_value(f"archive/{change}")
+            elif isinstance(item, Outcome):
+                self.archive.record_outcome(self.crawl_id, item)
+                self.crawler.stats.inc_value(f"archive/outcome/{item.outcome}")
+        except (sqlite3.Error, OSError) as exc:
+            self.failure = f"{type(exc).__name__}: {exc}"
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
+            raise DropItem(f"storage failed ({self.failure}): {item.url}") from exc
+        return item
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.db is None:
+            return
+        if self.failure:
+            status = "failed"
+        elif reason == "finished" or reason.startswith("closespider"):
+            status = "finished"
+        else:
+            status = "interrupted"
+        try:
+            crawls.finish_crawl(self.db, self.crawl_id, status, self.failure or reason)
+        except sqlite3.Error:
+            pass  # the crawl row stays "running"; --resume picks it up
+        self.db.close()
+        self.lock.release()

@@ -1,0 +1,1 @@
+"""Scrapy spiders of condition-archive (SPIDER_MODULES = ["spiders"])."""

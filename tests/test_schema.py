@@ -1,0 +1,58 @@
+"""The declarative schema: applied idempotently, every column described, Datasette metadata complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from condition_archive.db import ArchiveError, load_schema, open_archive
+from condition_archive.metadata import build_metadata, canned_queries
+
+
+def test_every_table_view_and_column_is_described():
+    schema = load_schema()
+    for name, table in schema["tables"].items():
+        assert table.get("description"), name
+        assert table["columns"]["id"]["type"] == "integer", f"{name} needs an integer id"
+        for col, spec in table["columns"].items():
+            assert spec.get("description"), f"{name}.{col} has no description"
+    for name, view in schema["views"].items():
+        assert view.get("description"), name
+
+
+def test_view_columns_described_match_the_view(tmp_db):
+    db = open_archive(tmp_db)
+    for name, view in load_schema()["views"].items():
+        assert db[name].columns_dict.keys() == view["columns"].keys(), name
+
+
+def test_schema_applies_twice_and_matches_the_declaration(tmp_db):
+    open_archive(tmp_db).close()
+    db = open_archive(tmp_db)
+    for name, table in load_schema()["tables"].items():
+        assert list(db[name].columns_dict) == list(table["columns"]), name
+    assert db["pages"].pks == ["id"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db["versions_fts"].exists() and db["cards_fts"].exists()
+
+
+def test_metadata_covers_every_column_and_canned_queries_compile(tmp_db):
+    db = open_archive(tmp_db)
+    meta = build_metadata("archive")["databases"]["archive"]
+    for name in db.table_names():
+        if "_fts" in name:
+            continue
+        cols = meta["tables"][name]["columns"]
+        assert set(cols) == set(db[name].columns_dict), name
+    for name, query in canned_queries().items():
+        assert query.get("description"), name
+        db.execute("EXPLAIN " + query["sql"], {p: "x" for p in ("center_url", "url", "date")})
+
+
+def test_not_an_archive_is_refused_with_a_remedy(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes")
+    with pytest.raises(ArchiveError, match="not a SQLite archive"):
+        open_archive(bogus)
+    assert bogus.read_text() == "these are my notes"
+    with pytest.raises(ArchiveError, match="no archive at"):
+        open_archive(tmp_path / "missing.db", readonly=True)
