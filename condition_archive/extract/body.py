@@ -1,0 +1,169 @@
+"""The main content of a page as plain text.
+
+`body_text` walks the main container chosen by `classify_regions` and skips,
+without modifying the tree, whatever is not the article's own prose: other
+regions (ads between paragraphs, share bars, sponsored cards, newsletter boxes),
+hidden elements, bylines and captions, and link lists. Paragraphs, headings and
+list items come out as paragraphs separated by a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract import vocab
+from condition_archive.extract.boilerplate import (
+    RegionMap,
+    classify_regions,
+    is_hidden,
+    is_noise,
+)
+from condition_archive.extract.parse import parse_html
+
+_BLOCK = vocab.BLOCK_TAGS
+_DROP = frozenset(vocab.DROP_TAGS)
+_FURNITURE = frozenset(vocab.FURNITURE_LINES)
+_LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside"))
+# Not <ol>: a numbered list of linked items is a listicle ("10 things ..."), not cards.
+_CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
+# A date or a copyright notice standing alone is page metadata, not prose.
+_DATE_LINE = re.compile(
+    r"^((published|updated|posted|last updated|modified|date)\b[: ]*(on )?)?"
+    r"((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
+    r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+    r"|\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b)", re.I)
+
+
+def _is_metadata_line(text: str) -> bool:
+    """A short line that starts with a date ("Published Nov 20, 2019 - 07:50 GMT")."""
+    return len(text.split()) <= 10 and text[-1] not in ".!?\"”" and bool(_DATE_LINE.match(text))
+
+
+def _starts_with_link(item: HtmlElement) -> bool:
+    """The item's first text (or image) sits inside a link: a card headline."""
+    node = item
+    for _ in range(6):
+        if node.tag == "a":
+            return True
+        if node.text and node.text.strip():
+            return False
+        children = [c for c in node if isinstance(c.tag, str)]
+        if not children:
+            return False
+        node = children[0]
+    return False
+
+
+def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
+    """At least three look-alike items, each a linked headline plus a short teaser:
+    "more stories", "popular" rows and sponsored look-alikes that carry no label."""
+    text_len, link_len = regions.text_len, regions.link_len
+    kids = [c for c in el if isinstance(c.tag, str) and text_len.get(c, 0) > 0]
+    if len(kids) < 3:
+        return False
+    signatures = Counter((c.tag, c.get("class")) for c in kids)
+    (tag, _), count = signatures.most_common(1)[0]
+    if tag == "p" or count < 0.7 * len(kids):
+        return False
+    cards = sum(1 for c in kids if text_len[c] < 500 and link_len.get(c, 0) >= 0.15 * text_len[c]
+                and _starts_with_link(c))
+    return cards >= 0.8 * len(kids)
+
+
+class _Walker:
+    """Collects paragraphs from the kept parts of a main container."""
+
+    def __init__(self, regions: RegionMap) -> None:
+        self.regions = regions
+        self.paragraphs: list[str] = []
+        self.headings: set[int] = set()  # indexes of paragraphs that are headings
+        self.buf: list[str] = []
+        # Class-based verdicts never remove a box holding half the article's prose:
+        # such a box is a wrapper whatever its class says ("meta_field", "inline").
+        self.guard = regions.prose_len.get(regions.main, 0) / 2
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        # Source newlines are plain whitespace; only <br> (marked NUL, which lxml
+        # text never contains) breaks a line.
+        lines = "".join(self.buf).split("\x00")
+        self.buf = []
+        text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
+        if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text):
+            self.paragraphs.append(text)
+
+    def skip(self, el: HtmlElement) -> bool:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _DROP:
+            return True
+        regions = self.regions
+        if is_hidden(el):
+            return True
+        if tag in _CARD_PARENTS and is_card_list(el, regions):
+            return True
+        if regions.prose_len.get(el, 0) > self.guard:
+            return False
+        mark = regions.mark(el)
+        if (mark and mark != "main") or is_noise(el):
+            return True
+        # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
+        if tag in _LISTISH or tag == "p":
+            total = regions.text_len.get(el, 0)
+            if total and regions.link_len.get(el, 0) / total > (0.5 if tag != "p" else 0.8):
+                return True
+
+        return False
+
+    def walk(self, el: HtmlElement) -> None:
+        block = el.tag in _BLOCK
+        if block:
+            self.flush()
+        if el.tag == "br":
+            self.buf.append("\x00")
+        elif el.text:
+            self.buf.append(el.text)
+        for child in el:
+            if not self.skip(child):
+                self.walk(child)
+            elif child.tag in _BLOCK:
+                self.flush()
+            if child.tail:
+                self.buf.append(child.tail)
+        if block:
+            count = len(self.paragraphs)
+            self.flush()
+            if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count:
+                self.headings.add(count)
+
+    def result(self) -> str:
+        # A heading with nothing after it titled a box that was dropped
+        # ("You may also like", "Comments"): drop it too.
+        paragraphs = self.paragraphs
+        while paragraphs and len(paragraphs) - 1 in self.headings:
+            paragraphs.pop()
+        return "\n\n".join(paragraphs)
+
+
+def body_text(root: HtmlElement | None, regions: RegionMap) -> str:
+    """Main-content text: paragraphs separated by blank lines, whitespace normalised."""
+    if root is None or regions.main is None:
+        return ""
+    walker = _Walker(regions)
+    for part in regions.parts:
+        walker.flush()
+        walker.walk(part)
+    walker.flush()
+    return walker.result()
+
+
+def extract_body(data: str | bytes, url: str = "") -> str:
+    """Parse, classify and extract in one call (what the benchmark measures)."""
+    parsed = parse_html(data, url)
+    if parsed.root is None:
+        return ""
+    return body_text(parsed.root, classify_regions(parsed.root))

@@ -1,0 +1,354 @@
+"""Which part of a page is which: the main content container and, for any element,
+its region ("main", "nav", "header", "footer", "sidebar", "related", "ad",
+"sponsored").
+
+`classify_regions` reads the tree once bottom-up (text and link-text lengths per
+element) and never modifies it: the same root is used afterwards for link and
+metadata extraction. The main container is chosen readability-style (paragraph
+scores given to parents and grandparents, weighted by link density and class
+vocabulary), then widened to the ancestor that holds the article's other
+paragraph runs when a body is split by ads or inline modules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from condition_archive.extract import vocab
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_TOKEN_REGION = {tok: region for region, toks in vocab.TOKEN_REGION.items() for tok in toks}
+_MAIN_TOKENS = frozenset(vocab.MAIN_TOKENS)
+_MAIN_PAIRS = frozenset(vocab.MAIN_TOKEN_PAIRS)
+_NOISE_TOKENS = frozenset(vocab.BODY_NOISE_TOKENS)
+_HIDDEN_CLASSES = frozenset(vocab.HIDDEN_CLASSES)
+_DROP_TAGS = frozenset(vocab.DROP_TAGS)
+_NEGATING = frozenset(vocab.NEGATING_PREFIX_TOKENS)
+# Regions that win over an enclosing one: an ad inside a sidebar is an ad.
+_SPECIFIC = frozenset(("ad", "sponsored", "related"))
+_SCORED_TAGS = frozenset(("p", "pre", "td", "blockquote"))
+_CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "body", "span", "font"))
+
+
+@lru_cache(maxsize=8192)
+def tokens(value: str) -> tuple[str, ...]:
+    """Lowercase tokens of a class/id value; camelCase words split, pairs joined
+    ("article-body" gives article, body and articlebody)."""
+    words = [w for w in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    joined = [a + b for a, b in zip(words, words[1:])]
+    flat = [w for w in _TOKEN_SPLIT.split(value.lower()) if w]
+    return tuple(dict.fromkeys(words + joined + flat))
+
+
+def _token_region(toks: tuple[str, ...]) -> str | None:
+    if toks and toks[0] in _NEGATING:
+        return None
+    if any(t in _MAIN_TOKENS for t in toks):
+        return "main"
+    found = None
+    for tok in toks:
+        region = _TOKEN_REGION.get(tok)
+        if region is None:
+            region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
+        if region in _SPECIFIC:
+            return region
+        found = found or region
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str) -> str | None:
+    if itemprop.lower() in vocab.MAIN_ITEMPROPS:
+        return "main"
+    region = vocab.ROLE_REGION.get(role.lower()) or vocab.TAG_REGION.get(tag)
+    # Class/id checked per attribute so that "has-sidebar" on class does not
+    # negate an id of "sidebar".
+    for value in (cls, ident):
+        if value:
+            found = _token_region(tokens(value))
+            if found in _SPECIFIC or (found and not region):
+                region = found
+    return region
+
+
+def own_marker(el: HtmlElement) -> str | None:
+    """The region an element claims by itself (tag, role, class, id), or None."""
+    get = el.get
+    return _marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
+                   get("itemprop") or "")
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    """Hidden from readers: hidden attribute, aria-hidden, inline display:none."""
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return True
+    style = get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    cls = get("class")
+    return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+
+
+def is_noise(el: HtmlElement) -> bool:
+    """Inside the main container but not article text: bylines, captions, share tools."""
+    if el.tag in vocab.BODY_NOISE_TAGS:
+        return True
+    for value in (el.get("class"), el.get("id")):
+        if value and any(t in _NOISE_TOKENS for t in tokens(value)):
+            return True
+    return False
+
+
+@dataclass
+class RegionMap:
+    """Regions of one tree. `main` is the main-content container (None when the
+    page has no prose); `parts` are the main container's blocks in page order
+    (usually just `main`). `text_len`/`link_len` are per-element text sizes."""
+
+    main: HtmlElement | None
+    parts: tuple[HtmlElement, ...] = ()
+    text_len: dict = field(default_factory=dict, repr=False)
+    link_len: dict = field(default_factory=dict, repr=False)
+    prose_len: dict = field(default_factory=dict, repr=False)
+    _marks: dict = field(default_factory=dict, repr=False)
+    _exempt: frozenset = field(default_factory=frozenset, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def mark(self, el: HtmlElement) -> str | None:
+        """The element's own region claim, ignoring claims on main's ancestors."""
+        if el in self._exempt:
+            return None
+        return self._marks.get(el)
+
+    def region(self, el: HtmlElement) -> str:
+        """The region of any element: its own claim and its ancestors' combined,
+        the outermost claim winning except that ad/sponsored/related inner claims
+        are more specific; unclaimed elements are "main"."""
+        memo = self._memo
+        chain = []
+        node = el
+        while node is not None and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        current = memo[node] if node is not None else "main"
+        for node in reversed(chain):
+            mark = self.mark(node)
+            if mark and mark != "main" and (current == "main" or mark in _SPECIFIC):
+                current = mark
+            memo[node] = current
+        return current
+
+    def link_density(self, el: HtmlElement) -> float:
+        total = self.text_len.get(el, 0)
+        return self.link_len.get(el, 0) / total if total else 0.0
+
+
+def _measure(elements: list) -> tuple[dict, dict, dict, list]:
+    """Bottom-up: text length, link-text length and own region claim per element,
+    plus the paragraph-like blocks (children come before parents when the
+    document-order list is reversed)."""
+    text_len: dict = {}
+    link_len: dict = {}
+    marks: dict = {}
+    blocks = []
+    for el in reversed(elements):
+        tag = el.tag
+        if tag in _DROP_TAGS or is_hidden(el):
+            text_len[el] = link_len[el] = 0
+            continue
+        text = el.text
+        own = len(text.strip()) if text else 0
+        total = own
+        links = 0
+        for child in el:
+            tail = child.tail
+            if tail:
+                n = len(tail.strip())
+                own += n
+                total += n
+            total += text_len.get(child, 0)
+            links += link_len.get(child, 0)
+        if tag == "a":
+            links = total
+        text_len[el] = total
+        link_len[el] = links
+        mark = own_marker(el)
+        if mark:
+            marks[el] = mark
+        if tag in _SCORED_TAGS:
+            blocks.append((el, total))
+        elif own >= 60 and tag in _CONTAINER_TAGS:
+            # A <div> of text and <br>s is a paragraph; only its own text counts,
+            # not its block children's (they score for themselves).
+            blocks.append((el, own))
+    return text_len, link_len, marks, blocks
+
+
+def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
+    """Text length per element not counting subtrees that claim a boilerplate
+    region: what body extraction would actually read from it."""
+    clean: dict = {}
+    for el in reversed(elements):
+        mark = marks.get(el)
+        if mark and mark != "main":
+            clean[el] = 0
+            continue
+        n = text_len[el]
+        for child in el:
+            ct = text_len.get(child)
+            if ct:
+                n -= ct - clean.get(child, 0)
+        clean[el] = n
+    return clean
+
+
+def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
+    """Drop region claims of page wrappers ("Page-ad-margins", "content paywall"):
+    a box that holds the article body marker, or most of the page's prose, is
+    not an ad, menu or footer, whatever its class says."""
+    mass: dict = {}
+    for block, n in blocks:
+        if n < 25 or link_len[block] > n / 2:
+            continue
+        node = block.getparent()
+        while node is not None:
+            mass[node] = mass.get(node, 0) + n
+            node = node.getparent()
+    total = max(mass.values(), default=0)
+    # Teaser cards reuse article class names ("post-list-article__text"): only a
+    # body-marked box with a good share of the prose anchors the veto.
+    anchors = [el for el, mark in marks.items() if mark == "main" and mass.get(el, 0) > total / 4]
+    doomed = {el for el, n in mass.items() if n > total / 2 and marks.get(el) not in (None, "main")}
+    for anchor in anchors:
+        doomed.update(a for a in anchor.iterancestors() if marks.get(a) not in (None, "main"))
+    for el in doomed:
+        del marks[el]
+
+
+def _block_score(block: HtmlElement, n: int) -> float:
+    # Readability's paragraph score: commas suggest sentences, length counts to a cap.
+    commas = sum(s.count(",") for s in block.itertext())
+    return 1.0 + commas + min(n / 100.0, 3.0)
+
+
+def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
+    """Paragraph scores given to parents (full) and grandparents (half), and the
+    good-prose mass of every ancestor of an accepted paragraph."""
+    scores: dict = {}
+    mass: dict = {}
+    text_len = rmap.text_len
+    for block, n in blocks:
+        if n < 25 or rmap.link_len.get(block, 0) > n / 2 or rmap.region(block) != "main":
+            continue
+        score = _block_score(block, n)
+        # A <div> holding text itself is the candidate, as readability turns its
+        # text into <p> children; <html> never is one.
+        parent = block.getparent() if block.tag in _SCORED_TAGS else block
+        if parent is not None and parent.tag != "html":
+            scores[parent] = scores.get(parent, 0.0) + score
+            grand = parent.getparent()
+            if grand is not None and grand.tag != "html":
+                scores[grand] = scores.get(grand, 0.0) + score / 2
+        node = block
+        while node is not None:
+            mass[node] = mass.get(node, 0) + n
+            node = node.getparent()
+    return scores, mass
+
+
+def _class_weight(mark: str | None) -> float:
+    if mark == "main":
+        return 25.0
+    return -25.0 if mark else 0.0
+
+
+def _widen(best: HtmlElement, mass: dict, clean: dict, marks: dict,
+           junk_weight: float) -> HtmlElement:
+    """Climb from the best paragraph container to the ancestor that gains the most
+    good prose for the least other text: catches article bodies split in columns."""
+    chosen, chosen_value = best, None
+    # Never wider than the outermost <main>/<article>/articleBody around `best`:
+    # past it lie teaser cards, whose text looks like prose.
+    limit = None
+    for node in best.iterancestors():
+        if node.tag in ("main", "article") or marks.get(node) == "main":
+            limit = node
+    node = best
+    while node is not None and node.tag != "html":
+        good = mass.get(node, 0)
+        value = good - junk_weight * max(clean.get(node, 0) - good, 0)
+        # A climb must pay: a stray lede or hero line is not worth a wider box.
+        if chosen_value is None or value > chosen_value + 0.05 * mass.get(chosen, 0):
+            chosen, chosen_value = node, value
+        if node.tag == "body" or node is limit:
+            break
+        node = node.getparent()
+    return chosen
+
+
+def classify_regions(root: HtmlElement | None) -> RegionMap:
+    """Regions of the page and its main container; reads, never modifies, `root`."""
+    if root is None:
+        return RegionMap(None)
+    elements = list(root.iter(etree.Element))
+    text_len, link_len, marks, blocks = _measure(elements)
+    # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
+    for el in (root, root.find("body")):
+        marks.pop(el, None)
+    _veto_wrapper_marks(marks, blocks, text_len, link_len)
+    probe = RegionMap(None, (), text_len, link_len, {}, marks)
+    scores, mass = _score_candidates(blocks, probe)
+    if not scores:
+        return RegionMap(None, (), text_len, link_len, {}, marks)
+    best = max(scores, key=lambda el: (scores[el] + _class_weight(marks.get(el)))
+               * (1.0 - probe.link_density(el)))
+    clean = _clean_len(elements, text_len, marks)
+    main = _widen(best, mass, clean, marks, junk_weight=0.5)
+    exempt = frozenset([main, *main.iterancestors()])
+    return RegionMap(main, (main,), text_len, link_len, mass, marks, exempt)
+
+
+# Tree-in/tree-out cleaning stages, for callers that want a cleaned copy (tests,
+# re-processing). body.py applies the same predicates while walking instead,
+# which avoids copying the tree.
+
+def _remove(root: HtmlElement, predicate) -> HtmlElement:
+    doomed = [el for el in root.iter(etree.Element) if el is not root and predicate(el)]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # Keep the tail: it is the parent's text that followed the element.
+        if el.tail:
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+    return root
+
+
+def remove_hidden(root: HtmlElement) -> HtmlElement:
+    """Drop elements readers never see (hidden attr, aria-hidden, display:none)."""
+    return _remove(root, is_hidden)
+
+
+def remove_non_content_tags(root: HtmlElement) -> HtmlElement:
+    """Drop script, style, noscript, template, iframe, form and other non-prose tags."""
+    return _remove(root, lambda el: el.tag in _DROP_TAGS or not isinstance(el.tag, str))
+
+
+def remove_boilerplate(root: HtmlElement, regions: RegionMap) -> HtmlElement:
+    """Drop every element whose region is not "main" (ads between paragraphs,
+    share bars, comments, sponsored cards, menus) from a tree classified by
+    `classify_regions` (classify first, then copy nothing: this mutates)."""
+    return _remove(root, lambda el: regions.mark(el) not in (None, "main"))

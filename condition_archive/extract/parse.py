@@ -1,0 +1,157 @@
+"""Bytes or text in, an lxml tree out, never an exception.
+
+Crawled bodies are whatever servers send: mislabelled charsets, PDFs served as
+text/html, truncated transfers, empty 200s. `parse_html` decodes and parses what
+it can and says in `problem` why the result is missing or suspect, so callers
+record the reason instead of crashing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+# Magic numbers of formats that are sometimes served under an HTML URL.
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"RIFF", "RIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+# <meta charset=x> and <meta http-equiv=Content-Type content="...; charset=x">;
+# both put "charset=" before the name, so one pattern on the head bytes does.
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Characters libxml2 refuses in a Python string (NUL and C0 controls but \t\n\r).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NON_HTML_TYPES = ("application/pdf", "image/", "audio/", "video/", "font/",
+                   "application/zip", "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed page: `root` is None when nothing usable was found; `problem` says why
+    (or flags something suspect about a usable root, e.g. a decoding fallback)."""
+
+    root: lxml.html.HtmlElement | None
+    problem: str | None
+    encoding: str | None
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    # A page labelled utf-8 with a few Windows-1252 bytes (smart quotes pasted from
+    # Word) is far more common than real garbage: decode the bad bytes as cp1252.
+    bad = err.object[err.start:err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("condition_archive.cp1252", _cp1252_fallback)
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return f"not html: looks like {name}"
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 100:
+        return "not html: binary data (NUL bytes)"
+    return None
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers read latin-1/ascii labels as windows-1252 (WHATWG Encoding spec).
+    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+
+
+def _declared_encoding(data: bytes, content_type: str | None) -> str | None:
+    header = _HEADER_CHARSET.search(content_type or "")
+    codec = _known_codec(header.group(1) if header else None)
+    if codec:
+        return codec
+    meta = _META_CHARSET.search(data[:4096])
+    return _known_codec(meta.group(1).decode("ascii", "replace") if meta else None)
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: BOM first (it beats labels, as in browsers), then the
+    header charset, then <meta>, then utf-8 with cp1252 for undecodable bytes."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace"), codec
+    codec = _declared_encoding(data, content_type)
+    # A utf-16 label on bytes without a BOM is nearly always a wrong label.
+    if codec and codec not in ("utf-8",) and not codec.startswith("utf-16"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="condition_archive.cp1252"), "utf-8+cp1252"
+
+
+def parse_html(data: str | bytes, url: str = "", content_type: str | None = None) -> Parsed:
+    """Parse a page into an lxml.html tree; never raises (see `Parsed`)."""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype.startswith(_NON_HTML_TYPES):
+        return Parsed(None, f"not html: content type {ctype}", None)
+    encoding: str | None = None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
+        if not data.strip():
+            return Parsed(None, "empty document", None)
+        binary = _sniff_binary(data)
+        if binary:
+            return Parsed(None, binary, None)
+        text, encoding = decode_html(data, content_type)
+    elif isinstance(data, str):
+        text = data
+    else:
+        return Parsed(None, f"not html: unsupported input type {type(data).__name__}", None)
+    return _parse_text(text, url, encoding)
+
+
+def _parse_text(text: str, url: str, encoding: str | None) -> Parsed:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return Parsed(None, "empty document", encoding)
+    if text.count("\x00") > len(text) // 100 + 1:
+        return Parsed(None, "not html: binary data (NUL bytes)", encoding)
+    # lxml refuses str input with an XML encoding declaration, and control chars.
+    text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    if not text.strip():
+        return Parsed(None, "empty document", encoding)
+    try:
+        root = lxml.html.document_fromstring(text, base_url=url or None)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        return Parsed(None, f"unparseable html: {exc}", encoding)
+    problem = None
+    if encoding == "utf-8+cp1252":
+        problem = "bytes not valid utf-8: decoded the bad bytes as cp1252"
+    if root.find("body") is None and root.find(".//body") is None:
+        problem = problem or "html has no body"
+    return Parsed(root, problem, encoding)

@@ -1,0 +1,159 @@
+"""The boilerplate vocabulary, as data: which tags, roles and class/id tokens mark
+which page region. No logic here; boilerplate.py and body.py read these tables.
+
+Class and id values are split into lowercase tokens on anything that is not a
+letter or digit ("c-Article__footer--dark" -> c, article, footer, dark), and a
+token matches a table below exactly, so "ad" never fires on "head" or "load".
+Compound tokens written as one word ("sidebarwidget", "adslot") are caught by
+the prefix tables.
+
+Newsletter boxes, cookie banners, share bars, comment threads and pop-ups are
+regioned "sidebar": they are page furniture the reader did not come for, but
+they are not paid placements, which "ad" and "sponsored" are kept for.
+"""
+
+from __future__ import annotations
+
+# Tags that are a region by themselves (HTML5 sectioning and landmarks).
+TAG_REGION = {
+    "nav": "nav",
+    "header": "header",
+    "footer": "footer",
+    "aside": "sidebar",
+    "menu": "nav",
+}
+
+# ARIA landmark roles.
+ROLE_REGION = {
+    "navigation": "nav",
+    "menubar": "nav",
+    "menu": "nav",
+    "search": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "sidebar",
+    "dialog": "sidebar",
+    "alertdialog": "sidebar",
+    "main": "main",
+}
+
+# Exact class/id tokens per region.
+TOKEN_REGION = {
+    "nav": (
+        "nav", "navbar", "navigation", "navlinks", "menu", "menubar", "submenu",
+        "megamenu", "breadcrumb", "breadcrumbs", "crumbs", "pagination", "pager",
+        "skip", "skiplink", "skiplinks", "jumplinks", "hamburger", "drawer",
+        "offcanvas", "toolbar", "tabs", "searchbar", "searchform",
+    ),
+    "header": ("header", "masthead", "topbar", "branding", "logo", "banner"),
+    "footer": ("footer", "colophon", "copyright", "legal", "bottombar", "sitefooter", "disclaimer"),
+    "sidebar": (
+        "sidebar", "side", "aside", "rail", "widget", "widgets", "newsletter", "subscribe",
+        "subscription", "signup", "optin", "cookie", "cookies", "consent", "gdpr",
+        "modal", "popup", "overlay", "lightbox", "share", "sharing", "sharebar",
+        "social", "socials", "comments", "comment", "disqus", "follow",
+        "paywall", "regwall", "login", "print", "toast", "alert",
+    ),
+    "related": (
+        "related", "recommended", "recommendations", "recirc", "recirculation",
+        "trending", "popular", "mostread", "mostpopular", "moreread", "readmore",
+        "morestories", "morenews", "upnext", "next", "teaser", "teasers", "tags",
+        "taglist", "topics", "keywords", "seealso", "alsoread", "youmaylike",
+    ),
+    "ad": (
+        "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising",
+        "adslot", "adunit", "adbox", "adcontainer", "adwrapper", "adsense",
+        "dfp", "gpt", "googleads", "doubleclick", "leaderboard", "mpu", "skyscraper",
+        "billboard", "promo", "promotion", "commercial",
+    ),
+    "sponsored": (
+        "sponsored", "sponsor", "sponsors", "partner", "partners", "promoted",
+        "paid", "paidcontent", "native", "nativead", "advertorial", "outbrain",
+        "taboola", "revcontent", "zergnet", "mgid", "brandedcontent",
+    ),
+}
+
+# Prefixes of one-word compounds ("sidebarright", "adslot300", "relatedposts").
+PREFIX_REGION = (
+    ("sidebar", "sidebar"),
+    ("newsletter", "sidebar"),
+    ("cookie", "sidebar"),
+    ("social", "sidebar"),
+    ("share", "sidebar"),
+    ("breadcrumb", "nav"),
+    ("navbar", "nav"),
+    ("navigation", "nav"),
+    ("footer", "footer"),
+    ("related", "related"),
+    ("recommend", "related"),
+    ("advert", "ad"),
+    ("adslot", "ad"),
+    ("adunit", "ad"),
+    ("sponsor", "sponsored"),
+    ("outbrain", "sponsored"),
+    ("taboola", "sponsored"),
+)
+
+# Tokens that say "this box holds the main text"; they also veto the region
+# tokens above on the same element ("article-body sidebar-aware").
+MAIN_TOKENS = (
+    "articlebody", "articlecontent", "articletext", "storybody", "storycontent",
+    "storytext", "postbody", "postcontent", "posttext", "entrycontent", "entrybody",
+    "bodytext", "maincontent", "contentbody", "richtext", "prose", "articlepage",
+)
+# Two-token phrases joined to catch "article-body", "entry_content", ...
+MAIN_TOKEN_PAIRS = (
+    ("article", "body"), ("article", "content"), ("article", "text"),
+    ("story", "body"), ("story", "content"), ("story", "text"),
+    ("post", "body"), ("post", "content"), ("entry", "content"),
+    ("body", "text"), ("main", "content"), ("content", "body"),
+)
+MAIN_ITEMPROPS = ("articlebody", "text", "reviewbody")
+
+# Tokens that, as the first token, mean the class describes a state of a wrapper
+# rather than what it is: "has-sidebar", "with-ads", "no-comments".
+NEGATING_PREFIX_TOKENS = ("has", "with", "no", "without", "show", "hide", "is", "js", "layout")
+
+# Tags dropped before reading text: never visible prose.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "object", "embed",
+    "svg", "canvas", "form", "button", "input", "select", "textarea", "label",
+    "dialog", "map", "audio", "video", "source", "picture", "img", "link", "meta",
+)
+
+# Inside the main container: blocks that are about the article, not of it.
+BODY_NOISE_TOKENS = (
+    "byline", "bylines", "author", "authors", "dateline", "timestamp", "published",
+    "caption", "figcaption", "credit", "credits", "photocredit", "meta", "postmeta",
+    "entrymeta", "articlemeta", "share", "sharing", "tools", "utility", "utilities",
+    "bio", "authorbio", "newsletter", "subscribe", "signup", "correction",
+    "gallery", "slideshow", "headline", "kicker", "eyebrow",
+)
+BODY_NOISE_TAGS = ("figcaption", "h1")
+
+# Whole class names (not tokens: "field--label-hidden" hides only a label) that
+# hide an element without inline style.
+HIDDEN_CLASSES = (
+    "hidden", "hide", "is-hidden", "u-hidden", "d-none", "invisible", "sr-only",
+    "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only",
+    "element-invisible", "offscreen", "a11y-hidden",
+)
+
+# Block-level tags: text inside them is its own paragraph in the output.
+BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "blockquote", "pre", "ul", "ol", "dl",
+    "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th",
+    "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "header", "footer",
+    "nav", "aside", "address", "hr", "details", "summary", "center", "body",
+))
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+# Short lines that are page furniture when they stand alone as a paragraph.
+FURNITURE_LINES = (
+    "advertisement", "advertisements", "ad", "sponsored", "sponsored content",
+    "story continues below advertisement", "continue reading below",
+    "continue reading", "article continues below", "skip advert",
+    "read more", "share", "share this", "share this article", "related",
+    "related articles", "related stories", "you might also like",
+    "supported by", "paid content", "click to expand", "view comments",
+)
