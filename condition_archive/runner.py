@@ -54,7 +54,7 @@ def scrapy_settings(opts: CrawlOptions):
     }
     if opts.delay == 0:
         # No delay asked for (a local or test site): no throttling either.
-        overrides.update(AUTOTHROTTLE_ENABLED=False, RANDOMIZE_DOWNLOAD_DELAY=False,
+        overrides.update(AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY_JITTER=0,
                          CONCURRENT_REQUESTS_PER_DOMAIN=8)
     if opts.contact:
         overrides["USER_AGENT"] = f"condition-archive/{__version__} (+{opts.contact})"
@@ -90,7 +90,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
     probe.acquire()
     probe.release()
     open_archive(opts.db).close()  # creates or upgrades it; errors surface here
-    process = CrawlerProcess(scrapy_settings(opts), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(opts))
     crawler = process.create_crawler(ConditionCenterSpider)
     process.crawl(crawler, url=",".join(opts.urls), depth=opts.depth, max_pages=opts.max_pages)
     process.start()

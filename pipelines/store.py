@@ -17,9 +17,9 @@ from scrapy.exceptions import DropItem
 from condition_archive import crawls
 from condition_archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
+from condition_archive.extract.stages import assemble
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.store import Archive
-from pipelines.assemble import assemble
 
 
 class StorePipeline:
@@ -56,7 +56,7 @@ class StorePipeline:
             raise DropItem(f"storage stopped: {self.failure}: {item.url}")
         try:
             if isinstance(item, FetchedPage):
-                change = self.archive.record_page(self.crawl_id, item, assemble(item), EXTRACTOR_VERSION)
+                change = self.archive.record_page(self.crawl_id, item, self._extract(item), EXTRACTOR_VERSION)
                 self.crawler.stats.inc_value(f"archive/{change}")
             elif isinstance(item, Outcome):
                 self.archive.record_outcome(self.crawl_id, item)
@@ -66,6 +66,11 @@ class StorePipeline:
             asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
             raise DropItem(f"storage failed ({self.failure}): {item.url}") from exc
         return item
+
+    @staticmethod
+    def _extract(item: FetchedPage):
+        stages = item.stages
+        return assemble(stages["doc"], stages["article"], stages["center"], stages["links"])
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.db is None:

@@ -20,7 +20,7 @@ import scrapy
 from scrapy.http import Response
 
 from condition_archive.archive_view import ArchiveView
-from condition_archive.extract.links import extract_links
+from condition_archive.extract.links import page_links
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.items import FetchedPage, Outcome
@@ -112,7 +112,11 @@ class ConditionCenterSpider(scrapy.Spider):
             yield Outcome(url, "error", f"HTTP {response.status}", **base)
         elif not _is_html(headers.get("content-type", ""), response.body):
             yield Outcome(url, "skipped", f"not html: {headers.get('content-type') or 'unknown type'}", **base)
+        elif hops and url in self.scheduled:
+            # A redirect onto a page this crawl fetches directly: record the hops only.
+            yield Outcome(url, "skipped", "redirect target, fetched on its own", **base)
         else:
+            self.scheduled.add(url)
             page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
                                depth=depth, referer=referer, redirects=hops)
             parsed = parse_html(response.body, url, headers.get("content-type"))
@@ -120,8 +124,7 @@ class ConditionCenterSpider(scrapy.Spider):
             if parsed.root is not None:
                 regions = classify_regions(parsed.root)
                 page.stages["regions"] = regions
-                links = extract_links(parsed.root, url, regions)
-                page.stages["links"] = links
+                links = page_links(parsed.root, url, regions)
                 yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
             yield page
 

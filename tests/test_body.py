@@ -95,7 +95,7 @@ def test_whitespace_is_normalised():
     ("xpath", "region"),
     [
         ("//header", "header"),
-        ("//nav//a", "header"),  # the outer landmark wins for plain regions
+        ("//nav//a", "nav"),  # a menu inside the page header is navigation
         ("//ol[@class='breadcrumb']/li", "nav"),
         ("//div[@class='ad-slot']/p", "ad"),
         ("//div[@class='sponsored-content']//p", "sponsored"),

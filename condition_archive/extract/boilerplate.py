@@ -131,7 +131,7 @@ class RegionMap:
     def region(self, el: HtmlElement) -> str:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims
-        are more specific; unclaimed elements are "main"."""
+        are more specific and a nav inside a header is nav; unclaimed elements are "main"."""
         memo = self._memo
         chain = []
         node = el
@@ -141,7 +141,10 @@ class RegionMap:
         current = memo[node] if node is not None else "main"
         for node in reversed(chain):
             mark = self.mark(node)
-            if mark and mark != "main" and (current == "main" or mark in _SPECIFIC):
+            # A menu inside the page header is navigation; inside a footer it
+            # stays footer (site-info link lists are footers).
+            if mark and mark != "main" and (current == "main" or mark in _SPECIFIC
+                                            or (current == "header" and mark == "nav")):
                 current = mark
             memo[node] = current
         return current

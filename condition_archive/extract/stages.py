@@ -1,0 +1,109 @@
+"""extract_page split into the stages the pipelines run one per concern.
+
+    doc = parse_stage(data, url, headers)          # boilerplate pipeline
+    art = article_stage(doc, headers, options)     # article pipeline
+    cen = center_stage(doc)                        # center pipeline
+    lnk = links_stage(doc, cen)                    # links pipeline
+    page = assemble(doc, art, cen, lnk)            # store pipeline
+
+`extract_page` runs the same five calls, so the CLI, the crawl and re-processing
+cannot disagree. Every stage tolerates a document that did not parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .body import body_text
+from .boilerplate import RegionMap, classify_regions
+from .center import CenterLayout, analyse_center
+from .dates import choose_dates, date_candidates
+from .links import page_links, resolve_links
+from .meta import PageScan, page_badges, page_description, page_kind, page_title, scan_page
+from .model import DateCandidate, ExtractOptions, Link, PageExtract
+from .parse import Parsed, parse_html
+from .people import page_people
+
+
+@dataclass
+class Doc:
+    url: str
+    parsed: Parsed
+    regions: RegionMap | None = None
+    scan: PageScan | None = None
+    resolved: dict = field(default_factory=dict)
+
+    @property
+    def root(self):
+        return self.parsed.root
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    title: str = ""
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    badges: tuple[str, ...] = ()
+    date_published: str | None = None
+    date_updated: str | None = None
+    date_candidates: tuple[DateCandidate, ...] = ()
+    body_text: str = ""
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str | None:
+    return next((v for k, v in (headers or {}).items() if k.lower() == name), None)
+
+
+def parse_stage(data: str | bytes, url: str, headers: dict[str, str] | None = None,
+                parsed: Parsed | None = None, regions: RegionMap | None = None) -> Doc:
+    """Parse and classify page regions (reusing what the spider already computed)."""
+    parsed = parsed or parse_html(data, url, _header(headers, "content-type"))
+    doc = Doc(url, parsed)
+    if parsed.root is not None:
+        doc.regions = regions or classify_regions(parsed.root)
+        doc.scan = scan_page(parsed.root)
+        doc.resolved = resolve_links(parsed.root, url)
+    return doc
+
+
+def article_stage(doc: Doc, headers: dict[str, str] | None = None,
+                  options: ExtractOptions | None = None) -> ArticleFields:
+    root, regions = doc.root, doc.regions
+    if root is None:
+        return ArticleFields()
+    candidates = date_candidates(root, regions, headers or {}, options or ExtractOptions(), doc.scan)
+    published, updated = choose_dates(candidates)
+    authors, reviewers = page_people(root, regions, doc.scan)
+    return ArticleFields(
+        title=page_title(root, regions, doc.url), description=page_description(root, regions),
+        authors=authors, reviewers=reviewers, badges=page_badges(root, regions, doc.scan),
+        date_published=published, date_updated=updated, date_candidates=candidates,
+        body_text=body_text(root, regions),
+    )
+
+
+def center_stage(doc: Doc) -> CenterLayout:
+    if doc.root is None:
+        return CenterLayout()
+    return analyse_center(doc.root, doc.regions, doc.url, doc.resolved, doc.scan)
+
+
+def links_stage(doc: Doc, layout: CenterLayout) -> tuple[Link, ...]:
+    if doc.root is None:
+        return ()
+    return page_links(doc.root, doc.url, doc.regions, layout, doc.resolved)
+
+
+def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Link, ...]) -> PageExtract:
+    if doc.root is None:
+        return PageExtract(url=doc.url, problem=doc.parsed.problem or "no html")
+    own_words = max(len(art.body_text.split()) - layout.card_text_words, 0)
+    stated = any(not c.source.startswith("http:") for c in art.date_candidates)
+    kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated, doc.scan)
+    return PageExtract(
+        url=doc.url, kind=kind, title=art.title, description=art.description, authors=art.authors,
+        reviewers=art.reviewers, badges=art.badges, date_published=art.date_published,
+        date_updated=art.date_updated, date_candidates=art.date_candidates, body_text=art.body_text,
+        sections=layout.sections, links=links, problem=doc.parsed.problem,
+    )

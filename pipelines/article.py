@@ -1,0 +1,21 @@
+"""Article pipeline: title, description, people, badges, dates with provenance, body text."""
+
+from __future__ import annotations
+
+from condition_archive.extract.model import ExtractOptions
+from condition_archive.extract.stages import article_stage
+from condition_archive.items import FetchedPage
+
+
+class ArticlePipeline:
+    def __init__(self, options: ExtractOptions):
+        self.options = options
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(ExtractOptions(day_first=crawler.settings.getbool("ARCHIVE_DAY_FIRST")))
+
+    def process_item(self, item):
+        if isinstance(item, FetchedPage):
+            item.stages["article"] = article_stage(item.stages["doc"], item.headers, self.options)
+        return item
