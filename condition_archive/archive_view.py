@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -31,3 +32,10 @@ class ArchiveView:
 
     def stored_links(self, url: str) -> list[str]:
         return crawls.stored_links(self.db, url, FOLLOW_REGIONS) if self.db else []
+
+    def revisits(self, hosts: frozenset[str], max_depth: int) -> list[tuple[str, int]]:
+        """Live pages on these hosts that earlier crawls reached within max_depth."""
+        if not self.db:
+            return []
+        return [(url, depth) for url, depth in crawls.known_pages(self.db)
+                if depth <= max_depth and urlsplit(url).hostname in hosts]

@@ -148,5 +148,13 @@ def demo(db, port, site_port, no_serve) -> None:
         fail(str(exc))
 
 
+def _register_history() -> None:
+    from .cli_history import register
+
+    register(main)
+
+
+_register_history()
+
 if __name__ == "__main__":
     main()

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from .extract.model import PageExtract
+from .history import card_changes
 from .items import FetchedPage, Outcome
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
@@ -167,6 +168,39 @@ class Archive:
             "from_version_id": current["id"] if current else None, "to_version_id": version_id,
             "detail": detail, "at": self.now(),
         })
+        if current and (page.sections or current["kind"] == "center"):
+            self._card_changes(crawl_id, page_id, current["id"], version_id)
+
+    def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
+        def cards(version_id):
+            return list(self.db.query("SELECT href, title, section FROM cards WHERE version_id = ? "
+                                      "ORDER BY id", [version_id]))
+
+        self.db["card_changes"].insert_all(
+            {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
+             "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
+             "from_section": c.from_section, "to_section": c.to_section, "at": self.now()}
+            for c in card_changes(cards(old_id), cards(new_id))
+        )
+
+    def record_reprocessed(self, page_id: int, url: str, capture_id: int, page: PageExtract,
+                           extractor_version: str) -> bool:
+        """Re-extracted content of a stored capture: a new version labelled
+        "reprocess" when it differs from the current one. True when one was made."""
+        with self.db.atomic():
+            current_id = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?",
+                                         [page_id]).fetchone()[0]
+            current = self.db["versions"].get(current_id) if current_id else None
+            new_hash = content_hash(page)
+            if current and current["content_hash"] == new_hash:
+                return False
+            crawl_id = current["crawl_id"] if current else None
+            version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
+                                              extractor_version, "reprocess")
+            self._insert_change(None, page_id, url, "reprocessed", current, version_id, page)
+            self.db["pages"].update(page_id, {"kind": page.kind, "title": page.title,
+                                              "current_version_id": version_id})
+        return True
 
     def _update_page(self, page_id: int, fetched: FetchedPage, page: PageExtract, version_id: int) -> None:
         self.db["pages"].update(page_id, {

@@ -28,6 +28,10 @@ from condition_archive.policy import check_seed, skip_reason, to_follow
 from condition_archive.store import utc_now
 
 GONE = (404, 410)
+# Statuses the spider records itself. Listing them in the request meta (needed
+# for 304) replaces HTTPERROR_ALLOW_ALL, so the 4xx/5xx are listed too; 3xx are
+# not, so redirects are still followed.
+HANDLED = [304, *range(400, 600)]
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -56,10 +60,15 @@ class ConditionCenterSpider(scrapy.Spider):
         for seed in self.seeds:
             for out in self._visit(seed, 0, ""):
                 yield out
+        # Pages archived before but no longer linked are asked again (last), so
+        # a re-crawl notices when they are gone (404/410) or moved.
+        for url, depth in self.view.revisits(self.allowed_hosts, self.depth) if self.view else ():
+            for out in self._visit(url, depth, "", priority=-10):
+                yield out
 
     # -- scheduling --------------------------------------------------------------
 
-    def _visit(self, url: str, depth: int, referer: str) -> Iterator[scrapy.Request | Outcome]:
+    def _visit(self, url: str, depth: int, referer: str, priority: int = 0) -> Iterator[scrapy.Request | Outcome]:
         """A request for `url`, or, when this crawl already archived it (resume),
         the requests for the links stored for it."""
         if url in self.scheduled:
@@ -77,8 +86,8 @@ class ConditionCenterSpider(scrapy.Spider):
         if modified:
             headers["If-Modified-Since"] = modified
         yield scrapy.Request(url, headers=headers, callback=self.parse, errback=self.failed,
-                             meta={"depth": depth, "referer": referer, "handle_httpstatus_list": [304]},
-                             dont_filter=True)
+                             meta={"depth": depth, "referer": referer, "handle_httpstatus_list": HANDLED},
+                             dont_filter=True, priority=priority)
 
     def _follow(self, urls: list[tuple[str, str | None]], depth: int, referer: str) -> Iterator:
         if depth >= self.depth:

@@ -1,0 +1,112 @@
+"""CLI commands over the archive's history: diff, show, reprocess."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .crawls import CrawlBusy, CrawlLock
+from .db import ArchiveError, open_archive
+from .history import (NotFound, card_changes, field_changes, page_id, previous_version, text_diff,
+                      version_at, version_cards, version_sections)
+
+db_option = click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+                         help="The archive file.")
+WHEN = "a crawl id (e.g. 3) or a date (YYYY-MM-DD)"
+
+
+def _open(db):
+    try:
+        return open_archive(db, readonly=True)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command()
+@click.argument("url")
+@db_option
+@click.option("--from", "from_", metavar="WHEN", help=f"Older side: {WHEN}; default: the version before --to.")
+@click.option("--to", metavar="WHEN", help=f"Newer side: {WHEN}; default: the latest version.")
+def diff(url, db, from_, to) -> None:
+    """Show how a page changed between two versions."""
+    handle = _open(db)
+    try:
+        pid = page_id(handle, url)
+        new = version_at(handle, pid, to)
+        old = version_at(handle, pid, from_) if from_ else previous_version(handle, new)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    if old is None:
+        click.echo(f"{url} has only one version (v{new['number']}, {new['created_at']}): nothing to compare")
+        return
+    click.echo(f"{url}\nv{old['number']} ({old['created_at']}, {old['cause']}) -> "
+               f"v{new['number']} ({new['created_at']}, {new['cause']})")
+    for name, a, b in field_changes(old, new):
+        click.echo(f"  {name}: {a!r} -> {b!r}")
+    for c in card_changes(_cards(handle, old["id"]), _cards(handle, new["id"])):
+        where = {"added": f"in {c.to_section!r}", "removed": f"from {c.from_section!r}",
+                 "moved": f"{c.from_section!r} -> {c.to_section!r}",
+                 "retitled": f"was {c.old_title!r}"}[c.change]
+        click.echo(f"  card {c.change}: {c.title or c.old_title} ({c.href}) {where}")
+    body = text_diff(old["body_text"], new["body_text"], f"v{old['number']}", f"v{new['number']}")
+    click.echo(body or "  body text unchanged")
+
+
+def _cards(handle, version_id):
+    return [{"href": c["href"], "title": c["title"], "section": c["section"]}
+            for c in version_cards(handle, version_id)]
+
+
+@click.command()
+@click.argument("url")
+@db_option
+@click.option("--as-of", "as_of", metavar="WHEN", help=f"{WHEN}; default: the latest version.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def show(url, db, as_of, as_json) -> None:
+    """Print a center (sections and cards) or an article as it stood on a date."""
+    handle = _open(db)
+    try:
+        version = version_at(handle, page_id(handle, url), as_of)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    sections = version_sections(handle, version["id"])
+    if as_json:
+        keys = ("number", "created_at", "cause", "kind", "title", "description", "date_published",
+                "date_updated", "body_text")
+        out = {"url": url, **{k: version[k] for k in keys}, "authors": json.loads(version["authors"]),
+               "reviewers": json.loads(version["reviewers"]), "sections": sections}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{version['title']}  [{version['kind']}, version {version['number']}, "
+               f"recorded {version['created_at']}]\n{url}")
+    for name in ("date_published", "date_updated"):
+        if version[name]:
+            click.echo(f"{name.replace('_', ' ')}: {version[name]}")
+    if sections:
+        for section in sections:
+            click.echo(f"\n== {section['heading'] or '(no heading)'}")
+            for card in section["cards"]:
+                click.echo(f"  - {card['title']}  <{card['href']}>")
+    else:
+        click.echo("\n" + version["body_text"])
+
+
+@click.command()
+@db_option
+@click.option("--url", "pattern", metavar="PATTERN", help="Only pages whose URL matches (glob, or a substring).")
+def reprocess(db, pattern) -> None:
+    """Re-extract stored captures with today's code (fetches nothing)."""
+    from .reprocess import reprocess as run
+
+    try:
+        with CrawlLock(db):
+            result = run(open_archive(db, create=False), pattern)
+    except (ArchiveError, CrawlBusy) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"reprocessed {result.pages} pages: {result.changed} new versions (cause: reprocess)")
+
+
+def register(group: click.Group) -> None:
+    for command in (diff, show, reprocess):
+        group.add_command(command)

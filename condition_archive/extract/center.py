@@ -1,0 +1,334 @@
+"""Center structure: the ordered sections of a hub page and their ordered cards.
+
+Generic, template-free rule:
+
+* A card is the block around an article link, found by climbing from the link
+  while the block still points at one article: the climb stops below a "list
+  container" (a parent with two or more children of the same shape that each
+  carry a titled link: the repeated cards of a grid, list or table), or when
+  the block already has a title and its next ancestor holds a section heading
+  beside it (a section with a single card).
+* A section heading is an h2-h4 (or a block classed section-title/-heading) of
+  the page's own region that is not inside a card; each card belongs to the
+  nearest heading before it in page order. A heading outside the page's own
+  region (a "More in A to Z" box) takes its cards with it. Cards after the H1
+  and before the first heading form a section "" from their largest repeated
+  group (an old center's untitled teaser list), never from a lone hero card.
+  Groups that are shops or partner boxes (heading vocabulary, or every card
+  leaving the site's host) are not sections.
+* Menus, footers, sidebars, ads and sponsored blocks never give cards; a box the
+  region map calls "related" gives cards only under a heading of the page's own
+  region (class tokens like "teaser" are common on center cards themselves).
+  Sections whose heading says "Sponsored"/"Advertisement" are dropped and their
+  links reported as sponsored.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.links import is_sponsored_link, resolve_links, same_page
+from condition_archive.extract.meta import PageScan, class_tokens, norm, visible_text
+from condition_archive.extract.model import Card, Section
+
+HEADING_TAGS = frozenset(("h2", "h3", "h4"))
+TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
+HEADING_TOKENS = frozenset(("sectiontitle", "sectionheading", "sectionheader", "sectionname",
+                            "sectionhead", "blocktitle", "moduletitle", "railtitle"))
+TITLE_TOKENS = frozenset(("title", "headline", "cardtitle", "teasertitle", "name", "heading"))
+TEASER_TOKENS = frozenset(("teaser", "summary", "excerpt", "description", "dek", "blurb",
+                           "snippet", "abstract", "deck", "lede", "intro"))
+# Regions whose links can be cards, and the ones that can hold section headings.
+CARD_REGIONS = frozenset(("main", "related"))
+HEADING_REGIONS = frozenset(("main",))
+# Link texts that are calls to action, not titles.
+GENERIC_LINK_TEXT = frozenset(("read more", "learn more", "more", "continue reading", "view",
+                               "see more", "read article", "watch", "watch video", "details",
+                               "click here", "here", "view all", "see all", "more info"))
+STATEFUL_CLASS = re.compile(r"\d|^(?:is-|has-)|active|first|last|odd|even|selected|current")
+SHOP_HEADING = re.compile(r"\b(?:products?\s*(?:&|and)\s*services|shop|store|marketplace)\b",
+                          re.I)
+SPONSORED_HEADING = re.compile(r"\b(?:sponsored|advertisement|advertising|paid\s+content|"
+                               r"promoted|partner\s+content|from\s+our\s+sponsors?)\b", re.I)
+
+
+@dataclass
+class CenterLayout:
+    """What center extraction found, shared with link extraction.
+
+    headings: section headings of the page's own content, (page-order index,
+    element, text) sorted; card_links: each link element inside a card of a kept
+    section, mapped to the section heading; sponsored: link elements in sponsored
+    sections; order: page-order index of every element."""
+
+    sections: tuple[Section, ...] = ()
+    headings: list = field(default_factory=list)
+    card_links: dict = field(default_factory=dict)
+    sponsored: set = field(default_factory=set)
+    order: dict = field(default_factory=dict)
+    card_text_words: int = 0
+    resolved: dict = field(default_factory=dict)
+    cards: frozenset = frozenset()
+
+    def heading_before(self, el: HtmlElement) -> str:
+        """Text of the nearest section heading before `el` in page order, or ""."""
+        pos = self.order.get(el)
+        if pos is None or not self.headings:
+            return ""
+        i = bisect.bisect_right([h[0] for h in self.headings], pos) - 1
+        return self.headings[i][2] if i >= 0 else ""
+
+
+def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None = None,
+                   scan: PageScan | None = None) -> CenterLayout:
+    """Sections and cards of the page (empty for pages without card groups).
+    `resolved` (links.resolve_links) and `scan` (meta.scan_page) are reused when
+    the caller already has them."""
+    body = root.find("body")
+    if body is None:
+        return CenterLayout()
+    resolved = resolve_links(root, url) if resolved is None else resolved
+    order = {el: i for i, el in enumerate(body.iter())}
+    links = {a: href for a, href in resolved.items()
+             if not same_page(href, url) and regions.region(a) in CARD_REGIONS
+             and not is_sponsored_link(a, href)}
+    finder = _CardFinder(links, _heading_ancestry(body))
+    cards: dict = {}
+    for link in links:
+        cards.setdefault(finder.card_of(link), []).append(link)
+    classed = scan.classed if scan is not None else [
+        (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+    heads = _section_headings(body, regions, cards, order, classed)
+    title = next((h for h in body.iter("h1") if regions.region(h) in CARD_REGIONS), None)
+    title_pos = order[title] if title is not None else len(order)
+    layout = _assemble(cards, heads, order, links, url, title_pos)
+    layout.resolved = resolved
+    return layout
+
+
+def _heading_ancestry(body: HtmlElement) -> set:
+    """Unlinked headings and every ancestor of one (to test "holds a heading")."""
+    ancestry: set = set()
+    for el in body.iter(*TITLE_TAGS):
+        if el not in ancestry and el.find(".//a") is None \
+                and not any(a.tag == "a" for a in el.iterancestors()):
+            ancestry.add(el)
+            ancestry.update(el.iterancestors())
+    return ancestry
+
+
+class _CardFinder:
+    """Climbs from a link to its card (see module docstring), with the per-page
+    facts it needs computed once: the hrefs under each element and which
+    elements are list containers."""
+
+    def __init__(self, links: dict, heading_anc: set) -> None:
+        self.links = links
+        self.heading_anc = heading_anc
+        self.hrefs: dict = {}
+        for a, href in links.items():
+            for node in (a, *a.iterancestors()):
+                self.hrefs.setdefault(node, set()).add(href)
+        self.lists: dict = {}
+
+    def card_of(self, link: HtmlElement) -> HtmlElement:
+        cur = link
+        while True:
+            parent = cur.getparent()
+            if parent is None or parent.tag in ("body", "html", "main"):
+                return cur
+            if len(self.hrefs[parent]) > 1 or self.is_list(parent):
+                return cur
+            if _has_title(cur) and any(s is not cur and s in self.heading_anc for s in parent):
+                return cur
+            cur = parent
+
+    def is_list(self, parent: HtmlElement) -> bool:
+        """Two or more children of one shape, each holding a link and some text."""
+        if parent not in self.lists:
+            seen: set = set()
+            found = False
+            for child in parent:
+                if child in self.hrefs and _has_text(child):
+                    sig = _signature(child)
+                    found = sig in seen
+                    if found:
+                        break
+                    seen.add(sig)
+            self.lists[parent] = found
+        return self.lists[parent]
+
+
+def _has_text(el: HtmlElement) -> bool:
+    return any(t.strip() for t in el.itertext())
+
+
+def _has_title(el: HtmlElement) -> bool:
+    if el.tag in TITLE_TAGS or next(el.iter("h2", "h3"), None) is not None:
+        return True
+    return any(_link_title(a) for a in el.iter("a"))
+
+
+def _link_title(a: HtmlElement) -> str:
+    text = visible_text(a)
+    return "" if text.lower().strip(" .»›>") in GENERIC_LINK_TEXT else text
+
+
+def _signature(el: HtmlElement) -> tuple:
+    toks = tuple(sorted(t for t in (el.get("class") or "").split() if not _stateful(t)))
+    shape = toks or tuple(c.tag for c in el if isinstance(c.tag, str))
+    return el.tag, shape, el.find(".//img") is not None or el.tag == "img"
+
+
+@lru_cache(maxsize=4096)
+def _stateful(token: str) -> bool:
+    # "active", "first", "is-open", "col-3", "card--1": vary between identical cards.
+    return bool(STATEFUL_CLASS.search(token))
+
+
+def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
+                      classed) -> list:
+    """(order, element, text) of every heading outside cards, page order; text is
+    None for a heading outside the page's own region (a "More in A to Z" box, a
+    menu title): cards after it belong to that box, not to the section before."""
+    inside_cards = set()
+    for card in cards:
+        inside_cards.update(card.iter())
+    heads = []
+    taken: set = set()
+    found = [*body.iter(*HEADING_TAGS),
+             *(el for el, toks in classed if toks & HEADING_TOKENS)]
+    for el in sorted(set(found), key=order.__getitem__):
+        if el in inside_cards or any(a in inside_cards or a in taken for a in el.iterancestors()):
+            continue
+        text = visible_text(el)
+        if text:
+            taken.add(el)
+            own = regions.region(el) in HEADING_REGIONS
+            heads.append((order[el], el, text if own else None))
+    return heads
+
+
+def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
+              title_pos: int) -> CenterLayout:
+    """Group cards under the heading before them; cards before the first heading
+    (but after the page title) form a section "" from their largest repeated
+    group (a list of teasers under no heading), never from a lone card (a hero)."""
+    layout = CenterLayout(order=order, headings=[h for h in heads if h[2] is not None])
+    positions = [h[0] for h in heads]
+    groups: dict[int, list] = {}
+    for card, card_links in sorted(cards.items(), key=lambda kv: order[kv[0]]):
+        i = bisect.bisect_right(positions, order[card]) - 1
+        heading = heads[i][2] if i >= 0 else ""
+        if heading is None or (i < 0 and order[card] < title_pos):
+            continue  # a box of its own ("More in A to Z"), or chrome above the title
+        if SPONSORED_HEADING.search(heading):
+            layout.sponsored.update(card_links)
+            continue
+        built = _build_card(card, card_links, links)
+        if built is not None and not _is_prose_link(card, card_links):
+            groups.setdefault(i, []).append((card, card_links, built))
+    host = urlsplit(url).hostname
+    sections = []
+    kept = set()
+    for i, members in sorted(groups.items()):
+        heading = heads[i][2] if i >= 0 else ""
+        if i < 0:
+            members = _repeated(members)
+        if not members or _is_shop_box(heading, [m[2] for m in members], host):
+            continue
+        sections.append(Section(heading, tuple(m[2] for m in members)))
+        for card, card_links, built in members:
+            kept.add(card)
+            layout.card_links.update({a: heading for a in card_links})
+            layout.card_text_words += len(f"{built.title} {built.teaser}".split())
+    layout.sections = tuple(sections)
+    layout.cards = frozenset(kept)
+    return layout
+
+
+def _repeated(members: list) -> list:
+    """The members of the largest list container (two or more cards sharing a
+    parent): one untitled list of teasers, not the side boxes around it."""
+    parents: dict = {}
+    for card, _, _ in members:
+        parents[card.getparent()] = parents.get(card.getparent(), 0) + 1
+    best = max(parents, key=parents.get, default=None)
+    if best is None or parents[best] < 2:
+        return []
+    return [m for m in members if m[0].getparent() is best]
+
+
+def _is_shop_box(heading: str, cards: list[Card], host: str | None) -> bool:
+    """A box of shop/partner links, not a section of the center: its heading says
+    so, or every card leaves the site."""
+    if SHOP_HEADING.search(heading):
+        return True
+    return bool(host) and all(urlsplit(c.href).hostname not in (host, None) for c in cards)
+
+
+def _is_prose_link(card: HtmlElement, card_links: list) -> bool:
+    """A link inside running text ("see <a>sciatica</a> for ...") is not a card."""
+    if card.tag not in ("a", "p", "span", "em", "strong", "b", "i"):
+        return False
+    parent = card.getparent() if card.tag != "p" else card
+    own = norm((parent.text or "") + " ".join((c.tail or "") for c in parent))
+    return len(own.split()) >= 4
+
+
+def _build_card(card: HtmlElement, card_links: list, links: dict) -> Card | None:
+    title_el = _title_element(card, card_links)
+    title = visible_text(title_el) if title_el is not None else ""
+    img = next((i for i in card.iter("img") if norm(i.get("alt"))), None)
+    image_alt = norm(img.get("alt")) if img is not None else ""
+    if not title:
+        title = max((_link_title(a) for a in card_links), key=len, default="") or image_alt
+    if not title:
+        return None
+    href = _title_href(title_el, card_links, links)
+    return Card(title=title, href=href, image_alt=image_alt,
+                teaser=_teaser(card, title_el, title))
+
+
+def _title_element(card: HtmlElement, card_links: list) -> HtmlElement | None:
+    for el in card.iter(*TITLE_TAGS):
+        if visible_text(el):
+            return el
+    for el in card.iter():
+        if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el) \
+                and el.find(".//p") is None and el is not card:
+            return el
+    titled = [a for a in card_links if _link_title(a)]
+    return max(titled, key=lambda a: len(_link_title(a)), default=None)
+
+
+def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> str:
+    if title_el is not None:
+        if title_el in links:
+            return links[title_el]
+        inner = next((a for a in title_el.iter("a") if a in links), None)
+        if inner is not None:
+            return links[inner]
+        outer = next((a for a in title_el.iterancestors("a") if a in links), None)
+        if outer is not None:
+            return links[outer]
+    return links[card_links[0]]
+
+
+def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str) -> str:
+    inside_title = set(title_el.iter()) if title_el is not None else set()
+    classed = [visible_text(el) for el in card.iter()
+               if isinstance(el.tag, str) and el not in inside_title
+               and class_tokens(el) & TEASER_TOKENS and el is not card]
+    paragraphs = [visible_text(p) for p in card.iter("p") if p not in inside_title]
+    for texts in (classed, paragraphs):
+        texts = [t for t in texts if t and t != title]
+        if texts:
+            return norm(" ".join(dict.fromkeys(texts)))
+    return ""

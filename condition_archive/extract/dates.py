@@ -1,0 +1,488 @@
+"""Dates with provenance, and the rule that picks the page's published/updated dates.
+
+`date_candidates` records EVERY date the page states about itself, each as a
+DateCandidate(field, value, source, raw): JSON-LD (all blocks, @graph, nested
+page nodes), microdata itemprops, <meta> tags, <time datetime> (the words before
+it or its class decide the field), visible labelled lines ("Updated on:
+12/17/12", "Medically reviewed on January 5, 2024", "Posted 2019-06-02", month
+precision "March 2023"), and the HTTP Last-Modified header.
+
+Not candidates: dates in cookie banners, ads, sidebars, news items and related
+cards (they describe other pages), "next review due" lines (a future plan),
+copyright years, and CMS re-save stamps in HTML comments or hidden elements.
+
+An unlabelled visible date (a bare <time datetime> or an element classed
+"date") takes the field of a machine-readable candidate with the same day
+("Sept. 5, 2024" at the foot of a page whose JSON-LD says lastReviewed
+2024-09-05 is the review date), else counts as "published".
+
+The choice (`choose_dates`): per field, the first tier with a candidate wins,
+first in page order within a tier; the chosen value is cut to YYYY-MM-DD.
+"Text" means a visible label a reader sees ("Updated on ...", "Posted on
+<time>"); "class" a date whose field only a class name gives (<time
+class="updated">, <span class="date-published">).
+
+    updated:   1. text "updated/modified/revised"   2. class "updated"
+               3. JSON-LD dateModified   4. microdata dateModified
+               5. <meta> modified (article:modified_time, og:updated_time, ...)
+    published: 1. text "published/posted"   2. class "published"
+               3. JSON-LD datePublished   4. microdata datePublished
+               5. <meta> published (article:published_time, DC.date, ...)
+               6. JSON-LD/microdata dateCreated   7. unlabelled visible date
+
+What readers see beats what the CMS wrote in the head: templates and plugins
+re-save dateModified on any edit, re-render or migration. Review dates
+("Medically reviewed on ...", JSON-LD lastReviewed) are kept as "reviewed"
+candidates but never become date_updated: a medical review certifies the text,
+it does not change it, and the archive compares review and update separately.
+The HTTP Last-Modified header is never chosen: servers and CDNs set it on every
+deploy, re-render or cache fill, so it dates the file, not the content; it is
+recorded so the archive can compare it with the stated dates. A page that
+states no date gets None.
+
+Ambiguous numeric dates (03/04/2024) are month-first unless
+ExtractOptions.day_first; a first number over 12 forces day-first. Two-digit
+years follow the POSIX strptime pivot: 00-68 -> 20xx, 69-99 -> 19xx.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.meta import (
+    SKIP_TAGS,
+    PageScan,
+    block_of,
+    class_tokens,
+    is_foreign,
+    jsonld_nodes,
+    jsonld_types,
+    norm,
+    own_lines,
+    scan_page,
+    text_before,
+    visible_text,
+)
+from condition_archive.extract.model import DateCandidate, ExtractOptions
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
+    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+JSONLD_FIELDS = {"datePublished": "published", "dateModified": "updated",
+                 "dateCreated": "published", "lastReviewed": "reviewed"}
+# Subtrees of a JSON-LD page node that describe other things (list items, parts,
+# citations, the site) and node types whose dates are not the page's.
+JSONLD_SKIP_KEYS = frozenset(("itemListElement", "hasPart", "relatedLink", "significantLink",
+                              "citation", "isPartOf", "subjectOf", "comment", "review",
+                              "author", "publisher", "creator", "image", "video",
+                              "associatedMedia", "mentions", "about", "breadcrumb",
+                              "potentialAction", "reviewedBy", "sourceOrganization"))
+JSONLD_SKIP_TYPES = frozenset(("imageobject", "videoobject", "person", "organization",
+                               "comment", "review", "event", "offer", "listitem",
+                               "breadcrumblist", "website", "searchaction"))
+META_FIELDS = {
+    "article:published_time": "published", "og:published_time": "published",
+    "published_time": "published", "date": "published", "dc.date": "published",
+    "dc.date.issued": "published", "dc.date.created": "published", "dcterms.date": "published",
+    "dcterms.created": "published", "dcterms.issued": "published", "pubdate": "published",
+    "publish-date": "published", "publish_date": "published", "parsely-pub-date": "published",
+    "sailthru.date": "published", "citation_publication_date": "published",
+    "citation_date": "published", "article.published": "published",
+    "article:modified_time": "updated", "og:updated_time": "updated",
+    "article:updated_time": "updated", "modified_time": "updated", "dc.date.modified": "updated",
+    "dcterms.modified": "updated", "last-modified": "updated", "lastmod": "updated",
+    "revised": "updated", "article.updated": "updated",
+    "last-reviewed": "reviewed", "dcterms.reviewed": "reviewed",
+}
+# Visible labels; the field comes from the stem (FIELD_STEMS). A bare "Date"
+# label counts only with a colon ("Date: 2019-06-02").
+LABEL = (r"(?:(?:page\s+)?last\s+|first\s+|originally\s+)?(?:updated|modified|revised|"
+         r"published|posted|(?:(?:medically|clinically|peer|expert|medical)[\s-]+)?reviewed)"
+         r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date")
+# "Medically reviewed by Jane Doe, MD on ...": the name part may not run into
+# another label ("Reviewed by X — Updated on ..." is two statements).
+BY_PART = r"\s+by\s+(?:(?!updated|published|posted|modified|revised)[^:|•·\n—–]){1,80}?"
+FIELD_STEMS = (("updat", "updated"), ("modif", "updated"), ("revis", "updated"),
+               ("review", "reviewed"), ("publish", "published"), ("post", "published"),
+               ("date", "published"))
+# Words just before a label or date that make it a plan or a legal notice.
+VETO_RE = re.compile(r"(?:next|due|due\s+for|expires?|scheduled|©|copyright|\(c\))\W*$", re.I)
+REVIEW_DUE_RE = re.compile(r"(?:next\s+review|review\s+due|due\s+for\s+review)\W*$", re.I)
+# Class tokens that give a <time> or date element its field.
+TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdated",
+                  "datemodified", "revised", "updatedon", "modifiedon"}, "updated"),
+                ({"reviewed", "reviewdate", "lastreviewed", "reviewedon"}, "reviewed"),
+                ({"published", "publish", "pubdate", "posted", "datepublished", "publishdate",
+                  "postdate", "created", "publishedon", "postedon"}, "published"))
+# Class tokens of a small element whose text is a date without a label.
+DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
+                         "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
+DATE_ELEMENT_MAX_WORDS = 8
+LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date", re.I)
+
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+DATE_RE = re.compile(
+    r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?)"
+    r"|(?P<ymd>\b\d{4}/\d{1,2}/\d{1,2}\b)"
+    r"|(?P<num>\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b)"
+    rf"|(?P<mdy>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
+    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b)"
+    rf"|(?P<my>\b{_MONTH},?\s+\d{{4}}\b)", re.I)
+VISIBLE_RE = re.compile(rf"(?<![\w-])(?P<label>{LABEL})(?:{BY_PART})?\s*(?:on\s+)?[:\-–—]?\s*"
+                        rf"(?P<date>{DATE_RE.pattern})", re.I)
+
+
+def two_digit_year(yy: int) -> int:
+    """POSIX pivot: 69-99 are 1900s, 00-68 are 2000s."""
+    return 1900 + yy if yy >= 69 else 2000 + yy
+
+
+def _safe_date(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, day_first: bool = False) -> tuple[str, str] | None:
+    """The first date in `text` as (ISO value, precision "day"/"month"/"time"), or None."""
+    match = DATE_RE.search(text or "")
+    if not match:
+        return None
+    kind, raw = match.lastgroup, match.group(0)
+    if kind == "iso":
+        return _parse_iso(raw)
+    nums = [int(n) for n in re.findall(r"\d+", raw)]
+    if kind == "ymd":
+        value = _safe_date(nums[0], nums[1], nums[2])
+    elif kind == "num":
+        a, b, y = nums
+        y = two_digit_year(y) if y < 100 else y
+        month, day = (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
+        value = _safe_date(y, month, day)
+    else:
+        month = MONTHS[_month_word(raw)]
+        if kind == "my":
+            value = _safe_date(nums[-1], month, 1)
+            return (value, "month") if value else None
+        value = _safe_date(nums[-1], month, nums[0])
+    return (value, "day") if value else None
+
+
+def _month_word(raw: str) -> str:
+    for word in re.findall(r"[a-z]+", raw.lower()):
+        if word.rstrip(".") in MONTHS:
+            return word.rstrip(".")
+        if word[:3] in MONTHS and word not in ("st", "nd", "rd", "th", "of"):
+            return word[:3]
+    raise ValueError(raw)
+
+
+def _parse_iso(raw: str) -> tuple[str, str] | None:
+    raw = raw.strip().replace(" ", "T", 1)
+    if "T" not in raw:
+        y, m, d = (int(n) for n in raw.split("-"))
+        value = _safe_date(y, m, d)
+        return (value, "day") if value else None
+    try:
+        stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        value = _parse_iso(raw.split("T")[0])
+        return value
+    return stamp.isoformat(), "time"
+
+
+def parse_machine_date(text: str) -> str | None:
+    """A machine-readable date (JSON-LD, meta, datetime attribute): ISO 8601 first,
+    then the human forms (some CMSs put "March 3, 2024" in meta tags)."""
+    text = norm(text)
+    if not text:
+        return None
+    if re.match(r"^\d{8}$", text):  # 20240314, seen in DC.date and sailthru
+        return _safe_date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
+        found = _parse_iso(DATE_RE.match(text).group(0) if DATE_RE.match(text) else text)
+        return found[0] if found else None
+    if re.match(r"^\d{4}-\d{2}$", text):
+        return _safe_date(int(text[:4]), int(text[5:]), 1)
+    found = parse_date(text)
+    return found[0] if found else None
+
+
+def field_of_label(label: str) -> str:
+    low = label.lower()
+    return next(f for stem, f in FIELD_STEMS if stem in low)
+
+
+def field_of_tokens(toks) -> str | None:
+    for names, field in TOKEN_FIELDS:
+        if toks & names:
+            return field
+    return None
+
+
+# -- collectors -------------------------------------------------------------
+
+def jsonld_candidates(root: HtmlElement, scan: PageScan | None = None) -> list[DateCandidate]:
+    found: list[DateCandidate] = []
+    for node in (scan.jsonld if scan else jsonld_nodes(root)):
+        _walk_jsonld(node, found, depth=0)
+    return found
+
+
+def _walk_jsonld(node: dict, found: list[DateCandidate], depth: int) -> None:
+    if depth > 4 or jsonld_types(node) & JSONLD_SKIP_TYPES:
+        return
+    for key, field in JSONLD_FIELDS.items():
+        values = node.get(key)
+        for raw in values if isinstance(values, list) else [values]:
+            if isinstance(raw, str) and (value := parse_machine_date(raw)):
+                found.append(DateCandidate(field, value, f"json-ld:{key}", raw))
+    for key, child in node.items():
+        if key in JSONLD_SKIP_KEYS or key.startswith("@"):
+            continue
+        for item in child if isinstance(child, list) else [child]:
+            if isinstance(item, dict):
+                _walk_jsonld(item, found, depth + 1)
+
+
+def meta_candidates(root: HtmlElement) -> list[DateCandidate]:
+    found: list[DateCandidate] = []
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
+        field = META_FIELDS.get(key)
+        raw = meta.get("content") or ""
+        if field and meta.get("itemprop") is None and (value := parse_machine_date(raw)):
+            found.append(DateCandidate(field, value, f"meta:{key}", raw))
+    return found
+
+
+def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
+    found: list[DateCandidate] = []
+    for el in root.xpath("//*[@itemprop]"):
+        prop = next((p for p in el.get("itemprop").split() if p in JSONLD_FIELDS), None)
+        if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)):
+            continue
+        raw = el.get("content") or el.get("datetime") or visible_text(el)
+        if value := parse_machine_date(raw):
+            found.append(DateCandidate(JSONLD_FIELDS[prop], value, f"microdata:{prop}", raw))
+    return found
+
+
+def visible_candidates(root: HtmlElement, regions, day_first: bool,
+                       scan: PageScan | None = None) -> list[DateCandidate]:
+    """Labelled dates in the text a reader sees: every block holding a label word
+    is read line by line (its own text and inline children, not nested blocks)."""
+    found: list[DateCandidate] = []
+    seen: set = set()
+    scan = scan or scan_page(root)
+    for owner, text in scan.texts:
+        if not LABEL_WORDS.search(text) or owner is None or owner.tag in SKIP_TAGS:
+            continue
+        block = block_of(owner)
+        if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):
+            continue
+        seen.add(block)
+        for line in own_lines(block):
+            found.extend(_line_candidates(line, day_first))
+        found.extend(_split_label_candidates(block, day_first))
+    return found
+
+
+def _line_candidates(line: str, day_first: bool) -> list[DateCandidate]:
+    found = []
+    for match in VISIBLE_RE.finditer(line):
+        label = norm(match.group("label"))
+        if label.lower() == "date" and ":" not in match.group(0):
+            continue
+        if VETO_RE.search(line[:match.start()]) or REVIEW_DUE_RE.search(line[:match.start()]):
+            continue
+        parsed = parse_date(match.group("date"), day_first)
+        if not parsed:
+            continue
+        value, precision = parsed
+        source = f"visible:{label[0].upper()}{label[1:]}"
+        if precision == "month":
+            source += " (month precision)"
+        found.append(DateCandidate(field_of_label(label), value, source, norm(match.group(0))))
+    return found
+
+
+def _split_label_candidates(block: HtmlElement, day_first: bool) -> list[DateCandidate]:
+    """A block that is only a label ("Updated:") dated by the next sibling block
+    (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
+    label_only = re.fullmatch(rf"\s*({LABEL})\s*:?\s*", visible_text(block), re.I)
+    sibling = block.getnext()
+    if not label_only or sibling is None or not isinstance(sibling.tag, str):
+        return []
+    text = visible_text(sibling)
+    parsed = parse_date(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
+    if not parsed:
+        return []
+    label = norm(label_only.group(1))
+    source = f"visible:{label[0].upper()}{label[1:]}"
+    return [DateCandidate(field_of_label(label), parsed[0], source, f"{label} {text}")]
+
+
+def element_candidates(root: HtmlElement, regions, day_first: bool,
+                       scan: PageScan | None = None) -> list[DateCandidate]:
+    """Small unlabelled elements whose class says "date" (<span class="post-date">
+    June 2, 2019</span>); the class decides the field, published by default."""
+    found: list[DateCandidate] = []
+    scan = scan or scan_page(root)
+    for el, toks in scan.classed:
+        if not toks & DATE_TOKENS or el.tag in ("time", "meta", "script") or el.get("itemprop"):
+            continue
+        text = visible_text(el)
+        if not text or len(text.split()) > DATE_ELEMENT_MAX_WORDS or LABEL_WORDS.search(text):
+            continue
+        parsed = parse_date(text, day_first)
+        if parsed and not is_foreign(el, regions, scan.foreign) and not listed_item(el):
+            field = field_of_tokens(toks)
+            source = "date element (class)" if field else "date element (unlabelled)"
+            found.append(DateCandidate(field or "published", parsed[0], source, text))
+    return found
+
+
+def time_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
+    """<time datetime> of the page's own content; the label just before it, else
+    its (or its parents') class tokens, decide the field."""
+    found: list[DateCandidate] = []
+    for el in root.iter("time"):
+        raw = el.get("datetime") or ""
+        if not raw or el.get("itemprop") or is_foreign(el, regions, foreign) or listed_item(el):
+            continue
+        value = parse_machine_date(raw)
+        before = text_before(el)
+        if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):
+            continue
+        label = re.search(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", before, re.I)
+        if label:
+            field, source = field_of_label(label.group(1)), "time[datetime]"
+        else:
+            field = _context_field(el)
+            source = "time[datetime] (class)" if field else "time[datetime] (unlabelled)"
+        found.append(DateCandidate(field or "published", value, source, raw))
+    return found
+
+
+def http_candidates(headers: dict[str, str] | None) -> list[DateCandidate]:
+    raw = next((v for k, v in (headers or {}).items() if k.lower() == "last-modified"), "")
+    try:
+        stamp = parsedate_to_datetime(raw) if raw else None
+    except (TypeError, ValueError):
+        stamp = None
+    return [DateCandidate("updated", stamp.isoformat(), "http:last-modified", raw)] if stamp else []
+
+
+def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None = None,
+                    options: ExtractOptions | None = None,
+                    scan: PageScan | None = None) -> tuple[DateCandidate, ...]:
+    """Every date the page states about itself (see module docstring), deduplicated
+    on (field, value, source), in collector order."""
+    day_first = (options or ExtractOptions()).day_first
+    scan = scan or scan_page(root)
+    found = [*visible_candidates(root, regions, day_first, scan), *time_candidates(root, regions, scan.foreign),
+             *element_candidates(root, regions, day_first, scan), *jsonld_candidates(root, scan),
+             *microdata_candidates(root, regions, scan.foreign), *meta_candidates(root),
+             *http_candidates(headers)]
+    seen: set = set()
+    out = []
+    for cand in corroborate(found):
+        key = (cand.field, cand.value, cand.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(cand)
+    return tuple(out)
+
+
+def corroborate(cands: list[DateCandidate]) -> list[DateCandidate]:
+    """Give unlabelled visible dates the field of a labelled or machine-readable
+    candidate of the same day (updated, then published, then reviewed)."""
+    fields: dict[str, set[str]] = {}
+    for cand in cands:
+        if not cand.source.endswith(UNLABELLED) and not cand.source.startswith("http:"):
+            fields.setdefault(cand.value[:10], set()).add(cand.field)
+    out = []
+    for cand in cands:
+        known = fields.get(cand.value[:10], set())
+        if cand.source.endswith(UNLABELLED) and known:
+            field = next(f for f in ("updated", "published", "reviewed") if f in known)
+            cand = DateCandidate(field, cand.value, cand.source, cand.raw)
+        out.append(cand)
+    return out
+
+
+UNLABELLED = " (unlabelled)"
+# Rank per (field wanted, kind of candidate): lower wins, missing = never.
+TIERS = {
+    "updated": {("updated", "text"): 1, ("updated", "class"): 2, ("updated", "json-ld"): 3,
+                ("updated", "microdata"): 4, ("updated", "meta"): 5},
+    "published": {("published", "text"): 1, ("published", "class"): 2,
+                  ("published", "json-ld"): 3, ("published", "microdata"): 4,
+                  ("published", "meta"): 5, ("published", "created"): 6,
+                  ("published", "unlabelled"): 7},
+}
+
+
+def _evidence(cand: DateCandidate) -> str:
+    """What kind of statement a candidate is: a visible text label, a class name,
+    an unlabelled visible date, or a machine-readable source."""
+    src = cand.source
+    if src.endswith("dateCreated"):
+        return "created"
+    if src.endswith(UNLABELLED):
+        # Corroborated unlabelled dates read like their label; others are weakest.
+        return "unlabelled" if cand.field == "published" else "text"
+    if src.endswith(" (class)"):
+        return "class"
+    if src.startswith("visible:") or src == "time[datetime]":
+        return "text"
+    return src.split(":", 1)[0]
+
+
+def choose_dates(cands) -> tuple[str | None, str | None]:
+    """(date_published, date_updated) by the rule in the module docstring."""
+    chosen = []
+    for field in ("published", "updated"):
+        tiers = TIERS[field]
+        ranked = [(t, i) for i, c in enumerate(cands)
+                  if (t := tiers.get((c.field, _evidence(c)))) is not None]
+        # The day as written on the page: a timestamp's local date, no tz shift.
+        chosen.append(cands[min(ranked)[1]].value[:10] if ranked else None)
+    return chosen[0], chosen[1]
+
+
+# -- context helpers ----------------------------------------------------------
+
+def listed_item(el: HtmlElement) -> bool:
+    """True when `el` sits in a list item that links elsewhere, outside the link
+    that holds `el`: "Posted 12/16/12 <a>Forum thread</a>" dates that thread, not
+    the page (a date inside the link, as WordPress prints the post's own date
+    in its permalink, does not count)."""
+    li = el if el.tag == "li" else next(el.iterancestors("li"), None)
+    if li is None:
+        return False
+    holders = {el, *el.iterancestors()}
+    return any(a not in holders and (a.get("href") or "#")[:1] != "#" for a in li.iter("a"))
+
+
+def _context_field(el: HtmlElement) -> str | None:
+    node = el
+    for _ in range(3):
+        if node is None:
+            break
+        field = field_of_tokens(class_tokens(node))
+        if field:
+            return field
+        node = node.getparent()
+    return None

@@ -1,0 +1,144 @@
+"""Every link of a page, with its region and section, and the links a crawler follows.
+
+Hrefs are resolved against <base href> (itself resolved against the page URL)
+and their fragment dropped. Skipped, because they lead to no document to
+archive: javascript:, mailto:, tel:, data:, about: and other non-http(s)
+schemes, empty hrefs and in-page anchors ("#top", "#overview").
+
+The region comes from the region map, refined: links inside a card of a center
+section are "main" (card classes like "teaser" read as "related" to a generic
+classifier), and sponsored look-alikes are "sponsored" (rel=sponsored, a
+"Sponsored" section heading, ad-click URLs).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.meta import norm, visible_text
+from condition_archive.extract.model import Link
+
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "callto:",
+                "blob:", "file:", "ftp:")
+FOLLOW_REGIONS = frozenset(("main", "related"))
+# Query keys and hosts of paid clicks that a region map cannot see.
+SPONSORED_HREF = re.compile(
+    r"[?&](?:utm_medium=(?:sponsored|paid|cpc|native|display|affiliate)|sponsored=|adid=|ad_id=|"
+    r"tag=[\w-]+-2\d\b)"
+    r"|//(?:[^/]*\.)?(?:doubleclick\.net|googleadservices\.com|adclick\.|outbrain\.com|"
+    r"taboola\.com|clickserve\.)", re.I)
+
+
+def page_base(root: HtmlElement, url: str) -> str:
+    """The URL relative hrefs resolve against: <base href> joined to the page URL."""
+    base = root.find(".//base[@href]")
+    href = norm(base.get("href")) if base is not None else ""
+    return urljoin(url, href) if href else url
+
+
+def resolve_links(root: HtmlElement, url: str) -> dict:
+    """Every <a> of the body that leads to a document, mapped to its absolute href
+    (computed once per page: center and link extraction share it)."""
+    body = root.find("body")
+    if body is None:
+        return {}
+    base = page_base(root, url)
+    found = {}
+    for a in body.iter("a"):
+        href = absolute_href(a.get("href"), base)
+        if href:
+            found[a] = href
+    return found
+
+
+@lru_cache(maxsize=16384)
+def absolute_href(href: str | None, base: str) -> str:
+    """Absolute http(s) URL without fragment, scheme and host lowercased (they are
+    case-insensitive; path and query are not), or "" for hrefs that are skipped.
+    Cached: a site's menus and footers repeat on every page of a crawl."""
+    href = norm(href)
+    if not href or href.startswith("#") or href.lower().startswith(SKIP_SCHEMES):
+        return ""
+    try:
+        parts = urlsplit(urljoin(base, href))
+    except ValueError:  # malformed IPv6 host and similar
+        return ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", ""):
+        return ""
+    return urlunsplit((scheme, parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def same_page(href: str, url: str) -> bool:
+    """True when `href` is the page itself (fragment links already dropped)."""
+    return bool(url) and href.rstrip("/") == urldefrag(url).url.rstrip("/")
+
+
+def link_text(a: HtmlElement) -> str:
+    """Anchor text, else the image alt, else aria-label or title."""
+    text = visible_text(a)
+    if text:
+        return text
+    for img in a.iter("img"):
+        if norm(img.get("alt")):
+            return norm(img.get("alt"))
+    return norm(a.get("aria-label") or a.get("title"))
+
+
+def page_links(root: HtmlElement, url: str, regions, layout=None,
+               resolved: dict | None = None) -> tuple[Link, ...]:
+    """Every followable <a href> of the page in page order (see module docstring).
+    `layout` is the CenterLayout from center.analyse_center, `resolved` the
+    output of resolve_links, if already computed."""
+    if resolved is None:
+        resolved = resolve_links(root, url)
+    out: list[Link] = []
+    for a, href in resolved.items():
+        region, section = _region_and_section(a, href, regions, layout)
+        out.append(Link(href=href, text=link_text(a), region=region, section=section))
+    return tuple(out)
+
+
+def is_sponsored_link(a: HtmlElement, href: str) -> bool:
+    """rel="sponsored" (Google's rule for paid links) or an ad-click/affiliate URL."""
+    rel = a.get("rel")
+    return bool(rel and "sponsored" in rel.lower().split()) or _sponsored_href(href)
+
+
+@lru_cache(maxsize=16384)
+def _sponsored_href(href: str) -> bool:
+    return bool(SPONSORED_HREF.search(href))
+
+
+def _region_and_section(a: HtmlElement, href: str, regions, layout) -> tuple[str, str]:
+    if is_sponsored_link(a, href):
+        return "sponsored", ""
+    if layout is not None:
+        if a in layout.sponsored:
+            return "sponsored", ""
+        if a in layout.card_links:
+            return "main", layout.card_links[a]
+    region = regions.region(a)
+    if region != "main":
+        return region, ""
+    return region, layout.heading_before(a) if layout is not None else ""
+
+
+def follow_links(root: HtmlElement, url: str, regions, layout=None) -> list[str]:
+    """Hrefs a crawler should follow from this page: main and related regions,
+    http(s) only, deduplicated, in page order."""
+    if root is None:
+        return []
+    if layout is None:
+        from condition_archive.extract.center import analyse_center  # avoid import cycle
+
+        layout = analyse_center(root, regions, url)
+    seen: dict[str, None] = {}
+    for link in page_links(root, url, regions, layout, layout.resolved):
+        if link.region in FOLLOW_REGIONS and urlsplit(link.href).scheme in ("http", "https"):
+            seen.setdefault(link.href, None)
+    return list(seen)

@@ -1,0 +1,404 @@
+"""Page-level fields: title, description, badges and kind, plus the small tree
+helpers the other field modules share (visible text, JSON-LD nodes, "is this
+element part of the page's own content").
+
+Every function reads the tree and never modifies it: the same root is used by
+boilerplate, body, dates, people, center and links extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from condition_archive.extract.boilerplate import is_hidden, tokens
+
+# Tags whose text a reader never sees.
+INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select",
+                            "option", "button", "head", "title", "meta", "link"))
+# Inline tags: text inside them belongs to the enclosing block's line.
+INLINE_TAGS = frozenset(("span", "b", "strong", "em", "i", "small", "a", "time", "label",
+                         "font", "abbr", "sup", "sub", "u", "mark", "cite", "var", "br", "q"))
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
+# Regions whose text says nothing about the page itself (bylines and dates found
+# there belong to other pages or to the site).
+FOREIGN_REGIONS = frozenset(("nav", "footer", "sidebar", "related", "ad", "sponsored"))
+# Class/id tokens of blocks that describe other pages or the site, checked on
+# top of the region map because a byline or date in a card is small enough for
+# a region classifier to leave in "main".
+FOREIGN_TOKENS = frozenset((
+    "card", "cards", "teaser", "teasers", "related", "news", "promo", "sidebar",
+    "widget", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "advert",
+    "advertisement", "sponsor", "sponsored", "comment", "comments", "newsletter",
+    "recommended", "trending", "popular", "tile", "tiles", "sources", "references",
+    "reference", "citations", "citation", "bibliography", "footnotes", "ref",
+))
+
+# Separators of "Title | Site Name" in <title> and og:title.
+TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " » ", " · ")
+# Phrases that make a short standalone element a review/quality badge.
+BADGE_RE = re.compile(
+    r"\b(?:(?:peer|medically|medical|doctor|physician|expert|clinically|editorially|"
+    r"pharmacist|nurse|dietitian)[\s-]+reviewed|fact[\s-]+checked|evidence[\s-]+based|"
+    r"board[\s-]+certified[\s-]+reviewed)\b", re.I)
+BADGE_MAX_WORDS = 5
+BADGE_PREFILTER = re.compile(r"reviewed|checked|evidence", re.I)
+# Class tokens of the paragraph that introduces a page.
+LEDE_TOKENS = frozenset(("lede", "lead", "intro", "introduction", "summary", "dek",
+                         "standfirst", "subtitle", "subhead", "description", "excerpt",
+                         "abstract", "deck", "tagline"))
+LEDE_MIN_CHARS = 40
+# JSON-LD types that make a page an article, and ones that make it a hub.
+ARTICLE_TYPES = frozenset(("article", "newsarticle", "blogposting", "medicalwebpage",
+                           "scholarlyarticle", "medicalscholarlyarticle", "reportagenewsarticle",
+                           "healthtopiccontent", "techarticle", "report"))
+HUB_TYPES = frozenset(("collectionpage", "itemlist"))
+# Kind thresholds: a center has at least this many card sections and cards, and
+# its own prose (outside cards) is short; an article has this much prose.
+CENTER_MIN_SECTIONS = 2
+CENTER_MIN_CARDS = 4
+CENTER_MIN_SINGLE_SECTION_CARDS = 5
+CENTER_MAX_PROSE_WORDS = 400
+ARTICLE_MIN_WORDS = 50
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
+
+
+def norm(text: str | None) -> str:
+    """Whitespace collapsed to single spaces, ends stripped."""
+    return " ".join(text.split()) if text else ""
+
+
+def class_tokens(el: HtmlElement) -> frozenset[str]:
+    """Class and id tokens of one element (same splitting as the region classifier)."""
+    out: set[str] = set()
+    for value in (el.get("class"), el.get("id")):
+        if value:
+            out.update(tokens(value))
+    return frozenset(out)
+
+
+def visible_text(el: HtmlElement) -> str:
+    """The text a reader sees in `el`: hidden elements, scripts and comments skipped,
+    element boundaries read as spaces ("<span>By X</span><span>Updated</span>"
+    must not run together), then spaces before punctuation removed."""
+    if len(el) == 0:  # fast path: most links and leaves have no children
+        if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or is_hidden(el):
+            return ""
+        return norm(el.text)
+    parts: list[str] = []
+    _collect_text(el, parts)
+    text = norm(" ".join(parts))
+    return _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))
+
+
+def _collect_text(el: HtmlElement, parts: list[str]) -> None:
+    if isinstance(el.tag, str) and el.tag not in INVISIBLE_TAGS and not is_hidden(el):
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            _collect_text(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+
+
+def block_of(el: HtmlElement) -> HtmlElement:
+    """The nearest ancestor-or-self that is not an inline element."""
+    node = el
+    while node.getparent() is not None and node.tag in INLINE_TAGS:
+        node = node.getparent()
+    return node
+
+
+def own_lines(block: HtmlElement) -> list[str]:
+    """The block's own text, nested blocks cut out as line breaks."""
+    parts: list[str] = []
+    _inline_text(block, parts, top=True)
+    return [line for line in (norm(s) for s in "".join(parts).split("\n")) if line]
+
+
+def _inline_text(el: HtmlElement, parts: list[str], top: bool = False) -> None:
+    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS or is_hidden(el):
+        return
+    if not top and el.tag not in INLINE_TAGS:
+        parts.append("\n")
+        return
+    parts.append(" " if el.tag == "br" else (el.text or "") + " ")
+    for child in el:
+        _inline_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def text_before(el: HtmlElement) -> str:
+    """The text of `el`'s line that precedes it (for "Updated on <time ...>")."""
+    block = block_of(el)
+    parts: list[str] = []
+    _text_until(block, el, parts, top=True)
+    return norm("".join(parts).rsplit("\n", 1)[-1])
+
+
+def _text_until(node: HtmlElement, stop: HtmlElement, parts: list[str], top: bool) -> bool:
+    if node is stop:
+        return True
+    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or is_hidden(node):
+        return False
+    if not top and node.tag not in INLINE_TAGS:
+        parts.append("\n")
+        return stop in node.iterdescendants()
+    parts.append((node.text or "") + " ")
+    for child in node:
+        if _text_until(child, stop, parts, top=False):
+            return True
+        parts.append(child.tail or "")
+    return False
+
+
+
+def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
+    """True when `el` sits in page furniture or in a block about another page
+    (card, ad, cookie banner, sidebar, one of the `foreign` elements such as the
+    center's cards) or is hidden: its dates and names are not the page's own."""
+    if regions.region(el) in FOREIGN_REGIONS:
+        return True
+    node = el
+    while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
+        if node.tag == "aside" or node in foreign or is_hidden(node) \
+                or class_tokens(node) & FOREIGN_TOKENS:
+            return True
+        node = node.getparent()
+    return False
+
+
+# Words that make a text node worth a second look: date labels (dates.py),
+# byline words (people.py), review badges (page_badges). One regex pass over
+# the page instead of one per field.
+# Matched against lowercased text: re.IGNORECASE makes it six times slower.
+TEXT_PREFILTER = re.compile(r"updat|modif|revis|publish|posted|review|date|by\b|author|"
+                            r"contributor|writer|checked|evidence")
+
+
+@dataclass(frozen=True)
+class PageScan:
+    """One pass over the tree shared by the field extractors (walking it once
+    instead of once per field keeps extraction fast).
+
+    texts:   (element whose line holds the text, text) for the body's text nodes
+             that name a date label, a byline word or a review badge
+             (TEXT_PREFILTER); scripts and styles left out; a tail belongs to
+             its element's parent.
+    classed: (element, class/id tokens) for body elements with a class or id.
+    jsonld:  every JSON-LD node of the page (see jsonld_nodes).
+    foreign: elements known to describe other pages (the center's cards):
+             dates and bylines inside them are not the page's own."""
+
+    texts: tuple = ()
+    classed: tuple = ()
+    jsonld: tuple = ()
+    foreign: frozenset = frozenset()
+
+
+def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
+    body = root.find("body")
+    if body is None:
+        return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
+    texts = []
+    search = TEXT_PREFILTER.search
+    for node in body.iter():
+        text = node.text
+        if text and isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS \
+                and search(text.lower()):
+            texts.append((node, text))
+        tail = node.tail
+        if tail and node is not body and search(tail.lower()):
+            texts.append((node.getparent(), tail))
+    classed = [(el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+    return PageScan(tuple(texts), tuple(classed), tuple(jsonld_nodes(root)), frozenset(foreign))
+
+
+def jsonld_nodes(root: HtmlElement) -> list[dict]:
+    """Every top-level JSON-LD object of the page, @graph members flattened in;
+    blocks that do not parse are skipped (one broken block must not hide the rest)."""
+    nodes: list[dict] = []
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        text = (script.text or "").strip()
+        text = text.removeprefix("<!--").removesuffix("-->").strip()
+        text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        _flatten(data, nodes)
+    return nodes
+
+
+def _flatten(data, nodes: list[dict]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _flatten(item, nodes)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            _flatten(data["@graph"], nodes)
+        if set(data) - {"@context", "@graph"}:
+            nodes.append(data)
+
+
+def jsonld_types(node: dict) -> set[str]:
+    """Lowercase @type names of a JSON-LD node ("schema:Article" -> "article")."""
+    value = node.get("@type") or ()
+    names = [value] if isinstance(value, str) else value
+    return {str(n).rsplit(":", 1)[-1].rsplit("/", 1)[-1].lower() for n in names}
+
+
+def meta_content(root: HtmlElement, *names: str) -> str:
+    """The first non-empty <meta> content among name/property/itemprop `names`."""
+    wanted = {n.lower() for n in names}
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in wanted and key not in found and norm(meta.get("content")):
+            found[key] = norm(meta.get("content"))
+    return next((found[n.lower()] for n in names if n.lower() in found), "")
+
+
+def page_title(root: HtmlElement, regions, url: str = "") -> str:
+    """The visible H1 of the page's own content; else og:title, JSON-LD headline or
+    <title>, with a trailing " | Site Name" taken off."""
+    h1 = main_h1(root, regions)
+    if h1:
+        return h1
+    site = meta_content(root, "og:site_name", "application-name")
+    for candidate in (meta_content(root, "og:title", "twitter:title"),
+                      _jsonld_text(root, "headline", "name"),
+                      norm(root.findtext(".//title"))):
+        if candidate:
+            return strip_site_suffix(candidate, site, url)
+    return ""
+
+
+def main_h1(root: HtmlElement, regions) -> str:
+    """Text of the first visible H1 of the page's own content. An H1 in a header
+    region counts only when no other exists (an article header is a "header" to
+    the region map, but so is a site banner whose logo is an H1) and when it is
+    not a link home."""
+    fallback = ""
+    for h1 in root.iter("h1"):
+        region = regions.region(h1)
+        if region in FOREIGN_REGIONS or any(is_hidden(a) for a in h1.iterancestors()):
+            continue
+        text = visible_text(h1)
+        if not text:
+            continue
+        if region != "header":
+            return text
+        home = any(urlsplit(a.get("href") or "").path in ("", "/") for a in h1.iter("a"))
+        fallback = fallback or ("" if home else text)
+    return fallback
+
+
+def strip_site_suffix(title: str, site_name: str = "", url: str = "") -> str:
+    """Drop a trailing site name: always after " | ", after dashes only when the
+    last part is the og:site_name or looks like the host name."""
+    host = re.sub(r"[^a-z0-9]", "", urlsplit(url).hostname.split(".")[-2]) \
+        if url and urlsplit(url).hostname and "." in urlsplit(url).hostname else ""
+    for sep in TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
+        if head.strip() and (sep.strip() in ("|", "||") or tail.strip() == site_name
+                             or (host and squashed and (squashed in host or host in squashed))):
+            return head.strip()
+    return title
+
+
+def _jsonld_text(root: HtmlElement, *keys: str) -> str:
+    for node in jsonld_nodes(root):
+        if jsonld_types(node) & ARTICLE_TYPES:
+            for key in keys:
+                if isinstance(node.get(key), str) and norm(node[key]):
+                    return norm(node[key])
+    return ""
+
+
+def page_description(root: HtmlElement, regions) -> str:
+    """Meta description (or og/twitter description); else the lede paragraph."""
+    found = meta_content(root, "description", "og:description", "twitter:description")
+    return found or lede(root, regions)
+
+
+def lede(root: HtmlElement, regions) -> str:
+    """The paragraph introducing the page: a block with lede/intro/summary class
+    tokens, else the first substantial paragraph after the H1, outside cards."""
+    body = root.find("body")
+    if body is None:
+        return ""
+    after_h1 = root.find(".//h1") is None
+    for el in body.iter(etree.Element):
+        if el.tag == "h1":
+            after_h1 = True
+            continue
+        classed = bool(class_tokens(el) & LEDE_TOKENS) and el.tag in ("p", "div", "span")
+        if not (classed or (after_h1 and el.tag == "p")) or is_foreign(el, regions):
+            continue
+        text = visible_text(el)
+        if len(text) >= LEDE_MIN_CHARS and el.find(".//p") is None:
+            return text
+    return ""
+
+
+def page_badges(root: HtmlElement, regions, scan: PageScan | None = None) -> tuple[str, ...]:
+    """Review badges ("Peer-Reviewed", "Medically Reviewed"): short standalone
+    elements (or image alts) of the page's own content naming a review phrase; the
+    phrase is kept as written, deduped case-insensitively."""
+    scan = scan or scan_page(root)
+    found: dict[str, str] = {}
+    owners = [el for el, text in scan.texts if BADGE_PREFILTER.search(text)]
+    owners += [img for img in root.iter("img") if BADGE_PREFILTER.search(img.get("alt") or "")]
+    for el in dict.fromkeys(owners):
+        text = norm(el.get("alt") or el.get("title")) if el.tag == "img" else visible_text(el)
+        match = BADGE_RE.search(text)
+        if not match or len(text.split()) > BADGE_MAX_WORDS:
+            continue
+        if regions.region(el) in FOREIGN_REGIONS:
+            continue
+        phrase = match.group(0)
+        found.setdefault(_badge_key(phrase), phrase)
+    return tuple(found.values())
+
+
+def _badge_key(phrase: str) -> str:
+    return re.sub(r"[^a-z]", "", phrase.lower())
+
+
+def page_kind(root: HtmlElement, sections, body_words: int, has_byline: bool,
+              has_date: bool, scan: PageScan | None = None) -> str:
+    """ "center" for a hub of card sections with little own prose and no byline;
+    "article" for a page typed as an article in JSON-LD or with some prose and a
+    byline or date; "center" again for a bylined hub with much prose; "other" for
+    the rest."""
+    types: set[str] = set()
+    for node in (scan.jsonld if scan else jsonld_nodes(root)):
+        types |= jsonld_types(node)
+    cards = sum(len(s.cards) for s in sections)
+    # One long untitled list of teasers (a 2000s center) counts like several sections.
+    hub_shape = cards >= CENTER_MIN_CARDS and (
+        len(sections) >= CENTER_MIN_SECTIONS or cards >= CENTER_MIN_SINGLE_SECTION_CARDS)
+    if hub_shape and not has_byline and (body_words <= CENTER_MAX_PROSE_WORDS
+                                         or types & HUB_TYPES):
+        return "center"
+    if types & ARTICLE_TYPES:
+        return "article"
+    if body_words >= ARTICLE_MIN_WORDS and (has_byline or has_date):
+        return "article"
+    if hub_shape:
+        return "center"
+    return "other"

@@ -1,0 +1,264 @@
+"""Authors and reviewers: person names without credentials or honorifics.
+
+Sources, in this order (names deduplicated, first spelling kept): JSON-LD
+author/reviewedBy (objects, strings or lists; an Organization author is kept
+when its name reads as a staff byline, "Clinic Example Staff"), <meta name=author>, rel=author links, byline
+elements (class tokens author/byline/contributor -> authors, reviewer ->
+reviewers), and visible lines ("By ...", "Written by ...", "Medically reviewed
+by ..."). Bylines inside cards, sidebars, ads and other foreign blocks are
+skipped: they name the authors of other pages.
+
+"Jane Doe, PT, DPT" -> "Jane Doe"; "By Dr. John Smith, MD and Ann Lee, DC" ->
+["John Smith", "Ann Lee"].
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.dates import DATE_RE
+from condition_archive.extract.meta import (
+    PageScan,
+    block_of,
+    class_tokens,
+    is_foreign,
+    jsonld_nodes,
+    jsonld_types,
+    norm,
+    own_lines,
+    scan_page,
+    text_before,
+    visible_text,
+)
+
+CREDENTIALS = frozenset("""
+md do phd pt dpt dc rn np pa pac mph ms ma msc bsc bs ba facs faaos facp faapmr frcs frcp
+mbbs mbchb cscs atc ocs scs lac dacm rd ld rdn cde cdces cpt dnp fnp fnpbc aprn msn bsn otr
+otrl ot dds dmd od pharmd rph dpm mba jd lcsw lmt cns ces ccc slp aud psyd edd mpt mspt faan
+faafp faap facc facog facr fasa fccp fipp dabpm dabr cpc elsmd cnm crna ibclc mhs mhsc dr
+jr sr ii iii iv
+""".split())
+HONORIFICS = frozenset(("dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx", "miss",
+                        "sir", "dame"))
+# Words that make a "name" an organisation or a job title, not a person.
+NOT_NAME_WORDS = frozenset("""
+staff team editors editorial editor board clinic health inc llc ltd corp company media news
+network group association society institute center centre department hospital foundation
+university college admin administrator contributors contributor writer writers reviewer
+therapist physician surgeon specialist nurse chiropractor director chief manager the our
+physical medical article video home updated published posted reviewed written
+""".split())
+# Words before a name in bio boxes and bylines ("About Daniel Nguyen", "Answer From ...").
+LEAD_WORDS = frozenset(("about", "meet", "from", "with", "answer", "by", "more", "posts",
+                        "articles", "author", "reviewer", "written", "reviewed"))
+# Last words of corporate bylines, kept as authors: the page names no person.
+STAFF_WORDS = frozenset(("staff", "team", "editors"))
+NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "del", "della", "di", "la",
+                            "le", "du", "dos", "das", "bin", "ibn", "al", "el", "y", "st"))
+AUTHOR_TOKENS = frozenset(("author", "authors", "byline", "bylines", "contributor",
+                           "contributors", "writer", "writtenby", "authorname"))
+REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalreviewer",
+                             "medicalreview", "expertreviewer"))
+NAME_TOKENS = frozenset(("name", "authorname", "reviewername", "fn"))
+BYLINE_MAX_WORDS = 40
+BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer", re.I)
+# Labels that open a run of names; where the run stops is CUT_RE.
+REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
+                  r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:")
+AUTHOR_LABEL = (r"(?:written|authored|contributed|created|article)\s+by|by|"
+                r"authors?\s*:|contributors?\s*:|writers?\s*:")
+REVIEWER_BEFORE = re.compile(rf"(?:{REVIEWER_LABEL})\s*$", re.I)
+LABEL_RE = re.compile(rf"(?:^|(?<=[\s|•·—–]))(?:(?P<rev>{REVIEWER_LABEL})|(?P<auth>{AUTHOR_LABEL}))"
+                      r"\s+", re.I)
+CUT_RE = re.compile(r"\s[|•·—–]\s?|\s-\s|\b(?:updated|published|posted|last|on|reviewed|"
+                    r"medically|clinically|fact[\s-]checked|written|originally|in)\b|"
+                    rf"{DATE_RE.pattern}|\(|\n", re.I)
+_NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-À-ÿ]*$")
+
+
+def clean_name(text: str) -> str:
+    """One person's name without honorifics and credentials, or "" if `text` does
+    not look like a person's name."""
+    text = norm(re.sub(r"\(.*?\)", " ", text or "")).strip(" ,;:.")
+    words = [w for w in text.replace(",", " , ").split() if w]
+    while words and (_squash(words[0]) in HONORIFICS or _squash(words[0]) in LEAD_WORDS):
+        words.pop(0)
+    name: list[str] = []
+    for word in words:
+        if word == "," or _is_credential(word):
+            if name:
+                break
+            continue
+        name.append(word)
+    return " ".join(name) if _looks_like_name(name) else ""
+
+
+def _squash(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.lower())
+
+
+def _is_credential(word: str) -> bool:
+    squashed = _squash(word)
+    if squashed in CREDENTIALS:
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    # "FAAOS", "M.D.", "PharmD": several capitals in a short word.
+    upper = sum(c.isupper() for c in letters)
+    return 2 <= len(letters) <= 6 and upper >= 2 and upper * 2 >= len(letters)
+
+
+def _looks_like_name(words: list[str]) -> bool:
+    if not 2 <= len(words) <= 5 or len(" ".join(words)) > 60:
+        return False
+    if _squash(words[-1]) in STAFF_WORDS:  # "Clinic Example Staff": a corporate byline
+        return all(_NAME_WORD.match(w) or _squash(w) in NAME_PARTICLES for w in words)
+    for word in words:
+        low = _squash(word)
+        if low in NOT_NAME_WORDS or any(ch.isdigit() for ch in word):
+            return False
+        if not _NAME_WORD.match(word) and low not in NAME_PARTICLES:
+            return False
+    return True
+
+
+def split_names(text: str) -> list[str]:
+    """Names in a run like "Dr. John Smith, MD and Ann Lee, DC" (split on and/&/;
+    and on commas that start a new name rather than a credential)."""
+    names: list[str] = []
+    for chunk in re.split(r"\s+(?:and|&)\s+|;|\s/\s|,\s*and\s+", norm(text)):
+        current: list[str] = []
+        for part in chunk.split(","):
+            cleaned = clean_name(part)
+            if cleaned and current:
+                names.append(clean_name(", ".join(current)))
+                current = []
+            current.append(part)
+        if current:
+            names.append(clean_name(", ".join(current)))
+    return [n for n in names if n]
+
+
+def names_from_line(line: str) -> tuple[list[str], list[str]]:
+    """(authors, reviewers) named after labels in one line of text."""
+    authors: list[str] = []
+    reviewers: list[str] = []
+    for match in LABEL_RE.finditer(line):
+        if match.group("auth") and match.group("auth").lower() == "by" \
+                and line[:match.start()].strip(" |•·—–") and not _after_separator(line, match):
+            continue  # "caused by", "supported by": only a leading "By" is a byline
+        rest = line[match.end():]
+        cut = CUT_RE.search(rest, 1)
+        run = rest[:cut.start()] if cut else rest
+        target = reviewers if match.group("rev") else authors
+        target.extend(split_names(run))
+    return authors, reviewers
+
+
+def _after_separator(line: str, match: re.Match) -> bool:
+    return bool(re.search(r"[|•·—–]\s*$", line[:match.start()]))
+
+
+def jsonld_people(root: HtmlElement, scan: PageScan | None = None) -> tuple[list[str], list[str]]:
+    authors: list[str] = []
+    reviewers: list[str] = []
+    for node in (scan.jsonld if scan else jsonld_nodes(root)):
+        if not jsonld_types(node) or jsonld_types(node) - {"person", "organization"}:
+            authors.extend(_jsonld_names(node.get("author")))
+            reviewers.extend(_jsonld_names(node.get("reviewedBy")))
+    return authors, reviewers
+
+
+def _jsonld_names(value) -> list[str]:
+    if isinstance(value, list):
+        return [n for item in value for n in _jsonld_names(item)]
+    if isinstance(value, str):
+        return split_names(value)
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return split_names(name)
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return split_names(f"{given} {family}")
+    return []
+
+
+def byline_people(root: HtmlElement, regions,
+                  scan: PageScan | None = None) -> tuple[list[str], list[str]]:
+    """Names from elements classed as bylines and from visible labelled lines."""
+    scan = scan or scan_page(root)
+    authors: list[str] = []
+    reviewers: list[str] = []
+    for el, toks in scan.classed:
+        is_rev = bool(toks & REVIEWER_TOKENS)
+        if (is_rev or toks & AUTHOR_TOKENS) and not is_foreign(el, regions, scan.foreign):
+            _read_byline(el, is_rev, authors, reviewers)
+    seen: set = set()
+    for owner, text in scan.texts:
+        if not BYLINE_PREFILTER.search(text) or owner is None or owner.tag in ("script", "style"):
+            continue
+        block = block_of(owner)
+        if block in seen or is_foreign(block, regions, scan.foreign):
+            continue
+        seen.add(block)
+        for line in own_lines(block):
+            if len(line.split()) <= BYLINE_MAX_WORDS:
+                found_a, found_r = names_from_line(line)
+                authors.extend(found_a)
+                reviewers.extend(found_r)
+    authors.extend(_rel_author_names(root, regions, scan, reviewers))
+    return authors, reviewers
+
+
+def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: list[str]) -> list:
+    """rel=author links not already read as reviewers: sites put rel=author on the
+    medical reviewer's profile link too."""
+    known = {_squash(n) for n in reviewers}
+    names = []
+    for a in root.iter("a"):
+        if "author" not in (a.get("rel") or "").split() or is_foreign(a, regions, scan.foreign):
+            continue
+        if class_tokens(a) & REVIEWER_TOKENS or REVIEWER_BEFORE.search(text_before(a)):
+            continue
+        names.extend(n for n in split_names(visible_text(a)) if _squash(n) not in known)
+    return names
+
+
+def _read_byline(el: HtmlElement, is_rev: bool, authors: list[str],
+                 reviewers: list[str]) -> None:
+    text = visible_text(el)
+    if not text or len(text.split()) > BYLINE_MAX_WORDS:
+        named = [c for c in el.iter() if isinstance(c.tag, str) and class_tokens(c) & NAME_TOKENS]
+        text = visible_text(named[0]) if named else ""
+    found_a, found_r = names_from_line(text)
+    if found_a or found_r:
+        authors.extend(found_a)
+        reviewers.extend(found_r)
+        return
+    # No label: the linked names ("Answer From <a>Laura M. Ostrowski, M.D.</a>"),
+    # else the whole text.
+    linked = [n for a in el.iter("a") for n in split_names(visible_text(a))]
+    (reviewers if is_rev else authors).extend(linked or split_names(text))
+
+
+def page_people(root: HtmlElement, regions,
+                scan: PageScan | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(authors, reviewers) of the page, deduplicated in source order."""
+    scan = scan or scan_page(root)
+    authors, reviewers = jsonld_people(root, scan)
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in ("author", "dc.creator", "citation_author"):
+            authors.extend(split_names(meta.get("content") or ""))
+    found_a, found_r = byline_people(root, regions, scan)
+    authors += found_a
+    reviewers += found_r
+    return _dedupe(authors), _dedupe(reviewers)
+
+
+def _dedupe(names: list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(_squash(name), name)
+    return tuple(seen.values())

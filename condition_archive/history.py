@@ -1,0 +1,135 @@
+"""The archive over time: card changes between center versions, text diffs
+between article versions, and which version stood on a given date or crawl.
+
+`card_changes` and `text_diff` are pure; the lookups take an open archive.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+
+FIELDS = ("title", "description", "authors", "reviewers", "badges", "date_published", "date_updated")
+
+
+@dataclass(frozen=True)
+class CardChange:
+    change: str  # added, removed, moved, retitled
+    href: str
+    title: str
+    old_title: str = ""
+    from_section: str = ""
+    to_section: str = ""
+
+
+def card_changes(old: list[dict], new: list[dict]) -> list[CardChange]:
+    """Compare two versions' cards (dicts with href, title, section), by href.
+
+    A card is identified by the URL it links to: the same article under another
+    heading is a move, under another title a retitling.
+    """
+    def by_href(cards):
+        out: dict[str, list[dict]] = {}
+        for card in cards:
+            out.setdefault(card["href"], []).append(card)
+        return out
+
+    before, after = by_href(old), by_href(new)
+    changes = []
+    for href, cards in after.items():
+        if href not in before:
+            changes += [CardChange("added", href, c["title"], to_section=c["section"]) for c in cards]
+            continue
+        old_sections = [c["section"] for c in before[href]]
+        new_sections = [c["section"] for c in cards]
+        if sorted(old_sections) != sorted(new_sections):
+            changes.append(CardChange("moved", href, cards[0]["title"], from_section=" | ".join(old_sections),
+                                      to_section=" | ".join(new_sections)))
+        if before[href][0]["title"] != cards[0]["title"]:
+            changes.append(CardChange("retitled", href, cards[0]["title"], old_title=before[href][0]["title"],
+                                      to_section=cards[0]["section"]))
+    for href, cards in before.items():
+        if href not in after:
+            changes += [CardChange("removed", href, "", old_title=c["title"], from_section=c["section"])
+                        for c in cards]
+    return changes
+
+
+def text_diff(old: str, new: str, old_label: str = "before", new_label: str = "after") -> str:
+    """A readable unified diff of two body texts, one paragraph per line."""
+    a = [p.strip() for p in re.split(r"\n\s*\n", old or "") if p.strip()]
+    b = [p.strip() for p in re.split(r"\n\s*\n", new or "") if p.strip()]
+    return "\n".join(difflib.unified_diff(a, b, old_label, new_label, lineterm="", n=1))
+
+
+def field_changes(old: dict, new: dict) -> list[tuple[str, object, object]]:
+    out = []
+    for name in FIELDS:
+        a, b = old.get(name), new.get(name)
+        if name in ("authors", "reviewers", "badges"):
+            a, b = json.loads(a or "[]"), json.loads(b or "[]")
+        if a != b:
+            out.append((name, a, b))
+    return out
+
+
+# -- lookups -----------------------------------------------------------------------
+
+class NotFound(LookupError):
+    """A URL, version or date the archive does not have; the message says what it has."""
+
+
+def page_id(db: sqlite_utils.Database, url: str) -> int:
+    row = db.execute("SELECT id FROM pages WHERE url = ?", [url]).fetchone()
+    if row is None:
+        like = db.execute("SELECT url FROM pages WHERE url LIKE ? LIMIT 5", [f"%{url.rsplit('/', 1)[-1]}%"])
+        hint = ", ".join(r[0] for r in like)
+        raise NotFound(f"{url} is not in the archive" + (f"; did you mean: {hint}" if hint else ""))
+    return row[0]
+
+
+def version_at(db: sqlite_utils.Database, pid: int, when: str | None) -> dict:
+    """The page's version that stood at `when`: a crawl id (digits), a date
+    (YYYY-MM-DD, end of that day) or an ISO timestamp; None = the latest."""
+    if when is None:
+        sql, params = "SELECT * FROM versions WHERE page_id = ? ORDER BY number DESC LIMIT 1", [pid]
+    elif when.isdigit():
+        sql = ("SELECT * FROM versions WHERE page_id = ? AND crawl_id <= ? AND cause = 'crawl' "
+               "ORDER BY number DESC LIMIT 1")
+        params = [pid, int(when)]
+    else:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?", when):
+            raise NotFound(f"{when!r} is neither a crawl id nor a date: use e.g. 3 or 2025-01-31")
+        bound = when if len(when) > 10 else when + "T99"
+        sql = "SELECT * FROM versions WHERE page_id = ? AND created_at <= ? ORDER BY number DESC LIMIT 1"
+        params = [pid, bound]
+    rows = list(db.query(sql, params))
+    if not rows:
+        first = db.execute("SELECT min(created_at) FROM versions WHERE page_id = ?", [pid]).fetchone()[0]
+        raise NotFound(f"no version stood at {when}: the first was recorded {first}")
+    return rows[0]
+
+
+def previous_version(db: sqlite_utils.Database, version: dict) -> dict | None:
+    rows = list(db.query("SELECT * FROM versions WHERE page_id = ? AND number < ? ORDER BY number DESC LIMIT 1",
+                         [version["page_id"], version["number"]]))
+    return rows[0] if rows else None
+
+
+def version_cards(db: sqlite_utils.Database, version_id: int) -> list[dict]:
+    return list(db.query("SELECT c.section, c.position, c.title, c.href, c.image_alt, c.teaser, "
+                         "s.position AS section_position FROM cards c JOIN sections s ON s.id = c.section_id "
+                         "WHERE c.version_id = ? ORDER BY s.position, c.position", [version_id]))
+
+
+def version_sections(db: sqlite_utils.Database, version_id: int) -> list[dict]:
+    sections = [{"heading": s["heading"], "cards": []} for s in
+                db.query("SELECT heading FROM sections WHERE version_id = ? ORDER BY position", [version_id])]
+    for card in version_cards(db, version_id):
+        sections[card["section_position"] - 1]["cards"].append(
+            {k: card[k] for k in ("title", "href", "image_alt", "teaser")})
+    return sections
