@@ -138,12 +138,13 @@ def extract(pages, url, day_first) -> None:
 @click.option("--port", default=8001, show_default=True, help="Datasette port.")
 @click.option("--site-port", default=8765, show_default=True, help="Port of the bundled sample site.")
 @click.option("--no-serve", is_flag=True, help="Crawl only; do not start Datasette.")
-def demo(db, port, site_port, no_serve) -> None:
+@click.option("--fresh", is_flag=True, help="Delete an earlier demo archive and crawl again.")
+def demo(db, port, site_port, no_serve, fresh) -> None:
     """Crawl the bundled sample site (2012, then 2025) offline and serve the archive."""
     from .demo import run_demo
 
     try:
-        run_demo(db, port=port, site_port=site_port, serve=not no_serve, echo=click.echo)
+        run_demo(db, port=port, site_port=site_port, serve=not no_serve, fresh=fresh, echo=click.echo)
     except (ArchiveError, OSError, RuntimeError) as exc:
         fail(str(exc))
 

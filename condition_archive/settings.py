@@ -31,12 +31,36 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # Safety: no remote code execution servers, bounded downloads and redirects.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Seconds to wait for a response; a slower one is retried, then recorded as a timeout.
 DOWNLOAD_TIMEOUT = 30
+# Bytes (after decompression): a larger page is recorded as "too large", not archived.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+# Transient failures (5xx, 408, 429, timeouts, resets, truncated bodies) are retried
+# twice, waiting RETRY_BACKOFF_BASE * 2**(attempt-1) s, at most RETRY_BACKOFF_MAX
+# (a server's Retry-After is honoured up to that cap).
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+
+# Only http(s) is ever fetched: no file://, ftp://, s3:// or data: handlers,
+# whatever a page or a redirect says.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100): a refused host is not even asked for robots.txt.
+    "condition_archive.middleware.RequestGuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "condition_archive.middleware.BackoffRetryMiddleware": 550,
+    # Sees responses before the redirect middlewares (580, 600) build a request.
+    "condition_archive.middleware.RedirectGuardMiddleware": 650,
+}
+
+# Crawl traps (endless calendars, faceted search): beyond these a URL is recorded
+# as skipped with the reason instead of fetched.
+ARCHIVE_TRAP_MAX_QUERY_VARIANTS = 25
+ARCHIVE_TRAP_MAX_PATTERN_PAGES = 200
 
 # The spider records every status itself (404, 410, 500 ... become ledger rows),
 # so HttpErrorMiddleware lets them all through; redirects are still followed.
@@ -48,8 +72,8 @@ COOKIES_ENABLED = False
 
 ITEM_PIPELINES = {
     "pipelines.boilerplate.BoilerplatePipeline": 100,
-    "pipelines.article.ArticlePipeline": 200,
-    "pipelines.center.CenterPipeline": 300,
+    "pipelines.center.CenterPipeline": 200,
+    "pipelines.article.ArticlePipeline": 300,
     "pipelines.links.LinksPipeline": 400,
     "pipelines.store.StorePipeline": 900,
 }

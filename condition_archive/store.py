@@ -27,7 +27,7 @@ from .items import FetchedPage, Outcome
 # date candidates from the HTTP header are deliberately not in here.
 CONTENT_FIELDS = (
     "kind", "title", "description", "authors", "reviewers", "badges",
-    "date_published", "date_updated", "body_text", "sections",
+    "date_published", "date_updated", "date_reviewed", "body_text", "sections",
 )
 PERMANENT_REDIRECTS = (301, 308)
 
@@ -124,7 +124,8 @@ class Archive:
             "description": page.description, "authors": json.dumps(list(page.authors)),
             "reviewers": json.dumps(list(page.reviewers)), "badges": json.dumps(list(page.badges)),
             "date_published": page.date_published, "date_updated": page.date_updated,
-            "body_text": page.body_text, "word_count": len(page.body_text.split()),
+            "date_reviewed": page.date_reviewed, "body_text": page.body_text,
+            "word_count": len(page.body_text.split()),
             "problem": page.problem,
         })
         version_id = versions.last_pk

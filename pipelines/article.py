@@ -1,4 +1,6 @@
-"""Article pipeline: title, description, people, badges, dates with provenance, body text."""
+"""Article pipeline: title, description, people, badges, dates with provenance, body text.
+
+Runs after the center pipeline: dates and bylines inside center cards are not the page's own."""
 
 from __future__ import annotations
 
@@ -17,5 +19,6 @@ class ArticlePipeline:
 
     def process_item(self, item):
         if isinstance(item, FetchedPage):
-            item.stages["article"] = article_stage(item.stages["doc"], item.headers, self.options)
+            item.stages["article"] = article_stage(item.stages["doc"], item.stages["center"], item.headers,
+                                                  self.options)
         return item

@@ -152,7 +152,7 @@ def test_title_rules(title, html):
 def test_to_dict_keys():
     data = _extract(ARTICLE).to_dict()
     assert set(data) == {"url", "kind", "title", "description", "authors", "reviewers",
-                         "badges", "date_published", "date_updated", "date_candidates",
+                         "badges", "date_published", "date_updated", "date_reviewed", "date_candidates",
                          "body_text", "sections", "links", "problem"}
     assert set(data["date_candidates"][0]) >= {"field", "value", "source"}
     assert set(data["links"][0]) == {"href", "text", "region", "section"}

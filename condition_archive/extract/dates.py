@@ -462,6 +462,19 @@ def choose_dates(cands) -> tuple[str | None, str | None]:
     return chosen[0], chosen[1]
 
 
+def choose_reviewed(cands) -> str | None:
+    """The page's own last medical-review date: a visible "reviewed" line first,
+    then structured data (JSON-LD lastReviewed, microdata, meta); the latest
+    such date within the best source. Review dates are never the updated date:
+    a review can confirm content without changing it."""
+    reviewed = [c for c in cands if c.field == "reviewed" and not c.source.startswith("http:")]
+    if not reviewed:
+        return None
+    visible = [c for c in reviewed if c.source.startswith("visible")]
+    pool = visible or reviewed
+    return max(c.value[:10] for c in pool)
+
+
 # -- context helpers ----------------------------------------------------------
 
 def listed_item(el: HtmlElement) -> bool:

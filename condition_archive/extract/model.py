@@ -76,6 +76,7 @@ class PageExtract:
     badges: tuple[str, ...] = ()
     date_published: str | None = None
     date_updated: str | None = None
+    date_reviewed: str | None = None
     date_candidates: tuple[DateCandidate, ...] = ()
     body_text: str = ""
     sections: tuple[Section, ...] = ()

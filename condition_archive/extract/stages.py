@@ -1,23 +1,25 @@
 """extract_page split into the stages the pipelines run one per concern.
 
     doc = parse_stage(data, url, headers)          # boilerplate pipeline
-    art = article_stage(doc, headers, options)     # article pipeline
     cen = center_stage(doc)                        # center pipeline
+    art = article_stage(doc, cen, headers, options)  # article pipeline
     lnk = links_stage(doc, cen)                    # links pipeline
     page = assemble(doc, art, cen, lnk)            # store pipeline
 
 `extract_page` runs the same five calls, so the CLI, the crawl and re-processing
-cannot disagree. Every stage tolerates a document that did not parse.
+cannot disagree. The center runs before the article fields so that dates and
+bylines inside the center's cards (which describe other pages) are not taken as
+the page's own. Every stage tolerates a document that did not parse.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .body import body_text
 from .boilerplate import RegionMap, classify_regions
 from .center import CenterLayout, analyse_center
-from .dates import choose_dates, date_candidates
+from .dates import choose_dates, choose_reviewed, date_candidates
 from .links import page_links, resolve_links
 from .meta import PageScan, page_badges, page_description, page_kind, page_title, scan_page
 from .model import DateCandidate, ExtractOptions, Link, PageExtract
@@ -47,8 +49,10 @@ class ArticleFields:
     badges: tuple[str, ...] = ()
     date_published: str | None = None
     date_updated: str | None = None
+    date_reviewed: str | None = None
     date_candidates: tuple[DateCandidate, ...] = ()
     body_text: str = ""
+    scan: PageScan | None = field(default=None, compare=False, repr=False)
 
 
 def _header(headers: dict[str, str] | None, name: str) -> str | None:
@@ -67,19 +71,20 @@ def parse_stage(data: str | bytes, url: str, headers: dict[str, str] | None = No
     return doc
 
 
-def article_stage(doc: Doc, headers: dict[str, str] | None = None,
+def article_stage(doc: Doc, layout: CenterLayout, headers: dict[str, str] | None = None,
                   options: ExtractOptions | None = None) -> ArticleFields:
     root, regions = doc.root, doc.regions
     if root is None:
         return ArticleFields()
-    candidates = date_candidates(root, regions, headers or {}, options or ExtractOptions(), doc.scan)
+    scan = replace(doc.scan, foreign=layout.cards)
+    candidates = date_candidates(root, regions, headers or {}, options or ExtractOptions(), scan)
     published, updated = choose_dates(candidates)
-    authors, reviewers = page_people(root, regions, doc.scan)
+    authors, reviewers = page_people(root, regions, scan)
     return ArticleFields(
         title=page_title(root, regions, doc.url), description=page_description(root, regions),
-        authors=authors, reviewers=reviewers, badges=page_badges(root, regions, doc.scan),
-        date_published=published, date_updated=updated, date_candidates=candidates,
-        body_text=body_text(root, regions),
+        authors=authors, reviewers=reviewers, badges=page_badges(root, regions, scan),
+        date_published=published, date_updated=updated, date_reviewed=choose_reviewed(candidates),
+        date_candidates=candidates, body_text=body_text(root, regions), scan=scan,
     )
 
 
@@ -100,10 +105,20 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
         return PageExtract(url=doc.url, problem=doc.parsed.problem or "no html")
     own_words = max(len(art.body_text.split()) - layout.card_text_words, 0)
     stated = any(not c.source.startswith("http:") for c in art.date_candidates)
-    kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated, doc.scan)
+    kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated, art.scan)
     return PageExtract(
         url=doc.url, kind=kind, title=art.title, description=art.description, authors=art.authors,
         reviewers=art.reviewers, badges=art.badges, date_published=art.date_published,
-        date_updated=art.date_updated, date_candidates=art.date_candidates, body_text=art.body_text,
-        sections=layout.sections, links=links, problem=doc.parsed.problem,
+        date_updated=art.date_updated, date_reviewed=art.date_reviewed,
+        date_candidates=art.date_candidates, body_text=art.body_text,
+        # Card groups on an article are related-links furniture, not structure.
+        sections=layout.sections if kind != "article" else (), links=links, problem=doc.parsed.problem,
     )
+
+
+def run_all(data: str | bytes, url: str, headers: dict[str, str] | None = None,
+            options: ExtractOptions | None = None) -> PageExtract:
+    doc = parse_stage(data, url, headers)
+    layout = center_stage(doc)
+    art = article_stage(doc, layout, headers, options)
+    return assemble(doc, art, layout, links_stage(doc, layout))
