@@ -177,3 +177,27 @@ def test_datasette_shows_descriptions_and_canned_queries(crawled):
     linkers = datasette_get(db, f"/{db.stem}/links_to.json?_shape=array&url={target}").json()
     assert base + CENTER_PATH in {row["from_url"] for row in linkers}
     assert all(row["anchor_text"] for row in linkers)
+
+
+def test_scrapy_crawl_from_the_repo_root_writes_the_same_archive(crawled, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    if crawled["version"] != "2025":
+        pytest.skip("one comparison is enough")
+    db = tmp_path / "scrapy.db"
+    # The module's sample site is still serving, so URLs (and content hashes) compare.
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "condition_center", "-a", f"url={crawled['base']}{CENTER_PATH}",
+         "-s", f"ARCHIVE_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+         "-s", "LOG_LEVEL=WARNING"],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    def content(path):
+        return set(map(tuple, (r.values() for r in query(
+            path, "SELECT p.url, v.content_hash FROM pages p JOIN versions v ON v.id = p.current_version_id"))))
+
+    assert content(db) == content(crawled["db"])
