@@ -86,6 +86,15 @@ def resumable_crawl(db: sqlite_utils.Database) -> dict | None:
     return rows[0] if rows else None
 
 
+def mark_dead(db: sqlite_utils.Database) -> int:
+    """Crawls still marked running whose process died (we hold the lock, so none
+    can be running) become interrupted; they stay resumable. Returns how many."""
+    cursor = db.execute("UPDATE crawls SET status = 'interrupted', "
+                        "finish_reason = coalesce(finish_reason, 'process died before the crawl ended') "
+                        "WHERE status = 'running'")
+    return cursor.rowcount
+
+
 def resume_crawl(db: sqlite_utils.Database, crawl: dict) -> int:
     db["crawls"].update(crawl["id"], {"status": "running", "pid": os.getpid(),
                                       "resumes": (crawl["resumes"] or 0) + 1, "ended_at": None})

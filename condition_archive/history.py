@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-FIELDS = ("title", "description", "authors", "reviewers", "badges", "date_published", "date_updated")
+FIELDS = ("title", "description", "authors", "reviewers", "badges", "date_published", "date_updated",
+          "date_reviewed")
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,11 @@ def text_diff(old: str, new: str, old_label: str = "before", new_label: str = "a
     return "\n".join(difflib.unified_diff(a, b, old_label, new_label, lineterm="", n=1))
 
 
-def field_changes(old: dict, new: dict) -> list[tuple[str, object, object]]:
+def field_changes(old: dict, new: dict, fields: tuple[str, ...] | list[str] = FIELDS
+                  ) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each differing field of two version rows."""
     out = []
-    for name in FIELDS:
+    for name in fields:
         a, b = old.get(name), new.get(name)
         if name in ("authors", "reviewers", "badges"):
             a, b = json.loads(a or "[]"), json.loads(b or "[]")

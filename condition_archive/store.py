@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from .extract.model import PageExtract
-from .history import card_changes
+from .history import card_changes, field_changes
 from .items import FetchedPage, Outcome
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
@@ -158,12 +158,9 @@ class Archive:
                        current: dict | None, version_id: int, page: PageExtract) -> None:
         detail = ""
         if current:
-            fields = content_fields(page)
-            old = {key: current.get(key) for key in CONTENT_FIELDS}
-            old_page_fields = {k: (json.loads(v) if k in ("authors", "reviewers", "badges") and v else v)
-                               for k, v in old.items()}
-            differing = [k for k in CONTENT_FIELDS if k != "sections" and fields[k] != old_page_fields[k]]
-            detail = ", ".join(differing) or "sections"
+            new_row = self.db["versions"].get(version_id)
+            fields = [f for f in CONTENT_FIELDS if f != "sections"]
+            detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
         self.db["changes"].insert({
             "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
             "from_version_id": current["id"] if current else None, "to_version_id": version_id,

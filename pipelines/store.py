@@ -42,6 +42,8 @@ class StorePipeline:
         self.archive = Archive(self.db)
         spider = self.crawler.spider
         unfinished = crawls.resumable_crawl(self.db) if self.resume else None
+        if not self.resume:
+            crawls.mark_dead(self.db)
         if unfinished:
             self.crawl_id = crawls.resume_crawl(self.db, unfinished)
         else:
