@@ -69,7 +69,7 @@ def layout_for(pages: int, per_center: int = PER_CENTER) -> Layout:
     return Layout(centers, per_center)
 
 
-def _vocabulary() -> list[str]:
+def vocabulary() -> list[str]:
     words: set[str] = set()
     for article in get_version("2025").articles:
         for block in article.body:
@@ -85,7 +85,7 @@ class Generator:
         self.layout = layout
         self.seed = seed
         self.templates = get_version("2025").articles
-        self.vocab = _vocabulary()
+        self.vocab = vocabulary()
 
     def center_name(self, i: int) -> str:
         name = f"{PARTS[i % len(PARTS)]} {CONDITIONS[(i // len(PARTS)) % len(CONDITIONS)]}"

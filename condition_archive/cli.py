@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import sqlite3
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -12,7 +17,7 @@ from . import __version__
 from .crawls import CrawlBusy
 from .db import ArchiveError, open_archive
 from .export import FORMATS, ExportError
-from .policy import BadSeed
+from .policy import BadSeed, check_seed
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -49,13 +54,101 @@ def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None
     opts = CrawlOptions(urls=tuple(urls), db=db, depth=depth, max_pages=max_pages, delay=delay,
                         resume=resume, contact=contact, log_level=log_level.upper())
     try:
+        # Refuse bad input before anything touches the archive.
+        opts.validate()
+        _check_archive_path(db)
+        _check_resume(opts)
+        _check_reachable(opts.urls)
         row = run_crawl(opts)
     except (BadSeed, ValueError, ArchiveError, CrawlBusy) as exc:
         fail(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        fail(f"cannot write the archive {db} ({type(exc).__name__}: {exc}): check that the file and its "
+             "folder are writable and the disk has room, or pass another --db")
     click.echo(summary_line(row))
     if row["status"] != "finished":
-        fail(f"crawl {row['id']} {row['status']}: {row['finish_reason']}; "
-             f"`condition-archive crawl --resume --db {db}` continues it")
+        reason = row["finish_reason"] or "killed"
+        first = ("free disk space or make the archive writable, then run " if row["status"] == "failed"
+                 else "run ")
+        fail(f"crawl {row['id']} {row['status']}: {reason}; {first}"
+             f"`condition-archive crawl --resume --db {db}` to continue it")
+    _check_seeds_archived(db, row)
+
+
+def _check_archive_path(db: str) -> None:
+    """Fail with a remedy when `db` cannot be (or is not) a writable archive."""
+    path = Path(db)
+    parent = path.parent if str(path.parent) else Path(".")
+    missing = next((p for p in [parent, *parent.parents] if p.exists()), Path("."))
+    if not missing.is_dir():
+        fail(f"cannot create {db}: {missing} is a file, not a folder; pass --db in a writable folder")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=parent).close()
+    except OSError as exc:
+        fail(f"cannot write in {parent} ({exc.strerror or exc}): pass --db in a writable folder")
+    if not path.exists():
+        return
+    if path.is_dir():
+        fail(f"{db} is a folder: pass --db with a file name, e.g. {path / 'archive.db'}")
+    if not os.access(path, os.R_OK | os.W_OK):
+        fail(f"{db} is not writable: fix its permissions or pass another --db")
+    conn = open_archive(path, readonly=True)  # ArchiveError when not SQLite or corrupt
+    try:
+        tables = set(conn.table_names())
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{db} is corrupt ({exc}): restore it from a backup or pass another --db") from exc
+    finally:
+        conn.close()
+    if tables and "crawls" not in tables:
+        fail(f"{db} is a SQLite database but not a condition archive (no crawls table): "
+             "pass --db with a new file name or an existing archive")
+
+
+def _check_resume(opts) -> None:
+    """--resume with URLs must name the crawl it continues (or start one when none is unfinished)."""
+    from .runner import resume_seeds
+
+    if not (opts.resume and opts.urls and Path(opts.db).exists()):
+        return
+    try:
+        seeds = resume_seeds(opts.db)
+    except (ValueError, ArchiveError):
+        return  # nothing unfinished: the URLs start a new crawl
+    if sorted(check_seed(u) for u in opts.urls) != sorted(check_seed(u) for u in seeds):
+        fail(f"--resume continues the unfinished crawl of {', '.join(seeds)}, not {', '.join(opts.urls)}: "
+             "drop the URLs to resume it, or drop --resume to start a new crawl")
+
+
+def _check_reachable(urls, timeout: float = 10.0) -> None:
+    """Fail early when a seed's host cannot be resolved or refuses connections."""
+    if any(os.environ.get(v) for v in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")):
+        return  # the proxy, not this machine, reaches the sites
+    ends = {(p.hostname, p.port or (443 if p.scheme == "https" else 80)) for p in map(urlsplit, urls)}
+    for host, port in sorted(ends):
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except socket.gaierror:
+            fail(f"cannot resolve {host}: check the URL's spelling and your network or DNS; nothing was written")
+        except OSError as exc:
+            fail(f"cannot connect to {host}:{port} ({exc.strerror or type(exc).__name__}): check the URL and "
+                 "that the site is up; nothing was written")
+
+
+def _check_seeds_archived(db: str, row: dict) -> None:
+    """A crawl whose every seed failed did nothing useful: say why, exit non-zero."""
+    conn = open_archive(db, readonly=True)
+    try:
+        seeds = json.loads(row["seeds"])
+        marks = ",".join("?" * len(seeds))
+        ends = conn.execute(f"SELECT url, outcome, reason FROM fetches WHERE crawl_id = ? AND url IN ({marks}) "
+                            "ORDER BY id", [row["id"], *seeds]).fetchall()
+    finally:
+        conn.close()
+    failed = [(u, r) for u, o, r in ends if o in ("error", "robots-denied", "skipped")]
+    if ends and len(failed) == len(ends):
+        detail = "; ".join(f"{u}: {r}" for u, r in failed[:3])
+        fail(f"no seed page could be archived ({detail}): check the URL, or try again later")
 
 
 def summary_line(row: dict) -> str:
@@ -73,6 +166,7 @@ def serve(db, host, port) -> None:
     from .serve import database_url, serve as run
 
     try:
+        open_archive(db, readonly=True).close()  # refuse a missing or non-archive file before saying "Serving"
         click.echo(f"Serving {db} at {database_url(db, host, port)}")
         sys.exit(run(db, host, port))
     except ArchiveError as exc:
@@ -95,6 +189,9 @@ def export(target, db, fmt, output, params) -> None:
             fail(f"parameter {item!r} is not NAME=VALUE")
         name, value = item.split("=", 1)
         bound[name] = value
+    if output and Path(output).resolve() in {Path(db).resolve(), *(Path(f"{db}{s}").resolve()
+                                                                   for s in ("-wal", "-shm", ".lock"))}:
+        fail(f"-o {output} would overwrite the archive itself: choose another output file")
     try:
         db_handle = open_archive(db, readonly=True)
         exporter.export_sql(db_handle, target, bound)  # refuse bad targets before opening -o
@@ -106,6 +203,10 @@ def export(target, db, fmt, output, params) -> None:
                 out.close()
     except (ArchiveError, ExportError) as exc:
         fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        fail(f"cannot read {db} ({exc}): is it a condition archive? restore it from a backup")
+    except OSError as exc:
+        fail(f"cannot write {output or 'the output'} ({exc.strerror or exc}): choose a writable -o path")
 
 
 @main.command()

@@ -11,6 +11,7 @@ import yaml
 from .db import SCHEMA_DIR, load_schema
 
 DATASETTE_FILE = SCHEMA_DIR / "datasette.yml"
+TOP_KEYS = ("title", "description", "description_html", "license", "about", "about_url")
 
 
 def load_datasette_config() -> dict:
@@ -39,7 +40,9 @@ def build_metadata(database_name: str) -> dict:
         tables[f"{name}_fts"] = {"hidden": True}
     for name, settings in config.get("tables", {}).items():
         tables.setdefault(name, {}).update(settings)
-    top = {k: config[k] for k in ("title", "description", "license", "about", "about_url") if k in config}
+    top = {k: config[k] for k in TOP_KEYS if k in config}
+    if "description_html" in top:  # links in it name the database, which is the file's stem
+        top["description_html"] = top["description_html"].replace("{database}", database_name)
     return {**top, "databases": {database_name: {"tables": tables, "queries": config.get("queries", {})}}}
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from .extract.model import Link
@@ -30,12 +33,23 @@ class BadSeed(ValueError):
     """A seed URL the crawler cannot use; the message says what to pass instead."""
 
 
+_HOST = re.compile(r"[a-z0-9]([a-z0-9_.-]*[a-z0-9])?")
+
+
 def check_seed(url: str) -> str:
     """Validate a seed URL and return it normalised, or raise BadSeed."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadSeed(f"{url!r} is not an http(s) URL: pass a full URL such as "
-                      "https://www.spine-health.com/conditions/upper-back-pain")
+    remedy = "pass a full URL such as https://www.spine-health.com/conditions/upper-back-pain"
+    try:
+        parts = urlsplit(url.strip())
+        host, _ = parts.hostname, parts.port
+    except ValueError as exc:  # bad IPv6 literal, port out of range
+        raise BadSeed(f"{url!r} is not a valid URL ({exc}): {remedy}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise BadSeed(f"{url!r} is not an http(s) URL: {remedy}")
+    if not (_HOST.fullmatch(host) or ":" in host):  # ":" only in an IPv6 literal urlsplit accepted
+        raise BadSeed(f"{url!r} has an invalid host name {host!r}: {remedy}")
+    if "@" in parts.netloc:
+        raise BadSeed(f"{url!r} carries a user name or password: {remedy} (without credentials)")
     return normalize(url.strip())
 
 
@@ -89,3 +103,78 @@ def to_follow(links: Iterable[Link], allowed_hosts: frozenset[str],
         seen.add(url)
         out.append((url, skip_reason(url, allowed_hosts)))
     return out
+
+
+def refusal(url: str, allowed_hosts: frozenset[str], seed_netlocs: frozenset[str] = frozenset()) -> str | None:
+    """None when a request (a redirect target included) may go to `url`; otherwise why not.
+
+    Only http(s), only the crawl's hosts, and a loopback or private address only
+    at the exact host:port of a seed: a site must not steer the crawler at other
+    services on the machine or the local network.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"not http(s): {parts.scheme or 'no scheme'}"
+    try:
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "malformed address"
+    if host not in allowed_hosts:
+        return f"other host: {host or 'none'}"
+    netloc = f"{host}:{port or {'http': 80, 'https': 443}[parts.scheme]}"
+    if is_private_host(host) and netloc not in seed_netlocs:
+        return f"private or loopback address that is not a seed: {netloc}"
+    return None
+
+
+def seed_netloc(url: str) -> str:
+    """host:port of a seed, the port made explicit (see `refusal`)."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}:{parts.port or {'http': 80, 'https': 443}.get(parts.scheme, 0)}"
+
+
+@dataclass(frozen=True)
+class TrapLimits:
+    """Caps that stop endless URL spaces (calendars, faceted search, session ids)."""
+
+    max_query_variants: int = 25   # distinct query strings of one path
+    max_pattern_pages: int = 200   # pages whose paths differ only in their numbers
+    max_segment_repeats: int = 2   # /a/b/a/b/a/b: a relative-link loop
+    max_url_length: int = 2083     # Scrapy drops longer URLs silently; say so instead
+
+
+class TrapGuard:
+    """Counts the URLs a crawl schedules and says when one looks like a crawl trap."""
+
+    def __init__(self, limits: TrapLimits | None = None):
+        self.limits = limits or TrapLimits()
+        self.variants: dict[str, set[str]] = defaultdict(set)
+        self.patterns: Counter[str] = Counter()
+
+    def check(self, url: str) -> str | None:
+        """None when `url` may be scheduled (and count it); otherwise the trap reason."""
+        limits, parts = self.limits, urlsplit(url)
+        if len(url) > limits.max_url_length:
+            return f"crawl trap: URL longer than {limits.max_url_length} characters"
+        segments = [s for s in parts.path.split("/") if s]
+        repeated = max(Counter(segments).values(), default=0)
+        if repeated > limits.max_segment_repeats:
+            return f"crawl trap: a path segment repeats {repeated} times"
+        path_key = f"{parts.netloc}{parts.path}"
+        if parts.query and parts.query not in self.variants[path_key]:
+            if len(self.variants[path_key]) >= limits.max_query_variants:
+                return f"crawl trap: more than {limits.max_query_variants} query variants of {parts.path}"
+            self.variants[path_key].add(parts.query)
+        pattern = f"{parts.netloc}{_DIGITS.sub('N', parts.path)}?{','.join(sorted(_query_keys(parts.query)))}"
+        if pattern != f"{parts.netloc}{parts.path}?{','.join(sorted(_query_keys(parts.query)))}":
+            if self.patterns[pattern] >= limits.max_pattern_pages:
+                return f"crawl trap: more than {limits.max_pattern_pages} pages like {_DIGITS.sub('N', parts.path)}"
+            self.patterns[pattern] += 1
+        return None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _query_keys(query: str) -> set[str]:
+    return {pair.split("=", 1)[0] for pair in query.split("&") if pair}

@@ -24,7 +24,8 @@ from condition_archive.extract.links import page_links
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.items import FetchedPage, Outcome
-from condition_archive.policy import check_seed, skip_reason, to_follow
+from condition_archive.middleware import describe_failure
+from condition_archive.policy import TrapGuard, TrapLimits, check_seed, seed_netloc, skip_reason, to_follow
 from condition_archive.store import utc_now
 
 GONE = (404, 410)
@@ -50,13 +51,20 @@ class ConditionCenterSpider(scrapy.Spider):
         self.depth = int(depth)
         self.max_pages = int(max_pages)
         self.allowed_hosts = frozenset(urlsplit(u).hostname for u in self.seeds)
-        # OffsiteMiddleware also refuses redirects that leave these hosts.
+        # Loopback/private addresses are allowed only at a seed's exact host:port
+        # (condition_archive.middleware refuses everything else, redirects included).
+        self.seed_netlocs = frozenset(seed_netloc(u) for u in self.seeds)
         self.allowed_domains = sorted(self.allowed_hosts)
-        self.scheduled: set[str] = set()
+        self.scheduled: set[str] = set()  # URLs requested, skipped or recorded
+        self.pages = 0  # pages requested or (resume) already archived: --max-pages counts these
+        self.traps: TrapGuard | None = None  # set in start(), from the settings
         self.view: ArchiveView | None = None  # set in start(); the store pipeline opened the crawl
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
         self.view = ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
+        self.traps = TrapGuard(TrapLimits(
+            max_query_variants=self.settings.getint("ARCHIVE_TRAP_MAX_QUERY_VARIANTS", 25),
+            max_pattern_pages=self.settings.getint("ARCHIVE_TRAP_MAX_PATTERN_PAGES", 200)))
         for seed in self.seeds:
             for out in self._visit(seed, 0, ""):
                 yield out
@@ -73,9 +81,14 @@ class ConditionCenterSpider(scrapy.Spider):
         the requests for the links stored for it."""
         if url in self.scheduled:
             return
-        if self.max_pages and len(self.scheduled) >= self.max_pages:
+        if self.max_pages and self.pages >= self.max_pages:
             return
         self.scheduled.add(url)
+        trap = self.traps.check(url) if self.traps and depth else None
+        if trap:
+            yield Outcome(url, "skipped", trap, utc_now(), depth=depth, referer=referer)
+            return
+        self.pages += 1
         if self.view and url in self.view.done:
             yield from self._follow_stored(url, depth)
             return
@@ -95,7 +108,7 @@ class ConditionCenterSpider(scrapy.Spider):
         for url, reason in urls:
             if reason is None:
                 yield from self._visit(url, depth + 1, referer)
-            elif url not in self.scheduled and not reason.startswith("other host"):
+            elif url not in self.scheduled:
                 self.scheduled.add(url)
                 yield Outcome(url, "skipped", reason, utc_now(), depth=depth + 1, referer=referer)
 
@@ -112,41 +125,65 @@ class ConditionCenterSpider(scrapy.Spider):
         base = dict(fetched_at=utc_now(), status=response.status, depth=depth, referer=referer,
                     headers=headers, redirects=hops)
         url = response.url
-        if response.status == 304:
+        refused = response.meta.get("redirect_refused")
+        if refused and response.status >= 300:
+            yield Outcome(url, "skipped", f"redirect refused: {refused}", **base)
+        elif response.status == 304:
             yield Outcome(url, "not-modified", "HTTP 304", **base)
             yield from self._follow_stored(url, depth)
         elif response.status in GONE:
             yield Outcome(url, "gone", f"HTTP {response.status}", **base)
         elif response.status >= 300:
-            yield Outcome(url, "error", f"HTTP {response.status}", **base)
+            yield Outcome(url, "error", f"HTTP {response.status}{_retried(response.meta)}", **base)
         elif not _is_html(headers.get("content-type", ""), response.body):
             yield Outcome(url, "skipped", f"not html: {headers.get('content-type') or 'unknown type'}", **base)
+        elif not response.body.strip():
+            # Usually a server hiccup: recording it as the page's content would
+            # make an empty version of a page that still exists.
+            yield Outcome(url, "error", f"empty body: HTTP {response.status} with no content", **base)
         elif hops and url in self.scheduled:
             # A redirect onto a page this crawl fetches directly: record the hops only.
             yield Outcome(url, "skipped", "redirect target, fetched on its own", **base)
         else:
-            self.scheduled.add(url)
-            page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
-                               depth=depth, referer=referer, redirects=hops)
-            parsed = parse_html(response.body, url, headers.get("content-type"))
-            page.stages["parsed"] = parsed
-            if parsed.root is not None:
-                regions = classify_regions(parsed.root)
-                page.stages["regions"] = regions
-                links = page_links(parsed.root, url, regions)
-                yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
-            yield page
+            yield from self._page(response, headers, base)
+
+    def _page(self, response: Response, headers: dict[str, str], base: dict) -> Iterator:
+        url, depth = response.url, base["depth"]
+        self.scheduled.add(url)
+        parsed = parse_html(response.body, url, headers.get("content-type"))
+        if parsed.root is None:
+            yield Outcome(url, "skipped", parsed.problem or "not html", **base)
+            return
+        page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
+                           depth=depth, referer=base["referer"], redirects=base["redirects"])
+        page.stages["parsed"] = parsed
+        try:
+            regions = classify_regions(parsed.root)
+            links = page_links(parsed.root, url, regions)
+        except Exception as exc:  # noqa: BLE001 - archive the page even if its links are unreadable
+            self.logger.warning("links of %s not followed: %s: %s", url, type(exc).__name__, exc)
+        else:
+            page.stages["regions"] = regions
+            yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
+        refresh = response.meta.get("refresh_refused")
+        if refresh:
+            reason, target = refresh
+            yield Outcome(target, "skipped", f"meta refresh refused: {reason}", base["fetched_at"],
+                          depth=depth + 1, referer=url)
+        yield page
 
     def failed(self, failure) -> Iterator[Outcome]:
         request = failure.request
-        exc = failure.value
-        name = type(exc).__name__
-        if name == "IgnoreRequest" and "robots.txt" in str(exc):
-            outcome, reason = "robots-denied", "forbidden by robots.txt"
-        else:
-            outcome, reason = "error", f"{name}: {exc}".strip().rstrip(":")
-        yield Outcome(request.url, outcome, reason[:500], utc_now(),
-                      depth=request.meta.get("depth", 0), referer=request.meta.get("referer", ""))
+        outcome, reason = describe_failure(failure.value, request.meta, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        hops = list(zip(request.meta.get("redirect_urls", []), request.meta.get("redirect_reasons", [])))
+        yield Outcome(request.url, outcome, reason[:500], utc_now(), depth=request.meta.get("depth", 0),
+                      referer=request.meta.get("referer", ""),
+                      redirects=[] if reason.startswith("redirect loop") else hops)
+
+
+def _retried(meta: dict) -> str:
+    retries = meta.get("retry_times", 0)
+    return f" (after {retries} retries)" if retries else ""
 
 
 def _is_html(content_type: str, body: bytes) -> bool:

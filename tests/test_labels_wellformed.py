@@ -31,6 +31,7 @@ REQUIRED = {
     "reviewers": list,
     "date_published": (str, type(None)),
     "date_updated": (str, type(None)),
+    "date_reviewed": (str, type(None)),
     "must_contain": list,
     "must_not_contain": list,
     "sponsored_hrefs": list,
@@ -120,12 +121,13 @@ def test_label_shape(rel):
 def test_dates_are_iso_days_and_in_order(rel):
     label = LABELS[rel]
     days = {}
-    for key in ("date_published", "date_updated"):
+    for key in ("date_published", "date_updated", "date_reviewed"):
         if label[key] is not None:
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", label[key]), f"{rel}: {key}={label[key]!r} is not YYYY-MM-DD"
             days[key] = dt.date.fromisoformat(label[key])
-    if len(days) == 2:
-        assert days["date_published"] <= days["date_updated"], rel
+    for later in ("date_updated", "date_reviewed"):
+        if "date_published" in days and later in days:
+            assert days["date_published"] <= days[later], (rel, later)
 
 
 @pytest.mark.parametrize("rel", PAGES)

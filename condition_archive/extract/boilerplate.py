@@ -31,6 +31,7 @@ _NOISE_TOKENS = frozenset(vocab.BODY_NOISE_TOKENS)
 _HIDDEN_CLASSES = frozenset(vocab.HIDDEN_CLASSES)
 _DROP_TAGS = frozenset(vocab.DROP_TAGS)
 _NEGATING = frozenset(vocab.NEGATING_PREFIX_TOKENS)
+_MODIFIERS = frozenset(vocab.COMPOUND_MODIFIERS)
 # Regions that win over an enclosing one: an ad inside a sidebar is an ad.
 _SPECIFIC = frozenset(("ad", "sponsored", "related"))
 _SCORED_TAGS = frozenset(("p", "pre", "td", "blockquote"))
@@ -47,6 +48,25 @@ def tokens(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words + joined + flat))
 
 
+@lru_cache(maxsize=8192)
+def compound_region(tok: str) -> str | None:
+    """Region of a one-word compound ("leftnav" nav, "adright1" ad, "rightcol"
+    sidebar): a modifier word and a region token, both whole (vocab.COMPOUND_MODIFIERS)."""
+    word = tok.rstrip("0123456789")
+    if word != tok and (region := _TOKEN_REGION.get(word)):
+        return region
+    sides, columns = vocab.SIDE_COLUMN_PARTS
+    for i in range(2, len(word) - 1):
+        head, tail = word[:i], word[i:]
+        if head in sides and tail in columns:
+            return "sidebar"
+        if head in _MODIFIERS and (region := _TOKEN_REGION.get(tail)):
+            return region
+        if tail in _MODIFIERS and (region := _TOKEN_REGION.get(head)):
+            return region
+    return None
+
+
 def _token_region(toks: tuple[str, ...]) -> str | None:
     if toks and toks[0] in _NEGATING:
         return None
@@ -57,6 +77,8 @@ def _token_region(toks: tuple[str, ...]) -> str | None:
         region = _TOKEN_REGION.get(tok)
         if region is None:
             region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
+        if region is None:
+            region = compound_region(tok)
         if region in _SPECIFIC:
             return region
         found = found or region

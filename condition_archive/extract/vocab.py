@@ -57,7 +57,7 @@ TOKEN_REGION = {
     "related": (
         "related", "recommended", "recommendations", "recirc", "recirculation",
         "trending", "popular", "mostread", "mostpopular", "moreread", "readmore",
-        "morestories", "morenews", "upnext", "next", "teaser", "teasers", "tags",
+        "morestories", "morenews", "upnext", "next", "tags",
         "taglist", "topics", "keywords", "seealso", "alsoread", "youmaylike",
     ),
     "ad": (
@@ -93,6 +93,23 @@ PREFIX_REGION = (
     ("outbrain", "sponsored"),
     ("taboola", "sponsored"),
 )
+
+# One-word compounds of a position or shape word and a region token, as old
+# templates write them ("leftnav", "adright1", "rightcol", "topnav"): a token
+# that splits into MODIFIER + region token (or the reverse), trailing digits
+# dropped, takes the region token's region. Both halves must be known words,
+# so "address" or "download" never split.
+COMPOUND_MODIFIERS = (
+    "left", "right", "top", "bottom", "side", "main", "center", "centre", "inline", "inner",
+    "outer", "sub", "mid", "middle", "primary", "secondary", "global", "site", "page", "col",
+    "column", "box", "bar", "area", "wrap", "wrapper", "block", "links", "link", "list",
+    "container", "holder", "zone", "panel", "unit", "slot", "frame", "head", "foot", "lower",
+    "upper", "sticky", "fixed", "float", "small", "large", "big", "wide", "tall", "module",
+)
+# A left/right column written as one word ("rightcol", "leftcolumn", "rightrail"):
+# a side column, unless it holds most of the page's prose (then the wrapper
+# veto in boilerplate.py keeps it main).
+SIDE_COLUMN_PARTS = (("left", "right"), ("col", "column", "rail", "side", "bar", "pane"))
 
 # Tokens that say "this box holds the main text"; they also veto the region
 # tokens above on the same element ("article-body sidebar-aware").

@@ -1,0 +1,112 @@
+"""Run benchmark child processes and measure them with public tools only.
+
+Peak RSS comes from the kernel's rusage of the child (os.wait4), so no
+/usr/bin/time or psutil is needed; wall time from perf_counter; output goes to
+files (no pipe can fill up and stall the child).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Measured:
+    cmd: tuple[str, ...]
+    returncode: int
+    wall_s: float
+    cpu_s: float  # user + system of the child
+    maxrss_mb: float
+    stdout: str
+    stderr: str
+
+    def check(self) -> Measured:
+        if self.returncode != 0:
+            tail = "\n".join(self.stderr.strip().splitlines()[-15:])
+            raise RuntimeError(f"{' '.join(self.cmd[:4])} ... exited {self.returncode}:\n{tail}")
+        return self
+
+
+def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = None) -> Measured:
+    """Run cmd from the repository root and return its exit, times, peak RSS and output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, env=env)
+        deadline = start + timeout
+        while True:  # bounded by the deadline
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.send_signal(signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it, not Popen
+        out.seek(0)
+        err.seek(0)
+        return Measured(tuple(cmd), proc.returncode, wall, usage.ru_utime + usage.ru_stime,
+                        usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace"),
+                        err.read().decode("utf-8", "replace"))
+
+
+def stop_with_rusage(proc: subprocess.Popen, grace: float = 10.0):
+    """SIGTERM a child (SIGKILL after `grace` s), reap it, return its rusage."""
+    proc.send_signal(signal.SIGTERM)
+    deadline = time.perf_counter() + grace
+    while True:  # bounded by the grace period
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.send_signal(signal.SIGKILL)
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage
+
+
+def scrapy_stat(log: str, name: str) -> float | None:
+    """A numeric value from Scrapy's end-of-crawl stats dump (INFO log) or JSON stats."""
+    match = re.search(rf"['\"]{re.escape(name)}['\"]: ([0-9.]+)", log)
+    return float(match.group(1)) if match else None
+
+
+def archive_bytes(path: Path) -> int:
+    """Size of the archive file plus its WAL, after a checkpoint folds the WAL in."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def remove_archive(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def crawl_cmd(url: str, db: Path, depth: int = 2, log_level: str = "INFO") -> list[str]:
+    """The archive crawl exactly as a user runs it: the CLI, politeness delay off."""
+    return [PYTHON, "-m", "condition_archive", "crawl", url, "--db", str(db), "--delay", "0",
+            "--depth", str(depth), "--log-level", log_level]
+
+
+def bare_cmd(url: str, depth: int = 2) -> list[str]:
+    return [PYTHON, str(BENCH / "bare_spider.py"), url, "--depth", str(depth)]

@@ -1,0 +1,171 @@
+"""Query scale: latency of Datasette's JSON API and full CSV exports on a large archive.
+
+    python bench/query_bench.py build --db PATH [--articles 100000] [--centers 2000]
+    python bench/query_bench.py measure --db PATH [--repeat 30]
+
+`build` writes the archive through the real storage code (synth.py). `measure`
+times, through Datasette's in-process client with the project's own metadata
+(condition_archive.metadata.build_metadata) and `serve` settings, a full-text
+search (a common word and a rare one), the center_as_of canned query and the
+changes_last_crawl canned query: median and p95 of `repeat` calls after two
+warm-ups. Then it exports every row of the articles view to CSV twice, each in
+its own process with its peak RSS: `condition-archive export articles --format
+csv`, and Datasette's own `/archive/articles.csv?_stream=on` from a real
+Datasette server on 127.0.0.1 (max_csv_mb 0, or Datasette cuts it at 100 MB).
+Each prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from procs import PYTHON, REPO, run_measured, stop_with_rusage
+from synth import RARE_TOPICS, Shape, build
+
+SERVE_SETTINGS = {"allow_csv_stream": True, "sql_time_limit_ms": 5000, "default_page_size": 50}
+
+
+def _stats(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "calls": len(ordered)}
+
+
+async def _time_paths(ds, paths: list[str], repeat: int) -> dict:
+    for path in paths[:2]:  # warm-up: page cache, prepared schema
+        (await ds.client.get(path)).raise_for_status()
+    seconds, rows = [], []
+    for i in range(repeat):
+        path = paths[i % len(paths)]
+        start = time.perf_counter()
+        response = await ds.client.get(path)
+        seconds.append(time.perf_counter() - start)
+        response.raise_for_status()
+        rows.append(len(response.json()))
+    return {**_stats(seconds), "rows_median": statistics.median(rows), "example": paths[0]}
+
+
+def query_paths(name: str, shape: Shape) -> dict[str, list[str]]:
+    from gensite import vocabulary
+
+    common = vocabulary()[::97][:10]
+    centers = [shape.center_url(c) for c in range(0, shape.centers, max(1, shape.centers // 10))]
+    dates = ("2024-06-01", "2025-06-01")
+    return {
+        "fts_common_word": [f"/{name}/articles.json?_search={w}&_shape=array" for w in common],
+        "fts_rare_word": [f"/{name}/articles.json?_search=topic{t}&_shape=array"
+                          for t in range(7, RARE_TOPICS, RARE_TOPICS // 10)],
+        "center_as_of": [f"/{name}/center_as_of.json?center_url={quote(url, safe='')}&date={d}&_shape=array"
+                         for url in centers for d in dates],
+        "changes_last_crawl": [f"/{name}/changes_last_crawl.json?_shape=array"],
+    }
+
+
+def latencies(db: Path, shape: Shape, repeat: int) -> dict:
+    from datasette.app import Datasette
+
+    from condition_archive.metadata import build_metadata
+
+    ds = Datasette([str(db)], metadata=build_metadata(db.stem), settings=SERVE_SETTINGS)
+
+    async def run() -> dict:
+        await ds.invoke_startup()
+        return {key: await _time_paths(ds, paths, repeat)
+                for key, paths in query_paths(db.stem, shape).items()}
+
+    return asyncio.run(run())
+
+
+def csv_rows(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def export_project(db: Path, out: Path) -> dict:
+    m = run_measured([PYTHON, "-m", "condition_archive", "export", "articles", "--format", "csv",
+                      "-o", str(out), "--db", str(db)]).check()
+    return {"seconds": m.wall_s, "peak_rss_mb": m.maxrss_mb, "bytes": out.stat().st_size,
+            "rows": csv_rows(out)}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(url: str, seconds: float = 60) -> None:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:  # bounded
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Datasette did not answer {url} within {seconds:.0f} s")
+
+
+def export_datasette(db: Path, out: Path) -> dict:
+    """Datasette's streamed CSV from a real server process, with that process's peak RSS."""
+    from condition_archive.metadata import write_metadata
+    from condition_archive.serve import datasette_command
+
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = write_metadata(db, Path(tmp) / "metadata.json")
+        cmd = datasette_command(db, meta, "127.0.0.1", port) + ["--setting", "max_csv_mb", "0"]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_ready(f"http://127.0.0.1:{port}/-/versions.json")
+            start = time.perf_counter()
+            url = f"http://127.0.0.1:{port}/{db.stem}/articles.csv?_stream=on"
+            with urllib.request.urlopen(url, timeout=600) as response, out.open("wb") as fh:
+                while chunk := response.read(1 << 16):
+                    fh.write(chunk)
+            seconds = time.perf_counter() - start
+        finally:
+            usage = stop_with_rusage(proc)
+    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "bytes": out.stat().st_size,
+            "rows": csv_rows(out)}
+
+
+def measure(db: Path, shape: Shape, repeat: int) -> dict:
+    result = {"latency": latencies(db, shape, repeat)}
+    with tempfile.TemporaryDirectory() as tmp:
+        result["export_project"] = export_project(db, Path(tmp) / "project.csv")
+        result["export_datasette"] = export_datasette(db, Path(tmp) / "datasette.csv")
+    result["archive_mb"] = db.stat().st_size / 1e6
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Query-scale benchmark (build, then measure).")
+    parser.add_argument("action", choices=("build", "measure"))
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--centers", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    shape = Shape(args.articles, args.centers)
+    if args.action == "build":
+        start = time.perf_counter()
+        out = build(args.db, args.articles, args.centers)
+        out["seconds"] = time.perf_counter() - start
+    else:
+        out = measure(args.db, shape, args.repeat)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

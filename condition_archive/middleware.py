@@ -1,0 +1,159 @@
+"""Downloader middlewares that keep a crawl safe and say why a download failed.
+
+- RequestGuardMiddleware (before robots.txt, so not even robots.txt is fetched)
+  refuses any request outside the crawl's hosts, to a loopback or private
+  address that was not a seed, or with a scheme other than http(s).
+- RedirectGuardMiddleware (seen before RedirectMiddleware and MetaRefreshMiddleware)
+  stops a redirect or meta refresh to such a target before it becomes a request:
+  the spider gets the 3xx response with `redirect_refused` in its meta and records it.
+- BackoffRetryMiddleware is Scrapy's RetryMiddleware with exponential backoff
+  (and a capped Retry-After) between attempts.
+
+`describe_failure` turns a download exception into a ledger outcome and reason.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import get_meta_refresh
+
+from .policy import refusal
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+class RefusedRequest(IgnoreRequest):
+    """A request the crawl policy refuses; the message is the ledger reason."""
+
+
+def _refusal_for(crawler, url: str) -> str | None:
+    spider = crawler.spider
+    hosts = getattr(spider, "allowed_hosts", None)
+    if hosts is None:  # not our spider: leave it alone
+        return None
+    return refusal(url, hosts, getattr(spider, "seed_netlocs", frozenset()))
+
+
+class RequestGuardMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request):
+        reason = _refusal_for(self.crawler, request.url)
+        if reason:
+            self.crawler.stats.inc_value("archive/refused")
+            raise RefusedRequest(f"refused: {reason}: {request.url}")
+        return None
+
+
+class RedirectGuardMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        target = None
+        if response.status in REDIRECT_CODES and b"Location" in response.headers:
+            location = response.headers[b"Location"].decode("latin-1").strip()
+            target, key = urljoin(request.url, location), "redirect_refused"
+        elif isinstance(response, HtmlResponse):
+            try:
+                _, refresh = get_meta_refresh(response)
+            except Exception:  # noqa: BLE001 - undecodable pages have no refresh to follow
+                refresh = None
+            target, key = refresh, "refresh_refused"
+        reason = _refusal_for(self.crawler, target) if target else None
+        if reason:
+            # Redirect middlewares skip requests marked dont_redirect: the
+            # response goes to the spider, which records the refusal.
+            request.meta["dont_redirect"] = True
+            if key == "redirect_refused":  # let HttpErrorMiddleware pass the 3xx to the spider
+                request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()),
+                                                          response.status]
+            request.meta[key] = f"{reason}: {target}" if key == "redirect_refused" else (reason, target)
+            self.crawler.stats.inc_value("archive/refused")
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that waits RETRY_BACKOFF_BASE * 2**(attempt-1) seconds
+    (at most RETRY_BACKOFF_MAX; longer if the server sends Retry-After) before a retry."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def backoff(self, retry: Request, response: Response | None = None) -> float:
+        wait = self.base * 2 ** (retry.meta.get("retry_times", 1) - 1)
+        after = response.headers.get(b"Retry-After") if response is not None else None
+        if after and after.strip().isdigit():
+            wait = max(wait, float(after))
+        return min(wait, self.cap)
+
+    async def process_response(self, request: Request, response: Response):
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            self.crawler.stats.inc_value("archive/retries")
+            await sleep(self.backoff(result, response))
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception):
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            self.crawler.stats.inc_value("archive/retries")
+            await sleep(self.backoff(result))
+        return result
+
+
+_TWISTED_FAILURE = re.compile(r"Failure [\w.]+\.(\w+): ([^>\]]*)")
+
+
+def describe_failure(exc: BaseException, meta: dict, maxsize: int = 0) -> tuple[str, str]:
+    """(ledger outcome, reason) for a request that ended in an exception."""
+    name, text = type(exc).__name__, str(exc).strip()
+    inner = _TWISTED_FAILURE.search(text)
+    if inner:  # "[<twisted.python.failure.Failure ...ConnectionLost: msg>]" -> ConnectionLost, msg
+        name, text = inner.group(1), inner.group(2).strip()
+    retries = meta.get("retry_times", 0)
+    tail = f" (after {retries} retries)" if retries else ""
+    if isinstance(exc, RefusedRequest):
+        return "skipped", text
+    if isinstance(exc, IgnoreRequest):
+        if "robots.txt" in text:
+            return "robots-denied", "forbidden by robots.txt"
+        if "max redirections" in text:
+            hops = len(meta.get("redirect_urls", []))
+            return "error", f"redirect loop: gave up after {hops} redirects"
+        if "DOWNLOAD_MAXSIZE" in text or "max size" in text:
+            return "error", f"too large: {text}"
+        return "error", f"ignored: {text or name}"
+    if name == "DownloadCancelledError" and ("max size" in text or not text):
+        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE without a message.
+        return "error", f"too large: {text or f'body grew past DOWNLOAD_MAXSIZE ({maxsize} bytes)'}"
+    if name == "ResponseDataLossError" and not text:
+        text = "the connection closed before the announced Content-Length arrived"
+    kinds = {
+        "DownloadTimeoutError": "timeout", "TimeoutError": "timeout",
+        "ResponseDataLossError": "truncated body", "_DataLoss": "truncated body",
+        "DownloadConnectionRefusedError": "connection refused", "ConnectionRefusedError": "connection refused",
+        "CannotResolveHostError": "host not found", "DNSLookupError": "host not found",
+        "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
+        "DownloadFailedError": "download failed", "ResponseFailed": "download failed",
+    }
+    kind = kinds.get(name, name)
+    return "error", f"{kind}: {text or name}{tail}"[:500]
