@@ -126,18 +126,17 @@ def _last_crawl(db: Path) -> dict:
         conn.close()
 
 
-def profile(site: GenSite, db: Path, max_pages: int, stamp: str) -> dict:
+def profile(site: GenSite, db: Path, max_pages: int, stamp: str, results: Path = RESULTS) -> dict:
     from profile_report import summarize, write_text
 
     remove_archive(db)
-    prof = RESULTS / f"profile-{stamp}.prof"
+    prof = results / f"profile-{stamp}.prof"
     extra = ["-m", "cProfile", "-o", str(prof)]
     cmd = crawl_cmd(site.root_url, db) + ["--max-pages", str(max_pages)]
     site.reset_stats()
     m = run_measured([cmd[0], *extra, *cmd[1:]]).check()
-    text = write_text(prof, RESULTS / f"profile-{stamp}.txt")
-    return {"pages": site.stats()["requests"] - 1, "wall_s": m.wall_s,
-            "prof": str(prof.relative_to(BENCH.parent)), "text": str(text.relative_to(BENCH.parent)),
+    text = write_text(prof, results / f"profile-{stamp}.txt")
+    return {"pages": site.stats()["requests"] - 1, "wall_s": m.wall_s, "prof": str(prof), "text": str(text),
             **summarize(prof)}
 
 
@@ -155,8 +154,8 @@ def memory(pages: int, workdir: Path, bare: bool = True) -> dict:
 
 
 def run(pages: int, rounds: int, profile_pages: int, workdir: Path, stamp: str,
-        load_seconds: float = 3.0, change_fraction: float = 0.1) -> dict:
-    RESULTS.mkdir(parents=True, exist_ok=True)
+        load_seconds: float = 3.0, change_fraction: float = 0.1, results: Path = RESULTS) -> dict:
+    results.mkdir(parents=True, exist_ok=True)
     db = workdir / "crawl.db"
     with GenSite(layout_for(pages)) as site:
         result = {"site_pages": len(site.pages), "server": server_rate(site, load_seconds)}
@@ -164,7 +163,7 @@ def run(pages: int, rounds: int, profile_pages: int, workdir: Path, stamp: str,
         result["storage"] = storage(db)
         first = result["throughput"]["runs"][-1]
         result["recrawl"] = recrawl(site, db, first, change_fraction)
-        result["profile"] = profile(site, workdir / "profile.db", profile_pages, stamp)
+        result["profile"] = profile(site, workdir / "profile.db", profile_pages, stamp, results)
     return result
 
 

@@ -54,7 +54,10 @@ def summarize(prof: Path, top: int = 15) -> dict:
                    "seconds": max(total - reactor, 0.0)})
     for stage in stages:
         stage["share"] = stage["seconds"] / total if total else 0.0
-    project = sorted(((k, v) for k, v in raw.items() if any(d in k[0] for d in PROJECT_DIRS)),
+    # The project's own functions, below the entry chain (__main__, cli, runner: ~100%).
+    project = sorted(((k, v) for k, v in raw.items()
+                      if k[0].startswith(f"{REPO}/") and "/.venv/" not in k[0]
+                      and any(d in k[0] for d in PROJECT_DIRS) and v[3] < 0.9 * total),
                      key=lambda kv: kv[1][3], reverse=True)[:top]
     own = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
     return {

@@ -8,11 +8,13 @@ times, through Datasette's in-process client with the project's own metadata
 (condition_archive.metadata.build_metadata) and `serve` settings, a full-text
 search (a common word and a rare one), the center_as_of canned query and the
 changes_last_crawl canned query: median and p95 of `repeat` calls after two
-warm-ups. Then it exports every row of the articles view to CSV twice, each in
-its own process with its peak RSS: `condition-archive export articles --format
-csv`, and Datasette's own `/archive/articles.csv?_stream=on` from a real
-Datasette server on 127.0.0.1 (max_csv_mb 0, or Datasette cuts it at 100 MB).
-Each prints one JSON line.
+warm-ups. Then it exports every row of the articles view and of the versions
+table to CSV: `condition-archive export TARGET --format csv` in its own process
+(peak RSS from rusage), and Datasette's own `/archive/TARGET.csv?_stream=on` from
+a real Datasette server on 127.0.0.1 started as `condition-archive serve` starts
+it (plus max_csv_mb 0, or Datasette cuts the file at 100 MB), each stream cut
+after --export-budget seconds: Datasette pages a view with OFFSET, so a view's
+full export grows quadratically. Each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -87,16 +89,23 @@ def latencies(db: Path, shape: Shape, repeat: int) -> dict:
     return asyncio.run(run())
 
 
-def csv_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return sum(1 for _ in csv.reader(fh)) - 1
+def csv_rows(path: Path, complete: bool = True) -> int:
+    """Data rows in a CSV file; a file cut short loses its last, partial row."""
+    count = 0
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        try:
+            for count, _ in enumerate(csv.reader(fh)):
+                pass
+        except csv.Error:
+            pass
+    return max(count - (0 if complete else 1), 0)
 
 
-def export_project(db: Path, out: Path) -> dict:
-    m = run_measured([PYTHON, "-m", "condition_archive", "export", "articles", "--format", "csv",
+def export_project(db: Path, target: str, out: Path) -> dict:
+    m = run_measured([PYTHON, "-m", "condition_archive", "export", target, "--format", "csv",
                       "-o", str(out), "--db", str(db)]).check()
     return {"seconds": m.wall_s, "peak_rss_mb": m.maxrss_mb, "bytes": out.stat().st_size,
-            "rows": csv_rows(out)}
+            "rows": csv_rows(out), "complete": True}
 
 
 def _free_port() -> int:
@@ -116,35 +125,51 @@ def _wait_ready(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"Datasette did not answer {url} within {seconds:.0f} s")
 
 
-def export_datasette(db: Path, out: Path) -> dict:
-    """Datasette's streamed CSV from a real server process, with that process's peak RSS."""
+def _download(url: str, out: Path, budget_s: float) -> tuple[float, bool]:
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=600) as response, out.open("wb") as fh:
+        while chunk := response.read(1 << 16):  # bounded by the budget below
+            fh.write(chunk)
+            if time.perf_counter() - start > budget_s:
+                return time.perf_counter() - start, False
+    return time.perf_counter() - start, True
+
+
+def export_datasette(db: Path, targets: list[str], out_dir: Path, budget_s: float) -> dict:
+    """Datasette's streamed CSV of each target from one real server process (started as
+    `condition-archive serve` starts it), stopped after `budget_s` per target; the
+    server's peak RSS over all of them."""
     from condition_archive.metadata import write_metadata
     from condition_archive.serve import datasette_command
 
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        meta = write_metadata(db, Path(tmp) / "metadata.json")
-        cmd = datasette_command(db, meta, "127.0.0.1", port) + ["--setting", "max_csv_mb", "0"]
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_ready(f"http://127.0.0.1:{port}/-/versions.json")
-            start = time.perf_counter()
-            url = f"http://127.0.0.1:{port}/{db.stem}/articles.csv?_stream=on"
-            with urllib.request.urlopen(url, timeout=600) as response, out.open("wb") as fh:
-                while chunk := response.read(1 << 16):
-                    fh.write(chunk)
-            seconds = time.perf_counter() - start
-        finally:
-            usage = stop_with_rusage(proc)
-    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "bytes": out.stat().st_size,
-            "rows": csv_rows(out)}
+    port, result = _free_port(), {}
+    meta = write_metadata(db, out_dir / "metadata.json")
+    cmd = datasette_command(db, meta, "127.0.0.1", port) + ["--setting", "max_csv_mb", "0"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/-/versions.json")
+        for target in targets:
+            out = out_dir / f"datasette-{target}.csv"
+            url = f"http://127.0.0.1:{port}/{db.stem}/{target}.csv?_stream=on"
+            seconds, complete = _download(url, out, budget_s)
+            result[target] = {"seconds": seconds, "bytes": out.stat().st_size, "complete": complete,
+                              "rows": csv_rows(out, complete)}
+    finally:
+        usage = stop_with_rusage(proc)
+    for row in result.values():
+        row["peak_rss_mb"] = usage.ru_maxrss / 1024  # the server's, over all its exports
+    return result
 
 
-def measure(db: Path, shape: Shape, repeat: int) -> dict:
-    result = {"latency": latencies(db, shape, repeat)}
+def measure(db: Path, shape: Shape, repeat: int, budget_s: float) -> dict:
+    result = {"latency": latencies(db, shape, repeat), "exports": {}}
+    targets = ["articles", "versions"]
     with tempfile.TemporaryDirectory() as tmp:
-        result["export_project"] = export_project(db, Path(tmp) / "project.csv")
-        result["export_datasette"] = export_datasette(db, Path(tmp) / "datasette.csv")
+        for target in targets:
+            result["exports"][target] = {
+                "project": export_project(db, target, Path(tmp) / f"project-{target}.csv")}
+        for target, row in export_datasette(db, targets, Path(tmp), budget_s).items():
+            result["exports"][target]["datasette"] = row
     result["archive_mb"] = db.stat().st_size / 1e6
     return result
 
@@ -156,6 +181,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--centers", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--export-budget", type=float, default=60.0,
+                        help="seconds before a Datasette CSV stream is cut (views page by OFFSET)")
     args = parser.parse_args()
     shape = Shape(args.articles, args.centers)
     if args.action == "build":
@@ -163,7 +190,7 @@ def main() -> None:
         out = build(args.db, args.articles, args.centers)
         out["seconds"] = time.perf_counter() - start
     else:
-        out = measure(args.db, shape, args.repeat)
+        out = measure(args.db, shape, args.repeat, args.export_budget)
     print(json.dumps(out))
 
 

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import click
 
 from . import __version__
-from .crawls import CrawlBusy
+from . import crawls
+from .crawls import CrawlBusy, CrawlLock
 from .db import ArchiveError, open_archive
 from .export import FORMATS, ExportError
 from .policy import BadSeed, check_seed
@@ -57,6 +58,9 @@ def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None
         # Refuse bad input before anything touches the archive.
         opts.validate()
         _check_archive_path(db)
+        if Path(f"{db}.lock").exists():  # a lock file, so maybe a crawl: CrawlBusy if it still runs
+            with CrawlLock(db):
+                pass
         _check_resume(opts)
         _check_reachable(opts.urls)
         row = run_crawl(opts)
@@ -70,9 +74,22 @@ def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None
         reason = row["finish_reason"] or "killed"
         first = ("free disk space or make the archive writable, then run " if row["status"] == "failed"
                  else "run ")
-        fail(f"crawl {row['id']} {row['status']}: {reason}; {first}"
-             f"`condition-archive crawl --resume --db {db}` to continue it")
+        fail(f"crawl {row['id']} {row['status']}: {reason}; {first}{_continue_command(db, row)}")
     _check_seeds_archived(db, row)
+
+
+def _continue_command(db: str, row: dict) -> str:
+    """The command that picks up where crawl `row` stopped."""
+    conn = open_archive(db, readonly=True)
+    try:
+        unfinished = crawls.resumable_crawl(conn)
+    finally:
+        conn.close()
+    if unfinished and unfinished["id"] == row["id"]:
+        return f"`condition-archive crawl --resume --db {db}` to continue it"
+    # Not resumable as such: a new crawl keeps what is archived (unchanged pages answer 304).
+    seeds = " ".join(json.loads(row["seeds"]))
+    return f"`condition-archive crawl {seeds} --db {db}` again"
 
 
 def _check_archive_path(db: str) -> None:
@@ -186,7 +203,7 @@ def export(target, db, fmt, output, params) -> None:
     bound = {}
     for item in params:
         if "=" not in item:
-            fail(f"parameter {item!r} is not NAME=VALUE")
+            fail(f"parameter {item!r} is not NAME=VALUE: write it as -p name=value")
         name, value = item.split("=", 1)
         bound[name] = value
     if output and Path(output).resolve() in {Path(db).resolve(), *(Path(f"{db}{s}").resolve()
@@ -219,6 +236,11 @@ def extract(pages, url, day_first) -> None:
     from .extract.model import ExtractOptions
 
     options = ExtractOptions(day_first=day_first)
+    if url:
+        try:
+            urlsplit(url).port
+        except ValueError as exc:
+            fail(f"--url {url!r} is not a valid URL ({exc}): pass the page's full URL, e.g. https://host/path")
     for path in pages:
         if path == "-":
             data, page_url = sys.stdin.buffer.read(), url or "stdin:"

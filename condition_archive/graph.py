@@ -112,7 +112,10 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
         raise NotFound(f"{center_url} is {article} {new['kind']} page, not a center: pass a center URL"
                        f"{_centers_hint(db)}")
     columns, section_status, nodes = compare(_cards(db, old["id"]) if old else None, new_cards)
-    links = _links(db, nodes, new["created_at"])
+    # The articles as they stood while this center version did: until its next version.
+    until = db.execute("SELECT min(created_at) FROM versions WHERE page_id = ? AND number > ?",
+                       [pid, new["number"]]).fetchone()[0]
+    links = _links(db, nodes, until)
     return CenterGraph(center_url, new["title"] or center_url, _info(new), _info(old) if old else None,
                        columns, section_status, tuple(nodes), links)
 
@@ -131,8 +134,9 @@ def _centers_hint(db: sqlite_utils.Database) -> str:
     return f"; centers in this archive: {', '.join(urls)}" if urls else ""
 
 
-def _links(db: sqlite_utils.Database, nodes: list[CardNode], at: str) -> tuple[tuple[str, str], ...]:
-    """Links from each card's article (its version standing at `at`) to other cards' articles."""
+def _links(db: sqlite_utils.Database, nodes: list[CardNode], until: str | None) -> tuple[tuple[str, str], ...]:
+    """Links from each card's article (its last version recorded before `until`; None:
+    its latest) to other cards' articles."""
     ids = {}
     for node in nodes:
         ids.setdefault(node.href, node.id)
@@ -140,7 +144,8 @@ def _links(db: sqlite_utils.Database, nodes: list[CardNode], at: str) -> tuple[t
     out: set[tuple[str, str]] = set()
     for href, source in ids.items():
         row = db.execute("SELECT v.id FROM versions v JOIN pages p ON p.id = v.page_id WHERE p.url = ? "
-                         "AND v.created_at <= ? ORDER BY v.number DESC LIMIT 1", [href, at]).fetchone()
+                         "AND (? IS NULL OR v.created_at < ?) ORDER BY v.number DESC LIMIT 1",
+                         [href, until, until]).fetchone()
         if row is None:
             continue
         for (target,) in db.execute(f"SELECT DISTINCT href FROM links WHERE version_id = ? AND region IN ({marks})",

@@ -156,14 +156,15 @@ def to_html(graph: CenterGraph, card_link: CardLink | None = None,
     rows = "".join(
         f'<tr class="status-{c.status}"><td>{esc(LABELS[c.status])}</td><td>{esc(c.section or "(no heading)")}</td>'
         f'<td>{esc(c.title)}</td><td>{esc(c.href)}</td><td>{esc(c.detail)}</td></tr>'
-        for c in sorted(graph.cards, key=lambda c: STATUSES.index(c.status)) if c.status != "unchanged")
+        for c in sorted(graph.cards, key=lambda c: -STATUSES.index(c.status)))  # changes first, page order kept
     table = (f"<table><thead><tr><th>change</th><th>section</th><th>card</th><th>links to</th><th>detail</th>"
-             f"</tr></thead><tbody>{rows}</tbody></table>" if rows else "<p>No card changed.</p>")
+             f"</tr></thead><tbody>{rows}</tbody></table>")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{esc(graph.title)} \u2014 link structure</title><style>{PAGE_CSS}</style></head><body>"
             f"<nav>{''.join(nav)}</nav><h1>{esc(graph.title)} \u2014 link structure</h1>"
             f"<p>{esc(graph.url)}<br>{esc(version_label(graph))}<br>{esc(summary)}</p>"
-            f'<div class="picture">{to_svg(graph, card_link)}</div><h2>Card changes</h2>{table}</body></html>\n')
+            f'<div class="picture">{to_svg(graph, card_link)}</div><h2>Cards, changed ones first</h2>{table}'
+            f"</body></html>\n")
 
 
 def to_graphml(graph: CenterGraph) -> str:

@@ -46,7 +46,11 @@ def check_seed(url: str) -> str:
         raise BadSeed(f"{url!r} is not a valid URL ({exc}): {remedy}") from None
     if parts.scheme not in ("http", "https") or not host:
         raise BadSeed(f"{url!r} is not an http(s) URL: {remedy}")
-    if not (_HOST.fullmatch(host) or ":" in host):  # ":" only in an IPv6 literal urlsplit accepted
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        ascii_host = ""
+    if not (_HOST.fullmatch(ascii_host) or ":" in host):  # ":" only in an IPv6 literal urlsplit accepted
         raise BadSeed(f"{url!r} has an invalid host name {host!r}: {remedy}")
     if "@" in parts.netloc:
         raise BadSeed(f"{url!r} carries a user name or password: {remedy} (without credentials)")

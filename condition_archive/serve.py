@@ -19,18 +19,22 @@ from .metadata import write_metadata
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 
 
+# Datasette settings (typed, as Datasette(settings=...) takes them; the command line gets on/off).
+SETTINGS = {
+    "allow_csv_stream": True,  # full-table CSV streaming is how researchers take everything out
+    "sql_time_limit_ms": 5000,
+    "default_page_size": 50,
+    "facet_time_limit_ms": 1000,  # facets over a whole view of a big archive take longer than 200 ms
+    "truncate_cells_html": 400,  # body texts cut in HTML tables (exports and row pages keep all of it)
+}
+
+
 def datasette_command(db_path: str | Path, metadata: Path, host: str, port: int) -> list[str]:
-    return [
-        sys.executable, "-m", "datasette", "serve", str(db_path), "-m", str(metadata),
-        "--host", host, "--port", str(port),
-        "--plugins-dir", str(PLUGINS_DIR),
-        # Full-table CSV streaming is how researchers take everything out.
-        "--setting", "allow_csv_stream", "on",
-        "--setting", "sql_time_limit_ms", "5000",
-        "--setting", "default_page_size", "50",
-        # Facets over a whole view of a big archive take longer than the 200 ms default.
-        "--setting", "facet_time_limit_ms", "1000",
-    ]
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "-m", str(metadata),
+           "--host", host, "--port", str(port), "--plugins-dir", str(PLUGINS_DIR)]
+    for name, value in SETTINGS.items():
+        cmd += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
+    return cmd
 
 
 def is_loopback(host: str) -> bool:

@@ -76,7 +76,10 @@ class Archive:
                 change = "changed" if current else "new"
                 version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
                                                   extractor_version, "crawl")
-                self._insert_change(crawl_id, page_id, fetched.url, change, current, version_id, page)
+                if change == "new" and self._moved_here_unchanged(crawl_id, fetched.url, new_hash):
+                    change = "unchanged"  # the old URL's "moved" row tells the story
+                else:
+                    self._insert_change(crawl_id, page_id, fetched.url, change, current, version_id, page)
             self._update_page(page_id, fetched, page, version_id)
             self._ledger(crawl_id, fetched.url, "fetched", "", fetched.status, fetched.headers,
                          fetched, sha256=sha256, capture_id=capture_id, page_id=page_id,
@@ -239,6 +242,27 @@ class Archive:
             self.db["pages"].update(row[0], {"state": "moved", "moved_to": final})
             self._page_event(crawl_id, row[0], url, "moved", final)
             self._count(crawl_id, "moved")
+            self._absorb_new_target(crawl_id, row[0], final)
+
+    # A page that moved with its content unchanged is one "moved" change, not a
+    # "moved" plus a "new": whichever of the two URLs the crawl meets first.
+
+    def _moved_here_unchanged(self, crawl_id: int, url: str, new_hash: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM pages p JOIN versions v ON v.id = p.current_version_id JOIN changes c "
+            "ON c.page_id = p.id AND c.change = 'moved' AND c.crawl_id = ? "
+            "WHERE p.moved_to = ? AND v.content_hash = ?", [crawl_id, url, new_hash]).fetchone() is not None
+
+    def _absorb_new_target(self, crawl_id: int, old_page_id: int, target: str) -> None:
+        row = self.db.execute(
+            "SELECT c.id FROM changes c JOIN versions v ON v.id = c.to_version_id JOIN pages p ON p.id = c.page_id "
+            "WHERE c.crawl_id = ? AND c.change = 'new' AND p.url = ? AND v.content_hash = "
+            "(SELECT ov.content_hash FROM pages op JOIN versions ov ON ov.id = op.current_version_id "
+            " WHERE op.id = ?)", [crawl_id, target, old_page_id]).fetchone()
+        if row:
+            self.db.execute("DELETE FROM changes WHERE id = ?", [row[0]])
+            self.db.execute("UPDATE crawls SET pages_new = pages_new - 1, pages_unchanged = "
+                            "coalesce(pages_unchanged, 0) + 1 WHERE id = ?", [crawl_id])
 
     def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
         current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]

@@ -197,3 +197,117 @@ def test_bench_sample_f1_stays_above_floor():
         predicted = extract_body(html.decode("utf-8", "replace"), truth[page_id]["url"])
         scores.append(score.score_page(truth[page_id]["articleBody"], predicted))
     assert score.summarise(scores).f1 > F1_FLOOR
+
+
+# -- old table layouts, sign-up boxes, hidden states ------------------------------
+
+OLD_TABLE_PAGE = f"""<html><body><div id="header"><a href="/">Site</a>
+<div id="topnav"><a href="/a">Home</a> | <a href="/b">Conditions</a> | <a href="/f">Forums</a></div></div>
+<table><tr>
+<td id="leftnav"><ul class="leftnav"><li><a href="/x1">Sciatica</a></li><li><a href="/x2">Neck Pain</a></li>
+<li><a href="/x3">Arthritis explained in full for patients</a></li></ul></td>
+<td id="content"><h1>Back pain</h1><div class="author">Written by <a href="/au">A. Writer, MD</a></div>
+<div class="node-content"><p class="MsoNormal"><span>{PROSE[0]}</span></p>
+<div class="adinline1"><div>Advertisement</div></div>
+<p class="MsoNormal"><span>{PROSE[1]}</span></p><p>{PROSE[2]}</p></div>
+<div class="updated">Updated on: 12/17/12</div></td>
+<td id="rightcol"><div class="adright1">Advertisement</div>
+<div class="box"><b>Latest Forum Posts</b><ul><li><span class="date">Posted 12/16/12</span><br>
+<a href="/forum/1">Pain between shoulder blades after a new job?</a></li></ul></div>
+<div class="box"><b>Sign up for our free e-newsletter</b><form><input type="text" name="email"></form></div>
+</td></tr></table></body></html>"""
+
+
+@pytest.mark.parametrize(("xpath", "region"), [
+    ("//td[@id='leftnav']", "nav"),
+    ("//div[@id='topnav']", "nav"),
+    ("//td[@id='rightcol']", "sidebar"),
+    ("//div[@class='adright1']", "ad"),
+    ("//div[@class='adinline1']", "ad"),
+    ("//a[@href='/forum/1']", "sidebar"),
+    ("//div[@class='node-content']", "main"),
+])
+def test_compound_ids_of_old_table_layouts(xpath, region):
+    root, regions = _regions_of(OLD_TABLE_PAGE)
+    assert regions.region(root.xpath(xpath)[0]) == region
+
+
+def test_old_table_layout_body_is_the_article_only():
+    text = extract_body(OLD_TABLE_PAGE)
+    assert all(p in text for p in PROSE[:3])
+    for bad in ("Sciatica", "Advertisement", "Forum", "e-newsletter", "Updated on", "Written by"):
+        assert bad not in text
+
+
+@pytest.mark.parametrize(("token", "region"), [
+    ("leftnav", "nav"), ("topnav", "nav"), ("rightcol", "sidebar"), ("leftcolumn", "sidebar"),
+    ("adright1", "ad"), ("adcenter1", "ad"), ("sidenav", "nav"), ("address", None),
+    ("download", None), ("headline", None), ("advice", None), ("navy", None), ("admin", None),
+])
+def test_compound_tokens_split_only_into_known_words(token, region):
+    from condition_archive.extract.boilerplate import compound_region
+
+    assert compound_region(token) == region
+
+
+def test_a_column_named_leftcol_holding_the_article_stays_main():
+    html = (f"<body><div id='leftcol'><h1>T</h1>{''.join(f'<p>{p}</p>' for p in PROSE)}</div>"
+            "<div id='rightcol'><a href='/1'>One link</a> <a href='/2'>Two link</a></div></body>")
+    text = extract_body(html)
+    assert all(p in text for p in PROSE) and "One link" not in text
+
+
+def test_a_sign_up_box_is_dropped_whatever_its_class():
+    box = ("<div class='cmp-appointment'><h3>Request an appointment</h3>"
+           "<div class='cmp-appointment__error cmp-appointment--hidden'>There is a problem.</div>"
+           "<p>From Example to your inbox. Sign up for free health tips.</p>"
+           "<form><label>Email</label><input type='email' name='e'><button>Go</button></form>"
+           "<p>We will only use your email as described.</p></div>")
+    html = f"<body><article><h1>T</h1><p>{PROSE[0]}</p>{box}<p>{PROSE[1]}</p><p>{PROSE[2]}</p></article></body>"
+    text = extract_body(html)
+    assert PROSE[0] in text and PROSE[1] in text
+    for bad in ("Request an appointment", "There is a problem", "to your inbox", "only use your email"):
+        assert bad not in text
+
+
+def test_bem_hidden_modifier_hides():
+    from condition_archive.extract.boilerplate import is_hidden
+
+    el = lxml.html.fromstring("<div class='box__thanks box--hidden'>Thanks</div>")
+    assert is_hidden(el)
+    assert not is_hidden(lxml.html.fromstring("<div class='field--label-hidden'>x</div>"))
+
+
+def test_two_brs_end_a_paragraph_and_one_br_a_line():
+    html = f"<body><div class='txt'>{PROSE[0]}<br><br>\n{PROSE[1]}<br>{PROSE[2]}<br></div></body>"
+    assert extract_body(html).split("\n\n") == [PROSE[0], f"{PROSE[1]}\n{PROSE[2]}"]
+
+
+def test_the_same_text_in_an_old_and_a_new_template_extracts_identically():
+    old = ("<body><table><tr><td id='content'><h1>T</h1><div class='node-content'>"
+           + "".join(f"<p class='MsoNormal'><span style='font-size:10pt'>{p}</span></p>\n" for p in PROSE)
+           + "</div><div class='updated'>Updated on: 12/17/12</div></td></tr></table></body>")
+    new = ("<body><main><article><h1>T</h1><div class='article-body'>"
+           + "".join(f"<p>\n  {p}\n</p>" for p in PROSE)
+           + "</div><p class='updated'>Last updated December 17, 2012</p></article></main></body>")
+    assert extract_body(old) == extract_body(new) == "\n\n".join(PROSE)
+
+
+@pytest.mark.parametrize("line", [
+    "Updated on: 12/17/12", "Page last reviewed: 14 March 2023\nNext review due: 14 March 2026",
+    "Published Nov 20, 2019 - 07:50 GMT", "Dec. 14, 2023",
+])
+def test_date_lines_are_not_prose(line):
+    from condition_archive.extract.body import _is_metadata_line
+
+    assert _is_metadata_line(line)
+    assert not _is_metadata_line("May 2024 was the month the new guidance came out.")
+
+
+def test_reference_lists_are_not_body():
+    html = (f"<body><article><h1>T</h1>{''.join(f'<p>{p}</p>' for p in PROSE)}"
+            "<div class='sources'><h4>Sources</h4><p>Journal of Things: a study, published June 2021.</p></div>"
+            "<ol class='cmp-ref__list'><li>Doe J. A paper. 2004. Accessed Nov. 2, 2023.</li></ol>"
+            "</article></body>")
+    text = extract_body(html)
+    assert PROSE[3] in text and "Journal of Things" not in text and "Accessed" not in text

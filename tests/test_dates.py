@@ -236,3 +236,31 @@ def test_dates_in_center_cards_are_not_the_page_dates():
 def test_page_dates_end_to_end(body, published, updated):
     page = extract_page(f"<html><body><h1>T</h1>{body}</body></html>", URL)
     assert (page.date_published, page.date_updated) == (published, updated)
+
+
+def test_a_time_the_pages_stylesheet_hides_is_no_statement():
+    # WordPress themes print the modified date and hide it with CSS: readers see
+    # only "Posted on"; without a visible update the structured data decides.
+    html = """<html><head><style>.a{color:red}.updated:not(.published){display:none}</style>
+    <script type="application/ld+json">{"@type":"Article","dateModified":"2024-05-20T01:00:09+00:00"}</script>
+    </head><body><h1>T</h1><p class="posted-on">Posted on <a href="/p">
+    <time class="entry-date published" datetime="2024-03-12T06:30:00+11:00">12 March 2024</time>
+    <time class="updated" datetime="2024-04-01T11:00:09+10:00">1 April 2024</time></a></p>
+    <p>Reviewed May 2024</p></body></html>"""
+    page = extract_page(html, URL)
+    assert ("updated", "2024-04-01T11:00:09+10:00") not in {(c.field, c.value) for c in page.date_candidates}
+    assert (page.date_published, page.date_updated, page.date_reviewed) == ("2024-03-12", "2024-05-20", "2024-05-01")
+
+
+@pytest.mark.parametrize(("css", "hidden"), [
+    (".updated:not(.published){display:none}", True),
+    ("time.updated { visibility: hidden }", True),
+    (".entry .updated{display:none}", False),  # descendant selectors are not read
+    (".updated{color:grey}", False),
+])
+def test_stylesheet_hidden_classes(css, hidden):
+    from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
+
+    root = parse_html(f"<html><head><style>{css}</style></head><body>"
+                      "<time class='updated' datetime='2024-01-01'>x</time></body></html>").root
+    assert hidden_by_stylesheet(root.find(".//time"), stylesheet_hidden(root)) is hidden

@@ -13,6 +13,8 @@ import sqlite3
 import pytest
 from faults_server import CENTER, FAULTS, HOSTILE_TITLE, OTHER_HOST_LINKS, FaultSite, crawl_with_settings
 
+from condition_archive.policy import TrapGuard, TrapLimits
+
 pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 TIMEOUT = 0.5
@@ -80,6 +82,33 @@ def faults(tmp_path_factory):
         ledger = [dict(r) for r in conn.execute("SELECT * FROM fetches ORDER BY id")]
         yield {"row": row, "site": site, "base": site.base_url, "conn": conn, "ledger": ledger}
         conn.close()
+
+
+# -- the crawl-trap policy, as a pure function --------------------------------------
+
+def test_trap_guard_caps_query_variants_per_path():
+    guard = TrapGuard(TrapLimits(max_query_variants=3))
+    got = [guard.check(f"http://h/calendar?month={m}") for m in range(1, 6)]
+    assert got[:3] == [None] * 3
+    assert got[3:] == ["crawl trap: more than 3 query variants of /calendar"] * 2
+    assert guard.check("http://h/calendar?month=1") is None  # a variant already counted
+    assert guard.check("http://h/other?month=9") is None  # another path has its own budget
+
+
+def test_trap_guard_caps_pages_that_differ_only_in_numbers():
+    guard = TrapGuard(TrapLimits(max_pattern_pages=2))
+    got = [guard.check(f"http://h/events/2024/01/{d:02d}") for d in range(1, 5)]
+    assert got == [None, None] + ["crawl trap: more than 2 pages like /events/N/N/N"] * 2
+    assert guard.check("http://h/conditions/upper-back-pain") is None
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("http://h/a/b/a/b/a/b", "crawl trap: a path segment repeats 3 times"),
+    ("http://h/" + "x" * 2100, "crawl trap: URL longer than 2083 characters"),
+    ("http://h/conditions/a/b/c", None),
+])
+def test_trap_guard_refuses_loops_and_overlong_urls(url, reason):
+    assert TrapGuard().check(url) == reason
 
 
 def rows_for(faults, url):

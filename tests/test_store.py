@@ -129,3 +129,24 @@ def test_content_hash_ignores_links_and_http_dates():
     b = PageExtract(**{**a.__dict__, "links": (), "date_candidates": ()})
     assert content_hash(a) == content_hash(b)
     assert content_hash(a) != content_hash(page(title="Other"))
+
+
+@pytest.mark.parametrize("target_first", [True, False])
+def test_a_move_with_unchanged_content_is_one_moved_change(archive, target_first):
+    arc, crawl = archive
+    old_url, new_url = URL, "https://www.spine-health.com/conditions/upper-back-pain/new-home"
+    arc.record_page(crawl, fetched(b"<p>a</p>"), page(), "x1")
+    crawl2 = start_crawl(arc.db, [URL], {}, "test")
+    direct = fetched(b"<p>a2</p>", url=new_url)
+    via_redirect = Outcome(new_url, "skipped", "redirect target", "2025-01-02T00:00:00+00:00",
+                           redirects=[(old_url, 301)])
+    if target_first:
+        assert arc.record_page(crawl2, direct, page(), "x1") == "new"
+        arc.record_outcome(crawl2, via_redirect)
+    else:
+        arc.record_outcome(crawl2, via_redirect)
+        assert arc.record_page(crawl2, direct, page(), "x1") == "unchanged"
+    got = [(c["change"], c["url"]) for c in arc.db.query("SELECT * FROM changes WHERE crawl_id = ?", [crawl2])]
+    assert got == [("moved", old_url)]
+    row = arc.db["crawls"].get(crawl2)
+    assert (row["pages_new"], row["pages_unchanged"], row["moved"]) == (0, 1, 1)

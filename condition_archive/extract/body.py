@@ -3,8 +3,11 @@
 `body_text` walks the main container chosen by `classify_regions` and skips,
 without modifying the tree, whatever is not the article's own prose: other
 regions (ads between paragraphs, share bars, sponsored cards, newsletter boxes),
-hidden elements, bylines and captions, and link lists. Paragraphs, headings and
-list items come out as paragraphs separated by a blank line.
+hidden elements, bylines and captions, dated metadata lines, reference lists
+and link lists. Paragraphs, headings and list items come out as paragraphs
+separated by a blank line; two <br>s in a row end a paragraph, one a line.
+On a center, the stages pass its cards and section headings in: they are read
+(in page order, wherever the main container ends), as the center's content.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ _FURNITURE = frozenset(vocab.FURNITURE_LINES)
 _LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside"))
 # Not <ol>: a numbered list of linked items is a listicle ("10 things ..."), not cards.
 _CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
-# A date or a copyright notice standing alone is page metadata, not prose.
+# A date standing alone, with or without its label, is page metadata, not prose:
+# "Updated on: 12/17/12", "Page last reviewed: 14 March 2023", "Published Nov 20, 2019".
 _DATE_LINE = re.compile(
-    r"^((published|updated|posted|last updated|modified|date)\b[: ]*(on )?)?"
+    r"^((page\s+|article\s+)?(last\s+|first\s+|originally\s+|next\s+)?"
+    r"(published|updated|posted|modified|revised|reviewed|review\s+due|date)\b"
+    r"(\s+on\b)?\s*:?\s*)?"
     r"((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
     r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
     r"|\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
@@ -39,8 +45,10 @@ _DATE_LINE = re.compile(
 
 
 def _is_metadata_line(text: str) -> bool:
-    """A short line that starts with a date ("Published Nov 20, 2019 - 07:50 GMT")."""
-    return len(text.split()) <= 10 and text[-1] not in ".!?\"”" and bool(_DATE_LINE.match(text))
+    """Every line short and starting with a date or a dated label
+    ("Published Nov 20, 2019 - 07:50 GMT")."""
+    return all(len(line.split()) <= 10 and line[-1] not in ".!?\"”" and bool(_DATE_LINE.match(line))
+               for line in text.split("\n"))
 
 
 def _starts_with_link(item: HtmlElement) -> bool:
@@ -74,11 +82,22 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
     return cards >= 0.8 * len(kids)
 
 
+_PAID = frozenset(("ad", "sponsored"))
+_PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
+
+
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
-    def __init__(self, regions: RegionMap) -> None:
+    def __init__(self, regions: RegionMap, keep: frozenset = frozenset()) -> None:
         self.regions = regions
+        # A center's cards (and the boxes holding them) are its content, whatever
+        # their class or link density says: the card text is the page's own.
+        self.keep = keep
+        self.keep_path = {a for el in keep for a in el.iterancestors()}
+        self.keep_inner = {d for el in keep for d in el.iter()}
+        # A card's own title is not a section heading left without text.
+        self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
         self.paragraphs: list[str] = []
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
         self.buf: list[str] = []
@@ -90,12 +109,15 @@ class _Walker:
         if not self.buf:
             return
         # Source newlines are plain whitespace; only <br> (marked NUL, which lxml
-        # text never contains) breaks a line.
-        lines = "".join(self.buf).split("\x00")
+        # text never contains) breaks a line, and two <br>s in a row (old
+        # templates' paragraphs) end a paragraph.
+        chunks = _PARA_BREAK.split("".join(self.buf))
         self.buf = []
-        text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
-        if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text):
-            self.paragraphs.append(text)
+        for chunk in chunks:
+            lines = chunk.split("\x00")
+            text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
+            if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text):
+                self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:
         tag = el.tag
@@ -104,6 +126,12 @@ class _Walker:
         regions = self.regions
         if is_hidden(el):
             return True
+        if el in self.keep_inner:
+            # Inside a card only paid bits are dropped: its title link and teaser
+            # are read whatever their link density.
+            return regions.mark(el) in _PAID
+        if el in self.keep_path:
+            return False
         if tag in _CARD_PARENTS and is_card_list(el, regions):
             return True
         if regions.prose_len.get(el, 0) > self.guard:
@@ -137,7 +165,8 @@ class _Walker:
         if block:
             count = len(self.paragraphs)
             self.flush()
-            if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count:
+            if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
+                    and el not in self.card_titles:
                 self.headings.add(count)
 
     def result(self) -> str:
@@ -149,16 +178,32 @@ class _Walker:
         return "\n\n".join(paragraphs)
 
 
-def body_text(root: HtmlElement | None, regions: RegionMap) -> str:
-    """Main-content text: paragraphs separated by blank lines, whitespace normalised."""
+def body_text(root: HtmlElement | None, regions: RegionMap,
+              keep: frozenset = frozenset(), extra: tuple = ()) -> str:
+    """Main-content text: paragraphs separated by blank lines, whitespace normalised.
+
+    `keep` are elements always read when met (a center's cards); `extra` are
+    blocks read in page order with the main container when they lie outside it
+    (a center's cards and section headings beside a short intro)."""
     if root is None or regions.main is None:
         return ""
-    walker = _Walker(regions)
-    for part in regions.parts:
+    walker = _Walker(regions, keep)
+    for part in _segments(root, regions.parts, extra):
         walker.flush()
         walker.walk(part)
     walker.flush()
     return walker.result()
+
+
+def _segments(root: HtmlElement, parts: tuple, extra: tuple) -> list:
+    """The main parts plus the extra blocks outside them, in page order."""
+    inside = set(parts)
+    outside = [el for el in extra
+               if el not in inside and not any(a in inside for a in el.iterancestors())]
+    if not outside:
+        return list(parts)
+    order = {el: i for i, el in enumerate(root.iter())}
+    return sorted([*parts, *outside], key=order.__getitem__)
 
 
 def extract_body(data: str | bytes, url: str = "") -> str:

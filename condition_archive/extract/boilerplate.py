@@ -116,7 +116,11 @@ def is_hidden(el: HtmlElement) -> bool:
     if style and _HIDDEN_STYLE.search(style):
         return True
     cls = get("class")
-    return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    if not cls:
+        return False
+    names = cls.lower().split()
+    return not _HIDDEN_CLASSES.isdisjoint(names) or any(
+        n.endswith(vocab.HIDDEN_CLASS_SUFFIXES) for n in names)
 
 
 def is_noise(el: HtmlElement) -> bool:
@@ -235,6 +239,36 @@ def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
     return clean
 
 
+_EMAILISH = re.compile(r"e-?mail", re.I)
+_TEXT_INPUTS = frozenset(("", "text", "email"))
+
+
+def _is_signup_form(form: HtmlElement) -> bool:
+    """A form asking only for an e-mail address (and maybe a name): a newsletter
+    or sign-up box, whatever its classes say."""
+    inputs = [i for i in form.iter("input") if (i.get("type") or "").lower() in _TEXT_INPUTS]
+    if not inputs or len(inputs) > vocab.SIGNUP_MAX_INPUTS or next(form.iter("textarea"), None) is not None:
+        return False
+    return any((i.get("type") or "").lower() == "email"
+               or _EMAILISH.search(" ".join(filter(None, (i.get("name"), i.get("id"), i.get("placeholder")))))
+               for i in inputs)
+
+
+def _mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> None:
+    """The small box around a sign-up form (its pitch, privacy note and thank-you
+    text) is page furniture: region "sidebar", like a newsletter-classed box."""
+    for form in root.iter("form"):
+        if not _is_signup_form(form):
+            continue
+        box = form
+        parent = box.getparent()
+        while parent is not None and parent.tag not in ("body", "html") \
+                and text_len.get(parent, 0) <= vocab.SIGNUP_BOX_MAX_CHARS and parent not in marks:
+            box, parent = parent, parent.getparent()
+        if box is not form and box not in marks:
+            marks[box] = "sidebar"
+
+
 def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
     """Drop region claims of page wrappers ("Page-ad-margins", "content paywall"):
     a box that holds the article body marker, or most of the page's prose, is
@@ -328,6 +362,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
     for el in (root, root.find("body")):
         marks.pop(el, None)
+    _mark_signup_boxes(root, text_len, marks)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
     probe = RegionMap(None, (), text_len, link_len, {}, marks)
     scores, mass = _score_candidates(blocks, probe)

@@ -29,12 +29,11 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from condition_archive.extract.links import is_sponsored_link, resolve_links, same_page
-from condition_archive.extract.meta import PageScan, class_tokens, norm, visible_text
+from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
@@ -234,7 +233,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         built = _build_card(card, card_links, links)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
-    host = urlsplit(url).hostname
+    host = host_of(url)
     sections = []
     kept = set()
     for i, members in sorted(groups.items()):
@@ -270,7 +269,7 @@ def _is_shop_box(heading: str, cards: list[Card], host: str | None) -> bool:
     so, or every card leaves the site."""
     if SHOP_HEADING.search(heading):
         return True
-    return bool(host) and all(urlsplit(c.href).hostname not in (host, None) for c in cards)
+    return bool(host) and all(host_of(c.href) not in (host, "") for c in cards)
 
 
 def _is_prose_link(card: HtmlElement, card_links: list) -> bool:

@@ -9,7 +9,10 @@ precision "March 2023"), and the HTTP Last-Modified header.
 
 Not candidates: dates in cookie banners, ads, sidebars, news items and related
 cards (they describe other pages), "next review due" lines (a future plan),
-copyright years, and CMS re-save stamps in HTML comments or hidden elements.
+copyright years, and CMS re-save stamps in HTML comments or hidden elements
+(hidden attribute, inline display:none, or a class the page's own <style>
+hides: WordPress themes print <time class="updated"> and hide it with
+".updated:not(.published){display:none}").
 
 An unlabelled visible date (a bare <time datetime> or an element classed
 "date") takes the field of a machine-readable candidate with the same day
@@ -48,11 +51,33 @@ years follow the POSIX strptime pivot: 00-68 -> 20xx, 69-99 -> 19xx.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 from lxml.html import HtmlElement
 
+from condition_archive.extract.date_parse import (  # noqa: F401 - re-exported
+    parse_date,
+    parse_machine_date,
+    two_digit_year,
+)
+from condition_archive.extract.date_vocab import (  # noqa: F401 - re-exported
+    BY_PART,
+    DATE_ELEMENT_MAX_WORDS,
+    DATE_RE,
+    DATE_TOKENS,
+    FIELD_STEMS,
+    JSONLD_FIELDS,
+    JSONLD_SKIP_KEYS,
+    JSONLD_SKIP_TYPES,
+    LABEL,
+    LABEL_WORDS,
+    META_FIELDS,
+    MONTHS,
+    REVIEW_DUE_RE,
+    TOKEN_FIELDS,
+    VETO_RE,
+    VISIBLE_RE,
+)
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
@@ -68,155 +93,7 @@ from condition_archive.extract.meta import (
     visible_text,
 )
 from condition_archive.extract.model import DateCandidate, ExtractOptions
-
-MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-JSONLD_FIELDS = {"datePublished": "published", "dateModified": "updated",
-                 "dateCreated": "published", "lastReviewed": "reviewed"}
-# Subtrees of a JSON-LD page node that describe other things (list items, parts,
-# citations, the site) and node types whose dates are not the page's.
-JSONLD_SKIP_KEYS = frozenset(("itemListElement", "hasPart", "relatedLink", "significantLink",
-                              "citation", "isPartOf", "subjectOf", "comment", "review",
-                              "author", "publisher", "creator", "image", "video",
-                              "associatedMedia", "mentions", "about", "breadcrumb",
-                              "potentialAction", "reviewedBy", "sourceOrganization"))
-JSONLD_SKIP_TYPES = frozenset(("imageobject", "videoobject", "person", "organization",
-                               "comment", "review", "event", "offer", "listitem",
-                               "breadcrumblist", "website", "searchaction"))
-META_FIELDS = {
-    "article:published_time": "published", "og:published_time": "published",
-    "published_time": "published", "date": "published", "dc.date": "published",
-    "dc.date.issued": "published", "dc.date.created": "published", "dcterms.date": "published",
-    "dcterms.created": "published", "dcterms.issued": "published", "pubdate": "published",
-    "publish-date": "published", "publish_date": "published", "parsely-pub-date": "published",
-    "sailthru.date": "published", "citation_publication_date": "published",
-    "citation_date": "published", "article.published": "published",
-    "article:modified_time": "updated", "og:updated_time": "updated",
-    "article:updated_time": "updated", "modified_time": "updated", "dc.date.modified": "updated",
-    "dcterms.modified": "updated", "last-modified": "updated", "lastmod": "updated",
-    "revised": "updated", "article.updated": "updated",
-    "last-reviewed": "reviewed", "dcterms.reviewed": "reviewed",
-}
-# Visible labels; the field comes from the stem (FIELD_STEMS). A bare "Date"
-# label counts only with a colon ("Date: 2019-06-02").
-LABEL = (r"(?:(?:page\s+)?last\s+|first\s+|originally\s+)?(?:updated|modified|revised|"
-         r"published|posted|(?:(?:medically|clinically|peer|expert|medical)[\s-]+)?reviewed)"
-         r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date")
-# "Medically reviewed by Jane Doe, MD on ...": the name part may not run into
-# another label ("Reviewed by X — Updated on ..." is two statements).
-BY_PART = r"\s+by\s+(?:(?!updated|published|posted|modified|revised)[^:|•·\n—–]){1,80}?"
-FIELD_STEMS = (("updat", "updated"), ("modif", "updated"), ("revis", "updated"),
-               ("review", "reviewed"), ("publish", "published"), ("post", "published"),
-               ("date", "published"))
-# Words just before a label or date that make it a plan or a legal notice.
-VETO_RE = re.compile(r"(?:next|due|due\s+for|expires?|scheduled|©|copyright|\(c\))\W*$", re.I)
-REVIEW_DUE_RE = re.compile(r"(?:next\s+review|review\s+due|due\s+for\s+review)\W*$", re.I)
-# Class tokens that give a <time> or date element its field.
-TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdated",
-                  "datemodified", "revised", "updatedon", "modifiedon"}, "updated"),
-                ({"reviewed", "reviewdate", "lastreviewed", "reviewedon"}, "reviewed"),
-                ({"published", "publish", "pubdate", "posted", "datepublished", "publishdate",
-                  "postdate", "created", "publishedon", "postedon"}, "published"))
-# Class tokens of a small element whose text is a date without a label.
-DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
-                         "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
-DATE_ELEMENT_MAX_WORDS = 8
-LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date", re.I)
-
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-         r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DATE_RE = re.compile(
-    r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?)?)"
-    r"|(?P<ymd>\b\d{4}/\d{1,2}/\d{1,2}\b)"
-    r"|(?P<num>\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b)"
-    rf"|(?P<mdy>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
-    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b)"
-    rf"|(?P<my>\b{_MONTH},?\s+\d{{4}}\b)", re.I)
-VISIBLE_RE = re.compile(rf"(?<![\w-])(?P<label>{LABEL})(?:{BY_PART})?\s*(?:on\s+)?[:\-–—]?\s*"
-                        rf"(?P<date>{DATE_RE.pattern})", re.I)
-
-
-def two_digit_year(yy: int) -> int:
-    """POSIX pivot: 69-99 are 1900s, 00-68 are 2000s."""
-    return 1900 + yy if yy >= 69 else 2000 + yy
-
-
-def _safe_date(y: int, m: int, d: int) -> str | None:
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def parse_date(text: str, day_first: bool = False) -> tuple[str, str] | None:
-    """The first date in `text` as (ISO value, precision "day"/"month"/"time"), or None."""
-    match = DATE_RE.search(text or "")
-    if not match:
-        return None
-    kind, raw = match.lastgroup, match.group(0)
-    if kind == "iso":
-        return _parse_iso(raw)
-    nums = [int(n) for n in re.findall(r"\d+", raw)]
-    if kind == "ymd":
-        value = _safe_date(nums[0], nums[1], nums[2])
-    elif kind == "num":
-        a, b, y = nums
-        y = two_digit_year(y) if y < 100 else y
-        month, day = (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
-        value = _safe_date(y, month, day)
-    else:
-        month = MONTHS[_month_word(raw)]
-        if kind == "my":
-            value = _safe_date(nums[-1], month, 1)
-            return (value, "month") if value else None
-        value = _safe_date(nums[-1], month, nums[0])
-    return (value, "day") if value else None
-
-
-def _month_word(raw: str) -> str:
-    for word in re.findall(r"[a-z]+", raw.lower()):
-        if word.rstrip(".") in MONTHS:
-            return word.rstrip(".")
-        if word[:3] in MONTHS and word not in ("st", "nd", "rd", "th", "of"):
-            return word[:3]
-    raise ValueError(raw)
-
-
-def _parse_iso(raw: str) -> tuple[str, str] | None:
-    raw = raw.strip().replace(" ", "T", 1)
-    if "T" not in raw:
-        y, m, d = (int(n) for n in raw.split("-"))
-        value = _safe_date(y, m, d)
-        return (value, "day") if value else None
-    try:
-        stamp = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        value = _parse_iso(raw.split("T")[0])
-        return value
-    return stamp.isoformat(), "time"
-
-
-def parse_machine_date(text: str) -> str | None:
-    """A machine-readable date (JSON-LD, meta, datetime attribute): ISO 8601 first,
-    then the human forms (some CMSs put "March 3, 2024" in meta tags)."""
-    text = norm(text)
-    if not text:
-        return None
-    if re.match(r"^\d{8}$", text):  # 20240314, seen in DC.date and sailthru
-        return _safe_date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
-        found = _parse_iso(DATE_RE.match(text).group(0) if DATE_RE.match(text) else text)
-        return found[0] if found else None
-    if re.match(r"^\d{4}-\d{2}$", text):
-        return _safe_date(int(text[:4]), int(text[5:]), 1)
-    found = parse_date(text)
-    return found[0] if found else None
-
+from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
 
 def field_of_label(label: str) -> str:
     low = label.lower()
@@ -357,10 +234,15 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[Dat
     """<time datetime> of the page's own content; the label just before it, else
     its (or its parents') class tokens, decide the field."""
     found: list[DateCandidate] = []
+    css_hidden = None
     for el in root.iter("time"):
         raw = el.get("datetime") or ""
         if not raw or el.get("itemprop") or is_foreign(el, regions, foreign) or listed_item(el):
             continue
+        if css_hidden is None:
+            css_hidden = stylesheet_hidden(root)
+        if hidden_by_stylesheet(el, css_hidden):
+            continue  # a theme's hidden <time class="updated">: no statement to readers
         value = parse_machine_date(raw)
         before = text_before(el)
         if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):

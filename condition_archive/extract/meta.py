@@ -304,11 +304,19 @@ def main_h1(root: HtmlElement, regions) -> str:
     return fallback
 
 
+def host_of(url: str) -> str:
+    """The URL's host name, "" when it has none or does not parse ("http://[::1")."""
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+
+
 def strip_site_suffix(title: str, site_name: str = "", url: str = "") -> str:
     """Drop a trailing site name: always after " | ", after dashes only when the
     last part is the og:site_name or looks like the host name."""
-    host = re.sub(r"[^a-z0-9]", "", urlsplit(url).hostname.split(".")[-2]) \
-        if url and urlsplit(url).hostname and "." in urlsplit(url).hostname else ""
+    hostname = host_of(url)
+    host = re.sub(r"[^a-z0-9]", "", hostname.split(".")[-2]) if "." in hostname else ""
     for sep in TITLE_SEPARATORS:
         if sep not in title:
             continue

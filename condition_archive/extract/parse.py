@@ -155,3 +155,31 @@ def _parse_text(text: str, url: str, encoding: str | None) -> Parsed:
     if root.find("body") is None and root.find(".//body") is None:
         problem = problem or "html has no body"
     return Parsed(root, problem, encoding)
+
+
+# A rule of the page's own <style> that hides a class: ".updated{display:none}",
+# "time.updated:not(.published){display:none}" (WordPress themes hide the
+# modified <time> that way). Only these simple selectors are read.
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_HIDES = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CSS_CLASS_SELECTOR = re.compile(r"^[a-z0-9]*\.([\w-]+)(?::not\(\.([\w-]+)\))?$", re.I)
+
+
+def stylesheet_hidden(root) -> tuple[tuple[str, str], ...]:
+    """(class, unless-class) pairs the page's inline stylesheets hide."""
+    found = []
+    for style in root.iter("style"):
+        for selectors, declarations in _CSS_RULE.findall(style.text or ""):
+            if not _CSS_HIDES.search(declarations):
+                continue
+            for selector in selectors.split(","):
+                match = _CSS_CLASS_SELECTOR.match(selector.strip())
+                if match:
+                    found.append((match.group(1), match.group(2) or ""))
+    return tuple(dict.fromkeys(found))
+
+
+def hidden_by_stylesheet(el, rules: tuple[tuple[str, str], ...]) -> bool:
+    """True when one of `rules` (from stylesheet_hidden) hides `el` itself."""
+    names = (el.get("class") or "").split()
+    return any(cls in names and (not unless or unless not in names) for cls, unless in rules)

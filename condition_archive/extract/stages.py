@@ -88,6 +88,13 @@ def article_stage(doc: Doc, layout: CenterLayout, headers: dict[str, str] | None
     )
 
 
+def _card_blocks(layout: CenterLayout) -> tuple:
+    """A center's section headings and cards: read into the body with the intro."""
+    kept = {s.heading for s in layout.sections}
+    heads = [el for _, el, text in layout.headings if text in kept]
+    return (*heads, *layout.cards)
+
+
 def center_stage(doc: Doc) -> CenterLayout:
     if doc.root is None:
         return CenterLayout()
@@ -106,11 +113,16 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
     own_words = max(len(art.body_text.split()) - layout.card_text_words, 0)
     stated = any(not c.source.startswith("http:") for c in art.date_candidates)
     kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated, art.scan)
+    body = art.body_text
+    if kind == "center" and layout.cards:
+        # A center's cards are its content: read them (and their section
+        # headings) with the intro, wherever the main container ends.
+        body = body_text(doc.root, doc.regions, layout.cards, _card_blocks(layout))
     return PageExtract(
         url=doc.url, kind=kind, title=art.title, description=art.description, authors=art.authors,
         reviewers=art.reviewers, badges=art.badges, date_published=art.date_published,
         date_updated=art.date_updated, date_reviewed=art.date_reviewed,
-        date_candidates=art.date_candidates, body_text=art.body_text,
+        date_candidates=art.date_candidates, body_text=body,
         # Card groups on an article are related-links furniture, not structure.
         sections=layout.sections if kind != "article" else (), links=links, problem=doc.parsed.problem,
     )

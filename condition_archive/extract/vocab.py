@@ -69,7 +69,8 @@ TOKEN_REGION = {
     "sponsored": (
         "sponsored", "sponsor", "sponsors", "partner", "partners", "promoted",
         "paid", "paidcontent", "native", "nativead", "advertorial", "outbrain",
-        "taboola", "revcontent", "zergnet", "mgid", "brandedcontent",
+        "taboola", "revcontent", "zergnet", "mgid", "brandedcontent", "affiliate",
+        "affiliates",
     ),
 }
 
@@ -131,6 +132,11 @@ MAIN_ITEMPROPS = ("articlebody", "text", "reviewbody")
 # rather than what it is: "has-sidebar", "with-ads", "no-comments".
 NEGATING_PREFIX_TOKENS = ("has", "with", "no", "without", "show", "hide", "is", "js", "layout")
 
+# A sign-up box: a form with at most this many text inputs, one of them for an
+# e-mail address, and the box around it up to this much visible text.
+SIGNUP_MAX_INPUTS = 3
+SIGNUP_BOX_MAX_CHARS = 400
+
 # Tags dropped before reading text: never visible prose.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "object", "embed",
@@ -145,6 +151,12 @@ BODY_NOISE_TOKENS = (
     "entrymeta", "articlemeta", "share", "sharing", "tools", "utility", "utilities",
     "bio", "authorbio", "newsletter", "subscribe", "signup", "correction",
     "gallery", "slideshow", "headline", "kicker", "eyebrow",
+    # Dates, review stamps and file details about the page or an attachment.
+    "date", "dates", "updated", "lastupdated", "reviewdate", "lastreviewed", "pubdate",
+    "metadata", "disclosure",
+    # Reference lists: sources the article cites, not its text.
+    "sources", "references", "reference", "ref", "refs", "citations", "bibliography",
+    "footnotes", "endnotes",
 )
 BODY_NOISE_TAGS = ("figcaption", "h1")
 
@@ -155,6 +167,8 @@ HIDDEN_CLASSES = (
     "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only",
     "element-invisible", "offscreen", "a11y-hidden",
 )
+# BEM state modifiers that hide a block ("cmp-appointment--hidden").
+HIDDEN_CLASS_SUFFIXES = ("--hidden", "--hide", "--invisible")
 
 # Block-level tags: text inside them is its own paragraph in the output.
 BLOCK_TAGS = frozenset((

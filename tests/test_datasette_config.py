@@ -1,0 +1,209 @@
+"""The Datasette side, in process (no socket): metadata complete and consistent with
+the schema, every canned query answering on a real crawled archive, the plugin's
+graph and diff pages, archived markup shown as text, and SQL read-only."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import sqlite3
+
+import pytest
+from browser.archive import build_archive, changed_article, query_cases
+
+from condition_archive.db import load_schema, open_archive
+from condition_archive.metadata import build_metadata, canned_queries, load_datasette_config
+from condition_archive.serve import PLUGINS_DIR, SETTINGS, datasette_command, is_loopback
+
+PAYLOAD = "<script>window.__pwned=1</script>"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return build_archive(tmp_path_factory.mktemp("ui") / "archive.db")
+
+
+def get(db, path):
+    from datasette.app import Datasette
+
+    async def go():
+        ds = Datasette([str(db)], metadata=build_metadata(db.stem), plugins_dir=str(PLUGINS_DIR),
+                       settings=SETTINGS)
+        return await ds.client.get(path)
+
+    return asyncio.run(go())
+
+
+def count(db, sql):
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+# -- metadata, without an archive ---------------------------------------------------------
+
+def test_metadata_describes_every_table_view_and_column(tmp_db):
+    db = open_archive(tmp_db)
+    meta = build_metadata("archive")
+    assert meta["title"] and "/archive/articles" in meta["description_html"]
+    tables = meta["databases"]["archive"]["tables"]
+    for name in db.table_names() + db.view_names():
+        if "_fts" in name:
+            continue
+        assert tables[name]["description"], name
+        assert set(tables[name]["columns"]) == set(db[name].columns_dict), name
+        assert all(tables[name]["columns"].values()), name
+
+
+def test_internal_tables_are_hidden(tmp_db):
+    tables = build_metadata("archive")["databases"]["archive"]["tables"]
+    assert tables["captures"]["hidden"] and tables["versions_fts"]["hidden"] and tables["cards_fts"]["hidden"]
+
+
+def test_facets_sorts_labels_and_search_name_real_columns(tmp_db):
+    db = open_archive(tmp_db)
+    tables = build_metadata("archive")["databases"]["archive"]["tables"]
+    for name, spec in load_datasette_config()["tables"].items():
+        columns = set(db[name].columns_dict)
+        for facet in spec.get("facets", []):
+            column = facet if isinstance(facet, str) else next(iter(facet.values()))
+            assert column in columns, f"{name}: facet {facet}"
+        for key in ("sort", "sort_desc", "fts_pk"):
+            assert spec.get(key, "id") in columns, f"{name}.{key}"
+        if "fts_table" in spec:
+            assert db[spec["fts_table"]].exists()
+    for name, spec in tables.items():
+        if "label_column" in spec:
+            assert spec["label_column"] in db[name].columns_dict, name
+    wanted = {"articles": {"site", "updated_year", "reviewed", "crawl_id"}, "center_cards": {"center", "section"}}
+    for name, facets in wanted.items():
+        assert facets <= {f for f in tables[name]["facets"] if isinstance(f, str)}
+
+
+def test_every_canned_query_is_described_and_tested(tmp_db):
+    queries = canned_queries()
+    assert {"center_articles", "links_to", "changes_last_crawl", "center_as_of"} <= set(queries)
+    cases = query_cases({"base": "http://h", "center": "http://h/c", "hostile": "http://x"})
+    assert set(cases) == set(queries), "add a case for each canned query in tests/browser/archive.py"
+    db = open_archive(tmp_db)
+    for name, query in queries.items():
+        assert query["title"] and query["description"], name
+        params = set(re.findall(r"(?<!:):([a-zA-Z_]\w*)", query["sql"]))
+        assert params == set(cases[name][0]), f"{name}: parameters {params}"
+        db.execute("EXPLAIN " + query["sql"], {p: "1" for p in params})
+
+
+def test_serving_is_local_and_loads_the_plugin():
+    from pathlib import Path
+
+    cmd = datasette_command("a.db", Path("m.json"), "127.0.0.1", 8001)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--plugins-dir") + 1] == str(PLUGINS_DIR) and (PLUGINS_DIR / "archive_ui.py").exists()
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
+
+
+# -- on a crawled archive -------------------------------------------------------------------
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("name", sorted(canned_queries()))
+def test_canned_query_answers(archive, name):
+    params, expected = query_cases(archive)[name]
+    db = archive["db"]
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = get(db, f"/{db.stem}/{name}.json?_shape=array&{query}")
+    assert response.status_code == 200, response.text[:500]
+    rows = response.json()
+    assert rows and expected in repr(rows), rows[:3]
+    page = get(db, f"/{db.stem}/{name}?{query}")
+    assert page.status_code == 200 and canned_queries()[name]["title"] in page.text
+
+
+@pytest.mark.crawl
+def test_derived_facets_and_search(archive):
+    db = archive["db"]
+    data = get(db, f"/{db.stem}/articles.json?_facet=updated_year&_facet=reviewed&_facet_array=centers").json()
+    facets = data["facet_results"]
+    assert {"updated_year", "reviewed", "centers"} <= set(facets)
+    assert {r["value"] for r in facets["reviewed"]["results"]} == {0, 1}
+    assert "Upper Back Pain" in {r["value"] for r in facets["centers"]["results"]}
+    # Facet links filter with text values: the derived columns must still match them.
+    for column, value in (("reviewed", 1), ("updated_year", "2025"), ("crawl_id", 2)):
+        want = count(db, f"SELECT count(*) FROM articles WHERE {column} = {value!r}")
+        got = get(db, f"/{db.stem}/articles.json?{column}={value}&_shape=array&_size=max").json()
+        assert want and len(got) == want, column
+    found = get(db, f"/{db.stem}/articles.json?_search=thoracic&_shape=array").json()
+    assert found and all("horacic" in (r["title"] + r["body_text"]) for r in found)
+    cards = get(db, f"/{db.stem}/center_cards.json?_search=thoracic&_shape=array").json()
+    assert cards and all("horacic" in r["title"] + (r["teaser"] or "") + r["section"] for r in cards)
+
+
+@pytest.mark.crawl
+def test_diff_links_and_diff_page(archive):
+    db = archive["db"]
+    url = changed_article(archive)
+    page = get(db, f"/{db.stem}/article_history?url={url}")
+    link = re.search(r'<a href="(/-/diff\?to=\d+)">diff</a>', page.text)
+    assert link, "the diff column renders as a link"
+    diff = get(db, link.group(1))
+    assert diff.status_code == 200 and "version 1" in diff.text and "version 2" in diff.text
+    assert "default-src 'none'" in diff.headers["content-security-policy"]
+    assert get(db, "/-/diff?to=999999").status_code == 404
+    assert get(db, "/-/diff?to=x").status_code == 400
+
+
+@pytest.mark.crawl
+def test_graph_page_and_downloads(archive):
+    db = archive["db"]
+    listing = get(db, "/-/graph")
+    assert "Upper Back Pain" in listing.text and "Hostile Center" in listing.text
+    pid = count(db, f"SELECT id FROM pages WHERE url = '{archive['center']}'")
+    page = get(db, f"/-/graph?page={pid}")
+    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
+    assert "added (" in page.text and "Download GRAPHML" in page.text
+    graphml = get(db, f"/-/graph?page={pid}&format=graphml")
+    assert graphml.headers["content-type"].startswith("application/graphml+xml")
+    assert "attachment" in graphml.headers["content-disposition"]
+    assert get(db, f"/-/graph?page={pid}&format=dot").text.startswith("digraph")
+    assert get(db, "/-/graph?page=999999").status_code == 404
+
+
+@pytest.mark.crawl
+def test_archived_markup_is_text_everywhere(archive):
+    db = archive["db"]
+    escaped = "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    pid = count(db, f"SELECT id FROM pages WHERE url = '{archive['hostile_center']}'")
+    for path in (f"/{db.stem}/articles?_search=Injected", f"/{db.stem}/center_cards?_search=Injected",
+                 f"/{db.stem}/dates_disagree?field=", f"/-/graph?page={pid}", f"/{db.stem}/versions"):
+        text = get(db, path).text
+        assert escaped in text, path
+        assert PAYLOAD not in text, path
+    captures = get(db, f"/{db.stem}/captures").text
+    assert "zlib-compressed" in captures and "blob-download" not in captures
+
+
+@pytest.mark.crawl
+def test_sql_is_read_only(archive):
+    db = archive["db"]
+    before = count(db, "SELECT count(*) FROM crawls")
+    response = get(db, f"/{db.stem}.json?sql=DELETE+FROM+crawls")
+    assert response.status_code == 400 and "Statement must be a SELECT" in response.text
+    assert count(db, "SELECT count(*) FROM crawls") == before
+
+
+@pytest.mark.crawl
+def test_full_csv_of_a_view_streams_every_row(archive):
+    db = archive["db"]
+    response = get(db, f"/{db.stem}/center_cards.csv?_stream=on&_size=5")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == count(db, "SELECT count(*) FROM center_cards") > 5
+
+
+def test_schema_views_keep_their_columns():
+    views = load_schema()["views"]
+    assert {"id", "url", "title", "date_updated", "version_id"} <= set(views["articles"]["columns"])
+    assert {"center_url", "center", "section", "title", "href"} <= set(views["center_cards"]["columns"])
