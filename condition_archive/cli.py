@@ -272,13 +272,15 @@ def demo(db, port, site_port, no_serve, fresh) -> None:
         fail(str(exc))
 
 
-def _register_history() -> None:
-    from .cli_history import register
+def _register_more() -> None:
+    from .cli_history import register as register_history
+    from .cli_ui import register as register_ui
 
-    register(main)
+    register_history(main)
+    register_ui(main)
 
 
-_register_history()
+_register_more()
 
 if __name__ == "__main__":
     main()

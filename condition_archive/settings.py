@@ -78,6 +78,10 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
+# Live progress on a terminal, plain log lines otherwise, and an end-of-crawl
+# summary with the Datasette URL of the details.
+EXTENSIONS = {"condition_archive.progress.CrawlProgress": 500}
+
 # The archive the store pipeline writes to; the CLI's --db sets it.
 ARCHIVE_DB = "archive.db"
 ARCHIVE_RESUME = False
