@@ -106,8 +106,6 @@ def _check_archive_path(db: str) -> None:
         fail(f"cannot write in {parent} ({exc.strerror or exc}): pass --db in a writable folder")
     if not path.exists():
         return
-    if path.is_dir():
-        fail(f"{db} is a folder: pass --db with a file name, e.g. {path / 'archive.db'}")
     if not os.access(path, os.R_OK | os.W_OK):
         fail(f"{db} is not writable: fix its permissions or pass another --db")
     conn = open_archive(path, readonly=True)  # ArchiveError when not SQLite or corrupt

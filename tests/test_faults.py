@@ -211,3 +211,19 @@ def test_hostile_page_is_stored_as_text_and_its_links_not_followed(faults):
     js = [r for r in faults["ledger"] if r["url"].startswith("javascript:")]
     assert all((r["outcome"], r["reason"]) == ("skipped", "not http(s): javascript") for r in js)
     assert not any(h.startswith("javascript:") for h in hrefs) or js
+
+
+@pytest.mark.parametrize("attempt, retry_after, wait", [
+    (1, None, 0.5), (2, None, 1.0), (3, None, 2.0), (9, None, 5.0),  # doubling, capped
+    (1, b"3", 3.0), (1, b"600", 5.0), (2, b"soon", 1.0),  # Retry-After honoured up to the cap
+])
+def test_backoff_doubles_and_honours_retry_after_up_to_the_cap(attempt, retry_after, wait):
+    from scrapy.http import Request, Response
+    from scrapy.settings import Settings
+
+    from condition_archive.middleware import BackoffRetryMiddleware
+
+    mw = BackoffRetryMiddleware(Settings({"RETRY_BACKOFF_BASE": 0.5, "RETRY_BACKOFF_MAX": 5.0}))
+    retry = Request("http://h/x", meta={"retry_times": attempt})
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    assert mw.backoff(retry, Response("http://h/x", status=503, headers=headers)) == wait

