@@ -39,6 +39,7 @@ def _crawl_row(m: Measured, kind: str, site: GenSite) -> dict:
     elapsed = scrapy_stat(log, "elapsed_time_seconds") or m.wall_s
     return {"kind": kind, "pages": int(pages), "elapsed_s": elapsed, "wall_s": m.wall_s,
             "cpu_s": m.cpu_s, "pages_per_s": pages / elapsed if elapsed else 0.0,
+            "pages_per_cpu_s": pages / m.cpu_s if m.cpu_s else 0.0,
             "peak_rss_mb": m.maxrss_mb, "server_requests": served["requests"],
             "server_bytes": served["bytes_sent"], "server_status": served["status"]}
 
@@ -64,38 +65,54 @@ def throughput(site: GenSite, db: Path, rounds: int) -> dict:
         runs.append(run_crawl("bare", site))
         remove_archive(db)
         runs.append(run_crawl("archive", site, db))
-    rates = {k: [r["pages_per_s"] for r in runs if r["kind"] == k] for k in ("bare", "archive")}
-    best = {k: max(v) for k, v in rates.items()}
-    mean = {k: sum(v) / len(v) for k, v in rates.items()}
-    return {"runs": runs, "bare_pages_per_s": mean["bare"], "archive_pages_per_s": mean["archive"],
-            "ratio": mean["archive"] / mean["bare"], "ratio_best": best["archive"] / best["bare"]}
+    def mean(kind: str, key: str) -> float:
+        values = [r[key] for r in runs if r["kind"] == kind]
+        return sum(values) / len(values)
+
+    best = {k: max(r["pages_per_s"] for r in runs if r["kind"] == k) for k in ("bare", "archive")}
+    return {"runs": runs, "bare_pages_per_s": mean("bare", "pages_per_s"),
+            "archive_pages_per_s": mean("archive", "pages_per_s"),
+            "ratio": mean("archive", "pages_per_s") / mean("bare", "pages_per_s"),
+            "ratio_best": best["archive"] / best["bare"],
+            # CPU time is less disturbed than wall time by other work on a shared machine.
+            "ratio_cpu": mean("archive", "pages_per_cpu_s") / mean("bare", "pages_per_cpu_s")}
+
+
+GROUPS = ("captures", "versions_fts", "versions", "links", "cards", "fetches")
+
+
+def table_bytes(db: Path) -> dict[str, int]:
+    """Bytes by table group (a table with its indexes and FTS shadow tables), from dbstat."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        rows = []
+    finally:
+        conn.close()
+    groups: dict[str, int] = {}
+    for name, size in rows:
+        group = next((g for g in GROUPS if name == g or name.startswith(g + "_")
+                      or name.endswith("_" + g) or f"_{g}_" in name), "other tables and indexes")
+        groups[group] = groups.get(group, 0) + size
+    return dict(sorted(groups.items(), key=lambda kv: -kv[1]))
 
 
 def storage(db: Path) -> dict:
-    """Bytes per page version against raw HTML, and where the bytes are (dbstat)."""
+    """Bytes per page version against raw HTML, and where the bytes are."""
     total = archive_bytes(db)
     conn = sqlite3.connect(db)
     try:
         versions = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
         raw, packed, captures = conn.execute(
             "SELECT sum(size), sum(stored_size), count(*) FROM captures").fetchone()
-        try:
-            tables = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
-        except sqlite3.OperationalError:
-            tables = {}
     finally:
         conn.close()
-    groups: dict[str, int] = {}
-    for name, size in tables.items():
-        group = next((g for g in ("captures", "versions_fts", "versions", "links", "cards", "fetches")
-                      if name == g or name.startswith(g + "_") or name.endswith("_" + g)
-                      or f"_{g}_" in name), "other tables and indexes")
-        groups[group] = groups.get(group, 0) + size
     return {"versions": versions, "captures": captures, "archive_bytes": total,
             "raw_html_bytes": raw, "capture_bytes": packed,
             "bytes_per_version": total / versions, "raw_bytes_per_page": raw / captures,
             "archive_to_raw": total / raw, "capture_to_raw": packed / raw,
-            "by_table": {k: v / versions for k, v in sorted(groups.items(), key=lambda kv: -kv[1])}}
+            "by_table": {k: v / versions for k, v in table_bytes(db).items()}}
 
 
 def recrawl(site: GenSite, db: Path, first: dict, fraction: float) -> dict:
@@ -104,10 +121,11 @@ def recrawl(site: GenSite, db: Path, first: dict, fraction: float) -> dict:
     out = {"first": {"server_bytes": first["server_bytes"], "archive_bytes": base_bytes}}
     for label, frac in (("unchanged", 0.0), ("changed", fraction)):
         changed = site.set_change_fraction(frac)
-        before = archive_bytes(db)
+        before, tables = archive_bytes(db), table_bytes(db)
         row = run_crawl("archive", site, db)
-        after = archive_bytes(db)
+        after, grown = archive_bytes(db), table_bytes(db)
         out[label] = {**row, "pages_changed_on_site": changed, "archive_growth": after - before,
+                      "growth_by_table": {k: v - tables.get(k, 0) for k, v in grown.items()},
                       "bytes_fraction": row["server_bytes"] / first["server_bytes"],
                       "growth_fraction": (after - before) / base_bytes,
                       "crawl": _last_crawl(db)}

@@ -10,7 +10,7 @@ search (a common word and a rare one), the center_as_of canned query and the
 changes_last_crawl canned query: median and p95 of `repeat` calls after two
 warm-ups. Then it exports every row of the articles view and of the versions
 table to CSV: `condition-archive export TARGET --format csv` in its own process
-(peak RSS from rusage), and Datasette's own `/archive/TARGET.csv?_stream=on` from
+(peak RSS: see procs.py), and Datasette's own `/archive/TARGET.csv?_stream=on` from
 a real Datasette server on 127.0.0.1 started as `condition-archive serve` starts
 it (plus max_csv_mb 0, or Datasette cuts the file at 100 MB), each stream cut
 after --export-budget seconds: Datasette pages a view with OFFSET, so a view's
@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from procs import PYTHON, REPO, run_measured, stop_with_rusage
+from procs import PYTHON, REPO, run_measured, stop_with_peak
 from synth import RARE_TOPICS, Shape, build
 
 SERVE_SETTINGS = {"allow_csv_stream": True, "sql_time_limit_ms": 5000, "default_page_size": 50}
@@ -155,9 +155,9 @@ def export_datasette(db: Path, targets: list[str], out_dir: Path, budget_s: floa
             result[target] = {"seconds": seconds, "bytes": out.stat().st_size, "complete": complete,
                               "rows": csv_rows(out, complete)}
     finally:
-        usage = stop_with_rusage(proc)
+        peak = stop_with_peak(proc)
     for row in result.values():
-        row["peak_rss_mb"] = usage.ru_maxrss / 1024  # the server's, over all its exports
+        row["peak_rss_mb"] = peak  # the server's, over all its exports
     return result
 
 

@@ -69,7 +69,7 @@ def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None
     except (sqlite3.Error, OSError) as exc:
         fail(f"cannot write the archive {db} ({type(exc).__name__}: {exc}): check that the file and its "
              "folder are writable and the disk has room, or pass another --db")
-    click.echo(summary_line(row))
+    # The progress extension has printed the summary and the Datasette URL (stderr).
     if row["status"] != "finished":
         reason = row["finish_reason"] or "killed"
         first = ("free disk space or make the archive writable, then run " if row["status"] == "failed"
@@ -164,12 +164,6 @@ def _check_seeds_archived(db: str, row: dict) -> None:
     if ends and len(failed) == len(ends):
         detail = "; ".join(f"{u}: {r}" for u, r in failed[:3])
         fail(f"no seed page could be archived ({detail}): check the URL, or try again later")
-
-
-def summary_line(row: dict) -> str:
-    return (f"crawl {row['id']} {row['status']}: {row['pages_new']} new, {row['pages_changed']} changed, "
-            f"{row['pages_unchanged']} unchanged, {row['not_modified']} not modified, "
-            f"{row['removed']} removed, {row['moved']} moved, {row['errors']} errors")
 
 
 @main.command()

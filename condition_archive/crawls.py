@@ -69,7 +69,7 @@ def start_crawl(db: sqlite_utils.Database, seeds: list[str], settings: dict,
         "settings": json.dumps(settings, sort_keys=True), "code_version": __version__,
         "extractor_version": extractor_version, "pid": os.getpid(), "resumes": 0,
         "pages_new": 0, "pages_changed": 0, "pages_unchanged": 0, "not_modified": 0,
-        "removed": 0, "moved": 0, "errors": 0,
+        "removed": 0, "moved": 0, "errors": 0, "skipped": 0, "robots_denied": 0, "broken": 0,
     })
     return table.last_pk
 
@@ -81,7 +81,7 @@ def resumable_crawl(db: sqlite_utils.Database) -> dict | None:
     cannot really be running: its process died.
     """
     rows = list(db.query(
-        "SELECT * FROM crawls WHERE status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1"
+        "SELECT * FROM crawls WHERE status IN ('running', 'interrupted', 'failed') ORDER BY id DESC LIMIT 1"
     ))
     return rows[0] if rows else None
 

@@ -45,6 +45,7 @@ def open_archive(path: str | Path, *, create: bool = True, readonly: bool = Fals
         raise ArchiveError(f"no archive at {path}: run `condition-archive crawl URL --db {path}` first")
     if path.exists():
         _check_sqlite_file(path)
+        _check_is_archive(path)
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         return sqlite_utils.Database(conn)
@@ -56,7 +57,12 @@ def open_archive(path: str | Path, *, create: bool = True, readonly: bool = Fals
         db.execute("PRAGMA busy_timeout=10000")
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path} cannot be opened for writing ({exc}): check the folder is writable") from exc
-    apply_schema(db)
+    try:
+        apply_schema(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise ArchiveError(f"{path} cannot be prepared as an archive ({exc}): check the disk has room "
+                           "and the file is writable, or pass another --db") from exc
     return db
 
 
@@ -75,6 +81,19 @@ def _check_sqlite_file(path: Path) -> None:
         raise ArchiveError(f"{path} is corrupt or not an archive ({exc}): restore it from a backup") from exc
 
 
+def _check_is_archive(path: Path) -> None:
+    """An existing SQLite file must be an archive (or empty): never write the
+    archive's tables into somebody else's database."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    if tables and "crawls" not in tables:
+        raise ArchiveError(f"{path} is a SQLite database but not a condition archive "
+                           f"(it has {', '.join(sorted(tables)[:3])}...): pass --db with another file name")
+
+
 def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
     """Create whatever the schema declares and the database lacks."""
     schema = schema or load_schema()
@@ -84,10 +103,21 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
         for index in schema.get("indexes", []):
             db[index["table"]].create_index(index["columns"], unique=index.get("unique", False), if_not_exists=True)
     for name, columns in schema.get("fts", {}).items():
-        if not db[f"{name}_fts"].exists():
-            db[name].enable_fts(columns, create_triggers=True, tokenize="porter")
+        _apply_fts(db, name, columns)
     for name, view in schema.get("views", {}).items():
         db.create_view(name, view["sql"], replace=True)
+
+
+def _apply_fts(db: sqlite_utils.Database, name: str, columns: list[str]) -> None:
+    """Create the FTS table and its triggers, or repair them: a kill between
+    sqlite-utils' separate statements can leave the table without triggers,
+    which would leave search silently unindexed."""
+    triggers = {f"{name}_ai", f"{name}_ad", f"{name}_au"}
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if db[f"{name}_fts"].exists() and triggers <= present:
+        return
+    db[name].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
+    db[name].rebuild_fts()
 
 
 def _apply_table(db: sqlite_utils.Database, name: str, table: dict) -> None:

@@ -56,6 +56,11 @@ def summary_lines(row: dict, details_url: str, db_path: str) -> list[str]:
     counts = (f"{row['pages_new']} new, {row['pages_changed']} changed, {row['pages_unchanged']} unchanged, "
               f"{row['not_modified']} not modified, {row['removed']} removed, {row['moved']} moved, "
               f"{row['errors']} error{'s' if row['errors'] != 1 else ''}")
+    extra = [f"{row[key]} {label}" for key, label in
+             (("skipped", "skipped"), ("robots_denied", "denied by robots.txt"), ("broken", "broken links"))
+             if row.get(key)]
+    if extra:
+        counts += " (" + ", ".join(extra) + ")"
     return [f"crawl {row['id']} {row['status']}{took}: {counts}",
             f"details: {details_url}  (open it with `condition-archive serve --db {db_path}`)"]
 

@@ -67,7 +67,7 @@ def resume_seeds(db_path: str) -> tuple[str, ...]:
     """Seeds of the crawl --resume would continue, or an error saying there is none."""
     db = open_archive(db_path, create=False, readonly=True)
     try:
-        row = db.execute("SELECT seeds FROM crawls WHERE status IN ('running','interrupted') "
+        row = db.execute("SELECT seeds FROM crawls WHERE status IN ('running', 'interrupted', 'failed') "
                          "ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.OperationalError:
         row = None

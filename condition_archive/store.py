@@ -30,6 +30,7 @@ CONTENT_FIELDS = (
     "date_published", "date_updated", "date_reviewed", "body_text", "sections",
 )
 PERMANENT_REDIRECTS = (301, 308)
+OUTCOME_COUNTERS = {"error": "errors", "skipped": "skipped", "robots-denied": "robots_denied"}
 
 
 def utc_now() -> str:
@@ -87,6 +88,15 @@ class Archive:
             self._count(crawl_id, {"new": "pages_new", "changed": "pages_changed",
                                    "unchanged": "pages_unchanged"}[change])
         return change
+
+    def record_unextracted(self, crawl_id: int, fetched: FetchedPage, reason: str) -> None:
+        """A 200 whose extraction crashed: keep the raw bytes (reprocess can retry
+        them) and an "error" ledger row with the reason; no version."""
+        with self.db.atomic():
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type)
+            self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
+                         fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
+            self._count(crawl_id, "errors")
 
     def _capture(self, body: bytes, content_type: str) -> tuple[int, str]:
         sha256, sha1 = digests(body)
@@ -227,8 +237,10 @@ class Archive:
                     self.db["pages"].update(page_id, {"state": "gone", "gone_at": outcome.fetched_at})
                     self._page_event(crawl_id, page_id, outcome.url, "removed", f"HTTP {outcome.status}")
                     self._count(crawl_id, "removed")
-            elif outcome.outcome in ("error",):
-                self._count(crawl_id, "errors")
+            elif outcome.outcome == "gone" and not page_id:
+                self._count(crawl_id, "broken")
+            elif outcome.outcome in OUTCOME_COUNTERS:
+                self._count(crawl_id, OUTCOME_COUNTERS[outcome.outcome])
             self._ledger(crawl_id, outcome.url, outcome.outcome, outcome.reason, outcome.status,
                          outcome.headers, outcome, page_id=page_id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from condition_archive.extract.model import ExtractOptions
 from condition_archive.extract.stages import article_stage
-from condition_archive.items import FetchedPage
+from pipelines._stage import run_stage
 
 
 class ArticlePipeline:
@@ -18,7 +18,5 @@ class ArticlePipeline:
         return cls(ExtractOptions(day_first=crawler.settings.getbool("ARCHIVE_DAY_FIRST")))
 
     def process_item(self, item):
-        if isinstance(item, FetchedPage):
-            item.stages["article"] = article_stage(item.stages["doc"], item.stages["center"], item.headers,
-                                                  self.options)
-        return item
+        return run_stage(item, "article", lambda page: article_stage(
+            page.stages["doc"], page.stages["center"], page.headers, self.options))

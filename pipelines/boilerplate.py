@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 from condition_archive.extract.stages import parse_stage
-from condition_archive.items import FetchedPage
+from pipelines._stage import run_stage
 
 
 class BoilerplatePipeline:
     def process_item(self, item):
-        if isinstance(item, FetchedPage):
-            # The spider already parsed the page to choose links; reuse its tree.
-            item.stages["doc"] = parse_stage(item.body, item.url, item.headers,
-                                             item.stages.pop("parsed", None), item.stages.pop("regions", None))
-        return item
+        # The spider already parsed the page to choose links; reuse its tree.
+        return run_stage(item, "doc", lambda page: parse_stage(
+            page.body, page.url, page.headers, page.stages.pop("parsed", None), page.stages.pop("regions", None)))

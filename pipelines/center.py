@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from condition_archive.extract.stages import center_stage
-from condition_archive.items import FetchedPage
+from pipelines._stage import run_stage
 
 
 class CenterPipeline:
     def process_item(self, item):
-        if isinstance(item, FetchedPage):
-            item.stages["center"] = center_stage(item.stages["doc"])
-        return item
+        return run_stage(item, "center", lambda page: center_stage(page.stages["doc"]))

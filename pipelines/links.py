@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from condition_archive.extract.stages import links_stage
-from condition_archive.items import FetchedPage
+from pipelines._stage import run_stage
 
 
 class LinksPipeline:
     def process_item(self, item):
-        if isinstance(item, FetchedPage):
-            item.stages["links"] = links_stage(item.stages["doc"], item.stages["center"])
-        return item
+        return run_stage(item, "links", lambda page: links_stage(page.stages["doc"], page.stages["center"]))

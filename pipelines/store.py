@@ -57,7 +57,10 @@ class StorePipeline:
         if self.failure:
             raise DropItem(f"storage stopped: {self.failure}: {item.url}")
         try:
-            if isinstance(item, FetchedPage):
+            if isinstance(item, FetchedPage) and "failed" in item.stages:
+                self.archive.record_unextracted(self.crawl_id, item, item.stages["failed"])
+                self.crawler.stats.inc_value("archive/outcome/error")
+            elif isinstance(item, FetchedPage):
                 change = self.archive.record_page(self.crawl_id, item, self._extract(item), EXTRACTOR_VERSION)
                 self.crawler.stats.inc_value(f"archive/{change}")
             elif isinstance(item, Outcome):

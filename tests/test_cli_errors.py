@@ -170,7 +170,7 @@ def test_a_crawl_whose_only_seed_fails_exits_non_zero_with_the_reason(tmp_path):
                        "--log-level", "ERROR", check=False)
         proc500 = run_cli("crawl", site.url("/private/notes"), "--db", str(tmp_path / "b.db"), "--delay", "0",
                           "--log-level", "ERROR", check=False)
-    assert proc.returncode == 0 and "finished" in proc.stdout  # a 404 seed is a finding (gone), not a failure
+    assert proc.returncode == 0 and "finished" in proc.stderr  # a 404 seed is a finding (gone), not a failure
     assert proc500.returncode == 1
     last = proc500.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: no seed page could be archived") and "forbidden by robots.txt" in last

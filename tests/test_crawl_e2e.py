@@ -27,7 +27,8 @@ def crawled(request, tmp_path_factory):
     db = tmp_path_factory.mktemp(f"crawl{version}") / "archive.db"
     with SampleSite(version=version) as site:
         proc = run_cli("crawl", site.url(CENTER_PATH), "--db", str(db), "--delay", "0", "--log-level", "WARNING")
-        yield {"version": version, "db": db, "base": site.base_url, "stdout": proc.stdout, "stats": site.stats}
+        yield {"version": version, "db": db, "base": site.base_url, "stdout": proc.stdout + proc.stderr,
+               "stats": site.stats}
 
 
 def query(db, sql, *params):

@@ -279,9 +279,6 @@ def _has_crawl(db: Path) -> bool:
         return False
 
 
-@pytest.mark.xfail(strict=True, reason="db.apply_schema creates each FTS table and its triggers in separate "
-                   "commits and skips an FTS table that exists: a kill between the two leaves full-text "
-                   "search silently unindexed forever (fix: one transaction, or re-create missing triggers)")
 def test_reopening_repairs_fts_triggers_a_kill_left_missing(tmp_path):
     from condition_archive.db import open_archive
 

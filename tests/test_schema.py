@@ -59,3 +59,17 @@ def test_not_an_archive_is_refused_with_a_remedy(tmp_path):
     assert bogus.read_text() == "these are my notes"
     with pytest.raises(ArchiveError, match="no archive at"):
         open_archive(tmp_path / "missing.db", readonly=True)
+
+
+def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(ArchiveError, match="not a condition archive"):
+        open_archive(other)
+    assert other.read_bytes() == before
