@@ -28,6 +28,18 @@ def run_cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.
     return proc
 
 
+def query(db, sql: str, *params) -> list[dict]:
+    """Rows of a read-only query on an archive file, as dicts."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def tmp_db(tmp_path) -> Path:
     return tmp_path / "archive.db"

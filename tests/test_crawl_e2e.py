@@ -9,10 +9,9 @@ import asyncio
 import csv
 import io
 import json
-import sqlite3
 
 import pytest
-from conftest import run_cli
+from conftest import query, run_cli
 from sample_truth import CENTER_PATH, reachable_articles, truth
 
 from condition_archive.metadata import build_metadata
@@ -29,15 +28,6 @@ def crawled(request, tmp_path_factory):
         proc = run_cli("crawl", site.url(CENTER_PATH), "--db", str(db), "--delay", "0", "--log-level", "WARNING")
         yield {"version": version, "db": db, "base": site.base_url, "stdout": proc.stdout + proc.stderr,
                "stats": site.stats}
-
-
-def query(db, sql, *params):
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def current(db, url):

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from conftest import query as rows
 from conftest import run_cli
 from sample_truth import CENTER_PATH, changes, reachable_articles, truth
 
@@ -15,15 +16,6 @@ from condition_archive.crawls import CrawlBusy, CrawlLock
 from condition_archive.sample_site import SampleSite
 
 pytestmark = pytest.mark.crawl
-
-
-def rows(db, sql, *params):
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def counts(db):
