@@ -103,6 +103,10 @@ def query_tables(query: dict) -> list[str]:
     head = (f"### Query scale ({build['articles']:,} articles, {build['centers']:,} centers, two crawls; "
             f"{m['archive_mb']:.0f} MB archive written through Archive.record_page in "
             f"{build['seconds']:.0f} s)")
+    if build.get("first_tenth_pages_per_s"):
+        head += (f"\n\nWrite rate of the first crawl through record_page: "
+                 f"{build['first_tenth_pages_per_s']:.0f} pages/s over its first tenth, "
+                 f"{build['last_tenth_pages_per_s']:.0f} pages/s over its last tenth.")
     return [head, _table(["Datasette JSON API (in-process)", "median ms", "p95 ms", "calls", "rows"], rows),
             _table(["CSV export", "by", "rows", "MB", "seconds", "rows/s", "peak RSS MB"], exports)]
 

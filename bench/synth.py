@@ -13,6 +13,7 @@ inside one outer transaction per `batch` pages.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +114,16 @@ def fetched_for(page: PageExtract, fetched_at: str) -> FetchedPage:
     return FetchedPage(page.url, 200, headers, html.encode("utf-8"), fetched_at, depth=1)
 
 
-def _record(db, archive: Archive, crawl_id: int, pages, clock: Clock, batch: int) -> int:
+def _record(db, archive: Archive, crawl_id: int, pages, clock: Clock, batch: int,
+            marks: list[tuple[int, float]]) -> int:
+    """Record pages in batches; append (pages so far, perf_counter) to marks per batch."""
     count = 0
     pending = []
     for page in pages:
         pending.append(page)
         if len(pending) >= batch:
             count += _flush(db, archive, crawl_id, pending, clock)
+            marks.append((len(marks) and marks[-1][0] + batch or batch, time.perf_counter()))
     return count + _flush(db, archive, crawl_id, pending, clock)
 
 
@@ -132,11 +136,25 @@ def _flush(db, archive: Archive, crawl_id: int, pending: list, clock: Clock) -> 
     return done
 
 
+def _rates(marks: list[tuple[int, float]], start: float) -> dict:
+    """Pages/s of the first and the last tenth of the first crawl's writes."""
+    if len(marks) < 10:
+        return {}
+    points = [(0, start)] + marks
+    tenth = len(points) // 10
+
+    def rate(a: tuple[int, float], b: tuple[int, float]) -> float:
+        return (b[0] - a[0]) / (b[1] - a[1])
+
+    return {"first_tenth_pages_per_s": rate(points[0], points[tenth]),
+            "last_tenth_pages_per_s": rate(points[-1 - tenth], points[-1])}
+
+
 def build(path: Path, articles: int, centers: int, batch: int = 500) -> dict:
-    """Write the two crawls; return counts."""
+    """Write the two crawls; return counts, and how the write rate changed as the file grew."""
     shape, vocab = Shape(articles, centers), vocabulary()
     db = open_archive(path)
-    recorded = []
+    recorded, marks, start = [], [], time.perf_counter()
     try:
         for revision, day in enumerate(CRAWL_DAYS):
             clock = Clock(day)
@@ -145,11 +163,12 @@ def build(path: Path, articles: int, centers: int, batch: int = 500) -> dict:
                                           EXTRACTOR_VERSION, now=clock())
             changed = range(articles) if revision == 0 else range(0, articles, 20)
             pages = [center_page(shape, c, revision) for c in range(centers)]
-            count = _record(db, archive, crawl_id, pages, clock, batch)
-            count += _record(db, archive, crawl_id,
-                             (article_page(shape, n, vocab, revision) for n in changed), clock, batch)
+            ticks = marks if revision == 0 else []
+            count = _record(db, archive, crawl_id, pages, clock, batch, ticks)
+            count += _record(db, archive, crawl_id, (article_page(shape, n, vocab, revision)
+                                                     for n in changed), clock, batch, ticks)
             crawls.finish_crawl(db, crawl_id, "finished", "finished", now=clock())
             recorded.append(count)
     finally:
         db.close()
-    return {"articles": articles, "centers": centers, "pages_recorded": recorded}
+    return {"articles": articles, "centers": centers, "pages_recorded": recorded, **_rates(marks, start)}
