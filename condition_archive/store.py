@@ -38,8 +38,13 @@ def utc_now() -> str:
 
 
 def content_fields(page: PageExtract) -> dict:
-    data = page.to_dict()
-    return {key: data[key] for key in CONTENT_FIELDS}
+    """The fields whose change makes a new version, JSON-ready (no links: they
+    are most of a page's data and not part of its content)."""
+    data = {key: getattr(page, key) for key in CONTENT_FIELDS if key != "sections"}
+    for key in ("authors", "reviewers", "badges"):
+        data[key] = list(data[key])
+    data["sections"] = [{"heading": s.heading, "cards": [vars(c) for c in s.cards]} for s in page.sections]
+    return data
 
 
 def content_hash(page: PageExtract) -> str:
@@ -59,6 +64,27 @@ class Archive:
     def __init__(self, db: sqlite_utils.Database, now: Callable[[], str] = utc_now):
         self.db = db
         self.now = now
+
+    # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
+    # and opens a savepoint on every call, a quarter of a crawl's storage time.
+
+    def _insert(self, table: str, row: dict) -> int:
+        cols = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        return self.db.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
+                                    list(row.values())).lastrowid
+
+    def _insert_many(self, table: str, rows) -> None:
+        rows = list(rows)
+        if rows:
+            cols = ", ".join(f"[{c}]" for c in rows[0])
+            marks = ", ".join("?" * len(rows[0]))
+            self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
+                                     [list(r.values()) for r in rows])
+
+    def _update(self, table: str, pk: int, values: dict) -> None:
+        sets = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), pk])
 
     # -- pages -----------------------------------------------------------------
 
@@ -104,21 +130,19 @@ class Archive:
         if row:
             return row[0], sha256
         packed = zlib.compress(body, 9)
-        table = self.db["captures"]
-        table.insert({
+        capture_id = self._insert("captures", {
             "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(packed),
             "compression": "zlib", "content_type": content_type, "first_seen": self.now(),
             "body": packed,
         })
-        return table.last_pk, sha256
+        return capture_id, sha256
 
     def _page_row(self, url: str) -> tuple[int, dict | None]:
         row = self.db.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
         if row is None:
-            table = self.db["pages"]
-            table.insert({"url": url, "site": urlsplit(url).hostname or "", "first_seen": self.now(),
-                          "state": "live"})
-            return table.last_pk, None
+            page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
+                                             "first_seen": self.now(), "state": "live"})
+            return page_id, None
         current = None
         if row[1] is not None:
             current = self.db["versions"].get(row[1])
@@ -129,8 +153,7 @@ class Archive:
         number = self.db.execute(
             "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
         ).fetchone()[0]
-        versions = self.db["versions"]
-        versions.insert({
+        version_id = self._insert("versions", {
             "page_id": page_id, "number": number, "crawl_id": crawl_id, "capture_id": capture_id,
             "created_at": self.now(), "cause": cause, "extractor_version": extractor_version,
             "content_hash": chash, "kind": page.kind, "title": page.title,
@@ -141,31 +164,25 @@ class Archive:
             "word_count": len(page.body_text.split()),
             "problem": page.problem,
         })
-        version_id = versions.last_pk
         self._insert_children(version_id, page)
         return version_id
 
     def _insert_children(self, version_id: int, page: PageExtract) -> None:
-        self.db["date_candidates"].insert_all(
+        self._insert_many("date_candidates", [
             {"version_id": version_id, "field": c.field, "value": c.value, "source": c.source, "raw": c.raw}
-            for c in page.date_candidates
-        )
+            for c in page.date_candidates])
         for s_pos, section in enumerate(page.sections, 1):
-            sections = self.db["sections"]
-            sections.insert({"version_id": version_id, "position": s_pos, "heading": section.heading,
-                             "card_count": len(section.cards)})
-            section_id = sections.last_pk
-            self.db["cards"].insert_all(
+            section_id = self._insert("sections", {"version_id": version_id, "position": s_pos,
+                                                   "heading": section.heading, "card_count": len(section.cards)})
+            self._insert_many("cards", [
                 {"version_id": version_id, "section_id": section_id, "section": section.heading,
                  "position": c_pos, "title": card.title, "href": card.href,
                  "image_alt": card.image_alt, "teaser": card.teaser}
-                for c_pos, card in enumerate(section.cards, 1)
-            )
-        self.db["links"].insert_all(
+                for c_pos, card in enumerate(section.cards, 1)])
+        self._insert_many("links", [
             {"version_id": version_id, "position": pos, "href": link.href, "text": link.text,
              "region": link.region, "section": link.section}
-            for pos, link in enumerate(page.links, 1)
-        )
+            for pos, link in enumerate(page.links, 1)])
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
@@ -174,7 +191,7 @@ class Archive:
             new_row = self.db["versions"].get(version_id)
             fields = [f for f in CONTENT_FIELDS if f != "sections"]
             detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
-        self.db["changes"].insert({
+        self._insert("changes", {
             "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
             "from_version_id": current["id"] if current else None, "to_version_id": version_id,
             "detail": detail, "at": self.now(),
@@ -187,12 +204,11 @@ class Archive:
             return list(self.db.query("SELECT href, title, section FROM cards WHERE version_id = ? "
                                       "ORDER BY id", [version_id]))
 
-        self.db["card_changes"].insert_all(
+        self._insert_many("card_changes", [
             {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
              "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
              "from_section": c.from_section, "to_section": c.to_section, "at": self.now()}
-            for c in card_changes(cards(old_id), cards(new_id))
-        )
+            for c in card_changes(cards(old_id), cards(new_id))])
 
     def record_reprocessed(self, page_id: int, url: str, capture_id: int, page: PageExtract,
                            extractor_version: str) -> bool:
@@ -209,12 +225,12 @@ class Archive:
             version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
                                               extractor_version, "reprocess")
             self._insert_change(None, page_id, url, "reprocessed", current, version_id, page)
-            self.db["pages"].update(page_id, {"kind": page.kind, "title": page.title,
+            self._update("pages", page_id, {"kind": page.kind, "title": page.title,
                                               "current_version_id": version_id})
         return True
 
     def _update_page(self, page_id: int, fetched: FetchedPage, page: PageExtract, version_id: int) -> None:
-        self.db["pages"].update(page_id, {
+        self._update("pages", page_id, {
             "kind": page.kind, "title": page.title, "last_seen": fetched.fetched_at, "state": "live",
             "moved_to": None, "current_version_id": version_id,
             "etag": fetched.headers.get("etag"), "last_modified": fetched.headers.get("last-modified"),
@@ -230,11 +246,11 @@ class Archive:
             page = self.db.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
             page_id = page[0] if page else None
             if outcome.outcome == "not-modified" and page_id:
-                self.db["pages"].update(page_id, {"last_seen": outcome.fetched_at, "state": "live"})
+                self._update("pages", page_id, {"last_seen": outcome.fetched_at, "state": "live"})
                 self._count(crawl_id, "not_modified")
             elif outcome.outcome == "gone" and page_id:
                 if page[1] != "gone":
-                    self.db["pages"].update(page_id, {"state": "gone", "gone_at": outcome.fetched_at})
+                    self._update("pages", page_id, {"state": "gone", "gone_at": outcome.fetched_at})
                     self._page_event(crawl_id, page_id, outcome.url, "removed", f"HTTP {outcome.status}")
                     self._count(crawl_id, "removed")
             elif outcome.outcome == "gone" and not page_id:
@@ -251,7 +267,7 @@ class Archive:
                      final_url=final)
         row = self.db.execute("SELECT id, state, moved_to FROM pages WHERE url = ?", [url]).fetchone()
         if row and status in PERMANENT_REDIRECTS and (row[1], row[2]) != ("moved", final):
-            self.db["pages"].update(row[0], {"state": "moved", "moved_to": final})
+            self._update("pages", row[0], {"state": "moved", "moved_to": final})
             self._page_event(crawl_id, row[0], url, "moved", final)
             self._count(crawl_id, "moved")
             self._absorb_new_target(crawl_id, row[0], final)
@@ -278,13 +294,13 @@ class Archive:
 
     def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
         current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
-        self.db["changes"].insert({"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
+        self._insert("changes", {"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
                                    "from_version_id": current, "to_version_id": None,
                                    "detail": detail, "at": self.now()})
 
     def _ledger(self, crawl_id: int, url: str, outcome: str, reason: str, status: int | None,
                 headers: dict, origin: FetchedPage | Outcome, **extra) -> None:
-        self.db["fetches"].insert({
+        self._insert("fetches", {
             "crawl_id": crawl_id, "url": url, "fetched_at": origin.fetched_at, "outcome": outcome,
             "reason": reason, "status": status, "etag": headers.get("etag"),
             "last_modified": headers.get("last-modified"), "content_type": headers.get("content-type"),
