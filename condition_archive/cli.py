@@ -46,14 +46,17 @@ def main() -> None:
 @click.option("--delay", default=1.0, show_default=True, help="Seconds between requests to a host (AutoThrottle on); 0 for local sites.")
 @click.option("--resume", is_flag=True, help="Continue the last interrupted or killed crawl.")
 @click.option("--contact", help="URL or mailto: for the user agent, so site owners can reach you.")
+@click.option("--day-first-site", "day_first_sites", multiple=True, metavar="HOST",
+              help="A host whose numeric dates are day/month (UK style); repeatable. Others: US month/day.")
 @click.option("--log-level", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def crawl(urls, db, depth, max_pages, delay, resume, contact, log_level) -> None:
+def crawl(urls, db, depth, max_pages, delay, resume, contact, day_first_sites, log_level) -> None:
     """Crawl condition-center URLS and the pages they link to into the archive."""
     from .runner import CrawlOptions, run_crawl
 
     opts = CrawlOptions(urls=tuple(urls), db=db, depth=depth, max_pages=max_pages, delay=delay,
-                        resume=resume, contact=contact, log_level=log_level.upper())
+                        resume=resume, contact=contact, log_level=log_level.upper(),
+                        day_first_sites=tuple(day_first_sites))
     try:
         # Refuse bad input before anything touches the archive.
         opts.validate()

@@ -95,13 +95,15 @@ def show(url, db, as_of, as_json) -> None:
 @click.command()
 @db_option
 @click.option("--url", "pattern", metavar="PATTERN", help="Only pages whose URL matches (glob, or a substring).")
-def reprocess(db, pattern) -> None:
+@click.option("--day-first-site", "day_first_sites", multiple=True, metavar="HOST",
+              help="Also read this host's numeric dates as day/month (the crawls' own choices are kept).")
+def reprocess(db, pattern, day_first_sites) -> None:
     """Re-extract stored captures with today's code (fetches nothing)."""
     from .reprocess import reprocess as run
 
     try:
         with CrawlLock(db):
-            result = run(open_archive(db, create=False), pattern)
+            result = run(open_archive(db, create=False), pattern, tuple(day_first_sites))
     except (ArchiveError, CrawlBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"reprocessed {result.pages} pages: {result.changed} new versions (cause: reprocess)")

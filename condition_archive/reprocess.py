@@ -9,13 +9,14 @@ Running it twice in a row changes nothing the second time.
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from .extract import EXTRACTOR_VERSION, extract_page
-from .extract.model import ExtractOptions
+from .extract.model import options_for
 from .store import Archive
 
 
@@ -38,8 +39,18 @@ def _targets(db: sqlite_utils.Database, pattern: str | None):
     return db.execute(sql + " ORDER BY p.id", params)
 
 
+def recorded_day_first_sites(db: sqlite_utils.Database) -> set[str]:
+    """Every host any crawl of this archive read as day-first."""
+    sites: set[str] = set()
+    for (raw,) in db.execute("SELECT settings FROM crawls"):
+        sites.update(json.loads(raw or "{}").get("day_first_sites") or [])
+    return sites
+
+
 def reprocess(db: sqlite_utils.Database, pattern: str | None = None,
-              options: ExtractOptions | None = None) -> ReprocessResult:
+              day_first_sites: tuple[str, ...] = ()) -> ReprocessResult:
+    """Re-extract with the same per-site date order the crawls used (plus any given)."""
+    sites = recorded_day_first_sites(db) | set(day_first_sites)
     archive = Archive(db)
     result = ReprocessResult()
     for pid, url, capture_id, body, compression, content_type, last_modified in _targets(db, pattern).fetchall():
@@ -48,7 +59,7 @@ def reprocess(db: sqlite_utils.Database, pattern: str | None = None,
         headers = {"content-type": content_type or ""}
         if last_modified:
             headers["last-modified"] = last_modified
-        page = extract_page(raw, url, headers, options)
+        page = extract_page(raw, url, headers, options_for(url, sites))
         if archive.record_reprocessed(pid, url, capture_id, page, EXTRACTOR_VERSION):
             result.changed += 1
     return result

@@ -27,6 +27,7 @@ class CrawlOptions:
     resume: bool = False
     contact: str | None = None
     log_level: str = "INFO"
+    day_first_sites: tuple[str, ...] = ()
     extra_settings: dict = field(default_factory=dict)
 
     def validate(self) -> "CrawlOptions":
@@ -51,6 +52,7 @@ def scrapy_settings(opts: CrawlOptions):
         "ARCHIVE_RESUME": opts.resume,
         "DOWNLOAD_DELAY": opts.delay,
         "LOG_LEVEL": opts.log_level,
+        "ARCHIVE_DAY_FIRST_SITES": list(opts.day_first_sites),
     }
     if opts.delay == 0:
         # No delay asked for (a local or test site): no throttling either.

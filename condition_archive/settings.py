@@ -85,6 +85,7 @@ EXTENSIONS = {"condition_archive.progress.CrawlProgress": 500}
 # The archive the store pipeline writes to; the CLI's --db sets it.
 ARCHIVE_DB = "archive.db"
 ARCHIVE_RESUME = False
-ARCHIVE_DAY_FIRST = False
+# Hosts whose numeric dates are day/month (03/04/2024 = 3 April); others are US month/day.
+ARCHIVE_DAY_FIRST_SITES: list[str] = []
 
 LOG_LEVEL = "INFO"

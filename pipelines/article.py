@@ -4,19 +4,19 @@ Runs after the center pipeline: dates and bylines inside center cards are not th
 
 from __future__ import annotations
 
-from condition_archive.extract.model import ExtractOptions
+from condition_archive.extract.model import options_for
 from condition_archive.extract.stages import article_stage
 from pipelines._stage import run_stage
 
 
 class ArticlePipeline:
-    def __init__(self, options: ExtractOptions):
-        self.options = options
+    def __init__(self, day_first_sites: list[str]):
+        self.day_first_sites = day_first_sites
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(ExtractOptions(day_first=crawler.settings.getbool("ARCHIVE_DAY_FIRST")))
+        return cls(crawler.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
 
     def process_item(self, item):
         return run_stage(item, "article", lambda page: article_stage(
-            page.stages["doc"], page.stages["center"], page.headers, self.options))
+            page.stages["doc"], page.stages["center"], page.headers, options_for(page.url, self.day_first_sites)))

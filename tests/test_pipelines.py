@@ -20,7 +20,7 @@ from pipelines.store import StorePipeline
 
 
 def chain(item):
-    crawler = get_crawler(settings_dict={"ARCHIVE_DAY_FIRST": False})
+    crawler = get_crawler(settings_dict={"ARCHIVE_DAY_FIRST_SITES": []})
     for pipeline in (BoilerplatePipeline(), CenterPipeline(), ArticlePipeline.from_crawler(crawler),
                      LinksPipeline()):
         item = pipeline.process_item(item)
@@ -62,3 +62,35 @@ def test_a_crashing_stage_is_a_reason_and_the_raw_page_is_kept(monkeypatch, tmp_
     assert (row["outcome"], row["reason"]) == ("error", item.stages["failed"])
     assert db["captures"].count == 1 and db["versions"].count == 0
     assert db["crawls"].get(crawl)["errors"] == 1
+
+
+AMBIGUOUS = (b"<html><body><main><article><h1>Knee pain</h1><p class='updated'>Last updated 04/03/2024</p>"
+             + b"<p>" + b"Knee pain has many causes and most of them settle with rest and exercise. " * 8 + b"</p>"
+             + b"</article></main></body></html>")
+
+
+@pytest.mark.parametrize("host, expected", [("www.nhs-example.test", "2024-03-04"), ("www.us-example.test", "2024-04-03")])
+def test_day_first_order_is_a_per_site_setting(host, expected):
+    crawler = get_crawler(settings_dict={"ARCHIVE_DAY_FIRST_SITES": ["WWW.NHS-example.test"]})
+    item = FetchedPage(f"https://{host}/knee", 200, {"content-type": "text/html"}, AMBIGUOUS,
+                       "2025-01-01T00:00:00+00:00")
+    for pipeline in (BoilerplatePipeline(), CenterPipeline(), ArticlePipeline.from_crawler(crawler), LinksPipeline()):
+        item = pipeline.process_item(item)
+    assert StorePipeline._extract(item).date_updated == expected
+
+
+def test_reprocess_reads_dates_with_the_order_the_crawl_used(tmp_db):
+    import json
+
+    from condition_archive.extract.model import options_for
+    from condition_archive.reprocess import reprocess
+
+    url = "https://www.nhs-example.test/knee"
+    db = open_archive(tmp_db)
+    crawl = start_crawl(db, [url], {"day_first_sites": ["www.nhs-example.test"]}, "t")
+    page = extract_page(AMBIGUOUS, url, {"content-type": "text/html"}, options_for(url, ["www.nhs-example.test"]))
+    Archive(db).record_page(crawl, FetchedPage(url, 200, {"content-type": "text/html"}, AMBIGUOUS,
+                                               "2025-01-01T00:00:00+00:00"), page, "t")
+    assert json.loads(db["crawls"].get(crawl)["settings"])["day_first_sites"] == ["www.nhs-example.test"]
+    assert reprocess(db).changed == 0  # without the recorded order it would flip to 2024-04-03
+    assert db["versions"].get(1)["date_updated"] == "2024-03-04"

@@ -7,7 +7,9 @@ re-processing of archived captures all share the same code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 # Where a link or block sits on the page. "main" is the page's own content.
 REGIONS = ("main", "nav", "header", "footer", "sidebar", "related", "ad", "sponsored")
@@ -105,3 +107,9 @@ class ExtractOptions:
     False (US, month first) by default."""
 
     day_first: bool = False
+
+
+def options_for(url: str, day_first_sites: Iterable[str] = ()) -> ExtractOptions:
+    """The options of the site `url` is on: day-first dates for the listed hosts."""
+    host = (urlsplit(url).hostname or "").lower()
+    return ExtractOptions(day_first=host in {h.strip().lower() for h in day_first_sites})
