@@ -11,7 +11,8 @@ from condition_archive.items import FetchedPage
 
 
 def run_stage(item, name: str, stage: Callable[[FetchedPage], object]):
-    if isinstance(item, FetchedPage) and "failed" not in item.stages:
+    # A stage the spider already ran (to choose the links to follow) is not run twice.
+    if isinstance(item, FetchedPage) and "failed" not in item.stages and name not in item.stages:
         try:
             item.stages[name] = stage(item)
         except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page

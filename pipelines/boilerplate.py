@@ -9,6 +9,6 @@ from pipelines._stage import run_stage
 
 class BoilerplatePipeline:
     def process_item(self, item):
-        # The spider already parsed the page to choose links; reuse its tree.
+        # The spider has usually run this stage already (to choose links); see _stage.py.
         return run_stage(item, "doc", lambda page: parse_stage(
             page.body, page.url, page.headers, page.stages.pop("parsed", None), page.stages.pop("regions", None)))

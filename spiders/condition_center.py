@@ -13,16 +13,15 @@ pages the interrupted crawl already archived and follows their stored links.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
 from condition_archive.archive_view import ArchiveView
-from condition_archive.extract.links import page_links
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.boilerplate import classify_regions
+from condition_archive.extract.stages import center_stage, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.middleware import describe_failure
 from condition_archive.policy import TrapGuard, TrapLimits, check_seed, seed_netloc, skip_reason, to_follow
@@ -156,14 +155,16 @@ class ConditionCenterSpider(scrapy.Spider):
             return
         page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
                            depth=depth, referer=base["referer"], redirects=base["redirects"])
-        page.stages["parsed"] = parsed
         try:
-            regions = classify_regions(parsed.root)
-            links = page_links(parsed.root, url, regions)
+            # The stages that decide what to follow; the pipelines reuse them (stages.py).
+            doc = parse_stage(response.body, url, headers, parsed)
+            layout = center_stage(doc)
+            links = links_stage(doc, layout)
         except Exception as exc:  # noqa: BLE001 - archive the page even if its links are unreadable
             self.logger.warning("links of %s not followed: %s: %s", url, type(exc).__name__, exc)
+            page.stages["parsed"] = parsed
         else:
-            page.stages["regions"] = regions
+            page.stages.update(doc=doc, center=layout, links=links)
             yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
         refresh = response.meta.get("refresh_refused")
         if refresh:
