@@ -8,8 +8,8 @@ import click
 
 from .crawls import CrawlBusy, CrawlLock
 from .db import ArchiveError, open_archive
-from .history import (NotFound, card_changes, field_changes, page_id, previous_version, text_diff,
-                      version_at, version_cards, version_sections)
+from .history import (NotFound, card_changes, comparable_cards, field_changes, page_id, previous_version, text_diff,
+                      version_at, version_sections)
 
 db_option = click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
                          help="The archive file.")
@@ -44,18 +44,14 @@ def diff(url, db, from_, to) -> None:
                f"v{new['number']} ({new['created_at']}, {new['cause']})")
     for name, a, b in field_changes(old, new):
         click.echo(f"  {name}: {a!r} -> {b!r}")
-    for c in card_changes(_cards(handle, old["id"]), _cards(handle, new["id"])):
+    for c in card_changes(comparable_cards(handle, old["id"], follow_moves=True),
+                          comparable_cards(handle, new["id"])):
         where = {"added": f"in {c.to_section!r}", "removed": f"from {c.from_section!r}",
                  "moved": f"{c.from_section!r} -> {c.to_section!r}",
                  "retitled": f"was {c.old_title!r}"}[c.change]
         click.echo(f"  card {c.change}: {c.title or c.old_title} ({c.href}) {where}")
     body = text_diff(old["body_text"], new["body_text"], f"v{old['number']}", f"v{new['number']}")
     click.echo(body or "  body text unchanged")
-
-
-def _cards(handle, version_id):
-    return [{"href": c["href"], "title": c["title"], "section": c["section"]}
-            for c in version_cards(handle, version_id)]
 
 
 @click.command()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from .history import NotFound, page_id, previous_version, version_at, version_cards
+from .history import NotFound, comparable_cards, page_id, previous_version, version_at
 
 STATUSES = ("unchanged", "added", "moved", "retitled", "removed")
 LINK_REGIONS = ("main", "related")
@@ -106,23 +106,19 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
     pid = page_id(db, center_url)
     new = version_at(db, pid, to_when)
     old = version_at(db, pid, from_when) if from_when else previous_version(db, new)
-    new_cards = _cards(db, new["id"])
+    new_cards = comparable_cards(db, new["id"])
     if new["kind"] != "center" and (old is None or old["kind"] != "center"):
         article = "an" if new["kind"][:1] in ("a", "e", "i", "o", "u") else "a"
         raise NotFound(f"{center_url} is {article} {new['kind']} page, not a center: pass a center URL"
                        f"{_centers_hint(db)}")
-    columns, section_status, nodes = compare(_cards(db, old["id"]) if old else None, new_cards)
+    old_cards = comparable_cards(db, old["id"], follow_moves=True) if old else None
+    columns, section_status, nodes = compare(old_cards, new_cards)
     # The articles as they stood while this center version did: until its next version.
     until = db.execute("SELECT min(created_at) FROM versions WHERE page_id = ? AND number > ?",
                        [pid, new["number"]]).fetchone()[0]
     links = _links(db, nodes, until)
     return CenterGraph(center_url, new["title"] or center_url, _info(new), _info(old) if old else None,
                        columns, section_status, tuple(nodes), links)
-
-
-def _cards(db: sqlite_utils.Database, version_id: int) -> list[dict]:
-    return [{"href": c["href"], "title": c["title"], "section": c["section"]}
-            for c in version_cards(db, version_id)]
 
 
 def _info(version: dict) -> VersionInfo:

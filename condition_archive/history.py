@@ -129,6 +129,22 @@ def version_cards(db: sqlite_utils.Database, version_id: int) -> list[dict]:
                          "WHERE c.version_id = ? ORDER BY s.position, c.position", [version_id]))
 
 
+def comparable_cards(db: sqlite_utils.Database, version_id: int, follow_moves: bool = False) -> list[dict]:
+    """A version's cards as {href, title, section}, in page order. With
+    follow_moves, an href whose page has since moved (301/308) is replaced by
+    where it moved to, so a card that now links to the new URL is the same card."""
+    cards = [{"href": c["href"], "title": c["title"], "section": c["section"]}
+             for c in version_cards(db, version_id)]
+    if follow_moves:
+        moved = dict(db.execute("SELECT url, moved_to FROM pages WHERE state = 'moved' AND moved_to IS NOT NULL"))
+        for card in cards:
+            seen = {card["href"]}
+            while card["href"] in moved and moved[card["href"]] not in seen:  # chains, not loops
+                card["href"] = moved[card["href"]]
+                seen.add(card["href"])
+    return cards
+
+
 def version_sections(db: sqlite_utils.Database, version_id: int) -> list[dict]:
     sections = [{"heading": s["heading"], "cards": []} for s in
                 db.query("SELECT heading FROM sections WHERE version_id = ? ORDER BY position", [version_id])]

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from .extract.model import PageExtract
-from .history import card_changes, field_changes
+from .history import card_changes, comparable_cards, field_changes
 from .items import FetchedPage, Outcome
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
@@ -200,15 +200,25 @@ class Archive:
             self._card_changes(crawl_id, page_id, current["id"], version_id)
 
     def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
-        def cards(version_id):
-            return list(self.db.query("SELECT href, title, section FROM cards WHERE version_id = ? "
-                                      "ORDER BY id", [version_id]))
-
+        old = comparable_cards(self.db, old_id, follow_moves=True)
         self._insert_many("card_changes", [
             {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
              "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
              "from_section": c.from_section, "to_section": c.to_section, "at": self.now()}
-            for c in card_changes(cards(old_id), cards(new_id))])
+            for c in card_changes(old, comparable_cards(self.db, new_id))])
+
+    def refresh_card_changes(self, crawl_id: int) -> None:
+        """Recompute the crawl's card changes once it has met every redirect: a
+        center is recorded before the crawl learns that one of its old cards'
+        URLs moved, and such a card is moved (or unchanged), not removed + added."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                "SELECT c.page_id, c.from_version_id, c.to_version_id FROM changes c "
+                "JOIN versions v ON v.id = c.to_version_id WHERE c.crawl_id = ? AND c.change = 'changed' "
+                "AND v.kind = 'center'", [crawl_id]).fetchall()
+            for page_id, old_id, new_id in rows:
+                self.db.execute("DELETE FROM card_changes WHERE crawl_id = ? AND page_id = ?", [crawl_id, page_id])
+                self._card_changes(crawl_id, page_id, old_id, new_id)
 
     def record_reprocessed(self, page_id: int, url: str, capture_id: int, page: PageExtract,
                            extractor_version: str) -> bool:

@@ -89,6 +89,7 @@ class StorePipeline:
         else:
             status = "interrupted"
         try:
+            self.archive.refresh_card_changes(self.crawl_id)
             crawls.finish_crawl(self.db, self.crawl_id, status, self.failure or reason)
         except sqlite3.Error:
             pass  # the crawl row stays "running"; --resume picks it up

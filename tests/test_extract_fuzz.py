@@ -153,3 +153,9 @@ def test_every_real_page_extracts_cleanly():
 
 def test_a_malformed_page_url_is_a_reason_not_an_exception():
     no_crash(extract_page(b"<html><body><table><tr><td>x</td></tr></table></body></html>", "http://[::1"))
+
+
+def test_a_base_href_on_a_malformed_page_url_is_not_a_crash():
+    # Found by test_markup_soup: urljoin raises on "http://[::1".
+    page = extract_page(b"<table><base href='mailto:x'>", "http://[::1")
+    assert not (page.problem or "").startswith("extraction failed"), page.problem

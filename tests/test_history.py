@@ -88,7 +88,9 @@ def test_unchanged_recrawl_is_answered_by_304s_and_adds_no_capture_or_version(hi
 
 def test_center_card_changes_between_2012_and_2025(history):
     base = history["base"]
-    old = {c["href"] for s in truth("2012")[CENTER_PATH]["sections"] for c in s["cards"]}
+    # A card is identified by the URL it links to, followed through the site's moves (301).
+    moves = changes()["moved"]
+    old = {moves.get(c["href"], c["href"]) for s in truth("2012")[CENTER_PATH]["sections"] for c in s["cards"]}
     new = {c["href"] for s in truth("2025")[CENTER_PATH]["sections"] for c in s["cards"]}
     card_rows = rows(history["db"], "SELECT change, href FROM card_changes WHERE crawl_id = 2")
     by_change: dict[str, set] = {}

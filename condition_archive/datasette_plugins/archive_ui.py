@@ -24,8 +24,8 @@ from markupsafe import Markup, escape
 from condition_archive.graph import center_url_of, load_graph
 from condition_archive.graph_render import FORMATS, to_html
 from condition_archive.graph_render import render as render_graph
-from condition_archive.history import (NotFound, card_changes, field_changes, previous_version,
-                                       text_diff, version_cards)
+from condition_archive.history import (NotFound, card_changes, comparable_cards, field_changes, previous_version,
+                                       text_diff)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'"
 CONTENT_TYPES = {"svg": "image/svg+xml; charset=utf-8", "graphml": "application/graphml+xml; charset=utf-8",
@@ -132,7 +132,8 @@ async def diff_page(request, datasette):
         url = handle.execute("SELECT url FROM pages WHERE id = ?", [new["page_id"]]).fetchone()[0]
         cards = []
         if old is not None:
-            cards = card_changes(_cards(handle, old["id"]), _cards(handle, new["id"]))
+            cards = card_changes(comparable_cards(handle, old["id"], follow_moves=True),
+                                 comparable_cards(handle, new["id"]))
         return url, old, new, cards
 
     try:
@@ -147,10 +148,6 @@ def _version(handle: sqlite_utils.Database, version_id: int) -> dict:
     if not rows:
         raise NotFound(f"no version {version_id} in the archive: see the version_history view")
     return rows[0]
-
-
-def _cards(handle, version_id):
-    return [{"href": c["href"], "title": c["title"], "section": c["section"]} for c in version_cards(handle, version_id)]
 
 
 def _diff_body(datasette, db_name: str, url: str, old: dict | None, new: dict, cards) -> str:

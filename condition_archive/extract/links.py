@@ -37,7 +37,10 @@ def page_base(root: HtmlElement, url: str) -> str:
     """The URL relative hrefs resolve against: <base href> joined to the page URL."""
     base = root.find(".//base[@href]")
     href = norm(base.get("href")) if base is not None else ""
-    return urljoin(url, href) if href else url
+    try:
+        return urljoin(url, href) if href else url
+    except ValueError:  # a malformed page URL (e.g. "http://[::1"): relative links stay unresolved
+        return url
 
 
 def resolve_links(root: HtmlElement, url: str) -> dict:
