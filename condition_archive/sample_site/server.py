@@ -62,6 +62,9 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, a
+    # keep-alive client waits for the delayed ACK on every response.
+    disable_nagle_algorithm = True
     server_version = "Apache"
     sys_version = ""
     site: SampleSite  # set on the subclass made per SampleSite
