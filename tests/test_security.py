@@ -244,6 +244,24 @@ def _listening_inodes() -> set[str]:
     return inodes
 
 
+def _socket_inodes(pid: int) -> set[str]:
+    """Socket inodes among the process's open files; a descriptor that closes
+    while being listed (the crawl keeps working) is simply not counted."""
+    inodes = set()
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:  # the process just ended
+        return inodes
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:"):
+            inodes.add(target[8:-1])
+    return inodes
+
+
 @pytest.mark.crawl
 def test_a_running_crawl_listens_on_nothing():
     if not os.path.exists("/proc/net/tcp"):
@@ -259,9 +277,7 @@ def test_a_running_crawl_listens_on_nothing():
             deadline, checked = time.monotonic() + 20, 0
             while proc.poll() is None and time.monotonic() < deadline:
                 if site.hits["/a/slow"]:  # the crawl is up and waiting on its download
-                    sockets = {os.readlink(f"/proc/{proc.pid}/fd/{fd}")[8:-1]
-                               for fd in os.listdir(f"/proc/{proc.pid}/fd")
-                               if os.readlink(f"/proc/{proc.pid}/fd/{fd}").startswith("socket:")}
+                    sockets = _socket_inodes(proc.pid)
                     assert not sockets & _listening_inodes()
                     checked += bool(sockets)  # while it still has its connections open
                 time.sleep(0.2)
