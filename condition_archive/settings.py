@@ -88,4 +88,9 @@ ARCHIVE_RESUME = False
 # Hosts whose numeric dates are day/month (03/04/2024 = 3 April); others are US month/day.
 ARCHIVE_DAY_FIRST_SITES: list[str] = []
 
+# Worker processes that extract pages (0: in the crawl's own thread). Extraction
+# is most of a crawl's CPU; in a worker it runs on another core while the crawl
+# keeps downloading and storing. One worker measured best on 2 cores (docs/benchmarks.md).
+ARCHIVE_EXTRACT_WORKERS = 1
+
 LOG_LEVEL = "INFO"

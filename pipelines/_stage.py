@@ -12,7 +12,8 @@ from condition_archive.items import FetchedPage
 
 def run_stage(item, name: str, stage: Callable[[FetchedPage], object]):
     # A stage the spider already ran (to choose the links to follow) is not run twice.
-    if isinstance(item, FetchedPage) and "failed" not in item.stages and name not in item.stages:
+    done = ("failed", "extract", name)  # "extract": a worker process ran every stage (spider)
+    if isinstance(item, FetchedPage) and not any(key in item.stages for key in done):
         try:
             item.stages[name] = stage(item)
         except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page

@@ -77,6 +77,8 @@ class StorePipeline:
     @staticmethod
     def _extract(item: FetchedPage):
         stages = item.stages
+        if "extract" in stages:
+            return stages["extract"]
         return assemble(stages["doc"], stages["article"], stages["center"], stages["links"])
 
     def spider_closed(self, spider, reason: str) -> None:

@@ -12,8 +12,12 @@ pages the interrupted crawl already archived and follows their stored links.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlsplit
 
 import scrapy
@@ -21,7 +25,7 @@ from scrapy.http import Response
 
 from condition_archive.archive_view import ArchiveView
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import center_stage, links_stage, parse_stage
+from condition_archive.extract.stages import analyse, center_stage, exit_with_parent, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.middleware import describe_failure
 from condition_archive.policy import TrapGuard, TrapLimits, check_seed, seed_netloc, skip_reason, to_follow
@@ -32,6 +36,9 @@ GONE = (404, 410)
 # for 304) replaces HTTPERROR_ALLOW_ALL, so the 4xx/5xx are listed too; 3xx are
 # not, so redirects are still followed.
 HANDLED = [304, *range(400, 600)]
+
+
+_PAGE = object()  # _classify's answer for "a page to extract"
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -58,9 +65,18 @@ class ConditionCenterSpider(scrapy.Spider):
         self.pages = 0  # pages requested or (resume) already archived: --max-pages counts these
         self.traps: TrapGuard | None = None  # set in start(), from the settings
         self.view: ArchiveView | None = None  # set in start(); the store pipeline opened the crawl
+        self.pool: ProcessPoolExecutor | None = None  # set in start() when ARCHIVE_EXTRACT_WORKERS > 0
+        self.day_first_sites: tuple[str, ...] = ()
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
         self.view = ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
+        self.day_first_sites = tuple(self.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
+        workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
+        if workers > 0:
+            # Extraction is CPU work; in worker processes it uses the other cores
+            # while this thread keeps downloading and storing.
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=exit_with_parent, initargs=(os.getpid(),))
         self.traps = TrapGuard(TrapLimits(
             max_query_variants=self.settings.getint("ARCHIVE_TRAP_MAX_QUERY_VARIANTS", 25),
             max_pattern_pages=self.settings.getint("ARCHIVE_TRAP_MAX_PATTERN_PAGES", 200)))
@@ -117,7 +133,17 @@ class ConditionCenterSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator:
+    async def parse(self, response: Response) -> AsyncIterator:
+        for out in self._classify(response):
+            if isinstance(out, tuple):  # (_PAGE, headers, base): a page to extract
+                async for item in self._page(response, out[1], out[2]):
+                    yield item
+            else:
+                yield out
+
+    def _classify(self, response: Response) -> Iterator:
+        """Outcomes for every response that is not a page to archive; for one that
+        is, the tuple (_PAGE, headers, base) that parse() extracts."""
         depth, referer = response.meta.get("depth", 0), response.meta.get("referer", "")
         hops = list(zip(response.meta.get("redirect_urls", []), response.meta.get("redirect_reasons", [])))
         headers = _headers(response)
@@ -144,17 +170,40 @@ class ConditionCenterSpider(scrapy.Spider):
             # A redirect onto a page this crawl fetches directly: record the hops only.
             yield Outcome(url, "skipped", "redirect target, fetched on its own", **base)
         else:
-            yield from self._page(response, headers, base)
+            yield _PAGE, headers, base
 
-    def _page(self, response: Response, headers: dict[str, str], base: dict) -> Iterator:
+    async def _page(self, response: Response, headers: dict[str, str], base: dict) -> AsyncIterator:
         url, depth = response.url, base["depth"]
         self.scheduled.add(url)
+        page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
+                           depth=depth, referer=base["referer"], redirects=base["redirects"])
+        if self.pool is not None:
+            problem, extract = await self._analyse(page)
+            if problem:
+                yield Outcome(url, "skipped", problem, **base)
+                return
+            page.stages["extract"] = extract
+            for out in self._follow(to_follow(extract.links, self.allowed_hosts), depth, url):
+                yield out
+            for out in self._refresh_refused(response, base, url):
+                yield out
+            yield page
+            return
+        for out in self._page_here(response, page, base):
+            yield out
+
+    async def _analyse(self, page: FetchedPage):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, analyse, page.body, page.url, page.headers,
+                                          self.day_first_sites)
+
+    def _page_here(self, response: Response, page: FetchedPage, base: dict) -> Iterator:
+        """Extraction in the crawl's own thread (ARCHIVE_EXTRACT_WORKERS = 0)."""
+        url, depth, headers = page.url, base["depth"], page.headers
         parsed = parse_html(response.body, url, headers.get("content-type"))
         if parsed.root is None:
             yield Outcome(url, "skipped", parsed.problem or "not html", **base)
             return
-        page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
-                           depth=depth, referer=base["referer"], redirects=base["redirects"])
         try:
             # The stages that decide what to follow; the pipelines reuse them (stages.py).
             doc = parse_stage(response.body, url, headers, parsed)
@@ -166,12 +215,19 @@ class ConditionCenterSpider(scrapy.Spider):
         else:
             page.stages.update(doc=doc, center=layout, links=links)
             yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
+        yield from self._refresh_refused(response, base, url)
+        yield page
+
+    def _refresh_refused(self, response: Response, base: dict, url: str) -> Iterator[Outcome]:
         refresh = response.meta.get("refresh_refused")
         if refresh:
             reason, target = refresh
             yield Outcome(target, "skipped", f"meta refresh refused: {reason}", base["fetched_at"],
-                          depth=depth + 1, referer=url)
-        yield page
+                          depth=base["depth"] + 1, referer=url)
+
+    def closed(self, reason: str) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
     def failed(self, failure) -> Iterator[Outcome]:
         request = failure.request

@@ -180,10 +180,14 @@ def test_scrapy_crawl_from_the_repo_root_writes_the_same_archive(crawled, tmp_pa
         pytest.skip("one comparison is enough")
     db = tmp_path / "scrapy.db"
     # The module's sample site is still serving, so URLs (and content hashes) compare.
+    from condition_archive.settings import ARCHIVE_EXTRACT_WORKERS
+
+    assert ARCHIVE_EXTRACT_WORKERS > 0, "this test compares worker extraction with in-thread extraction"
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "condition_center", "-a", f"url={crawled['base']}{CENTER_PATH}",
          "-s", f"ARCHIVE_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-         "-s", "LOG_LEVEL=WARNING"],
+         # In the crawl's own thread, where the CLI crawl above used a worker process.
+         "-s", "ARCHIVE_EXTRACT_WORKERS=0", "-s", "LOG_LEVEL=WARNING"],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
