@@ -133,7 +133,3 @@ def known_pages(db: sqlite_utils.Database) -> list[tuple[str, int]]:
     return [(row[0], row[1]) for row in db.execute(
         "SELECT p.url, min(f.depth) FROM pages p JOIN fetches f ON f.page_id = p.id "
         "WHERE p.state = 'live' AND f.outcome IN ('fetched', 'not-modified') GROUP BY p.id ORDER BY p.id")]
-
-
-def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
-    return db["crawls"].get(crawl_id)

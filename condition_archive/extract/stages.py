@@ -153,15 +153,12 @@ def analyse(data: bytes, url: str, headers: dict[str, str], day_first_sites: tup
     parsed = parse_html(data, url, _header(headers, "content-type"))
     if parsed.root is None:
         return parsed.problem or "not html", None
-    doc = parse_stage(data, url, headers, parsed)
-    layout = center_stage(doc)
-    art = article_stage(doc, layout, headers, options_for(url, day_first_sites))
-    return None, assemble(doc, art, layout, links_stage(doc, layout))
+    return None, run_all(data, url, headers, options_for(url, day_first_sites), parsed)
 
 
 def run_all(data: str | bytes, url: str, headers: dict[str, str] | None = None,
-            options: ExtractOptions | None = None) -> PageExtract:
-    doc = parse_stage(data, url, headers)
+            options: ExtractOptions | None = None, parsed: Parsed | None = None) -> PageExtract:
+    doc = parse_stage(data, url, headers, parsed)
     layout = center_stage(doc)
     art = article_stage(doc, layout, headers, options)
     return assemble(doc, art, layout, links_stage(doc, layout))
