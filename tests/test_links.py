@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sample_truth import CENTER_PATH, page_html, reachable_articles, url_of
 
 from condition_archive.extract import extract_page, follow_links
 from condition_archive.extract.boilerplate import classify_regions
-from condition_archive.extract.links import absolute_href, is_sponsored_link, link_text, page_base
+from condition_archive.extract.links import _absolute_href, absolute_href, is_sponsored_link, link_text, page_base
 from condition_archive.extract.parse import parse_html
 
 BASE = "https://www.example.test/dir/page.html"
@@ -125,3 +127,20 @@ def test_follow_links_reach_every_sample_center_article():
         missing = [p for p in reachable_articles(version) if p not in paths]
         # The 2025 intro links an old URL that answers 301: the crawler follows the redirect.
         assert not [p for p in missing if "diagnos" not in p], (version, missing)
+
+
+_HREF_PARTS = st.sampled_from(["", "/", "//", "./", "../", "a", "B", "?q=1", "#f", ";p", "http://", "https://",
+                               "HTTPS://", "h.test", "x.test:8080", "@", " ", "%20", ".", "..", "[::1]", ":",
+                               "\t", "\n", "\u00a0", "\\", "mailto:"])
+
+
+@given(href=st.lists(_HREF_PARTS, max_size=8).map("".join),
+       base=st.sampled_from([BASE, "http://h.test", "http://h.test/", "https://h.test:8443/a/b?x=1",
+                             "http://user@h.test/p;q", "http://[::1", "https://h.test/a/../b/", "",
+                             "h.test/no-scheme"]))
+@settings(max_examples=400, deadline=None)
+def test_absolute_href_cache_keys_agree_with_urljoin(href, base):
+    # absolute_href caches hrefs with their own host once for every page and
+    # root-relative ones once per origin; the answer must be the one the full
+    # (href, page URL) computation gives.
+    assert absolute_href(href, base) == _absolute_href.__wrapped__(href, base)

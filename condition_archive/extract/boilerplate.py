@@ -116,8 +116,12 @@ def is_hidden(el: HtmlElement) -> bool:
     if style and _HIDDEN_STYLE.search(style):
         return True
     cls = get("class")
-    if not cls:
-        return False
+    return bool(cls) and _hidden_class(cls)
+
+
+@lru_cache(maxsize=8192)
+def _hidden_class(cls: str) -> bool:
+    # Cached: a template repeats a few hundred class values on every page.
     names = cls.lower().split()
     return not _HIDDEN_CLASSES.isdisjoint(names) or any(
         n.endswith(vocab.HIDDEN_CLASS_SUFFIXES) for n in names)

@@ -58,11 +58,38 @@ def resolve_links(root: HtmlElement, url: str) -> dict:
     return found
 
 
-@lru_cache(maxsize=16384)
 def absolute_href(href: str | None, base: str) -> str:
     """Absolute http(s) URL without fragment, scheme and host lowercased (they are
     case-insensitive; path and query are not), or "" for hrefs that are skipped.
-    Cached: a site's menus and footers repeat on every page of a crawl."""
+    Cached: a site's menus and footers repeat on every page of a crawl. An href
+    with its own scheme and host does not depend on the page it is on, so it is
+    cached once for all pages instead of once per page."""
+    if href and (origin := _origin(base)) is not None:
+        if _HAS_HOST.match(href):
+            return _absolute_href(href, "")
+        if href[0] == "/" and href[1:2] != "/":
+            return _absolute_href(href, origin)
+    return _absolute_href(href, base)
+
+
+# "http://host...": urljoin returns such an href whatever the base is; a
+# root-relative "/path" depends only on the base's scheme and host.
+_HAS_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]")
+
+
+@lru_cache(maxsize=1024)
+def _origin(base: str) -> str | None:
+    """scheme://netloc of `base` (`base` itself when it has no host; None when it
+    does not parse, and then nothing it is joined with does either)."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else base
+
+
+@lru_cache(maxsize=16384)
+def _absolute_href(href: str | None, base: str) -> str:
     href = norm(href)
     if not href or href.startswith("#") or href.lower().startswith(SKIP_SCHEMES):
         return ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -77,11 +78,19 @@ def norm(text: str | None) -> str:
 
 def class_tokens(el: HtmlElement) -> frozenset[str]:
     """Class and id tokens of one element (same splitting as the region classifier)."""
-    out: set[str] = set()
-    for value in (el.get("class"), el.get("id")):
-        if value:
-            out.update(tokens(value))
-    return frozenset(out)
+    get = el.get
+    cls, ident = get("class"), get("id")
+    if not cls and not ident:
+        return _NO_TOKENS
+    return _class_tokens(cls or "", ident or "")
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _class_tokens(cls: str, ident: str) -> frozenset[str]:
+    return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
 
 
 def visible_text(el: HtmlElement) -> str:

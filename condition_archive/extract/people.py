@@ -15,6 +15,7 @@ skipped: they name the authors of other pages.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -78,6 +79,7 @@ CUT_RE = re.compile(r"\s[|•·—–]\s?|\s-\s|\b(?:updated|published|posted|la
 _NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-À-ÿ]*$")
 
 
+@lru_cache(maxsize=8192)
 def clean_name(text: str) -> str:
     """One person's name without honorifics and credentials, or "" if `text` does
     not look like a person's name."""
@@ -126,6 +128,11 @@ def _looks_like_name(words: list[str]) -> bool:
 def split_names(text: str) -> list[str]:
     """Names in a run like "Dr. John Smith, MD and Ann Lee, DC" (split on and/&/;
     and on commas that start a new name rather than a credential)."""
+    return list(_split_names(text))
+
+
+@lru_cache(maxsize=8192)  # bylines repeat from page to page of a site
+def _split_names(text: str) -> tuple[str, ...]:
     names: list[str] = []
     for chunk in re.split(r"\s+(?:and|&)\s+|;|\s/\s|,\s*and\s+", norm(text)):
         current: list[str] = []
@@ -137,7 +144,7 @@ def split_names(text: str) -> list[str]:
             current.append(part)
         if current:
             names.append(clean_name(", ".join(current)))
-    return [n for n in names if n]
+    return tuple(n for n in names if n)
 
 
 def names_from_line(line: str) -> tuple[list[str], list[str]]:
