@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from urllib.parse import urlsplit
 
 import scrapy
@@ -66,17 +67,17 @@ class ConditionCenterSpider(scrapy.Spider):
         self.traps: TrapGuard | None = None  # set in start(), from the settings
         self.view: ArchiveView | None = None  # set in start(); the store pipeline opened the crawl
         self.pool: ProcessPoolExecutor | None = None  # set in start() when ARCHIVE_EXTRACT_WORKERS > 0
+        self.workers = 0
         self.day_first_sites: tuple[str, ...] = ()
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
         self.view = ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
         self.day_first_sites = tuple(self.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
-        workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
-        if workers > 0:
+        self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
+        if self.workers > 0:
             # Extraction is CPU work; in worker processes it uses the other cores
             # while this thread keeps downloading and storing.
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=exit_with_parent, initargs=(os.getpid(),))
+            self.pool = self._new_pool()
         self.traps = TrapGuard(TrapLimits(
             max_query_variants=self.settings.getint("ARCHIVE_TRAP_MAX_QUERY_VARIANTS", 25),
             max_pattern_pages=self.settings.getint("ARCHIVE_TRAP_MAX_PATTERN_PAGES", 200)))
@@ -178,7 +179,13 @@ class ConditionCenterSpider(scrapy.Spider):
         page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
                            depth=depth, referer=base["referer"], redirects=base["redirects"])
         if self.pool is not None:
-            problem, extract = await self._analyse(page)
+            problem, extract, failure = await self._analyse(page)
+            if failure:
+                # The store archives the raw bytes with an "error" ledger row
+                # carrying the reason; `condition-archive reprocess` retries it.
+                page.stages["failed"] = failure
+                yield page
+                return
             if problem:
                 yield Outcome(url, "skipped", problem, **base)
                 return
@@ -192,10 +199,33 @@ class ConditionCenterSpider(scrapy.Spider):
         for out in self._page_here(response, page, base):
             yield out
 
-    async def _analyse(self, page: FetchedPage):
+    async def _analyse(self, page: FetchedPage) -> tuple[str | None, object, str | None]:
+        """(why it is not HTML, the PageExtract, why extraction failed) from a worker.
+        A worker that dies (killed, out of memory) is replaced and the page tried
+        once more; an extraction bug is a failure, never a lost page."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, analyse, page.body, page.url, page.headers,
-                                          self.day_first_sites)
+        for _ in range(2):
+            pool = self.pool
+            try:
+                problem, extract = await loop.run_in_executor(pool, analyse, page.body, page.url, page.headers,
+                                                              self.day_first_sites)
+                return problem, extract, None
+            except BrokenProcessPool:
+                self._replace_pool(pool)
+            except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
+                return None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+        return None, None, "extraction failed: the extraction worker died twice on this page (killed or out of memory)"
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
+
+    def _replace_pool(self, broken: ProcessPoolExecutor) -> None:
+        if broken is self.pool:  # the first of the pages it broke replaces it
+            self.logger.warning("an extraction worker died; starting a new one")
+            self.crawler.stats.inc_value("archive/extract_worker_restarts")
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
 
     def _page_here(self, response: Response, page: FetchedPage, base: dict) -> Iterator:
         """Extraction in the crawl's own thread (ARCHIVE_EXTRACT_WORKERS = 0)."""

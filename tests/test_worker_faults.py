@@ -1,0 +1,123 @@
+"""Extraction in a worker process: a worker that dies is replaced, an extraction
+bug in it becomes an "error" row with the raw page kept; no page is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sample_truth import CENTER_PATH, page_html, url_of
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+from test_kills import archive_digest, crawl_process
+
+import spiders.condition_center as spider_module
+from condition_archive.db import integrity_ok
+from condition_archive.items import FetchedPage
+from condition_archive.sample_site import SampleSite
+
+
+def _spider(url: str) -> spider_module.ConditionCenterSpider:
+    crawler = get_crawler(spider_module.ConditionCenterSpider, settings_dict={"ARCHIVE_EXTRACT_WORKERS": 0})
+    spider = spider_module.ConditionCenterSpider.from_crawler(crawler, url=url)
+    spider.crawler = crawler
+    return spider
+
+
+async def _outputs(spider, response) -> list:
+    return [out async for out in spider.parse(response)]
+
+
+def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason(monkeypatch):
+    url = url_of(CENTER_PATH)
+    spider = _spider(url)
+    spider.pool = ThreadPoolExecutor(1)  # a real executor; the spider only needs run_in_executor
+
+    def buggy(*args):
+        raise RuntimeError("card finder bug")
+
+    monkeypatch.setattr(spider_module, "analyse", buggy)
+    response = HtmlResponse(url, body=page_html("2025", CENTER_PATH).encode("utf-8"),
+                            headers={"Content-Type": "text/html; charset=utf-8"},
+                            request=Request(url, meta={"depth": 0, "referer": ""}))
+    try:
+        outs = asyncio.run(_outputs(spider, response))
+    finally:
+        spider.pool.shutdown()
+    pages = [o for o in outs if isinstance(o, FetchedPage)]
+    assert len(pages) == 1 and pages[0].body == response.body
+    assert pages[0].stages["failed"] == "extraction failed: RuntimeError: card finder bug"
+    assert not [o for o in outs if isinstance(o, Request)]  # nothing extracted, nothing followed
+
+
+def _worker_pids(crawl_pid: int) -> list[int]:
+    """The crawl's extraction workers (spawned children running multiprocessing's
+    spawn_main, not its resource tracker)."""
+    try:
+        children = Path(f"/proc/{crawl_pid}/task/{crawl_pid}/children").read_text().split()
+    except OSError:
+        return []
+    pids = []
+    for pid in map(int, children):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            pids.append(pid)
+    return pids
+
+
+def _fetched(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT count(*) FROM fetches WHERE outcome = 'fetched'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.crawl
+@pytest.mark.slow
+def test_a_killed_extraction_worker_is_replaced_and_no_page_is_lost(tmp_path):
+    with SampleSite(version="2025") as site:
+        url = site.url(CENTER_PATH)
+        baseline_db = tmp_path / "baseline" / "archive.db"
+        proc = crawl_process(url, baseline_db, {})
+        assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()[-3000:]
+        db = tmp_path / "killed" / "archive.db"
+        proc = crawl_process(url, db, {"DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+                                       "LOG_LEVEL": "WARNING"})
+        killed = []
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and not killed:
+            if _fetched(db) >= 3:
+                for pid in _worker_pids(proc.pid):
+                    os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+                    killed.append(pid)
+            time.sleep(0.02)
+        _, err = proc.communicate(timeout=120)
+        log = err.decode()
+    assert killed, "the crawl ended before a worker could be killed"
+    assert proc.returncode == 0, log[-3000:]
+    assert "an extraction worker died; starting a new one" in log
+    assert integrity_ok(db)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        status, errors = conn.execute("SELECT status, coalesce(errors, 0) FROM crawls").fetchone()
+        reasons = [r[0] for r in conn.execute("SELECT reason FROM fetches WHERE outcome = 'error'")]
+    finally:
+        conn.close()
+    assert status == "finished"
+    # Pages in flight when the worker died were extracted by its replacement.
+    assert errors == 0, reasons
+    assert archive_digest(db) == archive_digest(baseline_db)
