@@ -101,9 +101,13 @@ def run_crawl(opts: CrawlOptions) -> dict:
         raise ArchiveError("the crawl did not start: see the log above for the reason")
     db = open_archive(opts.db, readonly=True)
     try:
-        return db["crawls"].get(crawl_id)
+        row = db["crawls"].get(crawl_id)
     finally:
         db.close()
+    failure = crawler.stats.get_value("archive/failure")
+    if failure and row["status"] == "running":  # the end of the crawl could not be written
+        row = {**row, "status": "failed", "finish_reason": failure}
+    return row
 
 
 __all__ = ["CrawlOptions", "run_crawl", "CrawlBusy", "scrapy_settings"]

@@ -90,6 +90,11 @@ EXTENSIONS = {"condition_archive.progress.CrawlProgress": 500}
 # The archive the store pipeline writes to; the CLI's --db sets it.
 ARCHIVE_DB = "archive.db"
 ARCHIVE_RESUME = False
+# Pages written per commit, and the longest a written page waits for its commit
+# (condition_archive/batch.py). A kill loses at most that batch; --resume fetches
+# it again. ARCHIVE_COMMIT_PAGES = 1 commits every page on its own.
+ARCHIVE_COMMIT_PAGES = 50
+ARCHIVE_COMMIT_SECONDS = 1.0
 # Hosts whose numeric dates are day/month (03/04/2024 = 3 April); others are US month/day.
 ARCHIVE_DAY_FIRST_SITES: list[str] = []
 

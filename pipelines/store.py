@@ -13,8 +13,10 @@ import sqlite3
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.reactor import CallLaterOnce
 
 from condition_archive import crawls
+from condition_archive.batch import BatchWriter
 from condition_archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from condition_archive.extract.stages import assemble
@@ -29,7 +31,12 @@ class StorePipeline:
         self.resume = crawler.settings.getbool("ARCHIVE_RESUME")
         self.lock = crawls.CrawlLock(self.path)
         self.failure: str | None = None
-        self.db = self.archive = self.crawl_id = None
+        self.db = self.archive = self.crawl_id = self.batch = None
+        # Pages per commit, and the longest a written page waits for its commit
+        # (condition_archive/batch.py; a kill loses at most that, --resume refetches it).
+        self.commit_pages = crawler.settings.getint("ARCHIVE_COMMIT_PAGES", 50)
+        self.commit_seconds = crawler.settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
+        self.flush = CallLaterOnce(self._flush)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -54,25 +61,41 @@ class StorePipeline:
             self.crawl_id = crawls.start_crawl(self.db, spider.seeds, settings, EXTRACTOR_VERSION)
         spider.crawl_id = self.crawl_id
         self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
+        self.batch = BatchWriter(self.db, self.commit_pages, self.commit_seconds)
 
     def process_item(self, item):
         if self.failure:
             raise DropItem(f"storage stopped: {self.failure}: {item.url}")
+        write, archive = self.batch.write, self.archive
         try:
             if isinstance(item, FetchedPage) and "failed" in item.stages:
-                self.archive.record_unextracted(self.crawl_id, item, item.stages["failed"])
+                write(archive.record_unextracted, self.crawl_id, item, item.stages["failed"])
                 self.crawler.stats.inc_value("archive/outcome/error")
             elif isinstance(item, FetchedPage):
-                change = self.archive.record_page(self.crawl_id, item, self._extract(item), EXTRACTOR_VERSION)
+                change = write(archive.record_page, self.crawl_id, item, self._extract(item), EXTRACTOR_VERSION)
                 self.crawler.stats.inc_value(f"archive/{change}")
             elif isinstance(item, Outcome):
-                self.archive.record_outcome(self.crawl_id, item)
+                write(archive.record_outcome, self.crawl_id, item)
                 self.crawler.stats.inc_value(f"archive/outcome/{item.outcome}")
         except (sqlite3.Error, OSError) as exc:
-            self.failure = f"{type(exc).__name__}: {exc}"
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
+            self._stop(exc)
             raise DropItem(f"storage failed ({self.failure}): {item.url}") from exc
+        if self.batch.open:
+            self.flush.schedule(self.commit_seconds)
         return item
+
+    def _flush(self) -> None:
+        """Commit a batch that waited `commit_seconds` for more pages."""
+        if self.failure or self.batch is None:
+            return
+        try:
+            self.batch.commit()
+        except (sqlite3.Error, OSError) as exc:
+            self._stop(exc)
+
+    def _stop(self, exc: Exception) -> None:
+        self.failure = f"{type(exc).__name__}: {exc}"
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
 
     @staticmethod
     def _extract(item: FetchedPage):
@@ -84,6 +107,12 @@ class StorePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.db is None:
             return
+        self.flush.cancel()
+        if self.batch is not None and not self.failure:
+            try:
+                self.batch.commit()  # the pages of the last batch
+            except (sqlite3.Error, OSError) as exc:
+                self.failure = f"{type(exc).__name__}: {exc}"
         if self.failure:
             status = "failed"
         elif reason == "finished" or reason.startswith("closespider"):
@@ -93,7 +122,9 @@ class StorePipeline:
         try:
             self.archive.refresh_card_changes(self.crawl_id)
             crawls.finish_crawl(self.db, self.crawl_id, status, self.failure or reason)
-        except sqlite3.Error:
-            pass  # the crawl row stays "running"; --resume picks it up
+        except sqlite3.Error as exc:
+            # The crawl row stays "running" and --resume picks it up; the CLI
+            # reads why from the stats (runner.run_crawl).
+            self.crawler.stats.set_value("archive/failure", self.failure or f"{type(exc).__name__}: {exc}")
         self.db.close()
         self.lock.release()

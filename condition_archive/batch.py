@@ -1,0 +1,90 @@
+"""Group the store's one-transaction-per-page writes into fewer commits.
+
+Every `Archive.record_*` call is atomic on its own (sqlite-utils' `atomic()`:
+a transaction, or a savepoint inside an open one). A crawl writes a page every
+few milliseconds, and a commit per page was half of the store's time (FTS5
+flushes its index and the WAL is appended and checkpointed at every commit), so
+`BatchWriter` keeps one transaction open for up to `pages` writes or `seconds`:
+
+- a write that fails rolls back to its own savepoint; the pages before it in
+  the batch are committed, or, when the failure took the whole transaction
+  with it (a full disk), written again one transaction each until one fails;
+- a crash or SIGKILL loses at most the open batch: those pages have no ledger
+  row, so `crawl --resume` fetches them again; the file is never corrupt.
+
+Pure SQLite: the store pipeline calls `commit()` on a timer and at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+class BatchWriter:
+    def __init__(self, db: sqlite_utils.Database, pages: int = 50, seconds: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.db = db
+        self.pages = max(1, pages)
+        self.seconds = seconds
+        self.clock = clock
+        self.pending: list[tuple[Callable, tuple]] = []  # writes of the open batch, to replay
+        self.opened_at = 0.0
+
+    @property
+    def open(self) -> bool:
+        return bool(self.pending)
+
+    def write(self, fn: Callable, *args):
+        """Run `fn(*args)` (one atomic archive write) inside the open batch;
+        commit when the batch is full or old. Returns what `fn` returns."""
+        conn = self.db.conn
+        if self.pages == 1:
+            return fn(*args)  # every write its own transaction
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+            self.opened_at = self.clock()
+        try:
+            result = fn(*args)
+        except sqlite3.Error:
+            self._save_before_failure()
+            raise
+        self.pending.append((fn, args))
+        if len(self.pending) >= self.pages or self.clock() - self.opened_at >= self.seconds:
+            self.commit()
+        return result
+
+    def commit(self) -> None:
+        """Commit the open batch (nothing to do when none is open)."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            self.pending.clear()
+            return
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._save_before_failure()
+            raise
+        self.pending.clear()
+
+    def _save_before_failure(self) -> None:
+        """Keep what the batch wrote before a failure: commit it if the
+        transaction survived, else replay it one transaction per write until one
+        fails (a full disk may still take the first few)."""
+        conn = self.db.conn
+        pending, self.pending = self.pending, []
+        if conn.in_transaction:
+            try:
+                conn.execute("COMMIT")
+                return
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+        for fn, args in pending:
+            try:
+                fn(*args)
+            except sqlite3.Error:
+                return

@@ -1,0 +1,105 @@
+"""BatchWriter: several atomic page writes per commit, nothing written lost on a failure."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from condition_archive.batch import BatchWriter
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "b.db"
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY, url TEXT UNIQUE)")
+    yield db
+    db.close()
+
+
+def committed(db) -> list[str]:
+    """What another connection (a reader, or the file after a kill) sees."""
+    other = sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    try:
+        return [r[0] for r in other.execute("SELECT url FROM pages ORDER BY id")]
+    finally:
+        other.close()
+
+
+def page(db, url: str) -> str:
+    with db.atomic():  # as every Archive.record_* call is
+        db.execute("INSERT INTO pages (url) VALUES (?)", [url])
+    return url
+
+
+def test_commits_every_n_pages(db):
+    batch = BatchWriter(db, pages=3, seconds=60, clock=Clock())
+    assert batch.write(page, db, "a") == "a"
+    batch.write(page, db, "b")
+    assert committed(db) == [] and batch.open
+    batch.write(page, db, "c")
+    assert committed(db) == ["a", "b", "c"] and not batch.open
+
+
+def test_commits_a_batch_older_than_the_time_limit(db):
+    clock = Clock()
+    batch = BatchWriter(db, pages=100, seconds=1.0, clock=clock)
+    batch.write(page, db, "a")
+    clock.now = 0.5
+    batch.write(page, db, "b")
+    assert committed(db) == []
+    clock.now = 1.2
+    batch.write(page, db, "c")
+    assert committed(db) == ["a", "b", "c"]
+
+
+def test_commit_writes_the_open_batch_and_is_a_no_op_without_one(db):
+    batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
+    batch.commit()
+    batch.write(page, db, "a")
+    batch.commit()
+    assert committed(db) == ["a"] and not db.conn.in_transaction
+
+
+def test_one_page_per_commit_when_asked(db):
+    batch = BatchWriter(db, pages=1)
+    batch.write(page, db, "a")
+    assert committed(db) == ["a"]
+
+
+def test_a_failing_write_keeps_the_pages_before_it(db):
+    batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
+    batch.write(page, db, "a")
+    batch.write(page, db, "b")
+    with pytest.raises(sqlite3.IntegrityError):
+        batch.write(page, db, "a")  # unique url: this write fails, its savepoint rolls back
+    assert committed(db) == ["a", "b"] and not batch.open
+
+
+def test_a_failure_that_rolls_back_the_whole_batch_replays_it_write_by_write(db):
+    """SQLite rolls a whole transaction back on some errors (a full disk): the
+    batch's earlier writes are written again, one transaction each."""
+    batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
+    batch.write(page, db, "a")
+    batch.write(page, db, "b")
+
+    def disk_full(db):
+        db.execute("INSERT INTO pages (url) VALUES ('c')")
+        db.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        batch.write(disk_full, db)
+    assert committed(db) == ["a", "b"]
+    assert not db.conn.in_transaction and not batch.open
