@@ -26,6 +26,9 @@ class FetchedPage:
     redirects: list[tuple[str, int]] = field(default_factory=list)
     # Filled by the extraction pipelines, one key per concern.
     stages: dict = field(default_factory=dict)
+    # The capture hashed and compressed by the extraction worker (capture.Packed),
+    # so that the crawl's thread does not; None: the store packs it.
+    packed: object | None = None
 
     @property
     def content_type(self) -> str:

@@ -9,7 +9,6 @@ crawl counters. A crash between two calls leaves no half page.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import zlib
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from .capture import COMPRESSION, LEVEL, Packed, digests
 from .extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes
 from .items import FetchedPage, Outcome
@@ -50,12 +50,6 @@ def content_fields(page: PageExtract) -> dict:
 def content_hash(page: PageExtract) -> str:
     blob = json.dumps(content_fields(page), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def digests(body: bytes) -> tuple[str, str]:
-    """SHA-256 hex, and SHA-1 base32 as WARC/CDX records write it."""
-    sha1 = base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-    return hashlib.sha256(body).hexdigest(), sha1
 
 
 class Archive:
@@ -92,7 +86,7 @@ class Archive:
                     extractor_version: str) -> str:
         """Archive one 200 response. Returns "new", "changed" or "unchanged"."""
         with self.db.atomic():
-            capture_id, sha256 = self._capture(fetched.body, fetched.content_type)
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
             for hop_url, status in fetched.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, fetched)
             page_id, current = self._page_row(fetched.url)
@@ -119,21 +113,21 @@ class Archive:
         """A 200 whose extraction crashed: keep the raw bytes (reprocess can retry
         them) and an "error" ledger row with the reason; no version."""
         with self.db.atomic():
-            capture_id, sha256 = self._capture(fetched.body, fetched.content_type)
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
             self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
                          fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
             self._count(crawl_id, "errors")
 
-    def _capture(self, body: bytes, content_type: str) -> tuple[int, str]:
-        sha256, sha1 = digests(body)
+    def _capture(self, body: bytes, content_type: str, packed: Packed | None = None) -> tuple[int, str]:
+        sha256, sha1 = (packed.sha256, packed.sha1_b32) if packed else digests(body)
         row = self.db.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
         if row:
             return row[0], sha256
-        packed = zlib.compress(body, 9)
+        data = packed.data if packed else zlib.compress(body, LEVEL)
         capture_id = self._insert("captures", {
-            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(packed),
-            "compression": "zlib", "content_type": content_type, "first_seen": self.now(),
-            "body": packed,
+            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(data),
+            "compression": COMPRESSION, "content_type": content_type, "first_seen": self.now(),
+            "body": data,
         })
         return capture_id, sha256
 

@@ -26,11 +26,12 @@ from scrapy.http import Response
 
 from condition_archive.archive_view import ArchiveView
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import analyse, center_stage, exit_with_parent, links_stage, parse_stage
+from condition_archive.extract.stages import center_stage, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.middleware import describe_failure
 from condition_archive.policy import TrapGuard, TrapLimits, check_seed, seed_netloc, skip_reason, to_follow
 from condition_archive.store import utc_now
+from condition_archive.worker import analyse_page, exit_with_parent
 
 GONE = (404, 410)
 # Statuses the spider records itself. Listing them in the request meta (needed
@@ -207,8 +208,8 @@ class ConditionCenterSpider(scrapy.Spider):
         for _ in range(2):
             pool = self.pool
             try:
-                problem, extract = await loop.run_in_executor(pool, analyse, page.body, page.url, page.headers,
-                                                              self.day_first_sites)
+                problem, extract, page.packed = await loop.run_in_executor(
+                    pool, analyse_page, page.body, page.url, page.headers, self.day_first_sites)
                 return problem, extract, None
             except BrokenProcessPool:
                 self._replace_pool(pool)

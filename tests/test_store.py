@@ -150,3 +150,19 @@ def test_a_move_with_unchanged_content_is_one_moved_change(archive, target_first
     assert got == [("moved", old_url)]
     row = arc.db["crawls"].get(crawl2)
     assert (row["pages_new"], row["pages_unchanged"], row["moved"]) == (0, 1, 1)
+
+
+def test_a_capture_packed_by_the_worker_is_stored_as_the_store_would_pack_it(tmp_path):
+    from condition_archive.capture import pack
+
+    html = b"<html><body><h1>Causes</h1><p>Muscle strain is the most common cause.</p></body></html>"
+    rows = []
+    for name, packed in (("here", None), ("worker", pack(html))):
+        db = open_archive(tmp_path / f"{name}.db")
+        arc = Archive(db, now=lambda: "2025-01-01T00:00:00+00:00")
+        arc.record_page(start_crawl(db, [URL], {}, "test"), fetched(html, packed=packed), page(), "x1")
+        cap = db["captures"].get(1)
+        assert zlib.decompress(cap["body"]) == html
+        rows.append(cap)
+        db.close()
+    assert rows[0] == rows[1]

@@ -43,7 +43,7 @@ def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason(monkeypa
     def buggy(*args):
         raise RuntimeError("card finder bug")
 
-    monkeypatch.setattr(spider_module, "analyse", buggy)
+    monkeypatch.setattr(spider_module, "analyse_page", buggy)
     response = HtmlResponse(url, body=page_html("2025", CENTER_PATH).encode("utf-8"),
                             headers={"Content-Type": "text/html; charset=utf-8"},
                             request=Request(url, meta={"depth": 0, "referer": ""}))

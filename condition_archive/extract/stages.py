@@ -128,34 +128,6 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
     )
 
 
-def exit_with_parent(parent_pid: int) -> None:
-    """Worker-process initializer: exit as soon as the crawl that started it is
-    gone (kill -9 included), instead of waiting forever on its task queue and
-    keeping the crawl's output pipes open."""
-    import os
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.2)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def analyse(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...]
-            ) -> tuple[str | None, PageExtract | None]:
-    """Everything the crawl needs from one page, for a worker process: (why it is
-    not HTML, None) or (None, the PageExtract). Arguments and result pickle."""
-    from .model import options_for
-
-    parsed = parse_html(data, url, _header(headers, "content-type"))
-    if parsed.root is None:
-        return parsed.problem or "not html", None
-    return None, run_all(data, url, headers, options_for(url, day_first_sites), parsed)
-
-
 def run_all(data: str | bytes, url: str, headers: dict[str, str] | None = None,
             options: ExtractOptions | None = None, parsed: Parsed | None = None) -> PageExtract:
     doc = parse_stage(data, url, headers, parsed)
