@@ -51,10 +51,13 @@ class BareSpider(scrapy.Spider):
             yield from response.follow_all(response.css(css).getall(), callback=self.parse)
 
 
-def run(url: str, depth: int) -> dict:
+def run(url: str, depth: int, concurrent_items: int | None = None) -> dict:
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess({**SETTINGS, "DEPTH_LIMIT": depth})
+    settings = {**SETTINGS, "DEPTH_LIMIT": depth}
+    if concurrent_items:  # the one engine setting the archive crawl changes from Scrapy's default
+        settings["CONCURRENT_ITEMS"] = concurrent_items
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, url=url)
     process.start()
@@ -65,8 +68,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="A bare Scrapy spider over the generated site.")
     parser.add_argument("url")
     parser.add_argument("--depth", type=int, default=2)
+    parser.add_argument("--concurrent-items", type=int, default=None,
+                        help="CONCURRENT_ITEMS (default: Scrapy's own, as a user's project has it)")
     args = parser.parse_args()
-    stats = run(args.url, args.depth)
+    stats = run(args.url, args.depth, args.concurrent_items)
     print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}))
 
 

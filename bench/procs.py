@@ -125,5 +125,6 @@ def crawl_cmd(url: str, db: Path, depth: int = 2, log_level: str = "INFO") -> li
             "--depth", str(depth), "--log-level", log_level]
 
 
-def bare_cmd(url: str, depth: int = 2) -> list[str]:
-    return [PYTHON, str(BENCH / "bare_spider.py"), url, "--depth", str(depth)]
+def bare_cmd(url: str, depth: int = 2, concurrent_items: int | None = None) -> list[str]:
+    cmd = [PYTHON, str(BENCH / "bare_spider.py"), url, "--depth", str(depth)]
+    return cmd + ["--concurrent-items", str(concurrent_items)] if concurrent_items else cmd

@@ -24,6 +24,10 @@ def crawl_tables(crawl: dict) -> list[str]:
            f"target >= 0.50, goal 0.80. The site's server answered "
            f"{server['requests_per_s']:.0f} pages/s to a Python keep-alive client "
            f"({server['requests_per_s'] / t['bare_pages_per_s']:.0f}x the bare spider's rate)."]
+    if "ratio_tuned" in t:
+        out.append(f"Against the bare spider with the one engine setting the archive changes "
+                   f"(`CONCURRENT_ITEMS = {t['tuned_items']}`, \"bare-tuned\"): **{t['ratio_tuned']:.2f}** "
+                   f"in pages/s, {t['ratio_tuned_cpu']:.2f} in pages per CPU second.")
     p = crawl["profile"]
     out += [f"### Where the archive crawl's time goes (cProfile, {p['pages']:,} pages, "
             f"{p['total_s']:.1f} s profiled)",
