@@ -47,7 +47,7 @@ def _crawl_row(m: Measured, kind: str, site: GenSite) -> dict:
     return {"kind": kind, "pages": int(pages), "elapsed_s": elapsed, "wall_s": m.wall_s,
             "cpu_s": m.cpu_s, "pages_per_s": pages / elapsed if elapsed else 0.0,
             "pages_per_cpu_s": pages / m.cpu_s if m.cpu_s else 0.0,
-            "peak_rss_mb": m.maxrss_mb, "server_requests": served["requests"],
+            "peak_rss_mb": m.maxrss_mb, "tree_rss_mb": m.tree_rss_mb, "server_requests": served["requests"],
             "server_bytes": served["bytes_sent"], "server_status": served["status"]}
 
 

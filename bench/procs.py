@@ -35,6 +35,9 @@ class Measured:
     maxrss_mb: float
     stdout: str
     stderr: str
+    # Sum of the peaks of the process and its children (the extraction worker):
+    # an upper bound of the whole crawl's resident memory.
+    tree_rss_mb: float = 0.0
 
     def check(self) -> Measured:
         if self.returncode != 0:
@@ -48,7 +51,7 @@ def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = Non
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, env=env)
-        deadline, hwm = start + timeout, None
+        deadline, hwm, peaks = start + timeout, None, {}
         while True:  # bounded by the deadline
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -58,14 +61,26 @@ def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = Non
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
             hwm = vmhwm_mb(proc.pid) or hwm
+            for child in children(proc.pid):
+                peaks[child] = vmhwm_mb(child) or peaks.get(child, 0.0)
             time.sleep(0.02)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it, not Popen
         out.seek(0)
         err.seek(0)
+        main = hwm or usage.ru_maxrss / 1024
         return Measured(tuple(cmd), proc.returncode, wall, usage.ru_utime + usage.ru_stime,
-                        hwm or usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"))
+                        main, out.read().decode("utf-8", "replace"),
+                        err.read().decode("utf-8", "replace"), main + sum(peaks.values()))
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of `pid` (Linux), e.g. the crawl's extraction worker."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return [int(p) for p in fh.read().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def vmhwm_mb(pid: int) -> float | None:

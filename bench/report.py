@@ -78,9 +78,11 @@ def memory_table(memory: dict) -> str:
     rows, sizes = [], sorted(memory, key=int)
     for pages in sizes:
         m = memory[pages]
-        rows.append([f"{int(pages):,}", f"{m['archive']:.0f}", f"{m['bare']:.0f}" if m.get("bare") else ""])
-    text = "### Memory (peak RSS of the crawl process, MB)\n\n" + _table(["site pages", "archive crawl",
-                                                                        "bare spider"], rows)
+        rows.append([f"{int(pages):,}", f"{m['archive']:.0f}",
+                     f"{m['archive_tree']:.0f}" if m.get("archive_tree") else "",
+                     f"{m['bare']:.0f}" if m.get("bare") else ""])
+    text = "### Memory (peak RSS of the crawl process, MB)\n\n" + _table(
+        ["site pages", "archive crawl", "archive crawl + extraction worker", "bare spider"], rows)
     if len(sizes) >= 2:
         lo, hi = memory[sizes[0]], memory[sizes[-1]]
         per_k = (hi["archive"] - lo["archive"]) / ((int(sizes[-1]) - int(sizes[0])) / 1000)

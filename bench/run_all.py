@@ -110,11 +110,13 @@ def memory_and_query(sizes: Sizes, sections: set[str], tmp: Path, results: dict)
             big = crawl_bench.memory(sizes.memory_pages, tmp)
             results["memory"] = {str(sizes.memory_pages): {
                 "archive": big["archive"]["peak_rss_mb"], "bare": big["bare"]["peak_rss_mb"],
+                "archive_tree": big["archive"]["tree_rss_mb"],
                 "archive_pages": big["archive"]["pages"], "archive_pages_per_s": big["archive"]["pages_per_s"]}}
             runs = results.get("crawl", {}).get("throughput", {}).get("runs", [])
             if runs:
                 results["memory"][str(sizes.pages)] = {
                     "archive": max(r["peak_rss_mb"] for r in runs if r["kind"] == "archive"),
+                    "archive_tree": max(r["tree_rss_mb"] for r in runs if r["kind"] == "archive"),
                     "bare": max(r["peak_rss_mb"] for r in runs if r["kind"] == "bare")}
         if build is not None:
             results["query"] = {"build": build.result()}
