@@ -95,12 +95,12 @@ def test_a_killed_extraction_worker_is_replaced_and_no_page_is_lost(tmp_path):
         proc = crawl_process(url, baseline_db, {})
         assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()[-3000:]
         db = tmp_path / "killed" / "archive.db"
-        proc = crawl_process(url, db, {"DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        proc = crawl_process(url, db, {"DOWNLOAD_DELAY": 0.2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
                                        "LOG_LEVEL": "WARNING"})
         killed = []
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline and not killed:
-            if _fetched(db) >= 3:
+            if _fetched(db) >= 2:
                 for pid in _worker_pids(proc.pid):
                     os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
                     killed.append(pid)
