@@ -103,3 +103,35 @@ def test_a_failure_that_rolls_back_the_whole_batch_replays_it_write_by_write(db)
         batch.write(disk_full, db)
     assert committed(db) == ["a", "b"]
     assert not db.conn.in_transaction and not batch.open
+
+
+@pytest.mark.crawl
+def test_a_slow_crawl_commits_each_page_within_the_time_limit_not_at_the_end(tmp_path):
+    """With one page a second and batches of 50, pages are only committed by the
+    store pipeline's timer (ARCHIVE_COMMIT_SECONDS): a reader must see them while
+    the crawl still runs."""
+    import signal
+    import time
+
+    from sample_truth import CENTER_PATH
+    from test_kills import crawl_process
+    from test_worker_faults import _fetched
+
+    from condition_archive.sample_site import SampleSite
+
+    with SampleSite(version="2025") as site:
+        db = tmp_path / "archive.db"
+        proc = crawl_process(site.url(CENTER_PATH), db, {"DOWNLOAD_DELAY": 1.0, "DOWNLOAD_DELAY_JITTER": 0,
+                                                         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                                                         "ARCHIVE_COMMIT_SECONDS": 0.2})
+        try:
+            seen = 0
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and time.monotonic() < deadline and seen < 2:
+                seen = _fetched(db)
+                time.sleep(0.05)
+            # Committed a page or two at a time, not all 25 pages at the end.
+            assert 2 <= seen < 10, seen
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
