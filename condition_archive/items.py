@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from condition_archive.capture import Packed
+
 OUTCOMES = ("fetched", "not-modified", "redirected", "gone", "error", "robots-denied", "skipped")
 
 
@@ -26,9 +28,9 @@ class FetchedPage:
     redirects: list[tuple[str, int]] = field(default_factory=list)
     # Filled by the extraction pipelines, one key per concern.
     stages: dict = field(default_factory=dict)
-    # The capture hashed and compressed by the extraction worker (capture.Packed),
-    # so that the crawl's thread does not; None: the store packs it.
-    packed: object | None = None
+    # The capture hashed and compressed by the extraction worker, so that the
+    # crawl's thread does not; None: the store packs it.
+    packed: Packed | None = None
 
     @property
     def content_type(self) -> str:

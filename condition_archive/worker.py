@@ -14,14 +14,13 @@ import time
 from condition_archive.capture import Packed, pack
 from condition_archive.extract.model import PageExtract, options_for
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import run_all
+from condition_archive.extract.stages import header_value, run_all
 
 
 def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...]
                  ) -> tuple[str | None, PageExtract | None, Packed | None]:
     """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture)."""
-    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    parsed = parse_html(data, url, ctype)
+    parsed = parse_html(data, url, header_value(headers, "content-type"))
     if parsed.root is None:
         return parsed.problem or "not html", None, None
     extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)

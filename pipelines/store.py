@@ -93,8 +93,11 @@ class StorePipeline:
         except (sqlite3.Error, OSError) as exc:
             self._stop(exc)
 
-    def _stop(self, exc: Exception) -> None:
+    def _fail(self, exc: Exception) -> None:
         self.failure = f"{type(exc).__name__}: {exc}"
+
+    def _stop(self, exc: Exception) -> None:
+        self._fail(exc)
         asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
 
     @staticmethod
@@ -112,7 +115,7 @@ class StorePipeline:
             try:
                 self.batch.commit()  # the pages of the last batch
             except (sqlite3.Error, OSError) as exc:
-                self.failure = f"{type(exc).__name__}: {exc}"
+                self._fail(exc)
         if self.failure:
             status = "failed"
         elif reason == "finished" or reason.startswith("closespider"):
@@ -125,6 +128,8 @@ class StorePipeline:
         except sqlite3.Error as exc:
             # The crawl row stays "running" and --resume picks it up; the CLI
             # reads why from the stats (runner.run_crawl).
-            self.crawler.stats.set_value("archive/failure", self.failure or f"{type(exc).__name__}: {exc}")
+            if not self.failure:
+                self._fail(exc)
+            self.crawler.stats.set_value("archive/failure", self.failure)
         self.db.close()
         self.lock.release()

@@ -25,6 +25,7 @@ import scrapy
 from scrapy.http import Response
 
 from condition_archive.archive_view import ArchiveView
+from condition_archive.extract.model import PageExtract
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.stages import center_stage, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
@@ -200,7 +201,7 @@ class ConditionCenterSpider(scrapy.Spider):
         for out in self._page_here(response, page, base):
             yield out
 
-    async def _analyse(self, page: FetchedPage) -> tuple[str | None, object, str | None]:
+    async def _analyse(self, page: FetchedPage) -> tuple[str | None, PageExtract | None, str | None]:
         """(why it is not HTML, the PageExtract, why extraction failed) from a worker.
         A worker that dies (killed, out of memory) is replaced and the page tried
         once more; an extraction bug is a failure, never a lost page."""

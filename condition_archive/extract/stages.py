@@ -55,14 +55,15 @@ class ArticleFields:
     scan: PageScan | None = field(default=None, compare=False, repr=False)
 
 
-def _header(headers: dict[str, str] | None, name: str) -> str | None:
+def header_value(headers: dict[str, str] | None, name: str) -> str | None:
+    """A header by its lowercase name, whatever case the dict's keys are in."""
     return next((v for k, v in (headers or {}).items() if k.lower() == name), None)
 
 
 def parse_stage(data: str | bytes, url: str, headers: dict[str, str] | None = None,
                 parsed: Parsed | None = None, regions: RegionMap | None = None) -> Doc:
     """Parse and classify page regions (reusing what the spider already computed)."""
-    parsed = parsed or parse_html(data, url, _header(headers, "content-type"))
+    parsed = parsed or parse_html(data, url, header_value(headers, "content-type"))
     doc = Doc(url, parsed)
     if parsed.root is not None:
         doc.regions = regions or classify_regions(parsed.root)
