@@ -107,10 +107,16 @@ def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, reason: 
                                    "ended_at": now or utc_now()})
 
 
+# The reason of the row that records a redirect onto a page the crawl fetches
+# directly: it keeps the hops, and says nothing of whether that fetch was stored.
+REDIRECT_TARGET = "redirect target, fetched on its own"
+
+
 def done_urls(db: sqlite_utils.Database, crawl_id: int) -> set[str]:
     """URLs this crawl already has a final ledger row for (resume skips them)."""
     return {row[0] for row in db.execute(
-        "SELECT url FROM fetches WHERE crawl_id = ? AND outcome != 'redirected'", [crawl_id])}
+        "SELECT url FROM fetches WHERE crawl_id = ? AND outcome != 'redirected' "
+        "AND NOT (outcome = 'skipped' AND reason = ?)", [crawl_id, REDIRECT_TARGET])}
 
 
 def stored_links(db: sqlite_utils.Database, url: str, regions: tuple[str, ...]) -> list[str]:

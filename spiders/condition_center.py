@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
+from condition_archive import crawls
 from condition_archive.archive_view import ArchiveView
 from condition_archive.extract.model import PageExtract
 from condition_archive.extract.parse import parse_html
@@ -171,7 +172,7 @@ class ConditionCenterSpider(scrapy.Spider):
             yield Outcome(url, "error", f"empty body: HTTP {response.status} with no content", **base)
         elif hops and url in self.scheduled:
             # A redirect onto a page this crawl fetches directly: record the hops only.
-            yield Outcome(url, "skipped", "redirect target, fetched on its own", **base)
+            yield Outcome(url, "skipped", crawls.REDIRECT_TARGET, **base)
         else:
             yield _PAGE, headers, base
 

@@ -166,3 +166,20 @@ def test_a_capture_packed_by_the_worker_is_stored_as_the_store_would_pack_it(tmp
         rows.append(cap)
         db.close()
     assert rows[0] == rows[1]
+
+
+def test_resume_refetches_a_page_known_only_as_a_redirect_target(archive):
+    """The row that records a redirect onto a page the crawl fetches directly is
+    not that page's fetch: if the direct fetch was never stored (a failed batch),
+    --resume must fetch it (crawls.done_urls)."""
+    from condition_archive.crawls import REDIRECT_TARGET, done_urls
+
+    arc, crawl = archive
+    target = URL + "-new"
+    arc.record_outcome(crawl, Outcome(target, "skipped", REDIRECT_TARGET, "2025-01-01T00:00:00+00:00",
+                                      status=200, redirects=[(URL, 301)]))
+    arc.record_outcome(crawl, Outcome(URL + "/x.pdf", "skipped", "not html: application/pdf",
+                                      "2025-01-01T00:00:00+00:00", status=200))
+    assert done_urls(arc.db, crawl) == {URL + "/x.pdf"}
+    arc.record_page(crawl, fetched(b"<p>moved here</p>", url=target), page(), "x1")
+    assert done_urls(arc.db, crawl) == {URL + "/x.pdf", target}
