@@ -273,6 +273,9 @@ def _register_more() -> None:
 
     register_history(main)
     register_ui(main)
+    from .cli_scale import register as register_scale
+
+    register_scale(main)
 
 
 _register_more()

@@ -58,6 +58,7 @@ class StorePipeline:
             settings["delay"] = self.crawler.settings.getfloat("DOWNLOAD_DELAY")
             # Recorded so that `reprocess` reads these sites' dates the same way.
             settings["day_first_sites"] = self.crawler.settings.getlist("ARCHIVE_DAY_FIRST_SITES")
+            settings.update(self.crawler.settings.getdict("ARCHIVE_SITE"))  # a sites file's site, when crawled from one
             self.crawl_id = crawls.start_crawl(self.db, spider.seeds, settings, EXTRACTOR_VERSION)
         spider.crawl_id = self.crawl_id
         self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)

@@ -53,14 +53,22 @@ def _headers(response: Response) -> dict[str, str]:
 class ConditionCenterSpider(scrapy.Spider):
     name = "condition_center"
 
-    def __init__(self, url: str = "", depth: int | str = 1, max_pages: int | str = 0, **kwargs):
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        # Hosts a sites file allows beside the seeds' (ARCHIVE_ALLOWED_HOSTS).
+        kwargs.setdefault("allowed_hosts", ",".join(crawler.settings.getlist("ARCHIVE_ALLOWED_HOSTS")))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    def __init__(self, url: str = "", depth: int | str = 1, max_pages: int | str = 0, allowed_hosts: str = "",
+                 **kwargs):
         super().__init__(**kwargs)
         self.seeds = [check_seed(u) for u in re.split(r"[\s,]+", url) if u]
         if not self.seeds:
             raise ValueError("no seed URL: pass -a url=https://host/conditions/NAME (comma-separate several)")
         self.depth = int(depth)
         self.max_pages = int(max_pages)
-        self.allowed_hosts = frozenset(urlsplit(u).hostname for u in self.seeds)
+        self.allowed_hosts = frozenset(urlsplit(u).hostname for u in self.seeds) | frozenset(
+            h.strip().lower() for h in allowed_hosts.split(",") if h.strip())
         # Loopback/private addresses are allowed only at a seed's exact host:port
         # (condition_archive.middleware refuses everything else, redirects included).
         self.seed_netlocs = frozenset(seed_netloc(u) for u in self.seeds)
