@@ -7,7 +7,8 @@
   stops a redirect or meta refresh to such a target before it becomes a request:
   the spider gets the 3xx response with `redirect_refused` in its meta and records it.
 - BackoffRetryMiddleware is Scrapy's RetryMiddleware with exponential backoff
-  (and a capped Retry-After) between attempts.
+  (and a capped Retry-After) between attempts; a connection netguard refused
+  (private address) or a response with too many headers is not retried.
 
 `describe_failure` turns a download exception into a ledger outcome and reason.
 """
@@ -24,6 +25,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
 
+from . import netguard
 from .policy import refusal
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -113,11 +115,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     async def process_exception(self, request: Request, exception: Exception):
+        refused = netguard.REFUSED.get(netguard.url_endpoint(request.url))
+        if refused:  # the resolver dropped a private address: a refusal, not a failure to retry
+            self.crawler.stats.inc_value("archive/refused")
+            raise RefusedRequest(f"refused: {refused}: {request.url}")
+        if "HeadersTooLarge" in repr(exception) or "headers too large" in str(exception):
+            raise IgnoreRequest(_hostile_text(exception))
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             self.crawler.stats.inc_value("archive/retries")
             await sleep(self.backoff(result))
         return result
+
+
+def _hostile_text(exc: BaseException) -> str:
+    inner = _TWISTED_FAILURE.search(str(exc))
+    return inner.group(2).strip() if inner else str(exc)
 
 
 _TWISTED_FAILURE = re.compile(r"Failure [\w.]+\.(\w+): ([^>\]]*)")
@@ -139,6 +152,8 @@ def describe_failure(exc: BaseException, meta: dict, maxsize: int = 0) -> tuple[
         if "max redirections" in text:
             hops = len(meta.get("redirect_urls", []))
             return "error", f"redirect loop: gave up after {hops} redirects"
+        if text.startswith("headers too large"):
+            return "error", text
         if "DOWNLOAD_MAXSIZE" in text or "max size" in text:
             return "error", f"too large: {text}"
         return "error", f"ignored: {text or name}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 import re
+import socket
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,15 +69,50 @@ def normalize(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host name spells, in any form the C resolver reads as one
+    (127.1, 2130706433, 0x7f000001, 0177.0.0.1 as well as 127.0.0.1), else None."""
+    host = host.strip("[]")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.fullmatch(host):
+        try:
+            return ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}", re.I)
+
+
 def is_private_host(host: str) -> bool:
-    """True for loopback, private, link-local and unspecified IP literals and localhost."""
+    """True for localhost and for hosts spelling a loopback, private, link-local,
+    reserved or unspecified IP address. Only the spelling: names that resolve to
+    such addresses are refused at connection time (condition_archive/netguard.py)."""
     if host in ("localhost", "localhost.localdomain"):
         return True
-    try:
-        addr = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_unspecified
+    addr = host_address(host)
+    return addr is not None and not addr.is_global
+
+
+def private_seed_netlocs(seeds: Iterable[str]) -> frozenset[str]:
+    """host:port of the seeds written as a loopback or private address in the usual
+    form (127.0.0.1, ::1, 10.0.0.5, localhost): the user named that address, so the
+    crawl may connect there, at that port only. Any other spelling of such an
+    address, or a name resolving to one, needs ARCHIVE_ALLOW_PRIVATE."""
+    out = set()
+    for url in seeds:
+        host = (urlsplit(url).hostname or "").lower()
+        try:
+            canonical = host in ("localhost", "localhost.localdomain") or not ipaddress.ip_address(host).is_global
+        except ValueError:
+            canonical = False
+        if canonical:
+            out.add(seed_netloc(url))
+    return frozenset(out)
 
 
 def skip_reason(url: str, allowed_hosts: frozenset[str]) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .crawls import CrawlBusy, CrawlLock
 from .db import ArchiveError, open_archive
-from .policy import check_seed
+from .policy import check_seed, private_seed_netlocs
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class CrawlOptions:
     contact: str | None = None
     log_level: str = "INFO"
     day_first_sites: tuple[str, ...] = ()
+    allow_private: tuple[str, ...] = ()  # host:port where a private or loopback address may be fetched
     extra_settings: dict = field(default_factory=dict)
 
     def validate(self) -> "CrawlOptions":
@@ -39,6 +40,10 @@ class CrawlOptions:
             raise ValueError("--max-pages and --delay must not be negative")
         for url in self.urls:
             check_seed(url)
+        for item in self.allow_private:
+            host, _, port = item.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"--allow-private {item!r} is not HOST:PORT: write it as e.g. 127.0.0.1:8765")
         return self
 
 
@@ -53,6 +58,8 @@ def scrapy_settings(opts: CrawlOptions):
         "DOWNLOAD_DELAY": opts.delay,
         "LOG_LEVEL": opts.log_level,
         "ARCHIVE_DAY_FIRST_SITES": list(opts.day_first_sites),
+        "ARCHIVE_ALLOW_PRIVATE": sorted({*private_seed_netlocs(opts.urls),
+                                         *(a.lower() for a in opts.allow_private)}),
     }
     if opts.delay == 0:
         # No delay asked for (a local or test site): no throttling either.

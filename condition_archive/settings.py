@@ -52,7 +52,18 @@ RETRY_BACKOFF_MAX = 60.0
 
 # Only http(s) is ever fetched: no file://, ftp://, s3:// or data: handlers,
 # whatever a page or a redirect says.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# http(s) go through Scrapy's handler with bounded response headers (netguard.py).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     "http": "condition_archive.netguard.GuardedHTTPDownloadHandler",
+                     "https": "condition_archive.netguard.GuardedHTTPDownloadHandler"}
+# A response whose headers run past these is recorded as an error ("headers too large").
+ARCHIVE_MAX_HEADER_LINES = 1000
+ARCHIVE_MAX_HEADER_BYTES = 256 * 1024
+# Every connection's resolved address is checked (netguard.py): loopback, private and
+# link-local addresses only at the host:port of a seed written as such an address
+# (http://127.0.0.1:8765/...) or listed here ("host:port"; `crawl --allow-private`).
+TWISTED_DNS_RESOLVER = "condition_archive.netguard.GuardedResolver"
+ARCHIVE_ALLOW_PRIVATE: list[str] = []
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100): a refused host is not even asked for robots.txt.
     "condition_archive.middleware.RequestGuardMiddleware": 40,

@@ -31,7 +31,8 @@ from condition_archive.extract.parse import parse_html
 from condition_archive.extract.stages import center_stage, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.middleware import describe_failure
-from condition_archive.policy import TrapGuard, TrapLimits, check_seed, seed_netloc, skip_reason, to_follow
+from condition_archive.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
+                                      to_follow)
 from condition_archive.store import utc_now
 from condition_archive.worker import analyse_page, exit_with_parent
 
@@ -69,9 +70,10 @@ class ConditionCenterSpider(scrapy.Spider):
         self.max_pages = int(max_pages)
         self.allowed_hosts = frozenset(urlsplit(u).hostname for u in self.seeds) | frozenset(
             h.strip().lower() for h in allowed_hosts.split(",") if h.strip())
-        # Loopback/private addresses are allowed only at a seed's exact host:port
-        # (condition_archive.middleware refuses everything else, redirects included).
-        self.seed_netlocs = frozenset(seed_netloc(u) for u in self.seeds)
+        # Loopback/private addresses are allowed only at the exact host:port of a seed
+        # written as such an address, or of ARCHIVE_ALLOW_PRIVATE (added in start()):
+        # condition_archive.middleware refuses the rest by spelling, netguard by address.
+        self.seed_netlocs = private_seed_netlocs(self.seeds)
         self.allowed_domains = sorted(self.allowed_hosts)
         self.scheduled: set[str] = set()  # URLs requested, skipped or recorded
         self.pages = 0  # pages requested or (resume) already archived: --max-pages counts these
@@ -82,6 +84,7 @@ class ConditionCenterSpider(scrapy.Spider):
         self.day_first_sites: tuple[str, ...] = ()
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
+        self.seed_netlocs |= frozenset(self.settings.getlist("ARCHIVE_ALLOW_PRIVATE"))
         self.view = ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
         self.day_first_sites = tuple(self.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
@@ -98,6 +101,8 @@ class ConditionCenterSpider(scrapy.Spider):
         # Pages archived before but no longer linked are asked again (last), so
         # a re-crawl notices when they are gone (404/410) or moved.
         for url, depth in self.view.revisits(self.allowed_hosts, self.depth) if self.view else ():
+            if refusal(url, self.allowed_hosts, self.seed_netlocs):
+                continue  # another port of a loopback seed (the sample site moved): not this crawl's
             for out in self._visit(url, depth, "", priority=-10):
                 yield out
 
