@@ -276,6 +276,9 @@ def _register_more() -> None:
     from .cli_scale import register as register_scale
 
     register_scale(main)
+    from .cli_webarchive import register as register_webarchive
+
+    register_webarchive(main)
 
 
 _register_more()

@@ -13,7 +13,12 @@ from .history import (NotFound, card_changes, comparable_cards, field_changes, p
 
 db_option = click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
                          help="The archive file.")
-WHEN = "a crawl id (e.g. 3) or a date (YYYY-MM-DD)"
+WHEN = "a crawl id (e.g. 3) or a capture date (YYYY, YYYY-MM or YYYY-MM-DD: the end of it)"
+
+
+def _when(version: dict) -> str:
+    """When a version's capture was made (its record time in archives from before that was kept)."""
+    return version.get("captured_at") or version["created_at"]
 
 
 def _open(db):
@@ -38,10 +43,10 @@ def diff(url, db, from_, to) -> None:
     except NotFound as exc:
         raise click.ClickException(str(exc)) from exc
     if old is None:
-        click.echo(f"{url} has only one version (v{new['number']}, {new['created_at']}): nothing to compare")
+        click.echo(f"{url} has only one version (v{new['number']}, {_when(new)}): nothing to compare")
         return
-    click.echo(f"{url}\nv{old['number']} ({old['created_at']}, {old['cause']}) -> "
-               f"v{new['number']} ({new['created_at']}, {new['cause']})")
+    click.echo(f"{url}\nv{old['number']} ({_when(old)}, {old['cause']}) -> "
+               f"v{new['number']} ({_when(new)}, {new['cause']})")
     for name, a, b in field_changes(old, new):
         click.echo(f"  {name}: {a!r} -> {b!r}")
     for c in card_changes(comparable_cards(handle, old["id"], follow_moves=True),
@@ -68,14 +73,14 @@ def show(url, db, as_of, as_json) -> None:
         raise click.ClickException(str(exc)) from exc
     sections = version_sections(handle, version["id"])
     if as_json:
-        keys = ("number", "created_at", "cause", "kind", "title", "description", "date_published",
+        keys = ("number", "created_at", "captured_at", "cause", "kind", "title", "description", "date_published",
                 "date_updated", "body_text")
         out = {"url": url, **{k: version[k] for k in keys}, "authors": json.loads(version["authors"]),
                "reviewers": json.loads(version["reviewers"]), "sections": sections}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     click.echo(f"{version['title']}  [{version['kind']}, version {version['number']}, "
-               f"recorded {version['created_at']}]\n{url}")
+               f"captured {_when(version)}]\n{url}")
     for name in ("date_published", "date_updated"):
         if version[name]:
             click.echo(f"{name.replace('_', ' ')}: {version[name]}")

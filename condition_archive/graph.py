@@ -114,7 +114,7 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
     old_cards = comparable_cards(db, old["id"], follow_moves=True) if old else None
     columns, section_status, nodes = compare(old_cards, new_cards)
     # The articles as they stood while this center version did: until its next version.
-    until = db.execute("SELECT min(created_at) FROM versions WHERE page_id = ? AND number > ?",
+    until = db.execute("SELECT min(coalesce(captured_at, created_at)) FROM versions WHERE page_id = ? AND number > ?",
                        [pid, new["number"]]).fetchone()[0]
     links = _links(db, nodes, until)
     return CenterGraph(center_url, new["title"] or center_url, _info(new), _info(old) if old else None,
@@ -122,7 +122,7 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
 
 
 def _info(version: dict) -> VersionInfo:
-    return VersionInfo(version["number"], version["created_at"], version["crawl_id"])
+    return VersionInfo(version["number"], version.get("captured_at") or version["created_at"], version["crawl_id"])
 
 
 def _centers_hint(db: sqlite_utils.Database) -> str:
@@ -140,7 +140,7 @@ def _links(db: sqlite_utils.Database, nodes: list[CardNode], until: str | None) 
     out: set[tuple[str, str]] = set()
     for href, source in ids.items():
         row = db.execute("SELECT v.id FROM versions v JOIN pages p ON p.id = v.page_id WHERE p.url = ? "
-                         "AND (? IS NULL OR v.created_at < ?) ORDER BY v.number DESC LIMIT 1",
+                         "AND (? IS NULL OR coalesce(v.captured_at, v.created_at) < ?) ORDER BY v.number DESC LIMIT 1",
                          [href, until, until]).fetchone()
         if row is None:
             continue

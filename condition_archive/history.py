@@ -95,26 +95,43 @@ def page_id(db: sqlite_utils.Database, url: str) -> int:
     return row[0]
 
 
+CAPTURED = "coalesce(captured_at, created_at)"  # archives from before captured_at: the record time
+
+
+def when_bound(when: str) -> str:
+    """The end of a date given as YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, as
+    text that compares with capture times; NotFound for anything else."""
+    if re.fullmatch(r"(19|20)\d{2}(-\d{2}){0,2}", when):
+        return when + "T99"  # after every time of that year, month or day
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][\d:.+\-Z]*", when):
+        return when.replace(" ", "T")
+    raise NotFound(f"{when!r} is neither a crawl id nor a date: use e.g. 3, 2012, 2013-01 or 2025-01-31")
+
+
 def version_at(db: sqlite_utils.Database, pid: int, when: str | None) -> dict:
-    """The page's version that stood at `when`: a crawl id (digits), a date
-    (YYYY-MM-DD, end of that day) or an ISO timestamp; None = the latest."""
+    """The page's version that stood at `when`, by capture time: a crawl id (digits),
+    a year, month or date (YYYY, YYYY-MM, YYYY-MM-DD: the end of it) or an ISO
+    timestamp; None = the latest. A 4-digit number from 1900 is a year, not a crawl."""
     if when is None:
         sql, params = "SELECT * FROM versions WHERE page_id = ? ORDER BY number DESC LIMIT 1", [pid]
-    elif when.isdigit():
-        sql = ("SELECT * FROM versions WHERE page_id = ? AND crawl_id <= ? AND cause = 'crawl' "
+    elif when.isdigit() and not re.fullmatch(r"(19|20)\d{2}", when):
+        sql = ("SELECT * FROM versions WHERE page_id = ? AND crawl_id <= ? AND cause != 'reprocess' "
                "ORDER BY number DESC LIMIT 1")
         params = [pid, int(when)]
     else:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?", when):
-            raise NotFound(f"{when!r} is neither a crawl id nor a date: use e.g. 3 or 2025-01-31")
-        bound = when if len(when) > 10 else when + "T99"
-        sql = "SELECT * FROM versions WHERE page_id = ? AND created_at <= ? ORDER BY number DESC LIMIT 1"
-        params = [pid, bound]
+        sql = f"SELECT * FROM versions WHERE page_id = ? AND {CAPTURED} <= ? ORDER BY number DESC LIMIT 1"
+        params = [pid, when_bound(when)]
     rows = list(db.query(sql, params))
     if not rows:
-        first = db.execute("SELECT min(created_at) FROM versions WHERE page_id = ?", [pid]).fetchone()[0]
-        raise NotFound(f"no version stood at {when}: the first was recorded {first}")
+        first = db.execute(f"SELECT min({CAPTURED}) FROM versions WHERE page_id = ?", [pid]).fetchone()[0]
+        raise NotFound(f"no version stood at {when}: the first was captured {first}")
     return rows[0]
+
+
+def last_capture_before(db: sqlite_utils.Database, pid: int, when: str) -> str | None:
+    """When the page was last captured (fetched, imported, or answered 304) before `when`."""
+    return db.execute("SELECT max(fetched_at) FROM fetches WHERE page_id = ? AND fetched_at < ? "
+                      "AND outcome IN ('fetched', 'not-modified')", [pid, when]).fetchone()[0]
 
 
 def previous_version(db: sqlite_utils.Database, version: dict) -> dict | None:

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from .capture import COMPRESSION, LEVEL, Packed, digests
 from .extract.model import PageExtract
-from .history import card_changes, comparable_cards, field_changes
+from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from .items import FetchedPage, Outcome
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
@@ -96,7 +96,7 @@ class Archive:
             else:
                 change = "changed" if current else "new"
                 version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
-                                                  extractor_version, "crawl")
+                                                  extractor_version, "crawl", fetched.fetched_at)
                 if change == "new" and self._moved_here_unchanged(crawl_id, fetched.url, new_hash):
                     change = "unchanged"  # the old URL's "moved" row tells the story
                 else:
@@ -104,7 +104,7 @@ class Archive:
             self._update_page(page_id, fetched, page, version_id)
             self._ledger(crawl_id, fetched.url, "fetched", "", fetched.status, fetched.headers,
                          fetched, sha256=sha256, capture_id=capture_id, page_id=page_id,
-                         size=len(fetched.body))
+                         size=len(fetched.body), http_headers=json.dumps(fetched.headers))
             self._count(crawl_id, {"new": "pages_new", "changed": "pages_changed",
                                    "unchanged": "pages_unchanged"}[change])
         return change
@@ -143,7 +143,7 @@ class Archive:
         return row[0], current
 
     def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
-                        chash: str, extractor_version: str, cause: str) -> int:
+                        chash: str, extractor_version: str, cause: str, captured_at: str | None = None) -> int:
         number = self.db.execute(
             "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
         ).fetchone()[0]
@@ -156,7 +156,7 @@ class Archive:
             "date_published": page.date_published, "date_updated": page.date_updated,
             "date_reviewed": page.date_reviewed, "body_text": page.body_text,
             "word_count": len(page.body_text.split()),
-            "problem": page.problem,
+            "problem": page.problem, "captured_at": captured_at or self.now(),
         })
         self._insert_children(version_id, page)
         return version_id
@@ -181,24 +181,32 @@ class Archive:
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
         detail = ""
+        new_row = self.db["versions"].get(version_id)
         if current:
-            new_row = self.db["versions"].get(version_id)
             fields = [f for f in CONTENT_FIELDS if f != "sections"]
             detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
         self._insert("changes", {
             "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
             "from_version_id": current["id"] if current else None, "to_version_id": version_id,
-            "detail": detail, "at": self.now(),
+            "detail": detail, "at": self.now(), **self._between(page_id, current, new_row),
         })
         if current and (page.sections or current["kind"] == "center"):
             self._card_changes(crawl_id, page_id, current["id"], version_id)
 
+    def _between(self, page_id: int, old: dict | None, new: dict) -> dict:
+        """The two capture times a change lies between: the last capture that showed
+        the old version and the first that showed the new one."""
+        to = new.get("captured_at") or new["created_at"]
+        return {"from_captured_at": last_capture_before(self.db, page_id, to) if old else None,
+                "to_captured_at": to}
+
     def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
         old = comparable_cards(self.db, old_id, follow_moves=True)
+        between = self._between(page_id, {"id": old_id}, self.db["versions"].get(new_id))
         self._insert_many("card_changes", [
             {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
              "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
-             "from_section": c.from_section, "to_section": c.to_section, "at": self.now()}
+             "from_section": c.from_section, "to_section": c.to_section, "at": self.now(), **between}
             for c in card_changes(old, comparable_cards(self.db, new_id))])
 
     def refresh_card_changes(self, crawl_id: int) -> None:
@@ -227,7 +235,8 @@ class Archive:
                 return False
             crawl_id = current["crawl_id"] if current else None
             version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
-                                              extractor_version, "reprocess")
+                                              extractor_version, "reprocess",
+                                              current["captured_at"] if current else None)
             self._insert_change(None, page_id, url, "reprocessed", current, version_id, page)
             self._update("pages", page_id, {"kind": page.kind, "title": page.title,
                                               "current_version_id": version_id})
