@@ -85,10 +85,29 @@ def resume_seeds(db_path: str) -> tuple[str, ...]:
     return tuple(json.loads(row[0]))
 
 
-def run_crawl(opts: CrawlOptions) -> dict:
-    """Crawl, and return the crawl's row from the archive."""
+def _process(settings):
+    """A CrawlerProcess whose first SIGTERM/SIGINT also kills busy extraction workers:
+    Scrapy's graceful stop would otherwise wait for the page each one is on."""
     from scrapy.crawler import CrawlerProcess
 
+    class Process(CrawlerProcess):
+        def _signal_shutdown(self, signum, frame) -> None:
+            from twisted.internet import reactor  # installed by now (asyncio); not before
+
+            super()._signal_shutdown(signum, frame)
+            reactor.callFromThread(self.stop_extraction)
+
+        def stop_extraction(self) -> None:
+            for crawler in self.crawlers:
+                stop = getattr(crawler.spider, "stop_extraction", None)
+                if stop:
+                    stop()
+
+    return Process(settings)
+
+
+def run_crawl(opts: CrawlOptions) -> dict:
+    """Crawl, and return the crawl's row from the archive."""
     from spiders.condition_center import ConditionCenterSpider
 
     opts.validate()
@@ -99,7 +118,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
     probe.acquire()
     probe.release()
     open_archive(opts.db).close()  # creates or upgrades it; errors surface here
-    process = CrawlerProcess(scrapy_settings(opts))
+    process = _process(scrapy_settings(opts))
     crawler = process.create_crawler(ConditionCenterSpider)
     process.crawl(crawler, url=",".join(opts.urls), depth=opts.depth, max_pages=opts.max_pages)
     process.start()

@@ -113,5 +113,10 @@ ARCHIVE_DAY_FIRST_SITES: list[str] = []
 # is most of a crawl's CPU; in a worker it runs on another core while the crawl
 # keeps downloading and storing. One worker measured best on 2 cores (docs/benchmarks.md).
 ARCHIVE_EXTRACT_WORKERS = 1
+# Seconds of a worker one page may take (0: no limit). Past it the worker is killed
+# and replaced, and the page is archived raw with an error row ("extraction took
+# longer than ..."); `condition-archive reprocess` retries it. In-thread extraction
+# (ARCHIVE_EXTRACT_WORKERS = 0) has no budget.
+ARCHIVE_PAGE_BUDGET = 30.0
 
 LOG_LEVEL = "INFO"

@@ -12,13 +12,8 @@ pages the interrupted crawl already archived and follows their stored links.
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
-import os
 import re
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from urllib.parse import urlsplit
 
 import scrapy
@@ -34,7 +29,7 @@ from condition_archive.middleware import describe_failure
 from condition_archive.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
                                       to_follow)
 from condition_archive.store import utc_now
-from condition_archive.worker import analyse_page, exit_with_parent
+from condition_archive.worker import ExtractionPool
 
 GONE = (404, 410)
 # Statuses the spider records itself. Listing them in the request meta (needed
@@ -79,7 +74,7 @@ class ConditionCenterSpider(scrapy.Spider):
         self.pages = 0  # pages requested or (resume) already archived: --max-pages counts these
         self.traps: TrapGuard | None = None  # set in start(), from the settings
         self.view: ArchiveView | None = None  # set in start(); the store pipeline opened the crawl
-        self.pool: ProcessPoolExecutor | None = None  # set in start() when ARCHIVE_EXTRACT_WORKERS > 0
+        self.pool: ExtractionPool | None = None  # set in start() when ARCHIVE_EXTRACT_WORKERS > 0
         self.workers = 0
         self.day_first_sites: tuple[str, ...] = ()
 
@@ -91,7 +86,9 @@ class ConditionCenterSpider(scrapy.Spider):
         if self.workers > 0:
             # Extraction is CPU work; in worker processes it uses the other cores
             # while this thread keeps downloading and storing.
-            self.pool = self._new_pool()
+            self.pool = ExtractionPool(
+                self.workers, self.settings.getfloat("ARCHIVE_PAGE_BUDGET", 30.0),
+                on_restart=lambda: self.crawler.stats.inc_value("archive/extract_worker_restarts"))
         self.traps = TrapGuard(TrapLimits(
             max_query_variants=self.settings.getint("ARCHIVE_TRAP_MAX_QUERY_VARIANTS", 25),
             max_pattern_pages=self.settings.getint("ARCHIVE_TRAP_MAX_PATTERN_PAGES", 200)))
@@ -195,7 +192,10 @@ class ConditionCenterSpider(scrapy.Spider):
         page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
                            depth=depth, referer=base["referer"], redirects=base["redirects"])
         if self.pool is not None:
-            problem, extract, failure = await self._analyse(page)
+            analysis = await self._analyse(page)
+            if analysis is None:  # stopping: no ledger row, so --resume fetches the page again
+                return
+            problem, extract, failure = analysis
             if failure:
                 # The store archives the raw bytes with an "error" ledger row
                 # carrying the reason; `condition-archive reprocess` retries it.
@@ -215,33 +215,20 @@ class ConditionCenterSpider(scrapy.Spider):
         for out in self._page_here(response, page, base):
             yield out
 
-    async def _analyse(self, page: FetchedPage) -> tuple[str | None, PageExtract | None, str | None]:
-        """(why it is not HTML, the PageExtract, why extraction failed) from a worker.
-        A worker that dies (killed, out of memory) is replaced and the page tried
-        once more; an extraction bug is a failure, never a lost page."""
-        loop = asyncio.get_running_loop()
-        for _ in range(2):
-            pool = self.pool
-            try:
-                problem, extract, page.packed = await loop.run_in_executor(
-                    pool, analyse_page, page.body, page.url, page.headers, self.day_first_sites)
-                return problem, extract, None
-            except BrokenProcessPool:
-                self._replace_pool(pool)
-            except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
-                return None, None, f"extraction failed: {type(exc).__name__}: {exc}"
-        return None, None, "extraction failed: the extraction worker died twice on this page (killed or out of memory)"
+    async def _analyse(self, page: FetchedPage) -> tuple[str | None, PageExtract | None, str | None] | None:
+        """(why it is not HTML, the PageExtract, why extraction failed) from a worker
+        (condition_archive/worker.py), or None when the crawl is stopping."""
+        result = await self.pool.analyse(page.body, page.url, page.headers, self.day_first_sites)
+        if result is None:
+            return None
+        problem, extract, page.packed, failure = result
+        return problem, extract, failure
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent, initargs=(os.getpid(),))
-
-    def _replace_pool(self, broken: ProcessPoolExecutor) -> None:
-        if broken is self.pool:  # the first of the pages it broke replaces it
-            self.logger.warning("an extraction worker died; starting a new one")
-            self.crawler.stats.inc_value("archive/extract_worker_restarts")
-            broken.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
+    def stop_extraction(self) -> None:
+        """The crawl is shutting down (SIGTERM, Ctrl-C): kill busy workers instead of
+        waiting for their pages (runner.py calls this from the signal)."""
+        if self.pool is not None:
+            self.pool.stop()
 
     def _page_here(self, response: Response, page: FetchedPage, base: dict) -> Iterator:
         """Extraction in the crawl's own thread (ARCHIVE_EXTRACT_WORKERS = 0)."""
@@ -273,7 +260,7 @@ class ConditionCenterSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.stop()
 
     def failed(self, failure) -> Iterator[Outcome]:
         request = failure.request

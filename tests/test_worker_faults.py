@@ -19,9 +19,11 @@ from scrapy.utils.test import get_crawler
 from test_kills import archive_digest, crawl_process
 
 import spiders.condition_center as spider_module
+import condition_archive.worker as worker_module
 from condition_archive.db import integrity_ok
 from condition_archive.items import FetchedPage
 from condition_archive.sample_site import SampleSite
+from condition_archive.worker import ExtractionPool
 
 
 def _spider(url: str) -> spider_module.ConditionCenterSpider:
@@ -38,19 +40,20 @@ async def _outputs(spider, response) -> list:
 def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason(monkeypatch):
     url = url_of(CENTER_PATH)
     spider = _spider(url)
-    spider.pool = ThreadPoolExecutor(1)  # a real executor; the spider only needs run_in_executor
+    # The same pool code with a real executor of threads, so the bug can be put in.
+    spider.pool = ExtractionPool(1, new_executor=lambda: ThreadPoolExecutor(1))
 
     def buggy(*args):
         raise RuntimeError("card finder bug")
 
-    monkeypatch.setattr(spider_module, "analyse_page", buggy)
+    monkeypatch.setattr(worker_module, "analyse_page", buggy)
     response = HtmlResponse(url, body=page_html("2025", CENTER_PATH).encode("utf-8"),
                             headers={"Content-Type": "text/html; charset=utf-8"},
                             request=Request(url, meta={"depth": 0, "referer": ""}))
     try:
         outs = asyncio.run(_outputs(spider, response))
     finally:
-        spider.pool.shutdown()
+        spider.pool.stop()
     pages = [o for o in outs if isinstance(o, FetchedPage)]
     assert len(pages) == 1 and pages[0].body == response.body
     assert pages[0].stages["failed"] == "extraction failed: RuntimeError: card finder bug"
