@@ -45,6 +45,10 @@ def diff(url, db, from_, to) -> None:
     if old is None:
         click.echo(f"{url} has only one version (v{new['number']}, {_when(new)}): nothing to compare")
         return
+    if old["id"] == new["id"]:
+        click.echo(f"{url}: the same version stood at both times (v{new['number']}, captured {_when(new)}): "
+                   "nothing to compare")
+        return
     click.echo(f"{url}\nv{old['number']} ({_when(old)}, {old['cause']}) -> "
                f"v{new['number']} ({_when(new)}, {new['cause']})")
     for name, a, b in field_changes(old, new):

@@ -1,5 +1,6 @@
-"""The offline demo: serve the bundled sample site on 127.0.0.1, crawl its 2012
-version then its 2025 version into the archive, and open Datasette on it."""
+"""The offline demo: serve the bundled sample site on 127.0.0.1, import its 2012
+version as a WARC dated 2012 (what a web archive kept), crawl its 2025 version
+into the archive, and open Datasette on it."""
 
 from __future__ import annotations
 
@@ -66,16 +67,42 @@ def run_demo(db: str, *, port: int, site_port: int, serve: bool = True, fresh: b
                       "pass --site-port with a free port") from exc
     try:
         center = site.base_url + CENTER
-        for version in ("2012", "2025"):
-            site.set_version(version)
-            echo(f"Crawling the sample site as it was in {version}: {center}")
-            crawl_subprocess(center, db)
+        import_2012_history(site, db, echo)
+        site.set_version("2025")
+        echo(f"Crawling the sample site as it is in 2025: {center}")
+        crawl_subprocess(center, db)
     finally:
         site.stop()
     _announce(db, port, center, echo)
     if serve:
         echo("Starting Datasette (Ctrl-C to stop) ...")
         serve_archive(db, "127.0.0.1", port)
+
+
+HISTORY_DATE = "2012-12-20T12:00:00Z"  # a few days after the 2012 center's "Updated on: 12/17/12"
+
+
+def import_2012_history(site: SampleSite, db: str, echo: Callable[[str], None]) -> None:
+    """The 2012 site enters as web archives hold it: a WARC of its pages dated
+    2012, imported (as `condition-archive import` does), not a crawl dated today."""
+    import tempfile
+
+    from .crawls import CrawlLock
+    from .sample_site import reachable_articles
+    from .webarchive.sample_warc import write_site_warc
+    from .webarchive.warc_import import import_files
+
+    site.set_version("2012")
+    echo(f"Importing a WARC of the sample site as a web archive kept it on {HISTORY_DATE[:10]}")
+    with tempfile.TemporaryDirectory() as folder:
+        warc = write_site_warc(Path(folder) / "sample-2012.warc.gz", site.base_url,
+                               [CENTER, *reachable_articles("2012")], HISTORY_DATE)
+        with CrawlLock(db):
+            handle = open_archive(db)
+            try:
+                import_files(handle, [warc])
+            finally:
+                handle.close()
 
 
 def _announce(db: str, port: int, center: str, echo: Callable[[str], None]) -> None:

@@ -215,3 +215,28 @@ def test_history_imported_after_a_live_crawl_goes_before_it(warcs, tmp_path):
     assert change == [{"crawl_id": 1, "change": "changed", "from_version_id": history[0]["id"]}]
     assert query(db, "SELECT count(*) AS n FROM card_changes WHERE to_version_id = ?",
                  live["current_version_id"])[0]["n"] > 0
+
+
+def test_demo_enters_2012_as_dated_history_then_crawls_2025(tmp_path):
+    import json
+    from io import StringIO
+
+    from conftest import free_port
+
+    from condition_archive.db import open_archive
+    from condition_archive.demo import CENTER, run_demo
+    from condition_archive.export import write
+
+    db, site_port = tmp_path / "demo.db", free_port()
+    run_demo(str(db), port=free_port(), site_port=site_port, serve=False, echo=lambda _: None)
+    center = f"http://127.0.0.1:{site_port}{CENTER}"
+    result = CliRunner().invoke(main, ["show", center, "--db", str(db), "--as-of", "2013-01-01"])
+    assert result.exit_code == 0 and "captured 2012-12-20" in result.output
+    first_2012 = truth("2012")[CENTER_PATH]["sections"][0]["cards"][0]["title"]
+    buf = StringIO()
+    write(open_archive(db, readonly=True), "center_as_of", "json", buf, {"center_url": center, "date": "2013-01-01"})
+    assert [r["title"] for r in json.loads(buf.getvalue())][0] == first_2012
+    runs = [json.loads(r["settings"]).get("source", "crawl") for r in query(db, "SELECT settings FROM crawls")]
+    assert runs == ["import", "crawl"]
+    change = query(db, "SELECT crawl_id, from_captured_at FROM changes WHERE url = ? AND change = 'changed'", center)
+    assert change == [{"crawl_id": 2, "from_captured_at": "2012-12-20T12:00:00+00:00"}]
