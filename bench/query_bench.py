@@ -6,7 +6,8 @@
 `build` writes the archive through the real storage code (synth.py). `measure`
 times, through Datasette's in-process client with the project's own metadata
 (condition_archive.metadata.build_metadata) and `serve` settings, a full-text
-search (a common word and a rare one), the center_as_of canned query and the
+search (a common word and a rare one; the articles view, and the `search` canned
+query with its snippets and relevance rank), the center_as_of canned query and the
 changes_last_crawl canned query: median and p95 of `repeat` calls after two
 warm-ups. Then it exports every row of the articles view and of the versions
 table to CSV: `condition-archive export TARGET --format csv` in its own process
@@ -68,7 +69,8 @@ def query_paths(name: str, shape: Shape) -> dict[str, list[str]]:
         "fts_common_word": [f"/{name}/articles.json?_search={w}&_shape=array" for w in common],
         "fts_rare_word": [f"/{name}/articles.json?_search=topic{t}&_shape=array"
                           for t in range(7, RARE_TOPICS, RARE_TOPICS // 10)],
-        "center_as_of": [f"/{name}/center_as_of.json?center_url={quote(url, safe='')}&date={d}&_shape=array"
+        "search_common_word": [f"/{name}/search.json?q={w}&order=&versions=&_shape=array" for w in common],
+        "center_as_of": [f"/{name}/center_as_of.json?center_url={quote(url, safe='')}&when={d}&_shape=array"
                          for url in centers for d in dates],
         "changes_last_crawl": [f"/{name}/changes_last_crawl.json?_shape=array"],
     }
@@ -79,7 +81,9 @@ def latencies(db: Path, shape: Shape, repeat: int) -> dict:
 
     from condition_archive.metadata import build_metadata
 
-    ds = Datasette([str(db)], metadata=build_metadata(db.stem), settings=SERVE_SETTINGS)
+    from condition_archive.serve import PLUGINS_DIR
+
+    ds = Datasette([str(db)], metadata=build_metadata(db.stem), settings=SERVE_SETTINGS, plugins_dir=str(PLUGINS_DIR))
 
     async def run() -> dict:
         await ds.invoke_startup()

@@ -27,6 +27,7 @@ class CardNode:
     section: str  # the column it is drawn in: its new section, or its old one when removed
     status: str  # one of STATUSES
     detail: str = ""
+    retitled: bool = False  # its title changed (a moved card can be retitled too)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class VersionInfo:
     number: int
     created_at: str
     crawl_id: int | None
+    id: int | None = None  # versions.id
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,13 @@ class CenterGraph:
     links: tuple[tuple[str, str], ...] = ()  # (card id, card id): an article linking to another
 
     def counts(self) -> dict[str, int]:
+        """Cards per status; "retitled" counts every retitled card, moved ones
+        too, as card_changes and /-/diff do."""
         out = dict.fromkeys(STATUSES, 0)
         for card in self.cards:
             out[card.status] += 1
+            if card.retitled and card.status != "retitled":
+                out["retitled"] += 1
         return out
 
 
@@ -87,14 +93,19 @@ def _mark(card: dict, before: list[dict] | None, node_id: str) -> CardNode:
     if card["section"] not in sections:
         status = "moved"
         notes.append("from " + " | ".join(_name(s) for s in sections))
-    if before[0]["title"] != card["title"]:
+    retitled = before[0]["title"] != card["title"]
+    if retitled:
         status = "moved" if status == "moved" else "retitled"
-        notes.append(f"was titled {before[0]['title']!r}")
-    return CardNode(node_id, card["href"], card["title"], card["section"], status, "; ".join(notes))
+        notes.append(f"was titled {_quoted(before[0]['title'])}")
+    return CardNode(node_id, card["href"], card["title"], card["section"], status, "; ".join(notes), retitled)
+
+
+def _quoted(text: str) -> str:
+    return f"\u201c{text}\u201d"
 
 
 def _name(section: str) -> str:
-    return repr(section) if section else "(no heading)"
+    return _quoted(section) if section else "(no heading)"
 
 
 # -- from the archive -----------------------------------------------------------------
@@ -106,7 +117,7 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
     pid = page_id(db, center_url)
     new = version_at(db, pid, to_when)
     old = version_at(db, pid, from_when) if from_when else previous_version(db, new)
-    new_cards = comparable_cards(db, new["id"])
+    new_cards = comparable_cards(db, new["id"], follow_moves=True)  # both sides alike: a version equals itself
     if new["kind"] != "center" and (old is None or old["kind"] != "center"):
         article = "an" if new["kind"][:1] in ("a", "e", "i", "o", "u") else "a"
         raise NotFound(f"{center_url} is {article} {new['kind']} page, not a center: pass a center URL"
@@ -122,7 +133,8 @@ def load_graph(db: sqlite_utils.Database, center_url: str, from_when: str | None
 
 
 def _info(version: dict) -> VersionInfo:
-    return VersionInfo(version["number"], version.get("captured_at") or version["created_at"], version["crawl_id"])
+    return VersionInfo(version["number"], version.get("captured_at") or version["created_at"], version["crawl_id"],
+                       version["id"])
 
 
 def _centers_hint(db: sqlite_utils.Database) -> str:
@@ -170,6 +182,8 @@ CENTER_HEIGHT = 54
 HEADER_HEIGHT = 40
 CHARS_PER_LINE = 30
 MIN_WIDTH = 1000  # room for the legend
+MAX_WIDTH = 1200  # columns wrap into rows beyond this: the picture fits a 1280 px screen
+ROW_GAP = 36
 
 
 @dataclass(frozen=True)
@@ -193,17 +207,22 @@ class Layout:
     cards: dict[str, Box] = field(default_factory=dict)
 
 
-def layout(graph: CenterGraph) -> Layout:
+def layout(graph: CenterGraph, max_width: float = MAX_WIDTH) -> Layout:
     """Sections side by side as columns under the center, cards stacked in page
-    order (removed cards last, in their old section's column)."""
+    order (removed cards last, in their old section's column); columns wrap into
+    further rows so that the picture is never wider than `max_width`."""
     columns = graph.sections or ("",)
-    width = max(MIN_WIDTH, 2 * MARGIN + len(columns) * COLUMN_WIDTH + (len(columns) - 1) * COLUMN_GAP)
+    per_row = max(1, int((max_width - 2 * MARGIN + COLUMN_GAP) // (COLUMN_WIDTH + COLUMN_GAP)))
+    in_row = min(per_row, len(columns))
+    width = max(MIN_WIDTH, 2 * MARGIN + in_row * COLUMN_WIDTH + (in_row - 1) * COLUMN_GAP)
     center_w = min(width - 2 * MARGIN, 420)
     center = Box((width - center_w) / 2, MARGIN + LEGEND_HEIGHT, center_w, CENTER_HEIGHT)
     header_y = center.y + center.h + 56
     headers, cards, bottom = {}, {}, header_y + HEADER_HEIGHT
     for i, section in enumerate(columns):
-        x = MARGIN + i * (COLUMN_WIDTH + COLUMN_GAP)
+        if i and i % per_row == 0:  # a new row of columns under the tallest of the last
+            header_y = bottom + ROW_GAP
+        x = MARGIN + (i % per_row) * (COLUMN_WIDTH + COLUMN_GAP)
         headers[section] = Box(x, header_y, COLUMN_WIDTH, HEADER_HEIGHT)
         y = header_y + HEADER_HEIGHT + 18
         in_column = [c for c in graph.cards if c.section == section]

@@ -34,22 +34,27 @@ def version_label(graph: CenterGraph) -> str:
     return f"version {graph.old.number} ({graph.old.created_at[:10]}, crawl {graph.old.crawl_id}) \u2192 {new}"
 
 
-def to_svg(graph: CenterGraph, card_link: CardLink | None = None) -> str:
+LINK_COLORS = ("#1565c0", "#00897b", "#6a1b9a", "#ef6c00", "#ad1457", "#2e7d32", "#4e342e", "#37474f")
+
+
+def to_svg(graph: CenterGraph, card_link: CardLink | None = None, links: bool = True) -> str:
+    """The picture; `links` draws the links between the cards' articles (one
+    colour per linking column, with arrowheads), which a web page offers as an option."""
     box = layout(graph)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{box.width:.0f}" height="{box.height:.0f}" '
              f'viewBox="0 0 {box.width:.0f} {box.height:.0f}" font-family="sans-serif" font-size="12" '
              f'role="img" aria-label="{esc("Link structure of " + graph.title)}">',
              f"<title>{esc(graph.title)}: {esc(version_label(graph))}</title>",
              '<rect width="100%" height="100%" fill="#ffffff"/>']
-    parts += _legend(graph)
+    parts += _legend(graph, links)
     parts += _center_and_headers(graph, box)
-    parts += _links(graph, box)
+    parts += _links(graph, box) if links else []
     parts += [_card(card, box.cards[card.id], card_link) for card in graph.cards]
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _legend(graph: CenterGraph) -> list[str]:
+def _legend(graph: CenterGraph, links: bool = True) -> list[str]:
     counts, x, out = graph.counts(), 24, []
     for status in STATUSES:
         fill, stroke = COLORS[status]
@@ -58,9 +63,10 @@ def _legend(graph: CenterGraph) -> list[str]:
         out.append(f'<g class="legend-{status}"><rect x="{x}" y="24" width="18" height="14" rx="3" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="2"{dash}/><text x="{x + 24}" y="35">{esc(label)}</text></g>')
         x += 34 + 7 * len(label)
+    shown = "" if links else ", not drawn"
     out.append(f'<g class="legend-link"><path d="M{x} 31 C{x + 10} 21 {x + 20} 41 {x + 30} 31" fill="none" '
-               f'stroke="#5b6b8c" stroke-opacity="0.5"/><text x="{x + 36}" y="35">'
-               f'{esc(f"link between the articles ({len(graph.links)})")}</text></g>')
+               f'stroke="{LINK_COLORS[0]}" stroke-width="1.5"/><text x="{x + 36}" y="35">'
+               f'{esc(f"links between the articles ({len(graph.links)}{shown})")}</text></g>')
     out.append(f'<text x="24" y="62" fill="#555">{esc(version_label(graph))}</text>')
     return out
 
@@ -119,7 +125,8 @@ def _card(card: CardNode, b: Box, card_link: CardLink | None) -> str:
 
 
 def _links(graph: CenterGraph, box: Layout) -> list[str]:
-    out = []
+    columns = {h.x: i for i, h in enumerate(box.headers.values())}
+    out = [f'<defs>{"".join(_arrow(i, c) for i, c in enumerate(LINK_COLORS))}</defs>']
     for source, target in graph.links:
         a, b = box.cards.get(source), box.cards.get(target)
         if a is None or b is None:
@@ -133,8 +140,15 @@ def _links(graph: CenterGraph, box: Layout) -> list[str]:
             x1 = x1 if b.x > a.x else a.x
             mid = (x1 + x2) / 2
             d = f"M{x1:.0f} {y1:.0f} C{mid:.0f} {y1:.0f} {mid:.0f} {y2:.0f} {x2:.0f} {y2:.0f}"
-        out.append(f'<path class="article-link" d="{d}" fill="none" stroke="#5b6b8c" stroke-opacity="0.35"/>')
+        color = columns.get(a.x - 12, 0) % len(LINK_COLORS)
+        out.append(f'<path class="article-link" d="{d}" fill="none" stroke="{LINK_COLORS[color]}" '
+                   f'stroke-opacity="0.75" stroke-width="1.3" marker-end="url(#arrow{color})"/>')
     return out
+
+
+def _arrow(i: int, color: str) -> str:
+    return (f'<marker id="arrow{i}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
+            f'orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" fill="{color}"/></marker>')
 
 
 PAGE_CSS = """body{font-family:sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em;margin:0 0 .3em}

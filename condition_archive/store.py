@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from .capture import COMPRESSION, LEVEL, Packed, digests
+from .change_kind import change_columns
 from .extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from .items import FetchedPage, Outcome
@@ -180,15 +181,16 @@ class Archive:
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
-        detail = ""
+        detail, kind = "", {}
         new_row = self.db["versions"].get(version_id)
         if current:
             fields = [f for f in CONTENT_FIELDS if f != "sections"]
             detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
+            kind = change_columns(self.db, current, new_row)  # body edited, cards, metadata, dates only
         self._insert("changes", {
             "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
             "from_version_id": current["id"] if current else None, "to_version_id": version_id,
-            "detail": detail, "at": self.now(), **self._between(page_id, current, new_row),
+            "detail": detail, "at": self.now(), **self._between(page_id, current, new_row), **kind,
         })
         if current and (page.sections or current["kind"] == "center"):
             self._card_changes(crawl_id, page_id, current["id"], version_id)

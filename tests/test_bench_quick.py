@@ -71,7 +71,7 @@ def test_quick_run_memory_query_extraction_keys(quick_results):
     for row in data["memory"].values():
         assert {"archive", "bare"} <= set(row)
     measure = data["query"]["measure"]
-    assert set(measure["latency"]) == {"fts_common_word", "fts_rare_word", "center_as_of",
+    assert set(measure["latency"]) == {"fts_common_word", "fts_rare_word", "search_common_word", "center_as_of",
                                        "changes_last_crawl"}
     for row in measure["latency"].values():
         assert {"median_ms", "p95_ms", "calls"} <= set(row)

@@ -11,6 +11,7 @@ import re
 import sqlite3
 
 import pytest
+from datasette.utils import escape_fts
 from browser.archive import build_archive, changed_article, query_cases
 
 from condition_archive.db import load_schema, open_archive
@@ -59,6 +60,38 @@ def test_metadata_describes_every_table_view_and_column(tmp_db):
         assert all(tables[name]["columns"].values()), name
 
 
+def _written_descriptions() -> list[tuple[str, str]]:
+    """(column, description) as written in schema/archive.yml, quotes removed: the
+    text after `description:` up to the mapping's closing brace."""
+    from condition_archive.db import SCHEMA_FILE
+
+    out = []
+    for line in SCHEMA_FILE.read_text(encoding="utf-8").splitlines():
+        found = re.match(r"\s+(\w+): \{type: \w+.*?description: (.*)\}\s*(#.*)?$", line)
+        if found:
+            text = found.group(2).strip()
+            out.append((found.group(1), text[1:-1] if text[:1] == text[-1:] == '"' else text))
+    return out
+
+
+def test_every_description_is_the_whole_sentence_written():
+    """YAML ends an unquoted flow-mapping value at a comma: a description cut there
+    would still be a description, only a shorter one."""
+    schema = load_schema()
+    written = _written_descriptions()
+    parsed = [(col, spec["description"]) for table in schema["tables"].values()
+              for col, spec in table["columns"].items()]
+    assert len(written) == len(parsed)
+    for (col, text), (name, description) in zip(written, parsed):
+        assert (col, text.replace("\\'", "'")) == (name, description)
+    descriptions = [d for _, d in parsed] + [t["description"] for t in schema["tables"].values()]
+    descriptions += [str(d) for v in schema["views"].values() for d in [v["description"], *v["columns"].values()]]
+    for description in descriptions:
+        assert description.rstrip().endswith((".", ".)", "...\"")) or description.endswith("..."), description
+    for name in ("final_url", "etag", "last_modified", "title"):
+        assert any(col == name and "," in text for col, text in written), name
+
+
 def test_internal_tables_are_hidden(tmp_db):
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
     assert tables["captures"]["hidden"] and tables["versions_fts"]["hidden"] and tables["cards_fts"]["hidden"]
@@ -90,8 +123,9 @@ def test_every_canned_query_is_described_and_tested(tmp_db):
     cases = query_cases({"base": "http://h", "center": "http://h/c", "hostile": "http://x"})
     assert set(cases) == set(queries), "add a case for each canned query in tests/browser/archive.py"
     db = open_archive(tmp_db)
+    db.conn.create_function("escape_fts", 1, escape_fts)  # Datasette registers it on its connections
     for name, query in queries.items():
-        assert query["title"] and query["description"], name
+        assert query["title"] and query["description"] and query["hide_sql"], name
         params = set(re.findall(r"(?<!:):([a-zA-Z_]\w*)", query["sql"]))
         assert params == set(cases[name][0]), f"{name}: parameters {params}"
         db.execute("EXPLAIN " + query["sql"], {p: "1" for p in params})
@@ -129,10 +163,10 @@ def test_derived_facets_and_search(archive):
     data = get(db, f"/{db.stem}/articles.json?_facet=updated_year&_facet=reviewed&_facet_array=centers").json()
     facets = data["facet_results"]
     assert {"updated_year", "reviewed", "centers"} <= set(facets)
-    assert {r["value"] for r in facets["reviewed"]["results"]} == {0, 1}
+    assert {r["value"] for r in facets["reviewed"]["results"]} == {"yes", "no"}
     assert "Upper Back Pain" in {r["value"] for r in facets["centers"]["results"]}
     # Facet links filter with text values: the derived columns must still match them.
-    for column, value in (("reviewed", 1), ("updated_year", "2025"), ("crawl_id", 2)):
+    for column, value in (("reviewed", "yes"), ("updated_year", "2025"), ("crawl_id", 2)):
         want = count(db, f"SELECT count(*) FROM articles WHERE {column} = {value!r}")
         got = get(db, f"/{db.stem}/articles.json?{column}={value}&_shape=array&_size=max").json()
         assert want and len(got) == want, column
@@ -163,8 +197,11 @@ def test_graph_page_and_downloads(archive):
     assert "Upper Back Pain" in listing.text and "Hostile Center" in listing.text
     pid = count(db, f"SELECT id FROM pages WHERE url = '{archive['center']}'")
     page = get(db, f"/-/graph?page={pid}")
-    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
-    assert "added (" in page.text and "Download GRAPHML" in page.text
+    assert page.status_code == 200 and "<svg" in page.text and "__pwned" not in page.text
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none': no script
+    assert '<link rel="stylesheet" href="/-/static/app.css' in page.text, "extends Datasette's base.html"
+    assert "added (" in page.text and "Download GRAPHML" in page.text and "retitled (3)" in page.text
+    assert '<select name="center">' in page.text and '<select name="from">' in page.text
     graphml = get(db, f"/-/graph?page={pid}&format=graphml")
     assert graphml.headers["content-type"].startswith("application/graphml+xml")
     assert "attachment" in graphml.headers["content-disposition"]
@@ -207,3 +244,103 @@ def test_schema_views_keep_their_columns():
     views = load_schema()["views"]
     assert {"id", "url", "title", "date_updated", "version_id"} <= set(views["articles"]["columns"])
     assert {"center_url", "center", "section", "title", "href"} <= set(views["center_cards"]["columns"])
+
+
+@pytest.mark.crawl
+def test_json_exports_carry_lists_as_arrays(archive):
+    db = archive["db"]
+    rows = get(db, f"/{db.stem}/articles.json?_shape=array&_size=max").json()
+    assert all(isinstance(r[c], list) for r in rows for c in ("authors", "reviewers", "badges", "centers"))
+    assert any(r["reviewers"] for r in rows)
+    crawls = get(db, f"/{db.stem}/crawls.json?_shape=array").json()
+    assert isinstance(crawls[0]["seeds"], list)
+    html = get(db, f"/{db.stem}/articles").text
+    assert '<td class="col-reviewers type-str"><ul' in html and '["' not in html
+
+
+@pytest.mark.crawl
+def test_center_as_of_takes_a_crawl_or_a_date_and_says_when_too_early(archive):
+    db = archive["db"]
+
+    def rows(when, center=archive["center"]):
+        return get(db, f"/{db.stem}/center_as_of.json?_shape=array&center_url={center}&when={when}").json()
+
+    by_crawl, by_date = rows("1"), rows("2999-12-31")
+    assert by_crawl and {r["crawl_id"] for r in by_crawl} == {1}
+    assert by_date and {r["crawl_id"] for r in by_date} == {2}
+    early = rows("1999-01-01")
+    assert len(early) == 1 and "nothing of this center that early" in early[0]["title"]
+    assert "neither a crawl number nor a date" in rows("soon")[0]["title"]
+    assert "No page" in rows("1", center="http://nowhere/x")[0]["title"]
+
+
+@pytest.mark.crawl
+def test_change_kinds_are_stored_and_faceted(archive):
+    db = archive["db"]
+    kinds = dict(sqlite3.connect(db).execute(
+        "SELECT url, kind FROM changes WHERE kind IS NOT NULL").fetchall())
+    hostile = archive["hostile"]
+    assert kinds[hostile + "/hostile/a4"] == "dates only"
+    assert kinds[hostile + "/hostile/a5"] == "metadata changed"
+    assert kinds[changed_article(archive)] == "body edited"
+    facets = get(db, f"/{db.stem}/changes.json?_facet=kind").json()["facet_results"]["kind"]["results"]
+    assert {"dates only", "metadata changed", "body edited"} <= {f["value"] for f in facets}
+    moved = get(db, f"/{db.stem}/dates_moved_text_same.json?_shape=array").json()
+    assert [r["url"] for r in moved] == [hostile + "/hostile/a4"]
+
+
+@pytest.mark.crawl
+def test_row_links_and_headings(archive):
+    db = archive["db"]
+    changes = get(db, f"/{db.stem}/changes?change=changed").text
+    assert re.search(r'<a href="/-/diff\?from=\d+&amp;to=\d+">changed</a>', changes)
+    cards = get(db, f"/{db.stem}/center_cards").text
+    assert '<a href="/-/history?url=http' in cards
+    articles = get(db, f"/{db.stem}/articles").text
+    assert '<a href="/-/history?url=http' in articles
+    old_cards = get(db, f"/{db.stem}/cards?version_id=1").text  # the 2012 center had no headings
+    assert "(no heading)" in old_cards
+    between = get(db, f"/{db.stem}/changes_between.json?_shape=array&since=1&until=2").json()
+    assert any(r["detail"].startswith("(no heading) \u2192 ") for r in between)
+    assert not any("''" in (r["detail"] or "") for r in between)
+
+
+@pytest.mark.crawl
+def test_search_highlights_ranks_and_covers_every_version(archive):
+    db = archive["db"]
+
+    def search(**params):
+        query = "&".join(f"{k}={v}" for k, v in {"order": "", "versions": "", **params}.items())
+        return get(db, f"/{db.stem}/search.json?_shape=array&{query}").json()
+
+    latest = search(q="thoracic")
+    assert latest and all("\u27e6" in r["snippet"] + r["title"] for r in latest)
+    assert [r["relevance"] for r in latest] == sorted((r["relevance"] for r in latest), reverse=True)
+    dated = search(q="thoracic", order="date")
+    dates = [r["date_updated"] or r["date_published"] or "" for r in dated]
+    assert dates == sorted(dates, reverse=True)
+    everything = search(q="thoracic", versions="all")
+    assert len(everything) > len(latest) and {"latest", "older version"} == {r["which"] for r in everything}
+    page = get(db, f"/{db.stem}/search?q=thoracic&order=&versions=").text
+    table = page[page.index('<table class="rows-and-columns">'):]
+    assert "<mark>" in table and "\u27e6" not in table[:table.index("</table>")]
+
+
+@pytest.mark.crawl
+def test_history_diff_and_capture_pages(archive):
+    db = archive["db"]
+    url = changed_article(archive)
+    history = get(db, f"/-/history?url={url}")
+    assert history.status_code == 200 and 'class="timeline"' in history.text
+    assert "body edited" in history.text and "as captured" in history.text
+    diff_path = re.search(r'<a class="diff" href="([^"]+)"', history.text).group(1).replace("&amp;", "&")
+    diff = get(db, diff_path)
+    assert "<del>" in diff.text and "<ins>" in diff.text and "of the body's words changed" in diff.text
+    capture_id = re.search(r'<a class="capture" href="/-/capture\?id=(\d+)"', history.text).group(1)
+    page = get(db, f"/-/capture?id={capture_id}")
+    assert '<iframe class="capture" sandbox=""' in page.text and "SHA-256" in page.text
+    raw = get(db, f"/-/capture/raw?id={capture_id}")
+    assert raw.headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+    assert get(db, "/-/capture?id=999999").status_code == 404
+    center = get(db, f"/-/history?url={archive['center']}").text
+    assert center.count('class="timeline"') == 2  # the center, then the center with its articles

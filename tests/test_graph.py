@@ -29,11 +29,11 @@ NEW = [card("/a", "A", "Overview"), card("/c", "C", "Overview"), card("/b", "B2"
 
 @pytest.mark.parametrize(("href", "status", "section", "detail"), [
     ("/a", "unchanged", "Overview", ""),
-    ("/c", "moved", "Overview", "from 'Causes'"),
-    ("/b", "retitled", "Overview", "was titled 'B'"),
-    ("/d", "moved", "Treatment", "from 'Causes'; was titled 'D'"),
+    ("/c", "moved", "Overview", "from \u201cCauses\u201d"),
+    ("/b", "retitled", "Overview", "was titled \u201cB\u201d"),
+    ("/d", "moved", "Treatment", "from \u201cCauses\u201d; was titled \u201cD\u201d"),
     ("/f", "added", "Treatment", ""),
-    ("/e", "removed", "Old section", "was in 'Old section'"),
+    ("/e", "removed", "Old section", "was in \u201cOld section\u201d"),
 ])
 def test_compare_marks_each_card(href, status, section, detail):
     _, _, nodes = compare(OLD, NEW)
@@ -93,7 +93,7 @@ def test_every_format_escapes_archived_text():
 def test_svg_shows_legend_counts_and_links():
     svg = to_svg(graph_of(OLD, NEW))
     ET.fromstring(svg)  # well-formed
-    for label in ("added (1)", "removed (1)", "moved to another section (2)", "retitled (1)", "unchanged (1)"):
+    for label in ("added (1)", "removed (1)", "moved to another section (2)", "retitled (2)", "unchanged (1)"):
         assert label in svg
     assert svg.count('class="article-link"') == 1
 

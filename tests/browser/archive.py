@@ -1,6 +1,7 @@
 """A real archive for the UI tests: the bundled sample site crawled as it was in
 2012 and then in 2025 (depth 1, as the README's demo), and the hostile site
-(hostile_site.py, depth 2) whose pages carry script as text."""
+(hostile_site.py, depth 2, twice: the second time one date moved and one title
+changed) whose pages carry script as text."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def build_archive(db: Path) -> dict:
             run_cli("crawl", site.url(CENTER_PATH), "--db", str(db), *quiet)
     with HostileSite() as hostile:
         run_cli("crawl", hostile.url(HOSTILE_CENTER), "--db", str(db), "--depth", "2", *quiet)
+        hostile.bump()  # a date bumped with no text change, and a retitling
+        run_cli("crawl", hostile.url(HOSTILE_CENTER), "--db", str(db), "--depth", "2", *quiet)
         hostile_base = hostile.base_url
     return {"db": db, "base": base, "center": base + CENTER_PATH, "hostile": hostile_base,
             "hostile_center": hostile_base + HOSTILE_CENTER}
@@ -48,13 +51,16 @@ def query_cases(urls: dict) -> dict[str, tuple[dict[str, str], str]]:
     return {
         "center_articles": ({"center_url": urls["center"]}, first_card),
         "centers": ({}, "Hostile Center"),
-        "changes_last_crawl": ({}, "/hostile/a3"),
-        "changes_between": ({"from_crawl": "1", "to_crawl": "2"}, "Thoracic Discs"),
-        "center_as_of": ({"center_url": urls["center"], "date": "2999-12-31"}, first_card),
-        "article_history": ({"url": changed_article(urls)}, "body_text"),
+        "changes_last_crawl": ({}, "dates only"),
+        "changes_between": ({"since": "1", "until": "2"}, "Thoracic Discs"),
+        "center_as_of": ({"center_url": urls["center"], "when": "2999-12-31"}, first_card),
+        "article_history": ({"url": changed_article(urls)}, "body edited"),
         "links_to": ({"url": urls["hostile"] + "/hostile/a3"}, "the orphan article on desks"),
         "broken_links": ({}, "the missing quiz"),
         "orphan_articles": ({}, "Orphan article on desks"),
         "dates_disagree": ({"field": ""}, "json-ld:datePublished"),
         "crawl_history": ({}, "finished"),
+        "search": ({"q": "thoracic", "order": "", "versions": ""}, "horacic"),
+        "dates_moved_text_same": ({}, "/hostile/a4"),
+        "reviews": ({"reviewer": ""}, "Samuel Brandt"),
     }

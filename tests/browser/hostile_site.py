@@ -27,10 +27,11 @@ def _page(title: str, body: str, head: str = "") -> bytes:
             f"<footer><a href=\"/about\">About</a></footer></body></html>").encode()
 
 
-def _article(title: str, extra: str = "", published: str = "2022-05-01") -> bytes:
+def _article(title: str, extra: str = "", published: str = "2022-05-01", modified: str = "") -> bytes:
     paras = "".join(f"<p>{PARA * 3}</p>" for _ in range(4))
+    changed = f', "dateModified": "{modified}"' if modified else ""
     head = ('<script type="application/ld+json">{"@context": "https://schema.org", '
-            f'"@type": "Article", "headline": "x", "datePublished": "{published}"}}</script>')
+            f'"@type": "Article", "headline": "x", "datePublished": "{published}"{changed}}}</script>')
     return _page(title, f"<h1>{title}</h1>{extra}{paras}", head)
 
 
@@ -62,11 +63,15 @@ PAGES = {
     "/hostile/a4": _article("Stretching at work"),
     "/hostile/a5": _article("Heat or ice"),
 }
+# What the site serves after `bump()`: a4's updated date moves with not a word of its
+# text changed, a5 is retitled: a "dates only" and a "metadata changed" version.
+BUMPED = {**PAGES, "/hostile/a4": _article("Stretching at work", modified="2024-03-01"),
+          "/hostile/a5": _article("Heat or ice: which helps when")}
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
-        body = PAGES.get(self.path)
+        body = self.server.pages.get(self.path)
         if self.path == "/robots.txt":
             body, status, ctype = b"User-agent: *\nAllow: /\n", 200, "text/plain"
         elif body is None:
@@ -86,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
 class HostileSite:
     def __init__(self):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.pages = PAGES
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -96,6 +102,9 @@ class HostileSite:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def bump(self) -> None:
+        self.server.pages = BUMPED
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -64,9 +64,9 @@ def test_facet_on_reviewed_articles(page, server):
     page.goto(server["home"] + "/articles")
     facet = page.locator("#facet-reviewed")
     assert facet.is_visible()
-    facet.locator("a", has_text="1").first.click()
-    page.wait_for_url("**reviewed=1**")
-    want = db_value(server, "SELECT count(*) FROM articles WHERE reviewed = 1")
+    facet.locator("a", has_text="yes").first.click()
+    page.wait_for_url("**reviewed=yes**")
+    want = db_value(server, "SELECT count(*) FROM articles WHERE reviewed = 'yes'")
     assert want > 0
     assert page.locator("h3").first.inner_text().startswith(f"{want} row")
     assert page.locator("table.rows-and-columns tbody tr").count() == want
@@ -131,6 +131,10 @@ def test_center_picture_opens_from_the_centers_query(page, server):
     assert page.locator("g.card").count() - removed == cards and removed > 0
     legend = page.locator("g.legend-added").text_content().strip()
     assert legend.startswith("added (") and page.locator("g.card-added").count() == int(legend[7:-1])
+    assert page.locator("path.article-link").count() == 0  # drawn on request only
+    page.check("input[name=links]")
+    page.click("input[type=submit][value=Show]")
+    page.wait_for_url("**links=on**")
     assert page.locator("path.article-link").count() > 0
     screenshot(page, "30-graph")
     page.locator("g.card-added a").first.click()  # a card opens its article's history
