@@ -234,7 +234,7 @@ def test_demo_enters_2012_as_dated_history_then_crawls_2025(tmp_path):
     assert result.exit_code == 0 and "captured 2012-12-20" in result.output
     first_2012 = truth("2012")[CENTER_PATH]["sections"][0]["cards"][0]["title"]
     buf = StringIO()
-    write(open_archive(db, readonly=True), "center_as_of", "json", buf, {"center_url": center, "date": "2013-01-01"})
+    write(open_archive(db, readonly=True), "center_as_of", "json", buf, {"center_url": center, "when": "2013-01-01"})
     assert [r["title"] for r in json.loads(buf.getvalue())][0] == first_2012
     runs = [json.loads(r["settings"]).get("source", "crawl") for r in query(db, "SELECT settings FROM crawls")]
     assert runs == ["import", "crawl"]

@@ -87,8 +87,10 @@ def test_backfill_fills_2012_to_2025_like_importing_the_warcs(wayback, tmp_path)
     page_sql = "SELECT url, state, moved_to FROM pages ORDER BY url"
     assert query(db, page_sql) == query(reference, page_sql)
     # The 2012-06, 2012-11 (revisit) and 2013-02 captures of the center have one digest: one fetch.
-    center = query(db, "SELECT fetched_at FROM fetches WHERE url = ?", wayback["site"] + CENTER_PATH)
-    assert [r["fetched_at"][:7] for r in center] == ["2012-06", "2025-03"]
+    center = query(db, "SELECT fetched_at, outcome FROM fetches WHERE url = ? ORDER BY fetched_at",
+                   wayback["site"] + CENTER_PATH)
+    assert [(r["fetched_at"][:7], r["outcome"]) for r in center] == [
+        ("2012-06", "fetched"), ("2012-11", "not-modified"), ("2013-02", "not-modified"), ("2025-03", "fetched")]
     assert "fetched" in out
     # show --as-of and the canned query answer by capture date.
     result = CliRunner().invoke(main, ["show", wayback["site"] + CENTER_PATH, "--db", str(db), "--as-of", "2013-01-01"])
@@ -101,8 +103,20 @@ def test_backfill_fills_2012_to_2025_like_importing_the_warcs(wayback, tmp_path)
 
     buf = StringIO()
     write(open_archive(db, readonly=True), "center_as_of", "json", buf,
-          {"center_url": wayback["site"] + CENTER_PATH, "date": "2013-01-01"})
+          {"center_url": wayback["site"] + CENTER_PATH, "when": "2013-01-01"})
     assert [r["title"] for r in json.loads(buf.getvalue())][0] == first_2012
+    # What changed between 2013 and 2025, by capture time: the 2025 captures' changes.
+    buf = StringIO()
+    write(open_archive(db, readonly=True), "changes_between", "json", buf, {"since": "2013-01-01", "until": "2025-12-31"})
+    rows = json.loads(buf.getvalue())
+    center_row = [r for r in rows if r["what"] == "page" and r["url"] == wayback["site"] + CENTER_PATH]
+    assert [(r["change"], r["captured"][:7], r["changed_after"][:7]) for r in center_row] == [
+        ("changed", "2025-03", "2013-02")]
+    moved = [r for r in rows if r["change"] == "moved" and r["what"] == "page"]
+    assert [r["captured"][:7] for r in moved] == ["2025-03"]
+    buf = StringIO()
+    write(open_archive(db, readonly=True), "changes_between", "json", buf, {"since": "2000-01-01", "until": "2012-12-31"})
+    assert {r["change"] for r in json.loads(buf.getvalue())} == {"new"}
 
 
 def test_a_second_backfill_fetches_nothing_new(wayback, tmp_path):

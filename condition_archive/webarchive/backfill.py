@@ -39,21 +39,29 @@ def period_of(timestamp: str, every: str) -> str | None:
     return None  # all: every capture whose content differs from the one kept before
 
 
-def choose(captures: list[CdxCapture], every: str = "month") -> list[CdxCapture]:
-    """Captures to fetch: in time order, collapsing repeats of the same digest (and
-    status), at most one per period."""
-    kept: list[CdxCapture] = []
+def plan(captures: list[CdxCapture], every: str = "month") -> list[tuple[CdxCapture, CdxCapture | None]]:
+    """(capture, None) for each capture to fetch: in time order, at most one per
+    period, none whose digest repeats the one kept before; (capture, kept) for each
+    capture with the same digest as the capture kept before it: the same bytes,
+    recorded without fetching so that a change's "last seen before" is right."""
+    out: list[tuple[CdxCapture, CdxCapture | None]] = []
+    last: CdxCapture | None = None
     for cap in sorted(captures, key=lambda c: c.timestamp):
-        last = kept[-1] if kept else None
-        if last and cap.digest and (cap.digest, cap.status) == (last.digest, last.status):
-            continue
-        if last and cap.status == "-" and cap.digest == last.digest:
-            continue  # a revisit of the bytes just kept
+        if last and cap.digest and cap.digest == last.digest and cap.status in (last.status, "-"):
+            if last.status == "200":
+                out.append((cap, last))
+            continue  # a repeated redirect or error page says nothing new
         period = period_of(cap.timestamp, every)
         if last and period is not None and period == period_of(last.timestamp, every):
             continue
-        kept.append(cap)
-    return kept
+        out.append((cap, None))
+        last = cap
+    return out
+
+
+def choose(captures: list[CdxCapture], every: str = "month") -> list[CdxCapture]:
+    """The captures to fetch (see `plan`)."""
+    return [cap for cap, same in plan(captures, every) if same is None]
 
 
 @dataclass
@@ -100,14 +108,17 @@ def backfill(db: sqlite_utils.Database, urls: list[str], client: WaybackClient, 
             continue
         seen.add(url)
         result.pages += 1
-        chosen = choose(client.query(url, lo, hi), every)
-        result.chosen += len(chosen)
-        for cap in chosen:
+        steps = plan(client.query(url, lo, hi), every)
+        result.chosen += sum(1 for _, same in steps if same is None)
+        for cap, same in steps:
             when = iso_date(cap.timestamp)
+            if same is not None:
+                _same_as(ingest, client, cap, same, url, when, level, referer)
+                continue
             _archive(ingest, client, cap, url, when, level, referer, result)
             if level < depth:
                 queue += [(link, level + 1, url) for link in linked_pages(db, url, when) if link not in seen]
-        echo(f"{url}: {len(chosen)} captures chosen")
+        echo(f"{url}: {len(steps)} captures")
     ingest.finish(f"backfilled {result.fetched} captures of {result.pages} pages")
     result.summary, result.outcomes = ingest.summary(), dict(ingest.counts)
     return result
@@ -122,3 +133,15 @@ def _archive(ingest: Ingest, client: WaybackClient, cap: CdxCapture, url: str, w
     status, headers, body = client.fetch(cap)
     result.fetched += 1
     ingest.capture(DatedCapture(url, when, status, headers, body, replay, replay, depth=level, referer=referer))
+
+
+def _same_as(ingest: Ingest, client: WaybackClient, cap: CdxCapture, kept: CdxCapture, url: str, when: str,
+             level: int, referer: str) -> None:
+    """A capture with the digest of the one kept before it: a not-modified ledger
+    row at its time (like a 304), not fetched."""
+    replay = client.replay_url(cap)
+    if already_recorded(ingest.db, replay):
+        return
+    dated = DatedCapture(url, when, None, {}, b"", replay, replay, depth=level, referer=referer)
+    ingest.outcome(dated, "not-modified", f"same digest as the capture of {kept.timestamp} "
+                                          "(per the CDX index; not fetched)")

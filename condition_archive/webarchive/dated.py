@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..capture import Packed
 from ..extract.model import PageExtract
 from ..store import CONTENT_FIELDS, PERMANENT_REDIRECTS, Archive, content_hash
-from ..history import field_changes
+from ..history import field_changes, last_capture_before
 from ..items import Outcome
 
 STATE_UNCHANGED, STATE_EARLIER, STATE_NEW, STATE_CHANGED = "unchanged", "earlier", "new", "changed"
@@ -117,10 +117,10 @@ class DatedArchive(Archive):
             "ORDER BY fetched_at DESC LIMIT 1", [url, when]).fetchone()
         if later and later[0] == "gone":
             self._update("pages", page_id, {"state": "gone", "gone_at": later[3]})
-            self._page_event(later[4], page_id, url, "removed", f"HTTP {later[1]}")
+            self._dated_event(later[4], page_id, url, "removed", f"HTTP {later[1]}", later[3])
         elif later and later[0] == "redirected" and later[2]:
             self._update("pages", page_id, {"state": "moved", "moved_to": later[2]})
-            self._page_event(later[4], page_id, url, "moved", later[2])
+            self._dated_event(later[4], page_id, url, "moved", later[2], later[3])
 
     def record_dated_outcome(self, run_id: int, outcome: Outcome, cap: DatedCapture,
                              final_url: str | None = None) -> None:
@@ -132,12 +132,12 @@ class DatedArchive(Archive):
             page_id = row[0] if row else None
             if outcome.outcome == "gone" and row and row[1] != "gone" and (row[2] or "") < cap.captured_at:
                 self._update("pages", page_id, {"state": "gone", "gone_at": cap.captured_at})
-                self._page_event(run_id, page_id, cap.url, "removed", f"HTTP {outcome.status}")
+                self._dated_event(run_id, page_id, cap.url, "removed", f"HTTP {outcome.status}", cap.captured_at)
                 self._count(run_id, "removed")
             elif (outcome.outcome == "redirected" and outcome.status in PERMANENT_REDIRECTS and row and final_url
                   and (row[1], (row[2] or "")) != ("moved", "") and (row[2] or "") < cap.captured_at):
                 self._update("pages", page_id, {"state": "moved", "moved_to": final_url})
-                self._page_event(run_id, page_id, cap.url, "moved", final_url)
+                self._dated_event(run_id, page_id, cap.url, "moved", final_url, cap.captured_at)
                 self._count(run_id, "moved")
             elif outcome.outcome in ("error", "skipped"):
                 self._count(run_id, {"error": "errors", "skipped": "skipped"}[outcome.outcome])
@@ -157,6 +157,13 @@ class DatedArchive(Archive):
                     self.db.execute("DELETE FROM card_changes WHERE page_id = ? AND to_version_id = ?",
                                     [page_id, new_id])
                     self._card_changes(crawl_id, page_id, old_id, new_id)
+
+    def _dated_event(self, run_id: int, page_id: int, url: str, change: str, detail: str, when: str) -> None:
+        """A removed/moved change row that says when it was captured."""
+        last = last_capture_before(self.db, page_id, when)
+        self._page_event(run_id, page_id, url, change, detail)
+        self.db.execute("UPDATE changes SET from_captured_at = ?, to_captured_at = ? WHERE id = "
+                        "(SELECT max(id) FROM changes WHERE page_id = ?)", [last, when, page_id])
 
     # -- placing a version in time ------------------------------------------------------
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ..policy import normalize
+from ..store import utc_now
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest
 from .records import (READ_ERRORS, Failure, header, http_headers, http_status, iso_date, iter_records,
@@ -67,7 +68,7 @@ def _import_record(ingest: Ingest, label: str, offset: int, record) -> bool:
     if already_recorded(ingest.db, record_id):
         return False
     if isinstance(record, Failure):
-        cap = DatedCapture("", "", None, {}, b"", label, record_id, offset)
+        cap = DatedCapture("", utc_now(), None, {}, b"", label, record_id, offset)  # when it was read
         ingest.outcome(cap, "error", record.reason)
         return True
     try:
