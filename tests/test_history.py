@@ -130,7 +130,7 @@ def test_canned_center_as_of_matches_show(history):
     db = open_archive(history["db"], readonly=True)
     out = io.StringIO()
     today = rows(history["db"], "SELECT substr(max(created_at), 1, 10) AS d FROM versions")[0]["d"]
-    write(db, "center_as_of", "json", out, {"center_url": history["base"] + CENTER_PATH, "date": today})
+    write(db, "center_as_of", "json", out, {"center_url": history["base"] + CENTER_PATH, "when": today})
     got = [r["title"] for r in json.loads(out.getvalue())]
     assert got == [c["title"] for s in truth("2025")[CENTER_PATH]["sections"] for c in s["cards"]]
 
