@@ -28,10 +28,12 @@ def _fail_storage(db: str, exc: Exception) -> None:
 def import_(files, db, day_first_sites) -> None:
     """Import WARC (.warc, .warc.gz) and WACZ FILES: each HTML response becomes a
     capture dated by its WARC-Date; every other record is a ledger row."""
-    from .webarchive.records import NotAWebArchive
+    from .webarchive.records import NotAWebArchive, check_file
     from .webarchive.warc_import import import_files
 
     try:
+        for path in files:  # before the archive is touched
+            check_file(path)
         with CrawlLock(db):
             handle = open_archive(db)
             result = import_files(handle, list(files), tuple(day_first_sites))

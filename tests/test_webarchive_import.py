@@ -240,3 +240,20 @@ def test_demo_enters_2012_as_dated_history_then_crawls_2025(tmp_path):
     assert runs == ["import", "crawl"]
     change = query(db, "SELECT crawl_id, from_captured_at FROM changes WHERE url = ? AND change = 'changed'", center)
     assert change == [{"crawl_id": 2, "from_captured_at": "2012-12-20T12:00:00+00:00"}]
+
+
+def test_errors_are_one_line_saying_what_to_do(tmp_path):
+    from conftest import free_port
+
+    db = tmp_path / "archive.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(REPO / "README.md"), "--db", str(db)])
+    assert result.exit_code == 1 and "is not a WARC or WACZ file: pass" in result.output
+    assert not db.exists()
+    result = runner.invoke(main, ["backfill", "http://127.0.0.1:9/c", "--db", str(db), "--delay", "0",
+                                  "--cdx", f"http://127.0.0.1:{free_port()}/web/cdx"])
+    assert result.exit_code == 1 and "cannot reach" in result.output and "run the same backfill again" in result.output
+    result = runner.invoke(main, ["backfill", "http://127.0.0.1:9/c", "--db", str(db), "--from", "x12"])
+    assert result.exit_code == 1 and "is not a year" in result.output
+    result = runner.invoke(main, ["export-warc", "--db", str(tmp_path / "none.db"), "-o", str(tmp_path / "x.warc.gz")])
+    assert result.exit_code == 1 and "no archive at" in result.output

@@ -48,6 +48,14 @@ def sha1_b32(data: bytes) -> str:
     return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
+def check_file(path: Path) -> None:
+    """Raise NotAWebArchive unless `path` starts like a WARC, a gzipped WARC or a WACZ (zip)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if not (head.startswith(b"PK") or head.startswith(GZIP_MAGIC[:2]) or head.startswith(b"WARC")):
+        raise NotAWebArchive(f"{path} is not a WARC or WACZ file: pass a .warc, .warc.gz or .wacz")
+
+
 def open_sources(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
     """(label, open binary file) of each WARC in `path`: itself, or a WACZ's members."""
     with path.open("rb") as fh:
