@@ -7,13 +7,13 @@ holds a write handle.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from . import crawls
+from .db import connect_readonly
 from .policy import FOLLOW_REGIONS
 
 
@@ -27,7 +27,7 @@ class ArchiveView:
     def for_crawl(cls, path: str | None, crawl_id: int | None) -> "ArchiveView":
         if not path or not Path(path).exists():
             return cls(None, None)
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = connect_readonly(path, check_same_thread=False)
         return cls(sqlite_utils.Database(conn), crawl_id)
 
     def stored_links(self, url: str) -> list[str]:

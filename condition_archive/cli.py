@@ -17,22 +17,18 @@ from . import __version__
 from . import crawls
 from .crawls import CrawlBusy, CrawlLock
 from .db import ArchiveError, open_archive
+from .cli_base import Main, check_output, closed_pipe, db_option, port_option
 from .export import FORMATS, ExportError
 from .policy import BadSeed, check_seed
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-def db_option(f):
-    return click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-                        help="The archive file.")(f)
-
-
 def fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=Main, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version")
 def main() -> None:
     """Archive health condition-center websites over time."""
@@ -50,22 +46,25 @@ def main() -> None:
               help="A host whose numeric dates are day/month (UK style); repeatable. Others: US month/day.")
 @click.option("--log-level", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def crawl(urls, db, depth, max_pages, delay, resume, contact, day_first_sites, log_level) -> None:
+@click.option("--allow-private", "allow_private", multiple=True, metavar="HOST:PORT",
+              help="Let the crawl fetch from this host:port although it resolves to a loopback or private "
+                   "address (a seed written as such an address, e.g. http://127.0.0.1:8765/, needs no flag).")
+def crawl(urls, db, depth, max_pages, delay, resume, contact, day_first_sites, log_level, allow_private) -> None:
     """Crawl condition-center URLS and the pages they link to into the archive."""
     from .runner import CrawlOptions, run_crawl
 
     opts = CrawlOptions(urls=tuple(urls), db=db, depth=depth, max_pages=max_pages, delay=delay,
                         resume=resume, contact=contact, log_level=log_level.upper(),
-                        day_first_sites=tuple(day_first_sites))
+                        day_first_sites=tuple(day_first_sites), allow_private=tuple(allow_private))
     try:
         # Refuse bad input before anything touches the archive.
         opts.validate()
         _check_archive_path(db)
-        if Path(f"{db}.lock").exists():  # a lock file, so maybe a crawl: CrawlBusy if it still runs
+        if Path(db).is_file() or Path(f"{db}.lock").exists():  # CrawlBusy if a crawl runs on it
             with CrawlLock(db):
                 pass
         _check_resume(opts)
-        _check_reachable(opts.urls)
+        _check_reachable(opts.urls, opts.allow_private)
         row = run_crawl(opts)
     except (BadSeed, ValueError, ArchiveError, CrawlBusy) as exc:
         fail(str(exc))
@@ -138,12 +137,25 @@ def _check_resume(opts) -> None:
              "drop the URLs to resume it, or drop --resume to start a new crawl")
 
 
-def _check_reachable(urls, timeout: float = 10.0) -> None:
-    """Fail early when a seed's host cannot be resolved or refuses connections."""
+def _check_reachable(urls, allow_private=(), timeout: float = 10.0) -> None:
+    """Fail early when a seed's host cannot be resolved, resolves to an address the
+    crawl may not fetch from (netguard.py), or refuses connections."""
+    from .netguard import endpoint, is_public
+    from .policy import private_seed_netlocs
+
     if any(os.environ.get(v) for v in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")):
         return  # the proxy, not this machine, reaches the sites
+    allowed = private_seed_netlocs(urls) | {a.lower() for a in allow_private}
     ends = {(p.hostname, p.port or (443 if p.scheme == "https" else 80)) for p in map(urlsplit, urls)}
     for host, port in sorted(ends):
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+        except socket.gaierror:
+            fail(f"cannot resolve {host}: check the URL's spelling and your network or DNS; nothing was written")
+        private = sorted(a for a in addresses if not is_public(a))
+        if private and endpoint(host, port) not in allowed:
+            fail(f"{host}:{port} resolves to a private or loopback address ({', '.join(private)}): write the "
+                 f"address itself in the URL, or pass --allow-private {host}:{port} if you mean it")
         try:
             socket.create_connection((host, port), timeout=timeout).close()
         except socket.gaierror:
@@ -163,8 +175,11 @@ def _check_seeds_archived(db: str, row: dict) -> None:
                             "ORDER BY id", [row["id"], *seeds]).fetchall()
     finally:
         conn.close()
+    if not ends:  # e.g. every redirect refused before a request was made
+        fail("no seed page could be archived (the crawl recorded nothing for its seeds): check the URL and "
+             "the log above")
     failed = [(u, r) for u, o, r in ends if o in ("error", "robots-denied", "skipped")]
-    if ends and len(failed) == len(ends):
+    if len(failed) == len(ends):
         detail = "; ".join(f"{u}: {r}" for u, r in failed[:3])
         fail(f"no seed page could be archived ({detail}): check the URL, or try again later")
 
@@ -172,7 +187,7 @@ def _check_seeds_archived(db: str, row: dict) -> None:
 @main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8001, show_default=True)
+@port_option("--port", 8001, "Port to listen on.")
 def serve(db, host, port) -> None:
     """Open the archive in Datasette (read-only SQL)."""
     from .serve import database_url, serve as run
@@ -201,9 +216,8 @@ def export(target, db, fmt, output, params) -> None:
             fail(f"parameter {item!r} is not NAME=VALUE: write it as -p name=value")
         name, value = item.split("=", 1)
         bound[name] = value
-    if output and Path(output).resolve() in {Path(db).resolve(), *(Path(f"{db}{s}").resolve()
-                                                                   for s in ("-wal", "-shm", ".lock"))}:
-        fail(f"-o {output} would overwrite the archive itself: choose another output file")
+    if output:
+        check_output(output, db)
     try:
         db_handle = open_archive(db, readonly=True)
         exporter.export_sql(db_handle, target, bound)  # refuse bad targets before opening -o
@@ -217,6 +231,8 @@ def export(target, db, fmt, output, params) -> None:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
         fail(f"cannot read {db} ({exc}): is it a condition archive? restore it from a backup")
+    except BrokenPipeError:
+        closed_pipe()
     except OSError as exc:
         fail(f"cannot write {output or 'the output'} ({exc.strerror or exc}): choose a writable -o path")
 
@@ -253,16 +269,19 @@ def extract(pages, url, day_first) -> None:
 
 @main.command()
 @db_option
-@click.option("--port", default=8001, show_default=True, help="Datasette port.")
-@click.option("--site-port", default=8765, show_default=True, help="Port of the bundled sample site.")
+@port_option("--port", 8001, "Datasette port.")
+@port_option("--site-port", 8765, "Port of the bundled sample site.")
 @click.option("--no-serve", is_flag=True, help="Crawl only; do not start Datasette.")
 @click.option("--fresh", is_flag=True, help="Delete an earlier demo archive and crawl again.")
 def demo(db, port, site_port, no_serve, fresh) -> None:
     """Crawl the bundled sample site (2012, then 2025) offline and serve the archive."""
     from .demo import run_demo
 
+    from .serve import stop_on_sigterm
+
     try:
-        run_demo(db, port=port, site_port=site_port, serve=not no_serve, fresh=fresh, echo=click.echo)
+        with stop_on_sigterm():  # SIGTERM as Ctrl-C: the crawl or Datasette child ends with the demo
+            run_demo(db, port=port, site_port=site_port, serve=not no_serve, fresh=fresh, echo=click.echo)
     except (ArchiveError, OSError, RuntimeError) as exc:
         fail(str(exc))
 

@@ -6,19 +6,23 @@ import json
 
 import click
 
+from .cli_base import check_when, clean, db_option
 from .crawls import CrawlBusy, CrawlLock
 from .db import ArchiveError, open_archive
 from .history import (NotFound, card_changes, comparable_cards, field_changes, page_id, previous_version, text_diff,
                       version_at, version_sections)
 
-db_option = click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-                         help="The archive file.")
 WHEN = "a crawl id (e.g. 3) or a capture date (YYYY, YYYY-MM or YYYY-MM-DD: the end of it)"
 
 
 def _when(version: dict) -> str:
     """When a version's capture was made (its record time in archives from before that was kept)."""
     return version.get("captured_at") or version["created_at"]
+
+
+def _echo(text: str) -> None:
+    """Archived text to the terminal, without its control characters (see cli_base.clean)."""
+    click.echo(clean(text))
 
 
 def _open(db):
@@ -36,6 +40,8 @@ def _open(db):
 def diff(url, db, from_, to) -> None:
     """Show how a page changed between two versions."""
     handle = _open(db)
+    check_when(handle, to, "--to")
+    check_when(handle, from_, "--from")
     try:
         pid = page_id(handle, url)
         new = version_at(handle, pid, to)
@@ -43,24 +49,24 @@ def diff(url, db, from_, to) -> None:
     except NotFound as exc:
         raise click.ClickException(str(exc)) from exc
     if old is None:
-        click.echo(f"{url} has only one version (v{new['number']}, {_when(new)}): nothing to compare")
+        _echo(f"{url} has only one version (v{new['number']}, {_when(new)}): nothing to compare")
         return
     if old["id"] == new["id"]:
-        click.echo(f"{url}: the same version stood at both times (v{new['number']}, captured {_when(new)}): "
-                   "nothing to compare")
+        _echo(f"{url}: the same version stood at both times (v{new['number']}, captured {_when(new)}): "
+              "nothing to compare")
         return
-    click.echo(f"{url}\nv{old['number']} ({_when(old)}, {old['cause']}) -> "
+    _echo(f"{url}\nv{old['number']} ({_when(old)}, {old['cause']}) -> "
                f"v{new['number']} ({_when(new)}, {new['cause']})")
     for name, a, b in field_changes(old, new):
-        click.echo(f"  {name}: {a!r} -> {b!r}")
+        _echo(f"  {name}: {a!r} -> {b!r}")
     for c in card_changes(comparable_cards(handle, old["id"], follow_moves=True),
                           comparable_cards(handle, new["id"])):
         where = {"added": f"in {c.to_section!r}", "removed": f"from {c.from_section!r}",
                  "moved": f"{c.from_section!r} -> {c.to_section!r}",
                  "retitled": f"was {c.old_title!r}"}[c.change]
-        click.echo(f"  card {c.change}: {c.title or c.old_title} ({c.href}) {where}")
+        _echo(f"  card {c.change}: {c.title or c.old_title} ({c.href}) {where}")
     body = text_diff(old["body_text"], new["body_text"], f"v{old['number']}", f"v{new['number']}")
-    click.echo(body or "  body text unchanged")
+    _echo(body or "  body text unchanged")
 
 
 @click.command()
@@ -71,6 +77,7 @@ def diff(url, db, from_, to) -> None:
 def show(url, db, as_of, as_json) -> None:
     """Print a center (sections and cards) or an article as it stood on a date."""
     handle = _open(db)
+    check_when(handle, as_of, "--as-of")
     try:
         version = version_at(handle, page_id(handle, url), as_of)
     except NotFound as exc:
@@ -83,18 +90,22 @@ def show(url, db, as_of, as_json) -> None:
                "reviewers": json.loads(version["reviewers"]), "sections": sections}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{version['title']}  [{version['kind']}, version {version['number']}, "
+    _echo(f"{version['title']}  [{version['kind']}, version {version['number']}, "
                f"captured {_when(version)}]\n{url}")
-    for name in ("date_published", "date_updated"):
-        if version[name]:
-            click.echo(f"{name.replace('_', ' ')}: {version[name]}")
+    for name in ("date_published", "date_updated", "date_reviewed"):
+        if version.get(name):
+            _echo(f"{name.replace('_', ' ')}: {version[name]}")
+    for name, label in (("authors", "by"), ("reviewers", "reviewed by")):
+        people = json.loads(version.get(name) or "[]")
+        if people:
+            _echo(f"{label}: {', '.join(map(str, people))}")
     if sections:
         for section in sections:
-            click.echo(f"\n== {section['heading'] or '(no heading)'}")
+            _echo(f"\n== {section['heading'] or '(no heading)'}")
             for card in section["cards"]:
-                click.echo(f"  - {card['title']}  <{card['href']}>")
+                _echo(f"  - {card['title']}  <{card['href']}>")
     else:
-        click.echo("\n" + version["body_text"])
+        _echo("\n" + version["body_text"])
 
 
 @click.command()
@@ -107,6 +118,7 @@ def reprocess(db, pattern, day_first_sites) -> None:
     from .reprocess import reprocess as run
 
     try:
+        open_archive(db, readonly=True).close()  # no archive, no lock file either
         with CrawlLock(db):
             result = run(open_archive(db, create=False), pattern, tuple(day_first_sites))
     except (ArchiveError, CrawlBusy) as exc:

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .cli_base import check_output, check_when, db_option
 from .db import ArchiveError, open_archive
 
 WHEN = "a crawl id (e.g. 3) or a date (YYYY-MM-DD)"
@@ -14,8 +15,7 @@ WHEN = "a crawl id (e.g. 3) or a date (YYYY-MM-DD)"
 
 @click.command()
 @click.argument("center_url")
-@click.option("--db", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-              help="The archive file.")
+@db_option
 @click.option("--from", "from_", metavar="WHEN", help=f"Older version: {WHEN}; default: the version before --to.")
 @click.option("--to", metavar="WHEN", help=f"Newer version: {WHEN}; default: the latest.")
 @click.option("--format", "fmt", type=click.Choice(["html", "svg", "graphml", "dot"]), default=None,
@@ -31,16 +31,24 @@ def graph(center_url, db, from_, to, fmt, output) -> None:
     from .graph_render import render
     from .history import NotFound
 
-    fmt = fmt or _format_from_name(output)
+    fmt = _format_for(output, fmt)
+    if output:
+        check_output(output, db)
     try:
         handle = open_archive(db, readonly=True)
+        check_when(handle, to, "--to")
+        check_when(handle, from_, "--from")
         picture = load_graph(handle, center_url, from_, to)
     except (ArchiveError, NotFound) as exc:
         raise click.ClickException(str(exc)) from exc
     text = render(picture, fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output} ({exc.strerror or exc}): choose a writable "
+                                       "-o path") from exc
         counts = picture.counts()
         changed = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
         click.echo(f"wrote {output} ({fmt}): {len(picture.sections)} sections, {changed}", err=True)
@@ -48,12 +56,21 @@ def graph(center_url, db, from_, to, fmt, output) -> None:
         sys.stdout.write(text)
 
 
-def _format_from_name(output: str | None) -> str:
-    if output:
-        suffix = output.rsplit(".", 1)[-1].lower()
-        if suffix in ("html", "htm", "svg", "graphml", "dot", "gv"):
-            return {"htm": "html", "gv": "dot"}.get(suffix, suffix)
-    return "html"
+FORMAT_SUFFIXES = {"html": "html", "htm": "html", "svg": "svg", "graphml": "graphml", "dot": "dot", "gv": "dot"}
+
+
+def _format_for(output: str | None, fmt: str | None) -> str:
+    """--format, else the -o file's extension, else html; an extension that names
+    another format (out.png, x.svg with --format dot) is refused, not overwritten with
+    the wrong bytes."""
+    suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output.rsplit("/", 1)[-1] else ""
+    named = FORMAT_SUFFIXES.get(suffix)
+    if suffix and named is None and fmt is None:
+        raise click.UsageError(f"-o {output}: graph writes html, svg, graphml or dot, not {suffix}; name the "
+                               "file .html, .svg, .graphml or .dot (convert DOT with `dot -Tpng`)")
+    if fmt and named and named != fmt:
+        raise click.UsageError(f"-o {output} names {named} but --format is {fmt}: make them agree")
+    return fmt or named or "html"
 
 
 def register(group: click.Group) -> None:

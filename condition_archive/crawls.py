@@ -1,9 +1,10 @@
 """Crawl lifecycle in the archive: the crawls table, the one-writer lock, resuming.
 
-A crawl holds an exclusive lock file beside the archive (`archive.db.lock`) for
-its whole run, so a second crawl on the same archive is refused at once. The
-lock is an fcntl lock: the kernel drops it when the process dies, kill -9
-included, so a killed crawl never leaves a stale lock behind.
+A crawl holds an exclusive lock beside the archive (`archive.db.lock`) and on the
+archive file itself for its whole run, so a second crawl on the same archive, by
+whatever name, is refused at once. The locks are fcntl locks: the kernel drops
+them when the process dies, kill -9 included, so a killed crawl never leaves a
+stale lock behind.
 """
 
 from __future__ import annotations
@@ -24,34 +25,60 @@ class CrawlBusy(Exception):
 
 
 class CrawlLock:
+    """The one-writer lock of an archive: an fcntl lock on `archive.db.lock` (which
+    also says who holds it) and, when the archive exists, on the archive file itself,
+    so a second name for the same file (a hard link, another path) is refused too.
+    The lock file is removed on release; the kernel drops both locks if the process
+    dies, so a killed crawl leaves no stale lock."""
+
     def __init__(self, db_path: str | Path):
+        self.db = Path(db_path)
         self.path = Path(f"{db_path}.lock")
-        self._fh = None
+        self._fh = self._db_fh = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = self.path.open("a+")
+        while self._fh is None:
+            fh = self.path.open("a+")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                fh.close()
+                raise self._busy(holder) from None
+            if _same_file(fh, self.path):
+                self._fh = fh
+            else:  # the holder released (and removed) it meanwhile: lock the new one
+                fh.close()
+        if self.db.is_file():
+            self._lock_db()
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"pid {os.getpid()}")
+        self._fh.flush()
+
+    def _lock_db(self) -> None:
+        self._db_fh = self.db.open("rb")
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._db_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise CrawlBusy(
-                f"another crawl ({holder}) is writing to {self.path.with_suffix('')}: "
-                "wait for it to finish, or use another --db"
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
-        self._fh = fh
+            self.release()
+            raise self._busy("another process, through another name for the same file") from None
+
+    def _busy(self, holder: str) -> CrawlBusy:
+        return CrawlBusy(f"another crawl ({holder}) is writing to {self.db}: "
+                         "wait for it to finish, or use another --db")
 
     def release(self) -> None:
         if self._fh is not None:
+            self.path.unlink(missing_ok=True)  # while still locked: a waiter sees a new file
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
+        if self._db_fh is not None:
+            self._db_fh.close()
+            self._db_fh = None
 
     def __enter__(self) -> "CrawlLock":
         self.acquire()
@@ -59,6 +86,13 @@ class CrawlLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def _same_file(fh, path: Path) -> bool:
+    try:
+        return os.fstat(fh.fileno()).st_ino == path.stat().st_ino
+    except FileNotFoundError:
+        return False
 
 
 def start_crawl(db: sqlite_utils.Database, seeds: list[str], settings: dict,

@@ -11,12 +11,26 @@ from __future__ import annotations
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import sqlite_utils
 import yaml
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+def _schema_dir() -> Path:
+    """schema/ as shipped inside the package (a wheel), else the checkout's."""
+    packaged = Path(__file__).resolve().parent / "schema"
+    return packaged if (packaged / "archive.yml").exists() else Path(__file__).resolve().parent.parent / "schema"
+
+
+SCHEMA_DIR = _schema_dir()
 SCHEMA_FILE = SCHEMA_DIR / "archive.yml"
+# PRAGMA application_id of an archive ("CArc"): set when the project creates the
+# file, checked before anything is written to it.
+APPLICATION_ID = 0x43417263
+# An archive made before the marker existed: these tables and crawls columns.
+LEGACY_TABLES = {"crawls", "pages", "versions", "fetches"}
+LEGACY_CRAWL_COLUMNS = {"seeds", "extractor_version", "code_version"}
 _TYPES = {"integer": int, "text": str, "float": float, "blob": bytes}
 _SQL_TYPES = {"integer": "INTEGER", "text": "TEXT", "float": "FLOAT", "blob": "BLOB"}
 
@@ -29,10 +43,21 @@ class ArchiveError(Exception):
 def load_schema(path: Path = SCHEMA_FILE) -> dict:
     if not path.exists():
         raise ArchiveError(
-            f"schema file {path} is missing: run condition-archive from a checkout "
-            "installed with `pip install -e .`"
+            f"schema file {path} is missing: reinstall condition-archive (`pip install .` from a checkout)"
         )
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def sqlite_uri(path: str | Path, **params: str) -> str:
+    """A `file:` URI for sqlite3.connect(uri=True): the path percent-encoded, so names
+    with ?, # or %XX open the file they name (and nothing else)."""
+    uri = "file:" + quote(Path(path).absolute().as_posix(), safe="/")
+    return uri + (f"?{urlencode(params)}" if params else "")
+
+
+def connect_readonly(path: str | Path, **kwargs) -> sqlite3.Connection:
+    """A read-only connection to an existing database file (never creates one)."""
+    return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, **kwargs)
 
 
 def open_archive(path: str | Path, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
@@ -41,14 +66,18 @@ def open_archive(path: str | Path, *, create: bool = True, readonly: bool = Fals
     Raises ArchiveError with a remedy when the file is not a SQLite archive.
     """
     path = Path(path)
+    if not str(path).strip():
+        raise ArchiveError("--db is empty: pass the archive's file name, e.g. --db archive.db")
     if not path.exists() and (readonly or not create):
         raise ArchiveError(f"no archive at {path}: run `condition-archive crawl URL --db {path}` first")
     if path.exists():
+        if not path.is_file():
+            raise ArchiveError(f"{path} is not a regular file (a folder, pipe or device): "
+                               "pass --db with an archive file")
         _check_sqlite_file(path)
         _check_is_archive(path)
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        return sqlite_utils.Database(conn)
+        return sqlite_utils.Database(connect_readonly(path))
     try:
         db = sqlite_utils.Database(path)
         db.execute("PRAGMA journal_mode=WAL")
@@ -58,6 +87,8 @@ def open_archive(path: str | Path, *, create: bool = True, readonly: bool = Fals
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path} cannot be opened for writing ({exc}): check the folder is writable") from exc
     try:
+        if not db.execute("PRAGMA application_id").fetchone()[0]:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # new, or made before the marker
         apply_schema(db)
     except sqlite3.Error as exc:
         db.close()
@@ -72,7 +103,7 @@ def _check_sqlite_file(path: Path) -> None:
     if head and head != b"SQLite format 3\x00":
         raise ArchiveError(f"{path} is not a SQLite archive: pass --db with a new file name or an existing archive")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(path)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -82,16 +113,28 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 def _check_is_archive(path: Path) -> None:
-    """An existing SQLite file must be an archive (or empty): never write the
-    archive's tables into somebody else's database."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """An existing SQLite file must be an archive, or hold nothing at all: never
+    write the archive's tables into somebody else's database.
+
+    An archive carries APPLICATION_ID. One made before the marker existed (id 0)
+    is recognised by its tables and crawls columns, and gets the marker when next
+    opened for writing; any other database with objects in it is refused, views
+    or a lone `crawls` table included."""
+    conn = connect_readonly(path)
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        objects = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master")}
+        crawl_columns = {r[1] for r in conn.execute("PRAGMA table_info(crawls)")}
     finally:
         conn.close()
-    if tables and "crawls" not in tables:
-        raise ArchiveError(f"{path} is a SQLite database but not a condition archive "
-                           f"(it has {', '.join(sorted(tables)[:3])}...): pass --db with another file name")
+    if app_id == APPLICATION_ID or not objects:
+        return
+    tables = {n for n, t in objects.items() if t == "table"}
+    if app_id == 0 and LEGACY_TABLES <= tables and LEGACY_CRAWL_COLUMNS <= crawl_columns:
+        return
+    owner = f"application id {app_id:#x}" if app_id else f"it has {', '.join(sorted(objects)[:3])}..."
+    raise ArchiveError(f"{path} is a SQLite database of another program, not a condition archive "
+                       f"({owner}): pass --db with another file name")
 
 
 def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
@@ -145,7 +188,7 @@ def _apply_table(db: sqlite_utils.Database, name: str, table: dict) -> None:
 
 
 def integrity_ok(path: str | Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = connect_readonly(path)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:

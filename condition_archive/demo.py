@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from .db import ArchiveError, open_archive
 from .sample_site import SampleSite
-from .serve import database_url
+from .serve import database_url, die_with_parent, stop_on_sigterm
 from .serve import serve as serve_archive
 
 CENTER = "/conditions/upper-back-pain"
@@ -24,7 +24,7 @@ def crawl_subprocess(url: str, db: str) -> None:
     """One crawl per process: Twisted's reactor cannot be restarted."""
     cmd = [sys.executable, "-m", "condition_archive", "crawl", url, "--db", db, "--delay", "0",
            "--log-level", "WARNING"]
-    result = subprocess.run(cmd)
+    result = subprocess.run(cmd, preexec_fn=die_with_parent)  # killed if the demo is stopped
     if result.returncode != 0:
         raise RuntimeError(f"demo crawl of {url} failed (exit {result.returncode}); see the messages above")
 

@@ -26,6 +26,8 @@ from typing import TextIO
 
 from scrapy import signals
 
+from .db import connect_readonly
+
 logger = logging.getLogger(__name__)
 CLEAR_LINE = "\r\x1b[K"
 RATE_WINDOW = 10.0  # seconds of history behind the rate shown
@@ -188,7 +190,7 @@ class CrawlProgress:
 
     def _crawl_row(self, crawl_id: int) -> dict | None:
         try:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            conn = connect_readonly(self.db_path)
             conn.row_factory = sqlite3.Row
             try:
                 row = conn.execute("SELECT * FROM crawls WHERE id = ?", [crawl_id]).fetchone()

@@ -85,6 +85,20 @@ def resume_seeds(db_path: str) -> tuple[str, ...]:
     return tuple(json.loads(row[0]))
 
 
+def _remove_new_archive(db: str) -> None:
+    try:
+        conn = open_archive(db, readonly=True)
+        try:
+            crawled = conn.execute("SELECT count(*) FROM crawls").fetchone()[0]
+        finally:
+            conn.close()
+    except (ArchiveError, sqlite3.Error):
+        crawled = 0
+    if not crawled:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
 def _process(settings):
     """A CrawlerProcess whose first SIGTERM/SIGINT also kills busy extraction workers:
     Scrapy's graceful stop would otherwise wait for the page each one is on."""
@@ -117,14 +131,20 @@ def run_crawl(opts: CrawlOptions) -> dict:
     probe = CrawlLock(opts.db)
     probe.acquire()
     probe.release()
-    open_archive(opts.db).close()  # creates or upgrades it; errors surface here
-    process = _process(scrapy_settings(opts))
-    crawler = process.create_crawler(ConditionCenterSpider)
-    process.crawl(crawler, url=",".join(opts.urls), depth=opts.depth, max_pages=opts.max_pages)
-    process.start()
-    crawl_id = crawler.stats.get_value("archive/crawl_id")
-    if crawl_id is None:
-        raise ArchiveError("the crawl did not start: see the log above for the reason")
+    new = not Path(opts.db).exists()
+    try:
+        open_archive(opts.db).close()  # creates or upgrades it; errors surface here
+        process = _process(scrapy_settings(opts))
+        crawler = process.create_crawler(ConditionCenterSpider)
+        process.crawl(crawler, url=",".join(opts.urls), depth=opts.depth, max_pages=opts.max_pages)
+        process.start()
+        crawl_id = crawler.stats.get_value("archive/crawl_id")
+        if crawl_id is None:
+            raise ArchiveError("the crawl did not start: see the log above for the reason")
+    except BaseException:
+        if new:  # leave no empty archive behind a crawl that never started
+            _remove_new_archive(opts.db)
+        raise
     db = open_archive(opts.db, readonly=True)
     try:
         row = db["crawls"].get(crawl_id)

@@ -7,7 +7,9 @@ the plugin in datasette_plugins/ adds the graph and diff pages under the same ru
 
 from __future__ import annotations
 
+import ctypes
 import ipaddress
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,14 +54,56 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
     if not is_loopback(host):
         print(f"warning: serving on {host}, not only this machine: anyone who can reach port {port} "
               "can read the whole archive (read-only)", file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="condition-archive-") as tmp:
+    with stop_on_sigterm(), tempfile.TemporaryDirectory(prefix="condition-archive-") as tmp:
         metadata = write_metadata(db_path, Path(tmp) / "metadata.json")
-        proc = subprocess.Popen(datasette_command(db_path, metadata, host, port))
+        proc = subprocess.Popen(datasette_command(db_path, metadata, host, port), preexec_fn=die_with_parent)
         try:
             return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            return proc.wait()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (stop_on_sigterm)
+            return end_child(proc)
+        finally:
+            end_child(proc)
+
+
+def end_child(proc: subprocess.Popen, grace: float = 10.0) -> int:
+    """Stop a child process and reap it: SIGTERM, then SIGKILL after `grace` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            return proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait()
+
+
+def die_with_parent() -> None:
+    """In a child before exec (Linux): the kernel sends it SIGTERM when this process
+    dies, however it dies (kill -9 included), so no Datasette outlives its parent."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class stop_on_sigterm:
+    """While active, SIGTERM acts as Ctrl-C (KeyboardInterrupt), so `finally` blocks
+    run: children are stopped and temporary folders removed."""
+
+    def __enter__(self):
+        self.previous = None
+        try:
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
 
 def database_url(db_path: str | Path, host: str, port: int) -> str:

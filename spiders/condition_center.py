@@ -266,7 +266,10 @@ class ConditionCenterSpider(scrapy.Spider):
         request = failure.request
         outcome, reason = describe_failure(failure.value, request.meta, self.settings.getint("DOWNLOAD_MAXSIZE"))
         hops = list(zip(request.meta.get("redirect_urls", []), request.meta.get("redirect_reasons", [])))
-        yield Outcome(request.url, outcome, reason[:500], utc_now(), depth=request.meta.get("depth", 0),
+        # A redirect chain given up on is recorded under the URL that was asked for
+        # (a seed's failure must be the seed's row), not under its last hop.
+        url = hops[0][0] if hops and reason.startswith("redirect loop") else request.url
+        yield Outcome(url, outcome, reason[:500], utc_now(), depth=request.meta.get("depth", 0),
                       referer=request.meta.get("referer", ""),
                       redirects=[] if reason.startswith("redirect loop") else hops)
 

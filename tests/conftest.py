@@ -32,7 +32,9 @@ def query(db, sql: str, *params) -> list[dict]:
     """Rows of a read-only query on an archive file, as dicts."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    from condition_archive.db import connect_readonly
+
+    conn = connect_readonly(db)
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql, params)]
