@@ -53,7 +53,8 @@ def wayback(tmp_path_factory):
         base = f"http://127.0.0.1:{port}"
         try:
             _wait(f"{base}/web/cdx?url=x&output=json")
-            yield {"home": home, "base": base, "cdx": f"{base}/web/cdx", "site": site.base_url, "files": files}
+            yield {"home": home, "base": base, "cdx": f"{base}/web/cdx", "site": site.base_url, "files": files,
+                   "server": site}
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -117,6 +118,30 @@ def test_backfill_fills_2012_to_2025_like_importing_the_warcs(wayback, tmp_path)
     buf = StringIO()
     write(open_archive(db, readonly=True), "changes_between", "json", buf, {"since": "2000-01-01", "until": "2012-12-31"})
     assert {r["change"] for r in json.loads(buf.getvalue())} == {"new"}
+
+
+def test_backfill_after_a_live_crawl_inserts_the_past_before_it(wayback, tmp_path):
+    from conftest import run_cli
+
+    db, center = tmp_path / "archive.db", wayback["site"] + CENTER_PATH
+    wayback["server"].set_version("2025")
+    run_cli("crawl", center, "--db", str(db), "--delay", "0", "--log-level", "WARNING")
+    live = query(db, "SELECT p.id, p.current_version_id, p.state, p.last_seen, v.captured_at FROM pages p "
+                     "JOIN versions v ON v.id = p.current_version_id WHERE p.url = ?", center)[0]
+    pages_before = query(db, "SELECT url, state, current_version_id FROM pages ORDER BY url")
+    backfill(wayback, db, "--to", "2013")
+    history = query(db, "SELECT number, cause, captured_at FROM versions WHERE page_id = ? ORDER BY number", live["id"])
+    assert [(h["number"], h["cause"], h["captured_at"][:4]) for h in history] == [
+        (1, "backfill", "2012"), (2, "crawl", live["captured_at"][:4])]
+    # The current state of every page the crawl saw is untouched.
+    after = {r["url"]: r for r in query(db, "SELECT url, state, current_version_id FROM pages")}
+    assert all(after[r["url"]] == r for r in pages_before)
+    change = query(db, "SELECT crawl_id, from_captured_at FROM changes WHERE to_version_id = ? AND change = 'changed'",
+                   live["current_version_id"])
+    assert [(c["crawl_id"], c["from_captured_at"][:7]) for c in change] == [(1, "2013-02")]
+    kinds = {r["change"] for r in query(db, "SELECT change FROM card_changes WHERE to_version_id = ?",
+                                        live["current_version_id"])}
+    assert {"added", "removed"} <= kinds
 
 
 def test_a_second_backfill_fetches_nothing_new(wayback, tmp_path):

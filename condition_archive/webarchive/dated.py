@@ -143,6 +143,8 @@ class DatedArchive(Archive):
                 self._count(run_id, {"error": "errors", "skipped": "skipped"}[outcome.outcome])
             self._ledger(run_id, outcome.url, outcome.outcome, outcome.reason[:500], outcome.status,
                          outcome.headers, outcome, page_id=page_id, final_url=final_url, **cap.ledger_extra())
+            if page_id and outcome.outcome == "not-modified":
+                self._retime(page_id)  # a later last sight of the version that stood then
 
     def refresh_dated_card_changes(self, run_id: int) -> None:
         """Recompute the card changes of the centers this run gave a version, once
