@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from collections import Counter
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,6 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(send_body=True)
 
     def _respond(self, *, send_body: bool) -> None:
+        with self.site._busy():
+            self._respond_now(send_body=send_body)
+
+    def _respond_now(self, *, send_body: bool) -> None:
+        if self.site.delay:
+            time.sleep(self.site.delay)  # the latency of a real server (bench/scale_bench.py)
         path = urlsplit(self.path).path or "/"
         page = self.site.pages.get(path)
         if page is None:
@@ -116,9 +123,13 @@ class _Handler(BaseHTTPRequestHandler):
 class GenSite:
     """The generated site served on 127.0.0.1; a context manager."""
 
-    def __init__(self, layout: Layout, port: int = 0, change_fraction: float = 0.0, seed: int = 7):
+    def __init__(self, layout: Layout, port: int = 0, change_fraction: float = 0.0, seed: int = 7,
+                 host: str = "127.0.0.1", delay: float = 0.0):
         self.generator = Generator(layout, seed)
         self.port = port
+        self.host = host  # another loopback address (127.0.0.2 ...) is another host to a crawler
+        self.delay = delay  # seconds each response waits before it is sent
+        self.in_flight = self.max_in_flight = 0  # requests being answered at once (politeness check)
         self.change_fraction = change_fraction
         self.pages: dict[str, SitePage] = {}
         self._lock = threading.Lock()
@@ -130,7 +141,7 @@ class GenSite:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the generated site is not running: use it in a with block")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://{self.host}:{self._server.server_address[1]}"
 
     @property
     def root_url(self) -> str:
@@ -164,6 +175,17 @@ class GenSite:
                 self._stats["first_at"] = now
             self._stats["last_at"] = now
 
+    @contextmanager
+    def _busy(self):
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
     def _add_bytes(self, count: int) -> None:
         with self._lock:
             self._stats["bytes_sent"] += count
@@ -172,7 +194,7 @@ class GenSite:
         if self._server is not None:
             return self
         handler = type("GenSiteHandler", (_Handler,), {"site": self})
-        self._server = _Server(("127.0.0.1", self.port), handler)
+        self._server = _Server((self.host, self.port), handler)
         self.set_change_fraction(self.change_fraction)
         self._thread = threading.Thread(target=self._server.serve_forever, name="gensite",
                                         kwargs={"poll_interval": 0.1}, daemon=True)

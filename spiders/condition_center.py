@@ -80,7 +80,7 @@ class ConditionCenterSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
         self.seed_netlocs |= frozenset(self.settings.getlist("ARCHIVE_ALLOW_PRIVATE"))
-        self.view = ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
+        self.view = self.open_view()
         self.day_first_sites = tuple(self.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
         self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
         if self.workers > 0:
@@ -102,6 +102,10 @@ class ConditionCenterSpider(scrapy.Spider):
                 continue  # another port of a loopback seed (the sample site moved): not this crawl's
             for out in self._visit(url, depth, "", priority=-10):
                 yield out
+
+    def open_view(self):
+        """What the crawl reads from its archive (the distributed worker reads it from Redis)."""
+        return ArchiveView.for_crawl(self.settings.get("ARCHIVE_DB"), getattr(self, "crawl_id", None))
 
     # -- scheduling --------------------------------------------------------------
 

@@ -1,0 +1,123 @@
+"""The distributed crawl on a real redis-server: workers and the one ingest as processes, a worker
+and the ingest each killed with SIGKILL mid-crawl, and the archive equal to a single-process crawl's.
+
+A 63-page site on three hosts (127.0.0.1-3, each its own generated site with 0.1 s per response).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+
+import pytest
+from conftest import REPO, query, run_cli
+
+from condition_archive.distributed.local import Cluster, RedisServer, duplicates, signature
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+if not shutil.which("redis-server") and not os.path.exists("/usr/bin/redis-server"):
+    pytest.skip("redis-server missing: run scripts/install-redis.sh", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(REPO / "bench"))
+        from gensite import Layout
+        from genserver import GenSite
+
+        hosts = [GenSite(Layout(2, 9), host=f"127.0.0.{i}", delay=0.1).start() for i in (1, 2, 3)]
+        try:
+            yield hosts
+        finally:
+            for site in hosts:
+                site.stop()
+
+
+def _entries(db) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT count(*) FROM stream_entries").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _when(db, entries: int, cluster: Cluster, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while _entries(db) < entries:
+        assert time.monotonic() < deadline, f"no {entries} entries written: see {cluster.logs}"
+        assert cluster.ingest.poll() is None, f"the ingest died: see {cluster.logs}"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def crawled(sites, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("distributed")
+    seeds = [site.root_url for site in sites]
+    single = tmp / "single.db"
+    run_cli("crawl", *seeds, "--db", str(single), "--depth", "2", "--delay", "0", "--log-level", "WARNING")
+    for site in sites:
+        site.max_in_flight = 0
+    db = tmp / "distributed.db"
+    with RedisServer(tmp / "redis") as redis:
+        cluster = Cluster(redis.url, db, tmp / "logs")
+        cluster.start_ingest()
+        cluster.crawl(*seeds, "--depth", "2", "--delay", "0")
+        first = cluster.add_worker()
+        cluster.add_worker()
+        _when(db, 12, cluster)
+        alive_at_kill = {"worker": first.poll() is None}
+        first.kill()  # SIGKILL: its in-flight requests go back to the queue when its heartbeat expires
+        cluster.add_worker()
+        _when(db, 30, cluster)
+        alive_at_kill["ingest"] = cluster.ingest.poll() is None
+        cluster.ingest.kill()
+        cluster.ingest.wait()
+        cluster.start_ingest()  # reads the entries delivered to the killed one first
+        cluster.wait()
+        politeness = [site.max_in_flight for site in sites]
+        # A re-crawl through the cluster: conditional requests, every page answers 304.
+        again = Cluster(redis.url, db, tmp / "logs2")
+        again.start_ingest()
+        again.crawl(*seeds, "--depth", "2", "--delay", "0")
+        again.add_worker()
+        again.wait()
+    yield {"single": single, "db": db, "alive_at_kill": alive_at_kill, "politeness": politeness,
+           "pages": sum(len(site.pages) for site in sites)}
+
+
+def test_killed_worker_and_ingest_give_the_single_process_archive(crawled):
+    assert crawled["alive_at_kill"] == {"worker": True, "ingest": True}  # both killed mid-crawl
+    single, dist = signature(crawled["single"]), signature(crawled["db"])
+    first_crawl = [r for r in dist["fetch_outcomes"] if r[0] == 1]
+    assert len(single["pages"]) == crawled["pages"] == 63
+    for part in ("pages", "versions", "captures", "links"):
+        assert dist[part] == single[part], part
+    assert first_crawl == single["fetch_outcomes"]
+    assert dist["crawls"][0] == single["crawls"][0]  # same counters: 63 new pages, nothing else
+    assert duplicates(crawled["db"]) == 0
+
+
+def test_one_request_at_a_time_per_host_across_the_cluster(crawled):
+    assert crawled["politeness"] == [1, 1, 1]
+
+
+def test_a_recrawl_through_the_cluster_is_conditional(crawled):
+    (row,) = query(crawled["db"], "SELECT status, pages_new, pages_changed, not_modified, settings "
+                                  "FROM crawls WHERE id = 2")
+    assert (row["status"], row["pages_new"], row["pages_changed"], row["not_modified"]) == ("finished", 0, 0, 63)
+    assert '"redis_crawl": "crawl"' in row["settings"]
+    assert query(crawled["db"], "SELECT count(*) AS n FROM versions")[0]["n"] == 63
+
+
+def test_no_crawl_in_redis_is_a_one_line_error(tmp_path):
+    with RedisServer(tmp_path / "redis") as redis:
+        proc = run_cli("worker", "--redis", redis.url, "--wait", "0", check=False)
+    assert proc.returncode != 0 and "no crawl named 'crawl' is ready" in proc.stderr
+    bad = run_cli("ingest", "--redis", "redis://127.0.0.1:9/0", "--db", str(tmp_path / "a.db"), check=False)
+    assert bad.returncode != 0 and "cannot reach Redis" in bad.stderr and "start redis-server" in bad.stderr
