@@ -135,3 +135,19 @@ def change_columns(db: sqlite_utils.Database, old: dict | None, new: dict) -> di
     kind = classify(old, new, cards_changed)
     share = word_diff(old.get("body_text"), new.get("body_text")).share if kind == BODY else 0.0
     return {"kind": kind, "words_changed": share}
+
+
+def backfill(db: sqlite_utils.Database) -> int:
+    """Classify the changes recorded before `changes.kind` existed; returns how many."""
+    if "kind" not in db["changes"].columns_dict:
+        return 0
+    rows = db.execute("SELECT id, from_version_id, to_version_id FROM changes WHERE change IN ('changed', "
+                      "'reprocessed') AND kind IS NULL AND from_version_id IS NOT NULL "
+                      "AND to_version_id IS NOT NULL").fetchall()
+    for change_id, old_id, new_id in rows:
+        old, new = (next(db.query("SELECT * FROM versions WHERE id = ?", [i]), None) for i in (old_id, new_id))
+        if old and new:
+            values = change_columns(db, old, new)
+            db.execute("UPDATE changes SET kind = ?, words_changed = ? WHERE id = ?",
+                       [values["kind"], values["words_changed"], change_id])
+    return len(rows)

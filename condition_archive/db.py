@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 import sqlite_utils
 import yaml
 
+from . import change_kind
 
 def _schema_dir() -> Path:
     """schema/ as shipped inside the package (a wheel), else the checkout's."""
@@ -149,6 +150,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
         _apply_fts(db, name, columns)
     for name, view in schema.get("views", {}).items():
         db.create_view(name, view["sql"], replace=True)
+    with db.conn:
+        change_kind.backfill(db)  # changes recorded before changes.kind existed
 
 
 def _apply_fts(db: sqlite_utils.Database, name: str, columns: list[str]) -> None:

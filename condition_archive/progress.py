@@ -69,7 +69,7 @@ def summary_lines(row: dict, details_url: str, db_path: str) -> list[str]:
 
 def details_url(base: str, db_path: str, crawl_id: int) -> str:
     return (f"{base.rstrip('/')}/{Path(db_path).stem}/changes_between"
-            f"?from_crawl={max(crawl_id - 1, 0)}&to_crawl={crawl_id}")
+            f"?since={max(crawl_id - 1, 0)}&until={crawl_id}")
 
 
 def _queue_sizes(engine) -> tuple[int, int]:

@@ -62,3 +62,21 @@ def test_timeline_is_escaped_svg_with_a_dot_per_version():
     assert len([e for e in root.iter(f"{ns}line") if e.get("class") == "capture"]) == 2
     xs = [float(c.get("cx")) for c in root.iter(f"{ns}circle") if "version" in (c.get("class") or "")]
     assert xs[0] < xs[1]
+
+
+def test_an_older_archive_gets_its_change_kinds_when_opened(tmp_path):
+    """Changes recorded before the column existed are classified on the next open."""
+    import sqlite3
+
+    from condition_archive.db import open_archive
+
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    db["pages"].insert({"id": 1, "url": "http://h/a"})
+    rows = [dict(BASE, page_id=1, number=n, body_text=body) for n, body in ((1, "a b c"), (2, "a b d"))]
+    ids = [db["versions"].insert(r).last_pk for r in rows]
+    db["changes"].insert({"page_id": 1, "change": "changed", "from_version_id": ids[0], "to_version_id": ids[1]})
+    db.close()
+    open_archive(path).close()
+    kind, share = sqlite3.connect(path).execute("SELECT kind, words_changed FROM changes").fetchone()
+    assert (kind, share) == (BODY, round(2 / 6, 4))

@@ -164,6 +164,8 @@ def test_derived_facets_and_search(archive):
     facets = data["facet_results"]
     assert {"updated_year", "reviewed", "centers"} <= set(facets)
     assert {r["value"] for r in facets["reviewed"]["results"]} == {"yes", "no"}
+    crawls = get(db, f"/{db.stem}/versions.json?_facet=crawl_id&_size=1").json()["facet_results"]["crawl_id"]
+    assert all(re.match(r"\d{4}-\d\d-\d\dT", r["label"]) for r in crawls["results"])  # when it started, not seeds JSON
     assert "Upper Back Pain" in {r["value"] for r in facets["centers"]["results"]}
     # Facet links filter with text values: the derived columns must still match them.
     for column, value in (("reviewed", "yes"), ("updated_year", "2025"), ("crawl_id", 2)):

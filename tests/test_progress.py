@@ -27,7 +27,7 @@ def test_progress_line_and_summary_read_plainly():
     first, second = summary_lines(ROW, details_url("http://127.0.0.1:8001", "data/my.db", 3), "data/my.db")
     assert first == ("crawl 3 finished in 12.3 s: 2 new, 1 changed, 5 unchanged, 7 not modified, "
                      "1 removed, 0 moved, 1 error")
-    assert "http://127.0.0.1:8001/my/changes_between?from_crawl=2&to_crawl=3" in second
+    assert "http://127.0.0.1:8001/my/changes_between?since=2&until=3" in second
     assert "condition-archive serve --db data/my.db" in second
 
 
@@ -64,7 +64,7 @@ def test_summary_falls_back_to_stats_when_the_archive_cannot_be_read():
     progress.crawler.stats.set_value("archive/crawl_id", 1)
     progress.crawler.stats.set_value("archive/new", 3)
     lines = progress.summary()
-    assert "3 new" in lines[0] and "changes_between?from_crawl=0&to_crawl=1" in lines[1]
+    assert "3 new" in lines[0] and "changes_between?since=0&until=1" in lines[1]
 
 
 CRAWL = """
@@ -91,7 +91,7 @@ def test_a_crawl_without_a_terminal_logs_progress_and_ends_with_a_summary(tmp_db
     assert "[condition_archive.progress] INFO: progress: crawl 1:" in text
     assert CLEAR_LINE not in text
     assert "crawl 1 finished in" in text and " new, " in text and " errors" in text
-    assert "details: http://127.0.0.1:8001/archive/changes_between?from_crawl=0&to_crawl=1" in text
+    assert "details: http://127.0.0.1:8001/archive/changes_between?since=0&until=1" in text
 
 
 @pytest.mark.crawl

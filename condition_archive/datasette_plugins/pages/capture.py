@@ -34,7 +34,7 @@ def _capture(conn, capture_id: int) -> dict | None:
     data = dict(zip(keys, row))
     data["fetches"] = conn.execute(
         "SELECT url, fetched_at, crawl_id FROM fetches WHERE capture_id = ? AND outcome = 'fetched' "
-        "ORDER BY id LIMIT 20", [capture_id]).fetchall()
+        "ORDER BY fetched_at, id LIMIT 20", [capture_id]).fetchall()
     return data
 
 
@@ -69,6 +69,7 @@ async def capture_page(request, datasette):
     first = data["fetches"][0] if data["fetches"] else (None, data["first_seen"], None)
     return await render(datasette, request, "ca_capture.html", {
         "title": f"As captured: {first[0] or 'capture ' + str(data['id'])}", "c": data, "url": first[0],
+        "captured": first[1],  # the fetch's time (a web-archive import's: the record's date)
         "raw": path(datasette, "/-/capture/raw", id=data["id"]),
         "history": path(datasette, "/-/history", url=first[0]) if first[0] else None})
 
