@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 from .extract.model import Link
 
 # Links in these regions lead to the center's articles; menus, footers, ads and
@@ -55,7 +57,19 @@ def check_seed(url: str) -> str:
         raise BadSeed(f"{url!r} has an invalid host name {host!r}: {remedy}")
     if "@" in parts.netloc:
         raise BadSeed(f"{url!r} carries a user name or password: {remedy} (without credentials)")
-    return normalize(url.strip())
+    return canonical_url(url.strip())
+
+
+def canonical_url(url: str) -> str:
+    """The one spelling the archive gives a URL, page or link alike, so links join
+    pages: `normalize`, then w3lib's safe_url_string (percent-encoded as Scrapy
+    requests it: /café -> /caf%C3%A9, a space -> %20). Other schemes pass unchanged."""
+    if not url[:8].lower().startswith(("http://", "https://")):
+        return url
+    try:
+        return safe_url_string(normalize(url))
+    except ValueError:  # a port out of range: kept as written, refused where it is fetched
+        return url
 
 
 def normalize(url: str) -> str:
@@ -137,7 +151,7 @@ def to_follow(links: Iterable[Link], allowed_hosts: frozenset[str],
     for link in links:
         if link.region not in regions:
             continue
-        url = normalize(link.href) if "://" in link.href else link.href
+        url = canonical_url(link.href)
         if url in seen:
             continue
         seen.add(url)

@@ -23,6 +23,7 @@ from .change_kind import change_columns
 from .extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from .items import FetchedPage, Outcome
+from .policy import canonical_url
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
 # date candidates from the HTTP header are deliberately not in here.
@@ -171,11 +172,11 @@ class Archive:
                                                    "heading": section.heading, "card_count": len(section.cards)})
             self._insert_many("cards", [
                 {"version_id": version_id, "section_id": section_id, "section": section.heading,
-                 "position": c_pos, "title": card.title, "href": card.href,
+                 "position": c_pos, "title": card.title, "href": canonical_url(card.href),
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
         self._insert_many("links", [
-            {"version_id": version_id, "position": pos, "href": link.href, "text": link.text,
+            {"version_id": version_id, "position": pos, "href": canonical_url(link.href), "text": link.text,
              "region": link.region, "section": link.section}
             for pos, link in enumerate(page.links, 1)])
 

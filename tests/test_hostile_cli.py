@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -176,7 +177,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _stop_while_serving(args: list[str], tmp_path: Path, sig: int) -> None:
+def _stop_while_serving(args: list[str], tmp_path: Path, sig: int, while_serving=None) -> None:
     port = free_port()
     tmp = tmp_path / "tmp"
     tmp.mkdir()
@@ -193,6 +194,8 @@ def _stop_while_serving(args: list[str], tmp_path: Path, sig: int) -> None:
                 time.sleep(0.1)
         children = _children(proc.pid)
         assert children and list(tmp.iterdir()), "Datasette or its temporary folder did not start"
+        if while_serving:
+            while_serving(f"http://127.0.0.1:{port}")
         proc.send_signal(sig)
         proc.wait(timeout=60)
         for _ in range(100):
@@ -212,7 +215,21 @@ def _stop_while_serving(args: list[str], tmp_path: Path, sig: int) -> None:
 
 @pytest.mark.slow
 def test_sigterm_to_serve_ends_datasette_and_removes_its_folder(archive, tmp_path):
-    _stop_while_serving(["serve", "--db", str(archive["db"])], tmp_path, signal.SIGTERM)
+    _stop_while_serving(["serve", "--db", str(archive["db"])], tmp_path, signal.SIGTERM, _huge_numbers_are_400)
+
+
+HUGE = "99999999999999999999"
+
+
+def _huge_numbers_are_400(base: str) -> None:
+    for path in (f"/-/diff?to={HUGE}", f"/-/capture?id={HUGE}", f"/-/graph?page={HUGE}",
+                 f"/archive/versions/{HUGE}"):
+        try:
+            urllib.request.urlopen(base + path, timeout=30)
+            status = 200
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (400, 404), (path, status)
 
 
 @pytest.mark.slow

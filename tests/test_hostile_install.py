@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import time
 import urllib.request
@@ -89,4 +88,16 @@ def test_a_non_editable_install_runs_from_any_folder(tmp_path):
     finally:
         serve.terminate()
         serve.wait(30)
-    assert sys.executable  # this environment was only read, never changed
+    # A crawl that cannot start (here: its schema deleted) leaves neither an empty
+    # archive nor a lock file behind.
+    shutil.rmtree(Path(where).parent / "schema")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    site = Site()
+    try:
+        failed = subprocess.run([bin_dir / "condition-archive", "crawl", f"http://127.0.0.1:{site.port}/c",
+                                 "--delay", "0"], capture_output=True, text=True, cwd=broken, env=env, timeout=180)
+    finally:
+        site.close()
+    assert failed.returncode == 1 and "schema file" in failed.stderr.strip().splitlines()[-1], failed.stderr
+    assert list(broken.iterdir()) == []

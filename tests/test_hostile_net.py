@@ -152,3 +152,24 @@ def test_endless_response_headers_are_cut_and_recorded(tmp_db):
     assert ends["endless-headers"]["outcome"] == "error"
     assert ends["endless-headers"]["reason"].startswith("headers too large"), ends["endless-headers"]
     assert site.hits["/endless-headers"] == 1  # not retried
+
+
+def test_canonical_url_is_one_spelling_for_pages_and_links():
+    from condition_archive.policy import canonical_url
+
+    assert canonical_url("HTTP://Example.ORG:80/café?q=a b#top") == "http://example.org/caf%C3%A9?q=a%20b"
+    assert canonical_url("https://example.org:443") == "https://example.org/"
+    assert canonical_url("http://example.org/caf%C3%A9") == "http://example.org/caf%C3%A9"  # idempotent
+    assert canonical_url("mailto:a@b.org") == "mailto:a@b.org"
+
+
+def test_stored_links_join_the_pages_they_lead_to(tmp_db):
+    site = Site(extra=("/café", "/a b", "/x#frag"))
+    try:
+        crawl_with_settings([f"http://127.0.0.1:{site.port}/c"], tmp_db)
+    finally:
+        site.close()
+    rows = query(tmp_db, "SELECT l.href, (SELECT count(*) FROM pages p WHERE p.url = l.href) AS joined "
+                         "FROM links l JOIN pages c ON c.current_version_id = l.version_id "
+                         "WHERE c.url LIKE '%/c' AND l.region = 'main'")
+    assert len(rows) == 4 and all(r["joined"] == 1 for r in rows), rows
