@@ -11,7 +11,7 @@ Pages (pages/, rendered with Datasette's templates from templates/):
 Cells: values as a person reads them (JSON lists as lists, an empty section heading as
 "(no heading)", search matches highlighted) and row links (a page to its history, a
 change to its diff, a card to the archived article). JSON exports carry those lists as
-arrays. Everything archived is escaped, and the pages send a Content-Security-Policy
+arrays, CSV exports as "a; b". Everything archived is escaped, and the pages send a Content-Security-Policy
 that allows no script: archived HTML never runs here.
 """
 
@@ -29,6 +29,7 @@ from condition_archive.datasette_plugins.pages.common import NO_HEADING, TEMPLAT
 from condition_archive.datasette_plugins.pages.diff import diff_page
 from condition_archive.datasette_plugins.pages.graph import graph_page
 from condition_archive.datasette_plugins.pages.history import history_page
+from condition_archive.datasette_plugins.pages.readable_csv import wrap_send
 
 LINK_COLUMNS = {"diff": "diff", "graph": "picture"}
 LIST_COLUMNS = ("authors", "reviewers", "badges", "centers", "sections", "seeds")
@@ -57,16 +58,20 @@ def menu_links(datasette):
 @hookimpl
 def asgi_wrapper(datasette):
     """JSON exports carry the JSON list columns as arrays (Datasette's own `_json=`
-    option, on by default here), not as strings holding JSON."""
+    option, on by default here), not as strings holding JSON; CSV exports carry a
+    list's items joined by "; " and "(no heading)" for an empty section heading."""
     def wrap(app):
-        async def with_json_lists(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("path", "").endswith(".json"):
+        async def readable_exports(scope, receive, send):
+            path = scope.get("path", "") if scope.get("type") == "http" else ""
+            if path.endswith(".json"):
                 args = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
                 if not any(k == "_json" for k, _ in args):
                     args += [("_json", c) for c in LIST_COLUMNS]
                     scope = {**scope, "query_string": urlencode(args).encode("latin-1")}
+            elif path.endswith(".csv"):
+                send = wrap_send(send, path.rsplit("/", 1)[-1][:-4])
             await app(scope, receive, send)
-        return with_json_lists
+        return readable_exports
     return wrap
 
 
