@@ -44,6 +44,7 @@ def _rows(db: sqlite_utils.Database, pattern: str | None, from_: str | None, to:
         sql += " AND f.url GLOB ?"
         params.append(pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*")
     if from_:
+        when_bound(from_)  # NotFound for anything but a year, month, day or ISO time
         sql += " AND f.fetched_at >= ?"
         params.append(from_)
     if to:
