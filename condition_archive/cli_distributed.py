@@ -84,7 +84,9 @@ def start_distributed(redis_url, crawl_name, sites, only, **kw) -> None:
 @click.command(context_settings=CONTEXT)
 @redis_options
 @click.option("--wait", default=60.0, show_default=True, help="Seconds to wait for a crawl to be ready.")
-def worker(redis_url, crawl_name, wait) -> None:
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requests at once in this worker (hosts stay at one at a time across the cluster).")
+def worker(redis_url, crawl_name, wait, concurrency) -> None:
     """Fetch and extract pages of the crawl in Redis until it ends (never opens the archive)."""
     from .distributed.launch import run_worker, wait_ready
 
@@ -93,6 +95,7 @@ def worker(redis_url, crawl_name, wait) -> None:
     if options is None:
         raise click.ClickException(f"no crawl named {crawl_name!r} is ready in {redis_url} after {wait:.0f} s: "
                                    "start one with `crawl --redis` and run `ingest`, which opens it")
+    options.setdefault("worker_settings", {})["CONCURRENT_REQUESTS"] = concurrency
     stats = run_worker(redis_url, keys, options)
     click.echo(f"worker done: {stats.get('response_received_count', 0)} responses, "
                f"{stats.get('distributed/commits', 0)} commits", err=True)

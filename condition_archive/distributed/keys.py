@@ -33,7 +33,7 @@ class Keys:
     def crawl_keys(self) -> list[str]:
         """The keys a new crawl starts without (the stream stays: the ingest may still be reading it)."""
         return [f"{self.prefix}:{k}" for k in ("queue", "seen", "pending", "state", "validators", "links",
-                                               "revisits", "done", "starter", "workers")]
+                                               "revisits", "done", "starter", "workers", "hostseq")]
 
 
 def connect(url: str):

@@ -80,8 +80,8 @@ def run_worker(redis_url: str, keys: Keys, options: dict) -> dict:
     from .spider import DistributedSpider
 
     # The engine asks its scheduler for work every 5 s when idle; other workers
-    # fill the shared queue at any moment, so ask often (a Redis ZRANGE each time).
-    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.2
+    # fill the shared queue and free hosts at any moment, so ask often (one Lua call).
+    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.1
     process = CrawlerProcess(worker_settings(redis_url, keys, options))
     crawler = process.create_crawler(DistributedSpider)
     process.crawl(crawler, url=",".join(options["urls"]), depth=options["depth"])

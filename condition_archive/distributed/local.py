@@ -85,8 +85,8 @@ class Cluster:
                "--crawl-name", self.name, *args]
         subprocess.run(cmd, check=True, capture_output=True, text=True)
 
-    def add_worker(self) -> subprocess.Popen:
-        worker = self._spawn("worker", "worker")
+    def add_worker(self, *args: str) -> subprocess.Popen:
+        worker = self._spawn("worker", "worker", *args)
         self.workers.append(worker)
         return worker
 

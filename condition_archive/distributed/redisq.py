@@ -23,15 +23,35 @@ from scrapy_redis.queue import PriorityQueue
 
 from .keys import Keys
 
+# Pop the best request whose host is free (its slot not held, or held by a dead worker), filing it in flight;
+# members start with their host ("host\n" + the scrapy-redis encoding). Nothing when the
+# first PEEK requests all wait for busy hosts: the engine asks again shortly.
 POP = """
-local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #r == 0 then return false end
-redis.call('ZREM', KEYS[1], r[1])
-redis.call('HSET', KEYS[2], r[1], r[2])
-return r[1]
+local function free(slot)
+  local holder = redis.call('GET', slot)
+  if not holder then return true end
+  -- a slot holds "<the holder's heartbeat key> <token>": a dead holder's slot is free
+  local alive = string.match(holder, '^(%S+) ')
+  if alive and redis.call('EXISTS', alive) == 0 then redis.call('DEL', slot); return true end
+  return false
+end
+local r = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+for k = 1, #r, 2 do
+  local host = string.match(r[k], '^([^\\n]*)\\n')
+  if host == nil or free(ARGV[1] .. host) then
+    redis.call('ZREM', KEYS[1], r[k])
+    redis.call('HSET', KEYS[2], r[k], r[k + 1])
+    return r[k]
+  end
+end
+return false
 """
+PEEK = 64
 
-# KEYS: seen, queue, stream, inflight, pending, state
+# KEYS: seen, queue, stream, inflight, pending, state, hostseq
+# A request's score is -priority * 1e12 + its rank among its host's requests, so the
+# queue interleaves hosts: the n-th request of every host before the (n+1)-th of any
+# (a queue ordered by URL would offer one host's requests first, all waiting for it).
 # ARGV: inflight member ('' for the start), start flag ('1' last start chunk), n items, items...,
 #       n children, (url, score, request)...
 COMMIT = """
@@ -47,7 +67,9 @@ local m = tonumber(ARGV[i]); i = i + 1
 local new = 0
 for k = 1, m do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
-    redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i + 2]); new = new + 1
+    local host = string.match(ARGV[i + 2], '^([^\\n]*)\\n') or ''
+    local seq = redis.call('HINCRBY', KEYS[7], host, 1)
+    redis.call('ZADD', KEYS[2], tonumber(ARGV[i + 1]) * 1e12 + seq, ARGV[i + 2]); new = new + 1
   end
   i = i + 3
 end
@@ -66,11 +88,20 @@ return #r / 2
 
 
 class InflightQueue(PriorityQueue):
-    """scrapy-redis' PriorityQueue; pop files the request under this worker's in-flight hash."""
+    """scrapy-redis' PriorityQueue; pop takes a request of a host no worker is fetching from
+    and files it under this worker's in-flight hash."""
+
+    def _encode_request(self, request):
+        host = (urlsplit(request.url).hostname or "").encode()
+        return host + b"\n" + super()._encode_request(request)
+
+    def _decode_request(self, encoded_request):
+        return super()._decode_request(encoded_request.split(b"\n", 1)[1])
 
     def pop(self, timeout=0):
         spider = self.spider
-        member = self.server.eval(POP, 2, self.key, spider.keys.inflight(spider.worker_id))
+        member = self.server.eval(POP, 2, self.key, spider.keys.inflight(spider.worker_id),
+                                  spider.keys.slot(""), PEEK)
         if not member:
             return None
         request = self._decode_request(member)
@@ -87,8 +118,8 @@ def commit(server, keys: Keys, worker: str, member: bytes | None, items: list, c
     args.append(len(children))
     for url, score, data in children:
         args += [url, score, data]
-    return server.eval(COMMIT, 6, keys.seen, keys.queue, keys.stream, keys.inflight(worker), keys.pending,
-                       keys.state, *args)
+    return server.eval(COMMIT, 7, keys.seen, keys.queue, keys.stream, keys.inflight(worker), keys.pending,
+                       keys.state, keys.hostseq, *args)
 
 
 def reap_dead(server, keys: Keys, me: str) -> int:

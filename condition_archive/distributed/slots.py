@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from urllib.parse import urlsplit
 
 import redis
 
@@ -46,9 +47,9 @@ class HostSlotMiddleware:
                    s.getfloat("DOWNLOAD_TIMEOUT", 30) + 10, crawler)
 
     async def process_request(self, request):
-        host = request.url.split("/", 3)[2].rsplit("@", 1)[-1].split(":")[0].lower()
+        host = urlsplit(request.url).hostname or ""
         worker = getattr(self.crawler.spider, "worker_id", "-") if self.crawler else "-"
-        key, token = self.keys.slot(host), f"{worker} {uuid.uuid4().hex}"
+        key, token = self.keys.slot(host), f"{self.keys.alive(worker)} {uuid.uuid4().hex}"
         waits = 0
         while not self.server.set(key, token, nx=True, px=self.lease_ms):
             waits += 1
@@ -60,7 +61,7 @@ class HostSlotMiddleware:
 
     def _free_if_dead(self, key: str) -> None:
         holder = self.server.get(key)
-        if holder and not self.server.exists(self.keys.alive(holder.split(b" ", 1)[0].decode())):
+        if holder and not self.server.exists(holder.split(b" ", 1)[0]):
             self.server.eval(TAKE_OVER, 1, key, holder)
 
     def _release(self, request) -> None:
