@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from ..policy import FOLLOW_REGIONS, normalize, skip_reason
+from ..policy import FOLLOW_REGIONS, canonical_url, skip_reason
 from .cdx import CdxCapture, WaybackClient
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest
@@ -89,7 +89,7 @@ def linked_pages(db: sqlite_utils.Database, url: str, when: str) -> list[str]:
     hrefs = [r[0] for r in db.execute(f"SELECT href FROM links WHERE version_id = ? AND region IN ({marks}) "
                                       "ORDER BY position", [row[0], *FOLLOW_REGIONS])]
     hosts = frozenset({(urlsplit(url).hostname or "").lower()})
-    return [normalize(h) for h in hrefs if "://" in h and skip_reason(normalize(h), hosts) is None]
+    return [canonical_url(h) for h in hrefs if "://" in h and skip_reason(canonical_url(h), hosts) is None]
 
 
 def backfill(db: sqlite_utils.Database, urls: list[str], client: WaybackClient, *, from_: str | None = None,
@@ -100,7 +100,7 @@ def backfill(db: sqlite_utils.Database, urls: list[str], client: WaybackClient, 
     ingest = Ingest(db, "backfill", list(urls), settings, day_first_sites)
     result = BackfillResult()
     lo, hi = _year_bounds(from_, to)
-    queue: list[tuple[str, int, str]] = [(normalize(u), 0, "") for u in urls]
+    queue: list[tuple[str, int, str]] = [(canonical_url(u), 0, "") for u in urls]
     seen: set[str] = set()
     while queue:
         url, level, referer = queue.pop(0)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..policy import normalize
+from ..policy import canonical_url
 from ..store import utc_now
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest
@@ -97,7 +97,7 @@ def _capture(ingest: Ingest, label: str, offset: int, record_id: str, record
     """The capture a record holds, and (outcome, reason) when it is not one to archive."""
     kind = record.rec_type
     url = target_uri(record)
-    url = normalize(url) if "://" in url else url
+    url = canonical_url(url)
     cap = DatedCapture(url or f"{label}@{offset}", _date(record), http_status(record), http_headers(record),
                        b"", label, record_id, offset)
     if kind in NOT_CAPTURES or kind not in ("response", "revisit"):
@@ -125,7 +125,7 @@ def _revisit(ingest: Ingest, cap: DatedCapture, record) -> tuple[DatedCapture, t
         row = db.execute(
             "SELECT c.id, c.body, c.compression FROM fetches f JOIN captures c ON c.id = f.capture_id "
             "WHERE f.url = ? AND f.fetched_at = ? LIMIT 1",
-            [normalize(refers) if "://" in refers else refers, iso_date(when) if when else ""]).fetchone()
+            [canonical_url(refers), iso_date(when) if when else ""]).fetchone()
     if row is None:
         return cap, ("skipped", f"revisit of a record not in the archive (sha1:{digest})")
     original = db.execute("SELECT http_headers, status FROM fetches WHERE capture_id = ? AND http_headers IS NOT NULL "
