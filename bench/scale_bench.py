@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -38,9 +39,9 @@ from condition_archive.distributed.local import Cluster, RedisServer, duplicates
 
 def layout(pages: int, hosts: int) -> Layout:
     """Per host: a root, C centers and C x A articles, about pages / hosts in all."""
-    per_host = max(4, pages // hosts)
-    centers = max(1, round((per_host - 1) ** 0.5 / 2))
-    return Layout(centers, max(1, (per_host - 1 - centers) // centers))
+    per_host = max(4, -(-pages // hosts))
+    centers = max(1, round(per_host ** 0.5 / 2))
+    return Layout(centers, max(1, -(-(per_host - 1 - centers) // centers)))
 
 
 def start_sites(args) -> list[GenSite]:
@@ -69,12 +70,13 @@ def single(sites, db: Path, concurrency: int) -> dict:
     code = ("import json,sys;from condition_archive.runner import CrawlOptions, run_crawl;"
             "run_crawl(CrawlOptions(urls=tuple(sys.argv[2].split(',')), db=sys.argv[1], depth=2, delay=0,"
             " log_level='ERROR', extra_settings=json.loads(sys.argv[3])))")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([sys.executable, "-c", code, str(db), ",".join(s.root_url for s in sites), json.dumps(extra)],
                    check=True)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
     requests, span = window(sites)
-    return {"mode": "single process", "requests": requests, "pages": len(signature(db)["pages"]), "window_s": span, "wall_s": wall,
+    return {"mode": "single process", "requests": requests, "pages": len(signature(db)["pages"]), "cpu_s": cpu,
+            "window_s": span, "wall_s": wall,
             "max_per_host": max(s.max_in_flight for s in sites)}
 
 
@@ -82,7 +84,7 @@ def distributed(sites, redis_url: str, db: Path, logs: Path, workers: int, concu
                 name: str, kills: int = 0, seed: int = 1) -> dict:
     reset(sites)
     cluster = Cluster(redis_url, db, logs, name=name)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     cluster.start_ingest()
     cluster.crawl(*[s.root_url for s in sites], "--depth", "2", "--delay", "0")
     for _ in range(workers):
@@ -93,10 +95,10 @@ def distributed(sites, redis_url: str, db: Path, logs: Path, workers: int, concu
         done = kill_at_random(cluster, db, sites, kills, seed, concurrency)
     cluster.wait(timeout=3600)
     sampler.stop()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
     requests, span = window(sites)
     return {"mode": f"{workers} worker{'s' * (workers > 1)}", "requests": requests,
-            "pages": len(signature(db)["pages"]), "window_s": span,
+            "pages": len(signature(db)["pages"]), "cpu_s": cpu, "window_s": span,
             "wall_s": wall, "max_per_host": max(s.max_in_flight for s in sites), "kills": done,
             "redis": sampler.peaks, "db_bytes": db.stat().st_size,
             "versions": len(signature(db)["versions"])}
@@ -142,6 +144,13 @@ class RedisSampler:
                         p[f"_{part}_per_item"] = round(size / n)
             except Exception:  # noqa: BLE001 - a sample lost while Redis is busy is fine
                 pass
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process and its children (workers with their
+    extraction processes, the ingest, the single crawl)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _written(db: Path) -> int:
@@ -243,10 +252,11 @@ def report(args, result) -> None:
     print(f"site: {args.hosts} hosts, {args.pages} pages asked, {args.server_delay} s per response; "
           f"CONCURRENT_REQUESTS {args.concurrency} per process; one request at a time per host")
     if args.mode == "speed":
-        print(f"{'run':<16}{'pages':>7}{'window s':>10}{'pages/s':>9}{'ratio':>7}{'wall s':>8}{'max/host':>9}")
+        print(f"{'run':<16}{'pages':>7}{'window s':>10}{'pages/s':>9}{'ratio':>7}{'wall s':>8}{'max/host':>9}"
+              f"{'CPU ms/page':>12}")
         for r in result:
             print(f"{r['mode']:<16}{r['pages']:>7}{r['window_s']:>10.1f}{r['pages_per_s']:>9.1f}"
-                  f"{r['ratio']:>7.2f}{r['wall_s']:>8.1f}{r['max_per_host']:>9}")
+                  f"{r['ratio']:>7.2f}{r['wall_s']:>8.1f}{r['max_per_host']:>9}{1000 * r['cpu_s'] / r['pages']:>12.1f}")
         return
     d = result["distributed"]
     print(f"pages {result['pages']}; kills {d['kills']}; single {result['single']['wall_s']:.0f} s, "

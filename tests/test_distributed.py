@@ -6,12 +6,14 @@ A 63-page site on three hosts (127.0.0.1-3, each its own generated site with 0.1
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import time
 
 import pytest
+import yaml
 from conftest import REPO, query, run_cli
 
 from condition_archive.distributed.local import Cluster, RedisServer, duplicates, signature
@@ -81,10 +83,13 @@ def crawled(sites, tmp_path_factory):
         cluster.start_ingest()  # reads the entries delivered to the killed one first
         cluster.wait()
         politeness = [site.max_in_flight for site in sites]
-        # A re-crawl through the cluster: conditional requests, every page answers 304.
+        # A re-crawl through the cluster, from a sites file: conditional requests, every page answers 304.
+        sites_file = tmp / "sites.yml"
+        sites_file.write_text(yaml.safe_dump({"sites": [{"name": "gen", "seeds": seeds, "depth": 2, "delay": 0,
+                                                         "contact": "mailto:study@example.org"}]}))
         again = Cluster(redis.url, db, tmp / "logs2")
         again.start_ingest()
-        again.crawl(*seeds, "--depth", "2", "--delay", "0")
+        again.crawl("--sites", str(sites_file), "--only", "gen")
         again.add_worker()
         again.wait()
     yield {"single": single, "db": db, "alive_at_kill": alive_at_kill, "politeness": politeness,
@@ -107,11 +112,13 @@ def test_one_request_at_a_time_per_host_across_the_cluster(crawled):
     assert crawled["politeness"] == [1, 1, 1]
 
 
-def test_a_recrawl_through_the_cluster_is_conditional(crawled):
+def test_a_recrawl_from_a_sites_file_through_the_cluster_is_conditional(crawled):
     (row,) = query(crawled["db"], "SELECT status, pages_new, pages_changed, not_modified, settings "
                                   "FROM crawls WHERE id = 2")
     assert (row["status"], row["pages_new"], row["pages_changed"], row["not_modified"]) == ("finished", 0, 0, 63)
-    assert '"redis_crawl": "crawl"' in row["settings"]
+    settings = json.loads(row["settings"])
+    assert settings["distributed"]["redis_crawl"] == "crawl" and settings["site"] == "gen"
+    assert settings["site_contact"] == "mailto:study@example.org" and settings["depth"] == 2
     assert query(crawled["db"], "SELECT count(*) AS n FROM versions")[0]["n"] == 63
 
 
