@@ -83,6 +83,9 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
+# Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
+# hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
 _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
 
 
@@ -111,7 +114,7 @@ class _Walker:
         # Source newlines are plain whitespace; only <br> (marked NUL, which lxml
         # text never contains) breaks a line, and two <br>s in a row (old
         # templates' paragraphs) end a paragraph.
-        chunks = _PARA_BREAK.split("".join(self.buf))
+        chunks = _PARA_BREAK.split("".join(self.buf).translate(_INVISIBLE))
         self.buf = []
         for chunk in chunks:
             lines = chunk.split("\x00")

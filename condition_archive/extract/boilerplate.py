@@ -24,6 +24,9 @@ from condition_archive.extract import vocab
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# A BEM modifier ("node--promoted", "Section--Ads", "Main--Skyscraper") says what
+# state or variant a block is in, not what it is: it claims no region.
+_BEM_MODIFIER = re.compile(r"--[\w-]*")
 _TOKEN_REGION = {tok: region for region, toks in vocab.TOKEN_REGION.items() for tok in toks}
 _MAIN_TOKENS = frozenset(vocab.MAIN_TOKENS)
 _MAIN_PAIRS = frozenset(vocab.MAIN_TOKEN_PAIRS)
@@ -92,7 +95,7 @@ def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str) -> str | N
     region = vocab.ROLE_REGION.get(role.lower()) or vocab.TAG_REGION.get(tag)
     # Class/id checked per attribute so that "has-sidebar" on class does not
     # negate an id of "sidebar".
-    for value in (cls, ident):
+    for value in (_BEM_MODIFIER.sub("", cls), ident):
         if value:
             found = _token_region(tokens(value))
             if found in _SPECIFIC or (found and not region):
@@ -258,9 +261,11 @@ def _is_signup_form(form: HtmlElement) -> bool:
                for i in inputs)
 
 
-def _mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> None:
+def _mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> set:
     """The small box around a sign-up form (its pitch, privacy note and thank-you
-    text) is page furniture: region "sidebar", like a newsletter-classed box."""
+    text) is page furniture: region "sidebar", like a newsletter-classed box.
+    Returns the boxes marked."""
+    boxes = set()
     for form in root.iter("form"):
         if not _is_signup_form(form):
             continue
@@ -271,6 +276,8 @@ def _mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> None:
             box, parent = parent, parent.getparent()
         if box is not form and box not in marks:
             marks[box] = "sidebar"
+            boxes.add(box)
+    return boxes
 
 
 def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
@@ -366,8 +373,44 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
     for el in (root, root.find("body")):
         marks.pop(el, None)
-    _mark_signup_boxes(root, text_len, marks)
+    signup = _mark_signup_boxes(root, text_len, marks)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
+    found = _choose_main(elements, blocks, text_len, link_len, marks)
+    prose = _prose_total(blocks, link_len)
+    if found.main is None or found.prose_len.get(found.main, 0) < vocab.RETRY_SHARE * prose:
+        # Readability's second pass: when the class vocabulary left most of the
+        # page's prose outside the main box (page builders call every block a
+        # "widget", paywalled articles sit in a "paywall" box), choose again
+        # trusting only the strong claims: tags, roles, ads, comments, banners.
+        retry = _choose_main(elements, blocks, text_len, link_len, _strong_marks(marks, signup))
+        if retry.main is not None and retry.prose_len.get(retry.main, 0) > \
+                found.prose_len.get(found.main, 0) * vocab.RETRY_GAIN:
+            return retry
+    return found
+
+
+def _prose_total(blocks: list, link_len: dict) -> int:
+    """All paragraph prose of the page, whatever region it sits in."""
+    return sum(n for block, n in blocks if n >= 25 and link_len.get(block, 0) <= n / 2)
+
+
+def _strong_marks(marks: dict, signup: set) -> dict:
+    """The region claims a second pass keeps: every claim but the class-named
+    side boxes ("sidebar"/"related" from class or id words), unless the words
+    name comments, consent banners or sign-up boxes."""
+    kept = {}
+    for el, mark in marks.items():
+        if mark in ("sidebar", "related") and el not in signup and el.tag not in vocab.TAG_REGION \
+                and (el.get("role") or "").lower() not in vocab.ROLE_REGION:
+            words = set(tokens(el.get("class") or "")) | set(tokens(el.get("id") or ""))
+            if words.isdisjoint(vocab.RETRY_KEEP_TOKENS):
+                continue
+        kept[el] = mark
+    return kept
+
+
+def _choose_main(elements: list, blocks: list, text_len: dict, link_len: dict,
+                 marks: dict) -> RegionMap:
     probe = RegionMap(None, (), text_len, link_len, {}, marks)
     scores, mass = _score_candidates(blocks, probe)
     if not scores:

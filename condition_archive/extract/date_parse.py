@@ -1,11 +1,20 @@
-"""Parsing one date: human forms ("Sept. 5, 2024", "12/17/12", "May 2024") and
-machine forms (ISO 8601, 20240314). Ambiguous numeric dates are month-first
-unless day_first; a first number over 12 forces day-first. Two-digit years
-follow the POSIX strptime pivot: 00-68 -> 20xx, 69-99 -> 19xx."""
+"""Parsing one date: human forms ("Sept. 5, 2024", "12/17/12", "May 2024",
+"5. November 2021", "3 maja 2021", "5 de marzo de 2020") and machine forms
+(ISO 8601, 20240314). Two-digit years follow the POSIX strptime pivot:
+00-68 -> 20xx, 69-99 -> 19xx.
+
+Which number of a numeric date is the day (`DayOrder`): a first number over 12
+is the day; dotted dates (31.05.2012, 06.10.2023) are day-first everywhere
+they are written; otherwise (03/04/2021) the site's setting when it has one,
+then a machine-readable date on the same page that matches exactly one reading,
+then the page's language or region (en-GB, de, fr...: day first; en-US, en:
+month first), else month first. The rule that decided is reported with the
+value, so a chosen date says why it was read that way."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from condition_archive.extract.date_vocab import DATE_RE, MONTHS
@@ -24,33 +33,86 @@ def _safe_date(y: int, m: int, d: int) -> str | None:
         return None
 
 
-def parse_date(text: str, day_first: bool = False) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class DayOrder:
+    """What decides day/month order on one page (see the module docstring)."""
+
+    setting: bool | None = None
+    lang_day_first: bool | None = None
+    machine_days: frozenset = frozenset()
+
+    def pick(self, a: int, b: int, y: int, sep: str) -> tuple[int, int, str]:
+        """(month, day, rule) for the numeric date a<sep>b<sep>y."""
+        if a > 12 or b > 12 or a == b:
+            return (b, a, "") if a > 12 else (a, b, "")
+        if sep == ".":
+            return b, a, "dotted date: day first"
+        if self.setting is not None:
+            return (b, a, "site setting: day first") if self.setting else (a, b, "site setting: month first")
+        dm, md = _safe_date(y, b, a), _safe_date(y, a, b)
+        if (dm in self.machine_days) != (md in self.machine_days):
+            return (b, a, "matches a machine-readable date") if dm in self.machine_days \
+                else (a, b, "matches a machine-readable date")
+        if self.lang_day_first is not None:
+            return (b, a, "page language: day first") if self.lang_day_first \
+                else (a, b, "page language: month first")
+        return a, b, "no evidence: month first"
+
+
+# English variants written day first; every other language is day first too,
+# except those written year first, which the ymd/iso forms read.
+_EN_DAY_FIRST = ("en-gb", "en-uk", "en-au", "en-nz", "en-ie", "en-in", "en-za", "en-sg")
+
+
+def lang_day_first(lang: str | None) -> bool | None:
+    """Day-first order from a language tag ("en-GB" True, "en-US"/"en" False, "de" True)."""
+    tag = (lang or "").strip().lower().replace("_", "-")
+    if not tag:
+        return None
+    if tag.startswith("en"):
+        return tag.startswith(_EN_DAY_FIRST)
+    return True
+
+
+def as_order(order: DayOrder | bool | None) -> DayOrder:
+    return order if isinstance(order, DayOrder) else DayOrder(setting=order if order else None)
+
+
+def parse_date(text: str, day_first: DayOrder | bool | None = None) -> tuple[str, str] | None:
     """The first date in `text` as (ISO value, precision "day"/"month"/"time"), or None."""
+    found = parse_date_why(text, day_first)
+    return found[:2] if found else None
+
+
+def parse_date_why(text: str, day_first: DayOrder | bool | None = None) -> tuple[str, str, str] | None:
+    """parse_date plus the rule that decided an ambiguous day/month order ("" when none did)."""
     match = DATE_RE.search(text or "")
     if not match:
         return None
     kind, raw = match.lastgroup, match.group(0)
     if kind == "iso":
-        return _parse_iso(raw)
+        found = _parse_iso(raw)
+        return (*found, "") if found else None
     nums = [int(n) for n in re.findall(r"\d+", raw)]
+    why = ""
     if kind == "ymd":
         value = _safe_date(nums[0], nums[1], nums[2])
     elif kind == "num":
         a, b, y = nums
         y = two_digit_year(y) if y < 100 else y
-        month, day = (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
+        month, day, why = as_order(day_first).pick(a, b, y, re.search(r"[/.\-]", raw).group(0))
         value = _safe_date(y, month, day)
     else:
         month = MONTHS[_month_word(raw)]
         if kind == "my":
             value = _safe_date(nums[-1], month, 1)
-            return (value, "month") if value else None
+            return (value, "month", "") if value else None
         value = _safe_date(nums[-1], month, nums[0])
-    return (value, "day") if value else None
+    return (value, "day", why) if value else None
 
 
 def _month_word(raw: str) -> str:
-    for word in re.findall(r"[a-z]+", raw.lower()):
+    for word in re.findall(r"[^\W\d_]+", raw.lower()):
         if word.rstrip(".") in MONTHS:
             return word.rstrip(".")
         if word[:3] in MONTHS and word not in ("st", "nd", "rd", "th", "of"):

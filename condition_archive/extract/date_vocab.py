@@ -5,12 +5,29 @@ from __future__ import annotations
 
 import re
 
-MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
+# Month names and abbreviations of the languages the archive meets (English,
+# German, French, Spanish, Italian, Portuguese, Dutch, Polish in the genitive
+# that dates use and the nominative). Keys are lower case, without a dot.
+MONTH_NAMES = {
+    1: "jan january januar jänner janv janvier ene enero gennaio janeiro januari "
+       "stycznia styczeń styczen",
+    2: "feb february februar feber févr fevr février fevrier febrero febbraio fev fevereiro "
+       "februari lutego luty",
+    3: "mar march märz maerz mrz mär mars marzo março marco maart marca marzec",
+    4: "apr april avr avril abr abril aprile kwietnia kwiecień kwiecien",
+    5: "may mai mayo mag maggio maio mei maja maj",
+    6: "jun june juni juin junio giu giugno junho czerwca czerwiec",
+    7: "jul july juli juil juillet julio lug luglio julho lipca lipiec",
+    8: "aug august août aout ago agosto augustus sierpnia sierpień sierpien",
+    9: "sep sept september septembre septiembre setiembre settembre setembro "
+       "września wrzesnia wrzesień wrzesien",
+    10: "oct october okt oktober octobre octubre ott ottobre outubro "
+        "października pazdziernika październik pazdziernik",
+    11: "nov november novembre noviembre novembro listopada listopad",
+    12: "dec december dez dezember déc decembre décembre dic diciembre dicembre dezembro "
+        "grudnia grudzień grudzien",
 }
+MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
 JSONLD_FIELDS = {"datePublished": "published", "dateModified": "updated",
                  "dateCreated": "published", "lastReviewed": "reviewed"}
 # Subtrees of a JSON-LD page node that describe other things (list items, parts,
@@ -41,11 +58,21 @@ META_FIELDS = {
 # label counts only with a colon ("Date: 2019-06-02").
 LABEL = (r"(?:(?:page\s+)?last\s+|first\s+|originally\s+)?(?:updated|modified|revised|"
          r"published|posted|(?:(?:medically|clinically|peer|expert|medical)[\s-]+)?reviewed)"
-         r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date")
+         r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date"
+         # The same labels in the other languages the archive meets.
+         r"|(?:zuletzt\s+)?(?:aktualisiert|veröffentlicht|geändert|erstellt)(?:\s+am)?|stand"
+         r"|publié(?:\s+le)?|mis\s+à\s+jour(?:\s+le)?|(?:publicado|actualizado)(?:\s+el)?"
+         r"|(?:pubblicato|aggiornato)(?:\s+il)?|(?:gepubliceerd|bijgewerkt)(?:\s+op)?"
+         r"|opublikowano|zaktualizowano|aktualizacja|datum")
 # "Medically reviewed by Jane Doe, MD on ...": the name part may not run into
 # another label ("Reviewed by X — Updated on ..." is two statements).
 BY_PART = r"\s+by\s+(?:(?!updated|published|posted|modified|revised)[^:|•·\n—–]){1,80}?"
 FIELD_STEMS = (("updat", "updated"), ("modif", "updated"), ("revis", "updated"),
+               ("aktualis", "updated"), ("geändert", "updated"), ("stand", "updated"),
+               ("mis à jour", "updated"), ("actualiz", "updated"), ("aggiorn", "updated"),
+               ("bijgewerkt", "updated"), ("zaktualiz", "updated"), ("aktualizac", "updated"),
+               ("veröffentl", "published"), ("erstellt", "published"), ("publi", "published"),
+               ("pubbl", "published"), ("opublik", "published"), ("datum", "published"),
                ("review", "reviewed"), ("publish", "published"), ("post", "published"),
                ("date", "published"))
 # Words just before a label or date that make it a plan or a legal notice.
@@ -61,17 +88,20 @@ TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdat
 DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
                          "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
 DATE_ELEMENT_MAX_WORDS = 8
-LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date", re.I)
+LABEL_WORDS = re.compile(r"updat|modif|revis|publi|posted|review|date|aktualis|veröffentl|geändert|"
+                         r"erstellt|stand|mis à jour|actualiz|pubbl|aggiorn|bijgewerkt|aktualiz|datum",
+                         re.I)
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-         r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Longest names first, so that "marzo" is not read as "mar"; a name ends at a
+# non-letter (the patterns below want a space and digits after it).
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])\.?"
 DATE_RE = re.compile(
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?)"
-    r"|(?P<ymd>\b\d{4}/\d{1,2}/\d{1,2}\b)"
+    r"|(?P<ymd>\b\d{4}[/.]\d{1,2}[/.]\d{1,2}\b)"
     r"|(?P<num>\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b)"
     rf"|(?P<mdy>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
-    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b)"
-    rf"|(?P<my>\b{_MONTH},?\s+\d{{4}}\b)", re.I)
+    rf"|(?P<dmy>\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}\b)"
+    rf"|(?P<my>\b{_MONTH},?\s+(?:de\s+)?\d{{4}}\b)", re.I)
 VISIBLE_RE = re.compile(rf"(?<![\w-])(?P<label>{LABEL})(?:{BY_PART})?\s*(?:on\s+)?[:\-–—]?\s*"
                         rf"(?P<date>{DATE_RE.pattern})", re.I)

@@ -56,7 +56,10 @@ from email.utils import parsedate_to_datetime
 from lxml.html import HtmlElement
 
 from condition_archive.extract.date_parse import (  # noqa: F401 - re-exported
+    DayOrder,
+    lang_day_first,
     parse_date,
+    parse_date_why,
     parse_machine_date,
     two_digit_year,
 )
@@ -78,6 +81,7 @@ from condition_archive.extract.date_vocab import (  # noqa: F401 - re-exported
     VETO_RE,
     VISIBLE_RE,
 )
+from condition_archive.extract.date_fallback import htmldate_candidates
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
@@ -155,7 +159,7 @@ def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> lis
     return found
 
 
-def visible_candidates(root: HtmlElement, regions, day_first: bool,
+def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
                        scan: PageScan | None = None) -> list[DateCandidate]:
     """Labelled dates in the text a reader sees: every block holding a label word
     is read line by line (its own text and inline children, not nested blocks)."""
@@ -175,7 +179,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: bool,
     return found
 
 
-def _line_candidates(line: str, day_first: bool) -> list[DateCandidate]:
+def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateCandidate]:
     found = []
     for match in VISIBLE_RE.finditer(line):
         label = norm(match.group("label"))
@@ -183,18 +187,19 @@ def _line_candidates(line: str, day_first: bool) -> list[DateCandidate]:
             continue
         if VETO_RE.search(line[:match.start()]) or REVIEW_DUE_RE.search(line[:match.start()]):
             continue
-        parsed = parse_date(match.group("date"), day_first)
+        parsed = parse_date_why(match.group("date"), day_first)
         if not parsed:
             continue
-        value, precision = parsed
+        value, precision, why = parsed
         source = f"visible:{label[0].upper()}{label[1:]}"
         if precision == "month":
             source += " (month precision)"
+        source += f" ({why})" if why else ""
         found.append(DateCandidate(field_of_label(label), value, source, norm(match.group(0))))
     return found
 
 
-def _split_label_candidates(block: HtmlElement, day_first: bool) -> list[DateCandidate]:
+def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | None) -> list[DateCandidate]:
     """A block that is only a label ("Updated:") dated by the next sibling block
     (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
     label_only = re.fullmatch(rf"\s*({LABEL})\s*:?\s*", visible_text(block), re.I)
@@ -202,15 +207,15 @@ def _split_label_candidates(block: HtmlElement, day_first: bool) -> list[DateCan
     if not label_only or sibling is None or not isinstance(sibling.tag, str):
         return []
     text = visible_text(sibling)
-    parsed = parse_date(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
+    parsed = parse_date_why(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
     if not parsed:
         return []
     label = norm(label_only.group(1))
-    source = f"visible:{label[0].upper()}{label[1:]}"
+    source = f"visible:{label[0].upper()}{label[1:]}" + (f" ({parsed[2]})" if parsed[2] else "")
     return [DateCandidate(field_of_label(label), parsed[0], source, f"{label} {text}")]
 
 
-def element_candidates(root: HtmlElement, regions, day_first: bool,
+def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
                        scan: PageScan | None = None) -> list[DateCandidate]:
     """Small unlabelled elements whose class says "date" (<span class="post-date">
     June 2, 2019</span>); the class decides the field, published by default."""
@@ -222,10 +227,12 @@ def element_candidates(root: HtmlElement, regions, day_first: bool,
         text = visible_text(el)
         if not text or len(text.split()) > DATE_ELEMENT_MAX_WORDS or LABEL_WORDS.search(text):
             continue
-        parsed = parse_date(text, day_first)
+        parsed = parse_date_why(text, day_first)
         if parsed and not is_foreign(el, regions, scan.foreign) and not listed_item(el):
             field = field_of_tokens(toks)
             source = "date element (class)" if field else "date element (unlabelled)"
+            if parsed[2]:
+                source = f"date element ({parsed[2]}){source[12:]}"
             found.append(DateCandidate(field or "published", parsed[0], source, text))
     return found
 
@@ -268,15 +275,20 @@ def http_candidates(headers: dict[str, str] | None) -> list[DateCandidate]:
 
 def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None = None,
                     options: ExtractOptions | None = None,
-                    scan: PageScan | None = None) -> tuple[DateCandidate, ...]:
+                    scan: PageScan | None = None, url: str = "") -> tuple[DateCandidate, ...]:
     """Every date the page states about itself (see module docstring), deduplicated
     on (field, value, source), in collector order."""
-    day_first = (options or ExtractOptions()).day_first
     scan = scan or scan_page(root)
-    found = [*visible_candidates(root, regions, day_first, scan), *time_candidates(root, regions, scan.foreign),
-             *element_candidates(root, regions, day_first, scan), *jsonld_candidates(root, scan),
-             *microdata_candidates(root, regions, scan.foreign), *meta_candidates(root),
-             *http_candidates(headers)]
+    machine = [*jsonld_candidates(root, scan), *microdata_candidates(root, regions, scan.foreign),
+               *meta_candidates(root)]
+    times = time_candidates(root, regions, scan.foreign)
+    order = DayOrder((options or ExtractOptions()).day_first, lang_day_first(page_language(root)),
+                     frozenset(c.value[:10] for c in (*machine, *times)))
+    found = [*visible_candidates(root, regions, order, scan), *times,
+             *element_candidates(root, regions, order, scan), *machine]
+    if not found:
+        found = htmldate_candidates(root, url, regions)
+    found += http_candidates(headers)
     seen: set = set()
     out = []
     for cand in corroborate(found):
@@ -312,7 +324,7 @@ TIERS = {
     "published": {("published", "text"): 1, ("published", "class"): 2,
                   ("published", "json-ld"): 3, ("published", "microdata"): 4,
                   ("published", "meta"): 5, ("published", "created"): 6,
-                  ("published", "unlabelled"): 7},
+                  ("published", "unlabelled"): 7, ("published", "htmldate"): 8},
 }
 
 
@@ -358,6 +370,18 @@ def choose_reviewed(cands) -> str | None:
 
 
 # -- context helpers ----------------------------------------------------------
+
+def page_language(root: HtmlElement) -> str | None:
+    """The page's language tag: <html lang>, else Content-Language or og:locale."""
+    lang = root.get("lang") or root.get("xml:lang")
+    if lang:
+        return lang
+    for meta in root.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale", "language") and meta.get("content"):
+            return meta.get("content").split(",")[0]
+    return None
+
 
 def listed_item(el: HtmlElement) -> bool:
     """True when `el` sits in a list item that links elsewhere, outside the link

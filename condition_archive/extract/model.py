@@ -103,13 +103,17 @@ class PageExtract:
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """Per-site knobs. `day_first` decides ambiguous numeric dates (03/04/2024):
-    False (US, month first) by default."""
+    """Per-site knobs. `day_first` decides ambiguous numeric dates (03/04/2024)
+    when set; None (the default) lets the page decide: a machine-readable date
+    on the page that matches one reading, then the page's language or region
+    (`<html lang="en-GB">`, "de": day first; "en-US", "en": month first)."""
 
-    day_first: bool = False
+    day_first: bool | None = None
 
 
 def options_for(url: str, day_first_sites: Iterable[str] = ()) -> ExtractOptions:
-    """The options of the site `url` is on: day-first dates for the listed hosts."""
+    """The options of the site `url` is on: day-first dates for the listed hosts,
+    the page's own evidence for the others."""
     host = (urlsplit(url).hostname or "").lower()
-    return ExtractOptions(day_first=host in {h.strip().lower() for h in day_first_sites})
+    listed = host in {h.strip().lower() for h in day_first_sites}
+    return ExtractOptions(day_first=True if listed else None)

@@ -78,7 +78,7 @@ def article_stage(doc: Doc, layout: CenterLayout, headers: dict[str, str] | None
     if root is None:
         return ArticleFields()
     scan = replace(doc.scan, foreign=layout.cards)
-    candidates = date_candidates(root, regions, headers or {}, options or ExtractOptions(), scan)
+    candidates = date_candidates(root, regions, headers or {}, options or ExtractOptions(), scan, doc.url)
     published, updated = choose_dates(candidates)
     authors, reviewers = page_people(root, regions, scan)
     return ArticleFields(

@@ -132,6 +132,17 @@ MAIN_ITEMPROPS = ("articlebody", "text", "reviewbody")
 # rather than what it is: "has-sidebar", "with-ads", "no-comments".
 NEGATING_PREFIX_TOKENS = ("has", "with", "no", "without", "show", "hide", "is", "js", "layout")
 
+# Second pass of the main-content choice (boilerplate.classify_regions): run
+# when the first main box holds less than RETRY_SHARE of the page's prose, and
+# taken when it finds RETRY_GAIN times more. Class words that still count then:
+RETRY_SHARE = 0.3
+RETRY_GAIN = 1.5
+RETRY_KEEP_TOKENS = frozenset((
+    "comments", "comment", "disqus", "cookie", "cookies", "consent", "gdpr", "newsletter",
+    "subscribe", "subscription", "signup", "optin", "modal", "popup", "overlay", "login",
+    "share", "sharing", "sharebar", "social", "socials", "follow", "toast", "alert",
+))
+
 # A sign-up box: a form with at most this many text inputs, one of them for an
 # e-mail address, and the box around it up to this much visible text.
 SIGNUP_MAX_INPUTS = 3
