@@ -161,6 +161,10 @@ class RegionMap:
             return None
         return self._marks.get(el)
 
+    def wraps_main(self, el: HtmlElement) -> bool:
+        """True for the main container and its ancestors."""
+        return el in self._exempt
+
     def region(self, el: HtmlElement) -> str:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims

@@ -31,7 +31,7 @@ def htmldate_candidates(root: HtmlElement, url: str, regions=None) -> list[DateC
     try:
         # htmldate cleans the tree it is given: hand it a copy.
         value = find_date(_own_copy(root, regions), url=url or None, original_date=True,
-                          extensive_search=False)
+                          extensive_search=EXT)
     except Exception:  # noqa: BLE001 - a fallback must not fail the page
         return []
     return [DateCandidate("published", value, "htmldate", value)] if value else []
@@ -57,9 +57,19 @@ def _own_copy(root: HtmlElement, regions) -> HtmlElement:
     clone = copy.deepcopy(root)
     doomed = [twin for el, twin in zip(root.iter(), clone.iter())
               if not isinstance(el.tag, str) or el.tag in _REFUSED_TAGS or is_hidden(el) or _media_meta(el) or (regions is not None and regions.mark(el) not in (None, "main"))
-              or not DATE_TOKENS.isdisjoint(class_tokens(el))]
+              or (STRICT and not DATE_TOKENS.isdisjoint(class_tokens(el)))]
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
     return clone
+
+
+
+
+
+
+
+
+STRICT = True
+EXT = False

@@ -32,6 +32,10 @@ FOREIGN_REGIONS = frozenset(("nav", "footer", "sidebar", "related", "ad", "spons
 # Class/id tokens of blocks that describe other pages or the site, checked on
 # top of the region map because a byline or date in a card is small enough for
 # a region classifier to leave in "main".
+# Of those, the ones that make even the main container foreign: a page whose
+# only prose is a reference list or a comment thread.
+CITING_TOKENS = frozenset(("sources", "references", "reference", "citations", "citation",
+                           "bibliography", "footnotes", "ref", "comment", "comments"))
 FOREIGN_TOKENS = frozenset((
     "card", "cards", "teaser", "teasers", "related", "news", "promo", "sidebar",
     "widget", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "advert",
@@ -178,8 +182,12 @@ def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
         return True
     node = el
     while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
-        if node.tag == "aside" or node in foreign or is_hidden(node) \
-                or class_tokens(node) & FOREIGN_TOKENS:
+        if node.tag == "aside" or node in foreign or is_hidden(node):
+            return True
+        # The main container and its wrappers are the page itself, whatever their
+        # class says ("category-news", "blog-sidebar-right" page layouts).
+        toks = class_tokens(node) & FOREIGN_TOKENS
+        if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
             return True
         node = node.getparent()
     return False
@@ -189,8 +197,12 @@ def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
 # byline words (people.py), review badges (page_badges). One regex pass over
 # the page instead of one per field.
 # Matched against lowercased text: re.IGNORECASE makes it six times slower.
-TEXT_PREFILTER = re.compile(r"updat|modif|revis|publish|posted|review|date|by\b|author|"
-                            r"contributor|writer|checked|evidence")
+TEXT_PREFILTER = re.compile(r"updat|modif|revis|publi|posted|review|date|by\b|author|"
+                            r"contributor|writer|checked|evidence|"
+                            # the same words in the other languages dates.py and people.py read
+                            r"datum|stand|aktualis|veröffentl|geändert|erstellt|mis à jour|actualiz|"
+                            r"pubbl|aggiorn|bijgewerkt|aktualiz|opublik|autor|auteur|von\b|par\b|"
+                            r"por\b|door\b|text:|texte?\b")
 
 
 @dataclass(frozen=True)
