@@ -1,4 +1,10 @@
-"""The last resort for a page that states no date at all: htmldate.
+"""The last resorts for a page that labels no date: a date standing alone
+by the headline, then htmldate.
+
+A dateline is often an unlabelled short line just above or below the H1
+("25. Januar 2022 (DJV/FWR) Berlin", "<em>01.11.2023 11:35</em>"): the first
+such line within a few blocks of the headline is a "published" candidate with
+the source "date by the headline (unlabelled)".
 
 When none of the collectors in dates.py found a published, updated or reviewed
 date, htmldate (a well-kept library, trafilatura's date finder) reads the page
@@ -15,7 +21,7 @@ import copy
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import is_hidden
-from condition_archive.extract.date_vocab import DATE_TOKENS
+from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate
 
@@ -73,3 +79,35 @@ def _own_copy(root: HtmlElement, regions) -> HtmlElement:
 
 STRICT = True
 EXT = False
+
+
+_NEAR_AFTER = 40   # elements after the headline looked at
+_NEAR_BEFORE = 12  # elements before it
+_DATELINE_MAX_WORDS = 10
+
+
+def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozenset()) -> list[DateCandidate]:
+    """The first short line near the page's H1 that is a date (see module docstring)."""
+    from condition_archive.extract.date_parse import parse_date_why
+    from condition_archive.extract.meta import is_foreign, norm
+
+    anchor = next((h for h in root.iter("h1") if not is_foreign(h, regions, foreign)), None)
+    if anchor is None:
+        anchor = regions.main if regions is not None else None
+    if anchor is None:
+        return []
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    at = elements.index(anchor)
+    for el in (*elements[at + 1:at + _NEAR_AFTER], *reversed(elements[max(at - _NEAR_BEFORE, 0):at])):
+        if el.tag in _REFUSED_TAGS or el.tag in ("script", "style", "a") or is_hidden(el):
+            continue
+        text = norm(el.text)
+        # A labelled line was read (or refused) by dates.py's collectors already.
+        if not text or len(text.split()) > _DATELINE_MAX_WORDS or LABEL_WORDS.search(text) \
+                or "©" in text or "copyright" in text.lower():
+            continue
+        parsed = parse_date_why(text, order)
+        if parsed and parsed[1] != "month" and not is_foreign(el, regions, foreign):
+            why = f", {parsed[2]}" if parsed[2] else ""
+            return [DateCandidate("published", parsed[0], f"date by the headline{why} (unlabelled)", text)]
+    return []

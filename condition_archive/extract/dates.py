@@ -81,7 +81,7 @@ from condition_archive.extract.date_vocab import (  # noqa: F401 - re-exported
     VETO_RE,
     VISIBLE_RE,
 )
-from condition_archive.extract.date_fallback import htmldate_candidates
+from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
@@ -287,7 +287,8 @@ def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None =
     found = [*visible_candidates(root, regions, order, scan), *times,
              *element_candidates(root, regions, order, scan), *machine]
     if not found:
-        found = htmldate_candidates(root, url, regions)
+        found = headline_date_candidates(root, regions, order, scan.foreign) \
+            or htmldate_candidates(root, url, regions)
     found += http_candidates(headers)
     seen: set = set()
     out = []
