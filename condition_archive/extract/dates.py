@@ -200,13 +200,18 @@ def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateC
 
 
 def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | None) -> list[DateCandidate]:
-    """A block that is only a label ("Updated:") dated by the next sibling block
-    (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
+    """A block that is only a label ("Updated:") dated by the text after it or
+    the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
     label_only = re.fullmatch(rf"\s*({LABEL})\s*:?\s*", visible_text(block), re.I)
     sibling = block.getnext()
-    if not label_only or sibling is None or not isinstance(sibling.tag, str):
+    if not label_only:
         return []
-    text = visible_text(sibling)
+    if norm(block.tail):  # <h5>Date:</h5> 03.11.2021
+        text = norm(block.tail)
+    elif sibling is not None and isinstance(sibling.tag, str):
+        text = visible_text(sibling)
+    else:
+        return []
     parsed = parse_date_why(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
     if not parsed:
         return []

@@ -37,7 +37,7 @@ FOREIGN_REGIONS = frozenset(("nav", "footer", "sidebar", "related", "ad", "spons
 CITING_TOKENS = frozenset(("sources", "references", "reference", "citations", "citation",
                            "bibliography", "footnotes", "ref", "comment", "comments"))
 FOREIGN_TOKENS = frozenset((
-    "card", "cards", "teaser", "teasers", "related", "news", "promo", "sidebar",
+    "card", "cards", "teaser", "teasers", "related", "promo", "sidebar",
     "widget", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "advert",
     "advertisement", "sponsor", "sponsored", "comment", "comments", "newsletter",
     "recommended", "trending", "popular", "tile", "tiles", "sources", "references",
