@@ -134,7 +134,7 @@ def _parse_iso(raw: str) -> tuple[str, str] | None:
     return stamp.isoformat(), "time"
 
 
-def parse_machine_date(text: str) -> str | None:
+def parse_machine_date(text: str, order: DayOrder | bool | None = None) -> str | None:
     """A machine-readable date (JSON-LD, meta, datetime attribute): ISO 8601 first,
     then the human forms (some CMSs put "March 3, 2024" in meta tags)."""
     text = norm(text)
@@ -147,5 +147,5 @@ def parse_machine_date(text: str) -> str | None:
         return found[0] if found else None
     if re.match(r"^\d{4}-\d{2}$", text):
         return _safe_date(int(text[:4]), int(text[5:]), 1)
-    found = parse_date(text)
+    found = parse_date(text, order)
     return found[0] if found else None

@@ -51,6 +51,7 @@ years follow the POSIX strptime pivot: 00-68 -> 20xx, 69-99 -> 19xx.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 
 from lxml.html import HtmlElement
@@ -242,7 +243,8 @@ def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
     return found
 
 
-def time_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
+def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
+                    order: DayOrder | None = None) -> list[DateCandidate]:
     """<time datetime> of the page's own content; the label just before it, else
     its (or its parents') class tokens, decide the field."""
     found: list[DateCandidate] = []
@@ -255,7 +257,7 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[Dat
             css_hidden = stylesheet_hidden(root)
         if hidden_by_stylesheet(el, css_hidden):
             continue  # a theme's hidden <time class="updated">: no statement to readers
-        value = parse_machine_date(raw)
+        value = parse_machine_date(raw, order)
         before = text_before(el)
         if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):
             continue
@@ -286,9 +288,9 @@ def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None =
     scan = scan or scan_page(root)
     machine = [*jsonld_candidates(root, scan), *microdata_candidates(root, regions, scan.foreign),
                *meta_candidates(root)]
-    times = time_candidates(root, regions, scan.foreign)
-    order = DayOrder((options or ExtractOptions()).day_first, lang_day_first(page_language(root)),
-                     frozenset(c.value[:10] for c in (*machine, *times)))
+    order = DayOrder((options or ExtractOptions()).day_first, lang_day_first(page_language(root)))
+    times = time_candidates(root, regions, scan.foreign, order)
+    order = replace(order, machine_days=frozenset(c.value[:10] for c in (*machine, *times)))
     found = [*visible_candidates(root, regions, order, scan), *times,
              *element_candidates(root, regions, order, scan), *machine]
     if not found:
