@@ -64,37 +64,52 @@ REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalrevi
                              "medicalreview", "expertreviewer"))
 NAME_TOKENS = frozenset(("name", "authorname", "reviewername", "fn"))
 BYLINE_MAX_WORDS = 40
-BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer", re.I)
+BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|\bvon\b|\bpar\b|\bpor\b|"
+                              r"\bdi\b|\bdoor\b|\bprzez\b|autor|auteur|\btexto?\s*:", re.I)
 # Labels that open a run of names; where the run stops is CUT_RE.
 REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
                   r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:")
 AUTHOR_LABEL = (r"(?:written|authored|contributed|created|article)\s+by|by|"
-                r"authors?\s*:|contributors?\s*:|writers?\s*:")
+                r"authors?\s*:|contributors?\s*:|writers?\s*:|"
+                # the same labels in the other languages the archive meets
+                r"von|par|por|di|door|przez|autor(?:in|a)?\s*:|auteur\s*:|text\s*:|texto\s*:")
 REVIEWER_BEFORE = re.compile(rf"(?:{REVIEWER_LABEL})\s*$", re.I)
 LABEL_RE = re.compile(rf"(?:^|(?<=[\s|•·—–]))(?:(?P<rev>{REVIEWER_LABEL})|(?P<auth>{AUTHOR_LABEL}))"
                       r"\s+", re.I)
-CUT_RE = re.compile(r"\s[|•·—–]\s?|\s-\s|\b(?:updated|published|posted|last|on|reviewed|"
+CUT_RE = re.compile(r"\s[|•·—–]\s?|\s-\s|\b(?:am|um|le|el|il|op|dnia|updated|published|posted|last|on|reviewed|"
                     r"medically|clinically|fact[\s-]checked|written|originally|in)\b|"
                     rf"{DATE_RE.pattern}|\(|\n", re.I)
 _NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-À-ÿ]*$")
 
 
 @lru_cache(maxsize=8192)
-def clean_name(text: str) -> str:
+def clean_name(text: str, single: bool = False) -> str:
     """One person's name without honorifics and credentials, or "" if `text` does
-    not look like a person's name."""
+    not look like a person's name. `single` also accepts a one-word name (a
+    blogger's handle), for sources that say "this is the author" by themselves:
+    JSON-LD, <meta name=author>, byline elements."""
     text = norm(re.sub(r"\(.*?\)", " ", text or "")).strip(" ,;:.")
     words = [w for w in text.replace(",", " , ").split() if w]
     while words and (_squash(words[0]) in HONORIFICS or _squash(words[0]) in LEAD_WORDS):
         words.pop(0)
+    # A name in capitals ("MORITZ GATHMANN") is not a run of credentials.
+    shouting = text.isupper()
     name: list[str] = []
     for word in words:
-        if word == "," or _is_credential(word):
+        if word == "," or (_squash(word) in CREDENTIALS if shouting else _is_credential(word)):
             if name:
                 break
             continue
         name.append(word)
+    if single and len(name) == 1 and _looks_like_handle(name[0]):
+        return name[0]
     return " ".join(name) if _looks_like_name(name) else ""
+
+
+def _looks_like_handle(word: str) -> bool:
+    low = _squash(word)
+    return 2 <= len(word) <= 30 and bool(low) and low not in NOT_NAME_WORDS \
+        and low not in LEAD_WORDS and not any(ch.isdigit() for ch in word) and "@" not in word
 
 
 def _squash(word: str) -> str:
@@ -125,25 +140,26 @@ def _looks_like_name(words: list[str]) -> bool:
     return True
 
 
-def split_names(text: str) -> list[str]:
+def split_names(text: str, single: bool = False) -> list[str]:
     """Names in a run like "Dr. John Smith, MD and Ann Lee, DC" (split on and/&/;
-    and on commas that start a new name rather than a credential)."""
-    return list(_split_names(text))
+    and on commas that start a new name rather than a credential); `single` as
+    in clean_name."""
+    return list(_split_names(text, single))
 
 
 @lru_cache(maxsize=8192)  # bylines repeat from page to page of a site
-def _split_names(text: str) -> tuple[str, ...]:
+def _split_names(text: str, single: bool = False) -> tuple[str, ...]:
     names: list[str] = []
-    for chunk in re.split(r"\s+(?:and|&)\s+|;|\s/\s|,\s*and\s+", norm(text)):
+    for chunk in re.split(r"\s+(?:and|&|und|et|y|e|i|en|oraz)\s+|;|\s/\s|,\s*and\s+", norm(text)):
         current: list[str] = []
         for part in chunk.split(","):
             cleaned = clean_name(part)
             if cleaned and current:
-                names.append(clean_name(", ".join(current)))
+                names.append(clean_name(", ".join(current), single))
                 current = []
             current.append(part)
         if current:
-            names.append(clean_name(", ".join(current)))
+            names.append(clean_name(", ".join(current), single))
     return tuple(n for n in names if n)
 
 
@@ -152,7 +168,7 @@ def names_from_line(line: str) -> tuple[list[str], list[str]]:
     authors: list[str] = []
     reviewers: list[str] = []
     for match in LABEL_RE.finditer(line):
-        if match.group("auth") and match.group("auth").lower() == "by" \
+        if match.group("auth") and match.group("auth").lower() in _LEADING_ONLY \
                 and line[:match.start()].strip(" |•·—–") and not _after_separator(line, match):
             continue  # "caused by", "supported by": only a leading "By" is a byline
         rest = line[match.end():]
@@ -161,6 +177,11 @@ def names_from_line(line: str) -> tuple[list[str], list[str]]:
         target = reviewers if match.group("rev") else authors
         target.extend(split_names(run))
     return authors, reviewers
+
+
+# Label words that are ordinary words mid-sentence ("caused by", "von der"): a
+# byline only at the start of a line or after a separator.
+_LEADING_ONLY = frozenset(("by", "von", "par", "por", "di", "door", "przez"))
 
 
 def _after_separator(line: str, match: re.Match) -> bool:
@@ -181,11 +202,11 @@ def _jsonld_names(value) -> list[str]:
     if isinstance(value, list):
         return [n for item in value for n in _jsonld_names(item)]
     if isinstance(value, str):
-        return split_names(value)
+        return split_names(value, single=True)
     if isinstance(value, dict):
         name = value.get("name")
         if isinstance(name, str):
-            return split_names(name)
+            return split_names(name, single=True)
         given, family = value.get("givenName"), value.get("familyName")
         if isinstance(given, str) and isinstance(family, str):
             return split_names(f"{given} {family}")
@@ -229,7 +250,7 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
             continue
         if class_tokens(a) & REVIEWER_TOKENS or REVIEWER_BEFORE.search(text_before(a)):
             continue
-        names.extend(n for n in split_names(visible_text(a)) if _squash(n) not in known)
+        names.extend(n for n in split_names(visible_text(a), single=True) if _squash(n) not in known)
     return names
 
 
@@ -246,8 +267,8 @@ def _read_byline(el: HtmlElement, is_rev: bool, authors: list[str],
         return
     # No label: the linked names ("Answer From <a>Laura M. Ostrowski, M.D.</a>"),
     # else the whole text.
-    linked = [n for a in el.iter("a") for n in split_names(visible_text(a))]
-    (reviewers if is_rev else authors).extend(linked or split_names(text))
+    linked = [n for a in el.iter("a") for n in split_names(visible_text(a), single=True)]
+    (reviewers if is_rev else authors).extend(linked or split_names(text, single=True))
 
 
 def page_people(root: HtmlElement, regions,
@@ -257,7 +278,7 @@ def page_people(root: HtmlElement, regions,
     authors, reviewers = jsonld_people(root, scan)
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() in ("author", "dc.creator", "citation_author"):
-            authors.extend(split_names(meta.get("content") or ""))
+            authors.extend(split_names(meta.get("content") or "", single=True))
     found_a, found_r = byline_people(root, regions, scan)
     authors += found_a
     reviewers += found_r
