@@ -53,7 +53,9 @@ physical medical article video home updated published posted reviewed written
 """.split())
 # Words before a name in bio boxes and bylines ("About Daniel Nguyen", "Answer From ...").
 LEAD_WORDS = frozenset(("about", "meet", "from", "with", "answer", "by", "more", "posts",
-                        "articles", "author", "reviewer", "written", "reviewed"))
+                        "articles", "author", "reviewer", "written", "reviewed", "von", "par",
+                        "por", "di", "door", "przez", "autor", "autorin", "auteur", "text",
+                        "texto", "interview", "vom"))
 # Last words of corporate bylines, kept as authors: the page names no person.
 STAFF_WORDS = frozenset(("staff", "team", "editors"))
 NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "del", "della", "di", "la",
