@@ -131,13 +131,27 @@ def _hidden_class(cls: str) -> bool:
 
 
 def is_noise(el: HtmlElement) -> bool:
-    """Inside the main container but not article text: bylines, captions, share tools."""
+    """Inside the main container but not article text: bylines, photo credits,
+    share tools. A caption is content when it says something (a sentence of its
+    own); a bare credit or label under an image ("Photo: dpa") is not."""
     if el.tag in vocab.BODY_NOISE_TAGS:
         return True
+    if el.tag == "figcaption" or _is_caption_class(el):
+        return not _telling_caption(el)
     for value in (el.get("class"), el.get("id")):
         if value and any(t in _NOISE_TOKENS for t in tokens(value)):
             return True
     return False
+
+
+def _is_caption_class(el: HtmlElement) -> bool:
+    value = el.get("class")
+    return bool(value) and any(t in vocab.CAPTION_TOKENS for t in tokens(value))
+
+
+def _telling_caption(el: HtmlElement) -> bool:
+    text = " ".join("".join(el.itertext()).split())
+    return len(text.split()) >= vocab.CAPTION_MIN_WORDS and not vocab.CREDIT_RE.match(text)
 
 
 @dataclass

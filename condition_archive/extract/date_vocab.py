@@ -56,7 +56,8 @@ META_FIELDS = {
 }
 # Visible labels; the field comes from the stem (FIELD_STEMS). A bare "Date"
 # label counts only with a colon ("Date: 2019-06-02").
-LABEL = (r"(?:(?:page\s+)?last\s+|first\s+|originally\s+)?(?:updated|modified|revised|"
+LABEL = (r"(?:last\s+)?update\s+posted|last\s+update\b|"  # "Last Update Posted" (a trial registry)
+         r"(?:(?:page\s+)?last\s+|first\s+|originally\s+|content\s+)?(?:updated|modified|revised|"
          r"published|posted|(?:(?:medically|clinically|peer|expert|medical)[\s-]+)?reviewed)"
          r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date"
          # The same labels in the other languages the archive meets.

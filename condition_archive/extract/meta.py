@@ -45,7 +45,6 @@ FOREIGN_TOKENS = frozenset((
 ))
 
 # Separators of "Title | Site Name" in <title> and og:title.
-TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " » ", " · ")
 # Phrases that make a short standalone element a review/quality badge.
 BADGE_RE = re.compile(
     r"\b(?:(?:peer|medically|medical|doctor|physician|expert|clinically|editorially|"
@@ -253,12 +252,36 @@ def jsonld_nodes(root: HtmlElement) -> list[dict]:
         text = (script.text or "").strip()
         text = text.removeprefix("<!--").removesuffix("-->").strip()
         text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        _flatten(data, nodes)
+        _flatten(parse_jsonld(text), nodes)
     return nodes
+
+
+def parse_jsonld(text: str):
+    """One JSON-LD block, read as leniently as browsers and search engines read
+    it: strict JSON first (raw newlines and tabs inside strings allowed), then
+    chompjs, a well-kept parser of JavaScript object literals (trailing commas,
+    comments, several objects in one block), which extruct-style readers use for
+    the same reason. A block nothing can read gives None."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    try:
+        import chompjs
+    except ImportError:  # an install without it reads strict JSON-LD only
+        return None
+    for variant in (text, _RAW_BREAKS.sub(" ", text)):
+        try:
+            found = list(chompjs.parse_js_objects(variant))
+        except (ValueError, TypeError):
+            continue
+        if found:
+            return found
+    return None
+
+
+# Raw line breaks inside strings stop chompjs; outside strings they are spaces.
+_RAW_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 def _flatten(data, nodes: list[dict]) -> None:
@@ -290,72 +313,12 @@ def meta_content(root: HtmlElement, *names: str) -> str:
     return next((found[n.lower()] for n in names if n.lower() in found), "")
 
 
-def page_title(root: HtmlElement, regions, url: str = "") -> str:
-    """The visible H1 of the page's own content; else og:title, JSON-LD headline or
-    <title>, with a trailing " | Site Name" taken off."""
-    h1 = main_h1(root, regions)
-    if h1:
-        return h1
-    site = meta_content(root, "og:site_name", "application-name")
-    for candidate in (meta_content(root, "og:title", "twitter:title"),
-                      _jsonld_text(root, "headline", "name"),
-                      norm(root.findtext(".//title"))):
-        if candidate:
-            return strip_site_suffix(candidate, site, url)
-    return ""
-
-
-def main_h1(root: HtmlElement, regions) -> str:
-    """Text of the first visible H1 of the page's own content. An H1 in a header
-    region counts only when no other exists (an article header is a "header" to
-    the region map, but so is a site banner whose logo is an H1) and when it is
-    not a link home."""
-    fallback = ""
-    for h1 in root.iter("h1"):
-        region = regions.region(h1)
-        if region in FOREIGN_REGIONS or any(is_hidden(a) for a in h1.iterancestors()):
-            continue
-        text = visible_text(h1)
-        if not text:
-            continue
-        if region != "header":
-            return text
-        home = any(urlsplit(a.get("href") or "").path in ("", "/") for a in h1.iter("a"))
-        fallback = fallback or ("" if home else text)
-    return fallback
-
-
 def host_of(url: str) -> str:
     """The URL's host name, "" when it has none or does not parse ("http://[::1")."""
     try:
         return urlsplit(url or "").hostname or ""
     except ValueError:
         return ""
-
-
-def strip_site_suffix(title: str, site_name: str = "", url: str = "") -> str:
-    """Drop a trailing site name: always after " | ", after dashes only when the
-    last part is the og:site_name or looks like the host name."""
-    hostname = host_of(url)
-    host = re.sub(r"[^a-z0-9]", "", hostname.split(".")[-2]) if "." in hostname else ""
-    for sep in TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        head, _, tail = title.rpartition(sep)
-        squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
-        if head.strip() and (sep.strip() in ("|", "||") or tail.strip() == site_name
-                             or (host and squashed and (squashed in host or host in squashed))):
-            return head.strip()
-    return title
-
-
-def _jsonld_text(root: HtmlElement, *keys: str) -> str:
-    for node in jsonld_nodes(root):
-        if jsonld_types(node) & ARTICLE_TYPES:
-            for key in keys:
-                if isinstance(node.get(key), str) and norm(node[key]):
-                    return norm(node[key])
-    return ""
 
 
 def page_description(root: HtmlElement, regions) -> str:

@@ -21,7 +21,8 @@ from .boilerplate import RegionMap, classify_regions
 from .center import CenterLayout, analyse_center
 from .dates import choose_dates, choose_reviewed, date_candidates
 from .links import page_links, resolve_links
-from .meta import PageScan, page_badges, page_description, page_kind, page_title, scan_page
+from .meta import PageScan, page_badges, page_description, page_kind, scan_page
+from .title import page_title
 from .model import DateCandidate, ExtractOptions, Link, PageExtract
 from .parse import Parsed, parse_html
 from .people import page_people

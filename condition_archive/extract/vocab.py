@@ -14,6 +14,8 @@ they are not paid placements, which "ad" and "sponsored" are kept for.
 
 from __future__ import annotations
 
+import re
+
 # Tags that are a region by themselves (HTML5 sectioning and landmarks).
 TAG_REGION = {
     "nav": "nav",
@@ -158,7 +160,7 @@ DROP_TAGS = (
 # Inside the main container: blocks that are about the article, not of it.
 BODY_NOISE_TOKENS = (
     "byline", "bylines", "author", "authors", "dateline", "timestamp", "published",
-    "caption", "figcaption", "credit", "credits", "photocredit", "meta", "postmeta",
+    "credit", "credits", "photocredit", "meta", "postmeta",
     "entrymeta", "articlemeta", "share", "sharing", "tools", "utility", "utilities",
     "bio", "authorbio", "newsletter", "subscribe", "signup", "correction",
     "gallery", "slideshow", "headline", "kicker", "eyebrow",
@@ -169,7 +171,13 @@ BODY_NOISE_TOKENS = (
     "sources", "references", "reference", "ref", "refs", "citations", "bibliography",
     "footnotes", "endnotes",
 )
-BODY_NOISE_TAGS = ("figcaption", "h1")
+BODY_NOISE_TAGS = ("h1",)
+# Captions (figcaption, caption-classed blocks) are read as content when they
+# have at least this many words and do not open with a credit.
+CAPTION_TOKENS = frozenset(("caption", "figcaption", "imagecaption", "wpcaptiontext"))
+CAPTION_MIN_WORDS = 6
+CREDIT_RE = re.compile(r"^\W*(?:photo|foto|image|bild|picture|credit|source|quelle|©|\(c\)|copyright)"
+                       r"\b", re.I)
 
 # Whole class names (not tokens: "field--label-hidden" hides only a label) that
 # hide an element without inline style.
