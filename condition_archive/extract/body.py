@@ -83,6 +83,7 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
+_RELATED_HEADING = re.compile(vocab.RELATED_HEADING, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
@@ -124,9 +125,9 @@ class _Walker:
 
     def skip(self, el: HtmlElement) -> bool:
         tag = el.tag
-        if not isinstance(tag, str) or tag in _DROP:
-            return True
         regions = self.regions
+        if not isinstance(tag, str) or (tag in _DROP and (tag != "form" or not regions.text_len.get(el))):
+            return True
         if is_hidden(el):
             return True
         if el in self.keep_inner:
@@ -158,12 +159,17 @@ class _Walker:
             self.buf.append("\x00")
         elif el.text:
             self.buf.append(el.text)
+        cut = False
         for child in el:
-            if not self.skip(child):
+            if child.tag in vocab.HEADING_TAGS:
+                # "Related articles", "Lesen Sie auch": the heading and what
+                # follows it in its box are another page's teasers.
+                cut = bool(_RELATED_HEADING.match(" ".join("".join(child.itertext()).split())))
+            if not cut and not self.skip(child):
                 self.walk(child)
             elif child.tag in _BLOCK:
                 self.flush()
-            if child.tail:
+            if child.tail and not cut:
                 self.buf.append(child.tail)
         if block:
             count = len(self.paragraphs)

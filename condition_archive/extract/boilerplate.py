@@ -32,7 +32,7 @@ _MAIN_TOKENS = frozenset(vocab.MAIN_TOKENS)
 _MAIN_PAIRS = frozenset(vocab.MAIN_TOKEN_PAIRS)
 _NOISE_TOKENS = frozenset(vocab.BODY_NOISE_TOKENS)
 _HIDDEN_CLASSES = frozenset(vocab.HIDDEN_CLASSES)
-_DROP_TAGS = frozenset(vocab.DROP_TAGS)
+_DROP_TAGS = frozenset(vocab.DROP_TAGS) - {"form"}
 _NEGATING = frozenset(vocab.NEGATING_PREFIX_TOKENS)
 _MODIFIERS = frozenset(vocab.COMPOUND_MODIFIERS)
 # Regions that win over an enclosing one: an ad inside a sidebar is an ad.
@@ -232,6 +232,11 @@ def _measure(elements: list) -> tuple[dict, dict, dict, list]:
             links += link_len.get(child, 0)
         if tag == "a":
             links = total
+        elif tag == "form" and total < vocab.FORM_WRAPPER_CHARS:
+            # A search, sign-up or comment form; a form holding the page is an
+            # ASP.NET-style wrapper and is read like a <div>.
+            text_len[el] = link_len[el] = 0
+            continue
         text_len[el] = total
         link_len[el] = links
         mark = own_marker(el)
@@ -469,7 +474,7 @@ def remove_hidden(root: HtmlElement) -> HtmlElement:
 
 def remove_non_content_tags(root: HtmlElement) -> HtmlElement:
     """Drop script, style, noscript, template, iframe, form and other non-prose tags."""
-    return _remove(root, lambda el: el.tag in _DROP_TAGS or not isinstance(el.tag, str))
+    return _remove(root, lambda el: el.tag in vocab.DROP_TAGS or not isinstance(el.tag, str))
 
 
 def remove_boilerplate(root: HtmlElement, regions: RegionMap) -> HtmlElement:

@@ -54,7 +54,7 @@ TOKEN_REGION = {
         "subscription", "signup", "optin", "cookie", "cookies", "consent", "gdpr",
         "modal", "popup", "overlay", "lightbox", "share", "sharing", "sharebar",
         "social", "socials", "comments", "comment", "disqus", "follow",
-        "paywall", "regwall", "login", "print", "toast", "alert",
+        "login", "print", "toast", "alert",
     ),
     "related": (
         "related", "recommended", "recommendations", "recirc", "recirculation",
@@ -131,8 +131,10 @@ MAIN_TOKEN_PAIRS = (
 MAIN_ITEMPROPS = ("articlebody", "text", "reviewbody")
 
 # Tokens that, as the first token, mean the class describes a state of a wrapper
-# rather than what it is: "has-sidebar", "with-ads", "no-comments".
-NEGATING_PREFIX_TOKENS = ("has", "with", "no", "without", "show", "hide", "is", "js", "layout")
+# rather than what it is: "has-sidebar", "with-ads", "no-comments". (A paywall
+# is not a region either: "paywall-on" and "non-paywall" boxes hold the article.)
+NEGATING_PREFIX_TOKENS = ("has", "with", "no", "non", "not", "without", "show", "hide", "is", "js",
+                         "layout")
 
 # Second pass of the main-content choice (boilerplate.classify_regions): run
 # when the first main box holds less than RETRY_SHARE of the page's prose, and
@@ -156,6 +158,10 @@ DROP_TAGS = (
     "svg", "canvas", "form", "button", "input", "select", "textarea", "label",
     "dialog", "map", "audio", "video", "source", "picture", "img", "link", "meta",
 )
+
+# A <form> with at least this much text wraps the page (ASP.NET WebForms put
+# the whole body in one); smaller forms are dropped with the tags above.
+FORM_WRAPPER_CHARS = 1500
 
 # Inside the main container: blocks that are about the article, not of it.
 BODY_NOISE_TOKENS = (
@@ -197,6 +203,21 @@ BLOCK_TAGS = frozenset((
     "nav", "aside", "address", "hr", "details", "summary", "center", "body",
 ))
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+# Headings that open a box of links to other pages, in the languages the
+# archive meets; body.py drops the heading and the rest of its box.
+RELATED_HEADING = (
+    r"^\W*(?:related(?:\s+(?:articles?|stories|posts|content|links|topics|news|reading))?"
+    r"|(?:you\s+)?(?:may|might)\s+also\s+(?:like|be\s+interested)|more\s+(?:on\s+this|from|stories|news|articles)|"
+    r"read\s+(?:more|next|also)|see\s+also|also\s+read|recommended(?:\s+for\s+you)?|most\s+(?:read|popular)|"
+    r"ähnliche\s+\w+|weitere\s+(?:nachrichten|artikel|beiträge|themen|meldungen)|mehr\s+zum\s+thema|"
+    r"(?:das\s+)?könnte\s+(?:sie|dich)\s+(?:auch\s+)?interessieren|lesen\s+sie\s+(?:auch|mehr)|"
+    r"auch\s+interessant|zum\s+thema|"
+    r"à\s+lire\s+aussi|lire\s+aussi|sur\s+le\s+même\s+sujet|articles?\s+similaires|"
+    r"noticias\s+relacionadas|te\s+puede\s+interesar|leer\s+más|lee\s+también|"
+    r"potrebbe\s+interessarti|leggi\s+anche|articoli\s+correlati|"
+    r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także|więcej)|"
+    r"gerelateerde\s+artikelen|lees\s+ook)\W*$")
 
 # Short lines that are page furniture when they stand alone as a paragraph.
 FURNITURE_LINES = (
