@@ -168,6 +168,9 @@ class RegionMap:
     _marks: dict = field(default_factory=dict, repr=False)
     _exempt: frozenset = field(default_factory=frozenset, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
+    # True when the main container came from the second pass, which trusts
+    # tags and roles over class words ("elementor-widget" wraps everything).
+    relaxed: bool = False
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -408,6 +411,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
         retry = _choose_main(elements, blocks, text_len, link_len, _strong_marks(marks, signup))
         if retry.main is not None and retry.prose_len.get(retry.main, 0) > \
                 found.prose_len.get(found.main, 0) * vocab.RETRY_GAIN:
+            retry.relaxed = True
             return retry
     return found
 

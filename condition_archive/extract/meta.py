@@ -32,6 +32,9 @@ FOREIGN_REGIONS = frozenset(("nav", "footer", "sidebar", "related", "ad", "spons
 # Class/id tokens of blocks that describe other pages or the site, checked on
 # top of the region map because a byline or date in a card is small enough for
 # a region classifier to leave in "main".
+# Of those, the ones page builders put on every block: they say nothing when
+# the region map had to distrust class words (RegionMap.relaxed).
+LAYOUT_TOKENS = frozenset(("widget", "sidebar", "tile", "tiles"))
 # Of those, the ones that make even the main container foreign: a page whose
 # only prose is a reference list or a comment thread.
 CITING_TOKENS = frozenset(("sources", "references", "reference", "citations", "citation",
@@ -186,6 +189,8 @@ def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
         # The main container and its wrappers are the page itself, whatever their
         # class says ("category-news", "blog-sidebar-right" page layouts).
         toks = class_tokens(node) & FOREIGN_TOKENS
+        if toks and regions.relaxed:
+            toks -= LAYOUT_TOKENS
         if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
             return True
         node = node.getparent()
@@ -270,14 +275,17 @@ def parse_jsonld(text: str):
         import chompjs
     except ImportError:  # an install without it reads strict JSON-LD only
         return None
+    best: list = []
+    # With line breaks kept (// comments end at them) and flattened (a raw
+    # break inside a string stops chompjs at that object): the fuller reading.
     for variant in (text, _RAW_BREAKS.sub(" ", text)):
         try:
             found = list(chompjs.parse_js_objects(variant))
         except (ValueError, TypeError):
             continue
-        if found:
-            return found
-    return None
+        if len(found) > len(best):
+            best = found
+    return best or None
 
 
 # Raw line breaks inside strings stop chompjs; outside strings they are spaces.
