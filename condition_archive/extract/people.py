@@ -42,14 +42,21 @@ faafp faap facc facog facr fasa fccp fipp dabpm dabr cpc elsmd cnm crna ibclc mh
 jr sr ii iii iv
 """.split())
 HONORIFICS = frozenset(("dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx", "miss",
-                        "sir", "dame"))
+                        "sir", "dame",
+                        # German and Austrian academic titles ("Dr. med.", "Dipl.-Ing.")
+                        "med", "dent", "vet", "rer", "nat", "habil", "univ", "priv", "doz", "mag",
+                        "dipl", "ing", "dipling"))
 # Words that make a "name" an organisation or a job title, not a person.
 NOT_NAME_WORDS = frozenset("""
 staff team editors editorial editor board clinic health inc llc ltd corp company media news
 network group association society institute center centre department hospital foundation
 university college admin administrator contributors contributor writer writers reviewer
 therapist physician surgeon specialist nurse chiropractor director chief manager the our
-physical medical article video home updated published posted reviewed written
+physical medical article video home updated published posted reviewed written last update
+date senior junior consultant physiotherapist pharmacist dietitian dietician nutritionist
+psychologist psychiatrist midwife practitioner paramedic lead head registered certified associate
+assistant lecturer researcher scientist officer coordinator advisor adviser educator journalist
+reporter correspondent columnist freelance contributing
 """.split())
 # Words before a name in bio boxes and bylines ("About Daniel Nguyen", "Answer From ...").
 LEAD_WORDS = frozenset(("about", "meet", "from", "with", "answer", "by", "more", "posts",
@@ -67,17 +74,24 @@ REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalrevi
 NAME_TOKENS = frozenset(("name", "authorname", "reviewername", "fn"))
 BYLINE_MAX_WORDS = 40
 BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|\bvon\b|\bpar\b|\bpor\b|"
+                              r"posted|published|geprüft|"
                               r"\bdi\b|\bdoor\b|\bprzez\b|autor|auteur|\btexto?\s*:", re.I)
 # Labels that open a run of names; where the run stops is CUT_RE.
 REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
-                  r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:")
+                  r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:|"
+                  # the same labels in the other languages the archive meets
+                  r"(?:(?:medizinisch|fachlich|ärztlich)\s+)?geprüft\s+von|relu\s+par|"
+                  r"révisé\s+par|revisado\s+por|revisione\s+(?:medica\s+)?di")
 AUTHOR_LABEL = (r"(?:written|authored|contributed|created|article)\s+by|by|"
                 r"authors?\s*:|contributors?\s*:|writers?\s*:|"
                 # the same labels in the other languages the archive meets
                 r"von|par|por|di|door|przez|autor(?:in|a)?\s*:|auteur\s*:|text\s*:|texto\s*:")
 REVIEWER_BEFORE = re.compile(rf"(?:{REVIEWER_LABEL})\s*$", re.I)
 LABEL_RE = re.compile(rf"(?:^|(?<=[\s|•·—–]))(?:(?P<rev>{REVIEWER_LABEL})|(?P<auth>{AUTHOR_LABEL}))"
-                      r"\s+", re.I)
+                      r"\s*:?\s+", re.I)
+# "Maya Collins • Posted on March 5, 2024": a name opening a dated line.
+NAME_THEN_DATE = re.compile(r"^(?P<name>[^|•·—–:]{3,60}?)\s*[|•·—–]?\s*"
+                            r"(?:posted|published|updated|written)\b", re.I)
 CUT_RE = re.compile(r"\s[|•·—–]\s?|\s-\s|\b(?:am|um|le|el|il|op|dnia|updated|published|posted|last|on|reviewed|"
                     r"medically|clinically|fact[\s-]checked|written|originally|in)\b|"
                     rf"{DATE_RE.pattern}|\(|\n", re.I)
@@ -169,6 +183,9 @@ def names_from_line(line: str) -> tuple[list[str], list[str]]:
     """(authors, reviewers) named after labels in one line of text."""
     authors: list[str] = []
     reviewers: list[str] = []
+    lead = NAME_THEN_DATE.match(line)
+    if lead and not LABEL_RE.match(line):
+        authors.extend(split_names(lead.group("name")))
     for match in LABEL_RE.finditer(line):
         if match.group("auth") and match.group("auth").lower() in _LEADING_ONLY \
                 and line[:match.start()].strip(" |•·—–") and not _after_separator(line, match):
