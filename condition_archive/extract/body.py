@@ -84,6 +84,7 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 _PAID = frozenset(("ad", "sponsored"))
 _RELATED_HEADING = re.compile(vocab.RELATED_HEADING, re.I)
+_RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
@@ -146,7 +147,12 @@ class _Walker:
         # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
         if tag in _LISTISH or tag == "p":
             total = regions.text_len.get(el, 0)
-            if total and regions.link_len.get(el, 0) / total > (0.5 if tag != "p" else 0.8):
+            links = regions.link_len.get(el, 0)
+            if total and links / total > (0.5 if tag != "p" else 0.8):
+                return True
+            # "Related: <a>Another article</a>" between the paragraphs.
+            if links and total < 300 and links * 2 >= total and _RELATED_LABEL.match(
+                    " ".join("".join(el.itertext()).split())):
                 return True
 
         return False

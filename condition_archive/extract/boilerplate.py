@@ -89,13 +89,15 @@ def _token_region(toks: tuple[str, ...]) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str) -> str | None:
+def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
     if itemprop.lower() in vocab.MAIN_ITEMPROPS:
         return "main"
     region = vocab.ROLE_REGION.get(role.lower()) or vocab.TAG_REGION.get(tag)
     # Class/id checked per attribute so that "has-sidebar" on class does not
     # negate an id of "sidebar".
-    for value in (_BEM_MODIFIER.sub("", cls), ident):
+    # data-testid / data-component name the block where classes are hashed
+    # ("css-1f30a0c4"), as React and Vue builds write them.
+    for value in (_BEM_MODIFIER.sub("", cls), ident, testid):
         if value:
             found = _token_region(tokens(value))
             if found in _SPECIFIC or (found and not region):
@@ -107,7 +109,7 @@ def own_marker(el: HtmlElement) -> str | None:
     """The region an element claims by itself (tag, role, class, id), or None."""
     get = el.get
     return _marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
-                   get("itemprop") or "")
+                   get("itemprop") or "", get("data-testid") or get("data-component") or "")
 
 
 def is_hidden(el: HtmlElement) -> bool:

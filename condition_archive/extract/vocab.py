@@ -54,7 +54,7 @@ TOKEN_REGION = {
         "subscription", "signup", "optin", "cookie", "cookies", "consent", "gdpr",
         "modal", "popup", "overlay", "lightbox", "share", "sharing", "sharebar",
         "social", "socials", "comments", "comment", "disqus", "follow",
-        "login", "print", "toast", "alert",
+        "login", "print", "toast", "alert", "mediacontact", "presscontact", "pressekontakt",
     ),
     "related": (
         "related", "recommended", "recommendations", "recirc", "recirculation",
@@ -217,7 +217,19 @@ RELATED_HEADING = (
     r"noticias\s+relacionadas|te\s+puede\s+interesar|leer\s+más|lee\s+también|"
     r"potrebbe\s+interessarti|leggi\s+anche|articoli\s+correlati|"
     r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także|więcej)|"
-    r"gerelateerde\s+artikelen|lees\s+ook)\W*$")
+    r"gerelateerde\s+artikelen|lees\s+ook"
+    # Reference lists and comment threads: sources the article cites, readers' words.
+    r"|sources|references|bibliography|further\s+reading|quellen|literatur|quellenangaben|"
+    r"sources\s+et\s+références|références|referencias|fuentes|bibliografía|bibliografia|"
+    r"fonti|źródła|bronnen|"
+    r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|"
+    r"reacties|leserkommentare|reader\s+comments)(?:\s*\(\d+\))?)\W*$")
+# A short block that opens with one of these labels and is mostly a link is a
+# teaser ("Related: <a>How to check your pulse</a>").
+RELATED_LABEL = (r"^\W*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|"
+                 r"lesen\s+sie\s+(?:auch|mehr)|mehr\s+(?:dazu|zum\s+thema)|auch\s+interessant|"
+                 r"à\s+lire\s+aussi|lire\s+aussi|lee\s+también|leer\s+más|leggi\s+anche|"
+                 r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także)|lees\s+ook)\s*:")
 
 # Short lines that are page furniture when they stand alone as a paragraph.
 FURNITURE_LINES = (
@@ -227,4 +239,6 @@ FURNITURE_LINES = (
     "read more", "share", "share this", "share this article", "related",
     "related articles", "related stories", "you might also like",
     "supported by", "paid content", "click to expand", "view comments",
+    # The advertisement label in the other languages the archive meets.
+    "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "reklama", "advertentie",
 )
