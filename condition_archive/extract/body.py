@@ -25,6 +25,8 @@ from condition_archive.extract.boilerplate import (
     is_noise,
 )
 from condition_archive.extract.parse import parse_html
+from condition_archive.extract.people import LABEL_RE as BYLINE_START
+from condition_archive.extract.people import names_from_line
 
 _BLOCK = vocab.BLOCK_TAGS
 _DROP = frozenset(vocab.DROP_TAGS)
@@ -49,6 +51,16 @@ def _is_metadata_line(text: str) -> bool:
     ("Published Nov 20, 2019 - 07:50 GMT")."""
     return all(len(line.split()) <= 10 and line[-1] not in ".!?\"”" and bool(_DATE_LINE.match(line))
                for line in text.split("\n"))
+
+
+def _is_byline(text: str) -> bool:
+    """A short paragraph that only says who wrote or reviewed the page
+    ("Reviewed by: Rafael Soto, MD, board-certified cardiologist"): page
+    metadata, read by people.py, not prose."""
+    if len(text.split()) > 25 or "\n" in text or not BYLINE_START.match(text):
+        return False
+    authors, reviewers = names_from_line(text)
+    return bool(authors or reviewers)
 
 
 def _starts_with_link(item: HtmlElement) -> bool:
@@ -121,7 +133,8 @@ class _Walker:
         for chunk in chunks:
             lines = chunk.split("\x00")
             text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
-            if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text):
+            if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
+                    and not _is_byline(text):
                 self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:

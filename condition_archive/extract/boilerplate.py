@@ -448,8 +448,34 @@ def _choose_main(elements: list, blocks: list, text_len: dict, link_len: dict,
                * (1.0 - probe.link_density(el)))
     clean = _clean_len(elements, text_len, marks)
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
-    exempt = frozenset([main, *main.iterancestors()])
-    return RegionMap(main, (main,), text_len, link_len, mass, marks, exempt)
+    parts = (main, *_continuations(elements, main, mass, probe))
+    exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))
+    return RegionMap(main, parts, text_len, link_len, mass, marks, exempt)
+
+
+def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionMap) -> list:
+    """Later boxes built like the main container (same tag and class as it or as
+    its <article>) that hold prose of their own: an article closed and reopened
+    around a full-width ad or a newsletter band is read whole."""
+    shapes = {(main.tag, main.get("class"))}
+    shapes.update((a.tag, a.get("class")) for a in main.iterancestors("article"))
+    inside = {main, *main.iterancestors()}
+    found: list = []
+    after = False
+    for el in elements:
+        if el is main:
+            after = True
+            continue
+        if not after or (el.tag, el.get("class")) not in shapes or el in inside:
+            continue
+        if any(a is main or a in found for a in el.iterancestors()):
+            continue
+        if mass.get(el, 0) >= vocab.CONTINUATION_MIN_PROSE and probe.link_density(el) < 0.3 \
+                and probe.region(el) == "main":
+            # Read the box that matches main itself, not its whole <article>.
+            inner = next((d for d in el.iter() if (d.tag, d.get("class")) == (main.tag, main.get("class"))), el)
+            found.append(inner if mass.get(inner, 0) >= vocab.CONTINUATION_MIN_PROSE else el)
+    return found
 
 
 # Tree-in/tree-out cleaning stages, for callers that want a cleaned copy (tests,

@@ -159,6 +159,10 @@ DROP_TAGS = (
     "dialog", "map", "audio", "video", "source", "picture", "img", "link", "meta",
 )
 
+# A later box shaped like the main container continues the article when it
+# holds at least this much prose (boilerplate._continuations).
+CONTINUATION_MIN_PROSE = 200
+
 # A <form> with at least this much text wraps the page (ASP.NET WebForms put
 # the whole body in one); smaller forms are dropped with the tags above.
 FORM_WRAPPER_CHARS = 1500
