@@ -106,8 +106,10 @@ _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
-    def __init__(self, regions: RegionMap, keep: frozenset = frozenset()) -> None:
+    def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
+                 drop: frozenset = frozenset()) -> None:
         self.regions = regions
+        self.drop = drop  # blocks known not to be the page's (sponsored cards)
         # A center's cards (and the boxes holding them) are its content, whatever
         # their class or link density says: the card text is the page's own.
         self.keep = keep
@@ -142,7 +144,7 @@ class _Walker:
         regions = self.regions
         if not isinstance(tag, str) or (tag in _DROP and (tag != "form" or not regions.text_len.get(el))):
             return True
-        if is_hidden(el):
+        if is_hidden(el) or el in self.drop:
             return True
         if el in self.keep_inner:
             # Inside a card only paid bits are dropped: its title link and teaser
@@ -207,15 +209,15 @@ class _Walker:
 
 
 def body_text(root: HtmlElement | None, regions: RegionMap,
-              keep: frozenset = frozenset(), extra: tuple = ()) -> str:
+              keep: frozenset = frozenset(), extra: tuple = (), drop: frozenset = frozenset()) -> str:
     """Main-content text: paragraphs separated by blank lines, whitespace normalised.
 
     `keep` are elements always read when met (a center's cards); `extra` are
     blocks read in page order with the main container when they lie outside it
-    (a center's cards and section headings beside a short intro)."""
+    (a center's sections beside a short intro); `drop` are never read."""
     if root is None or regions.main is None:
         return ""
-    walker = _Walker(regions, keep)
+    walker = _Walker(regions, keep, drop)
     for part in _segments(root, regions.parts, extra):
         walker.flush()
         walker.walk(part)

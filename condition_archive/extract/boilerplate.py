@@ -128,8 +128,16 @@ def is_hidden(el: HtmlElement) -> bool:
 def _hidden_class(cls: str) -> bool:
     # Cached: a template repeats a few hundred class values on every page.
     names = cls.lower().split()
+    if any(_SHOWN_AT_WIDTH.match(n) for n in names):
+        return False  # "hidden lg:block", "d-none d-lg-block": hidden on phones only
     return not _HIDDEN_CLASSES.isdisjoint(names) or any(
         n.endswith(vocab.HIDDEN_CLASS_SUFFIXES) for n in names)
+
+
+# Utility classes that show an element from some screen width on (Tailwind,
+# Bootstrap): a desktop reader sees it.
+_SHOWN_AT_WIDTH = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
+                             r"(?:block|flex|grid|inline|inline-block|inline-flex|table|contents)$")
 
 
 def is_noise(el: HtmlElement) -> bool:

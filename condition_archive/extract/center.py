@@ -74,6 +74,11 @@ class CenterLayout:
     card_text_words: int = 0
     resolved: dict = field(default_factory=dict)
     cards: frozenset = frozenset()
+    # Boxes holding a kept section whole (its heading, cards and any tip or
+    # intro between them): read into a center's body with the intro.
+    section_boxes: tuple = ()
+    # Blocks around sponsored links (a paid card in a grid of the site's own).
+    sponsored_blocks: frozenset = frozenset()
 
     def heading_before(self, el: HtmlElement) -> str:
         """Text of the nearest section heading before `el` in page order, or ""."""
@@ -106,8 +111,10 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     heads = _section_headings(body, regions, cards, order, classed)
     title = next((h for h in body.iter("h1") if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
-    layout = _assemble(cards, heads, order, links, url, title_pos)
+    boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
+    layout = _assemble(cards, heads, order, links, url, title_pos, boxes)
     layout.resolved = resolved
+    layout.sponsored_blocks = _sponsored_blocks(resolved, links, regions)
     return layout
 
 
@@ -204,8 +211,9 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     found = [*body.iter(*HEADING_TAGS),
              *(el for el, toks in classed if toks & HEADING_TOKENS)]
     for el in sorted(set(found), key=order.__getitem__):
-        if el in inside_cards or any(a in inside_cards or a in taken for a in el.iterancestors()):
-            continue
+        if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"
+                                     for a in el.iterancestors()):
+            continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el)
         if text:
             taken.add(el)
@@ -214,8 +222,48 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     return heads
 
 
+def _sponsored_blocks(resolved: dict, links: dict, regions) -> frozenset:
+    """The largest block around each sponsored link that holds no other card
+    link and stays card-sized: the paid card, label and teaser included."""
+    found = set()
+    for a, href in resolved.items():
+        if a in links or not is_sponsored_link(a, href):
+            continue
+        block = a
+        for up in a.iterancestors():
+            if regions.text_len.get(up, 0) > 600 or any(x in links for x in up.iter("a")):
+                break
+            block = up
+        found.add(block)
+    return frozenset(found)
+
+
+def _titled_box(heading: HtmlElement, text_len: dict) -> HtmlElement | None:
+    """The smallest box around `heading` that holds more than the heading: the
+    heading titles that box only ("Quick tip" over one sentence), or, when the
+    box also holds the cards that follow, the section."""
+    own = text_len.get(heading, 0)
+    for box in heading.iterancestors():
+        if box.tag in ("body", "html"):
+            return None
+        if text_len.get(box, 0) > own + 20:
+            return box
+    return None
+
+
+def _governing(heads: list, i: int, card: HtmlElement, boxes: dict) -> int:
+    """The heading that governs `card`: the nearest before it whose titled box
+    has not closed before the card (a tip box's title governs the tip only)."""
+    while i >= 0:
+        box = boxes.get(heads[i][1])
+        if box is None or card in box.iter():
+            return i
+        i -= 1
+    return i
+
+
 def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
-              title_pos: int) -> CenterLayout:
+              title_pos: int, boxes: dict | None = None) -> CenterLayout:
     """Group cards under the heading before them; cards before the first heading
     (but after the page title) form a section "" from their largest repeated
     group (a list of teasers under no heading), never from a lone card (a hero)."""
@@ -223,7 +271,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
     positions = [h[0] for h in heads]
     groups: dict[int, list] = {}
     for card, card_links in sorted(cards.items(), key=lambda kv: order[kv[0]]):
-        i = bisect.bisect_right(positions, order[card]) - 1
+        i = _governing(heads, bisect.bisect_right(positions, order[card]) - 1, card, boxes or {})
         heading = heads[i][2] if i >= 0 else ""
         if heading is None or (i < 0 and order[card] < title_pos):
             continue  # a box of its own ("More in A to Z"), or chrome above the title
@@ -243,6 +291,9 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         if not members or _is_shop_box(heading, [m[2] for m in members], host):
             continue
         sections.append(Section(heading, tuple(m[2] for m in members)))
+        box = (boxes or {}).get(heads[i][1]) if i >= 0 else None
+        if box is not None and all(box in m[0].iterancestors() for m in members):
+            layout.section_boxes += (box,)
         for card, card_links, built in members:
             kept.add(card)
             layout.card_links.update({a: heading for a in card_links})

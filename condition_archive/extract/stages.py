@@ -91,10 +91,14 @@ def article_stage(doc: Doc, layout: CenterLayout, headers: dict[str, str] | None
 
 
 def _card_blocks(layout: CenterLayout) -> tuple:
-    """A center's section headings and cards: read into the body with the intro."""
+    """A center's sections (the boxes that hold them whole, else their headings
+    and cards): read into the body with the intro."""
     kept = {s.heading for s in layout.sections}
     heads = [el for _, el, text in layout.headings if text in kept]
-    return (*heads, *layout.cards)
+    boxes = set(layout.section_boxes)
+    loose = [el for el in (*heads, *layout.cards) if not any(a in boxes for a in el.iterancestors())]
+    outer = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
+    return (*outer, *loose)
 
 
 def center_stage(doc: Doc) -> CenterLayout:
@@ -119,7 +123,8 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
     if kind == "center" and layout.cards:
         # A center's cards are its content: read them (and their section
         # headings) with the intro, wherever the main container ends.
-        body = body_text(doc.root, doc.regions, layout.cards, _card_blocks(layout))
+        body = body_text(doc.root, doc.regions, layout.cards, _card_blocks(layout),
+                         layout.sponsored_blocks)
     return PageExtract(
         url=doc.url, kind=kind, title=art.title, description=art.description, authors=art.authors,
         reviewers=art.reviewers, badges=art.badges, date_published=art.date_published,

@@ -66,7 +66,7 @@ TOKEN_REGION = {
         "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising",
         "adslot", "adunit", "adbox", "adcontainer", "adwrapper", "adsense",
         "dfp", "gpt", "googleads", "doubleclick", "leaderboard", "mpu", "skyscraper",
-        "billboard", "promo", "promotion", "commercial",
+        "billboard", "promo", "promotion", "commercial", "cta", "calltoaction",
     ),
     "sponsored": (
         "sponsored", "sponsor", "sponsors", "partner", "partners", "promoted",
