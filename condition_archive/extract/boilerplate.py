@@ -447,7 +447,25 @@ def _strong_marks(marks: dict, signup: set) -> dict:
 
 
 def _choose_main(elements: list, blocks: list, text_len: dict, link_len: dict,
-                 marks: dict) -> RegionMap:
+                 marks: dict, again: bool = True) -> RegionMap:
+    found = _choose_main_once(elements, blocks, text_len, link_len, marks)
+    if again and found.main is not None:
+        # A block built like the main container or its wrappers ("elementor-widget"
+        # text blocks on both sides of an ad) is the article's own, whatever its
+        # class words claim: choose again without those claims.
+        shapes = {(a.tag, a.get("class")) for a in (found.main, *found.main.iterancestors())
+                  if a.get("class")}
+        twins = [el for el, mark in marks.items() if mark in ("sidebar", "related")
+                 and (el.tag, el.get("class")) in shapes]
+        if twins:
+            gone = set(twins)
+            marks = {el: mark for el, mark in marks.items() if el not in gone}
+            return _choose_main(elements, blocks, text_len, link_len, marks, again=False)
+    return found
+
+
+def _choose_main_once(elements: list, blocks: list, text_len: dict, link_len: dict,
+                      marks: dict) -> RegionMap:
     probe = RegionMap(None, (), text_len, link_len, {}, marks)
     scores, mass = _score_candidates(blocks, probe)
     if not scores:
