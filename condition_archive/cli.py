@@ -237,16 +237,27 @@ def export(target, db, fmt, output, params) -> None:
         fail(f"cannot write {output or 'the output'} ({exc.strerror or exc}): choose a writable -o path")
 
 
+def _page_url(data: bytes, url: str | None, fallback: str) -> tuple[str, str]:
+    """The URL a saved page is read under: --url, else the one the page states
+    (canonical, og:url, <base>), else the file's own (file:// or stdin:)."""
+    from .extract.parse import stated_url
+
+    if url:
+        return url, "--url"
+    return stated_url(data) or (fallback, "file")
+
+
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--url", help="The page's URL (resolves relative links); default: the file's file:// URL.")
+@click.option("--url", help="The page's URL (resolves relative links); default: the URL the page states "
+                           "(canonical, og:url, <base>), else the file's file:// URL; `url_source` says which.")
 @click.option("--day-first", is_flag=True, help="Read ambiguous numeric dates as day/month (non-US sites).")
 def extract(pages, url, day_first) -> None:
     """Print what the pipelines extract from saved HTML PAGES, as JSON."""
     from .extract import extract_page
     from .extract.model import ExtractOptions
 
-    options = ExtractOptions(day_first=day_first)
+    options = ExtractOptions(day_first=True if day_first else None)
     if url:
         try:
             urlsplit(url).port
@@ -254,13 +265,14 @@ def extract(pages, url, day_first) -> None:
             fail(f"--url {url!r} is not a valid URL ({exc}): pass the page's full URL, e.g. https://host/path")
     for path in pages:
         if path == "-":
-            data, page_url = sys.stdin.buffer.read(), url or "stdin:"
+            data, fallback = sys.stdin.buffer.read(), "stdin:"
         else:
             file = Path(path)
             if not file.is_file():
                 fail(f"{path}: no such file; pass saved HTML files or - for stdin")
-            data, page_url = file.read_bytes(), url or file.resolve().as_uri()
-        result = extract_page(data, page_url, options=options).to_dict()
+            data, fallback = file.read_bytes(), file.resolve().as_uri()
+        page_url, source = _page_url(data, url, fallback)
+        result = {**extract_page(data, page_url, options=options).to_dict(), "url_source": source}
         if len(pages) == 1:
             click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         else:

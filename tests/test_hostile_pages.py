@@ -130,8 +130,6 @@ WIDE = ("<!doctype html><html><head><title>Wide</title></head><body><main><h1>Wi
         "<p>Back pain is common and usually gets better.</p></main></body></html>")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 9: the binary sniff in extract/parse.py runs before the "
-                                       "BOM and wide-encoding checks (the lead's file; see docs/status.md)")
 @pytest.mark.parametrize("codec, label", [
     ("utf-16", None), ("utf-16-le", "utf-16"), ("utf-16-be", None), ("utf-32", None), ("utf-32-le", None)])
 def test_utf16_and_utf32_pages_are_decoded_not_called_binary(codec, label):

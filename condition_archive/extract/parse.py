@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -94,12 +95,36 @@ def _declared_encoding(data: bytes, content_type: str | None) -> str | None:
     return _known_codec(meta.group(1).decode("ascii", "replace") if meta else None)
 
 
-def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+def _wide_codec(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by byte-order mark or, without one, by the NUL bytes
+    around the ASCII markup the page opens with ("<" then NUL bytes)."""
+    for bom, codec in _BOMS[1:]:
+        if data.startswith(bom):
+            return codec
+    head = data[:64]
+    if b"\x00" not in head:
+        return None
+    for codec, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        sample = head[:len(head) - len(head) % unit]
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text.lstrip().startswith("<") and "\x00" not in text and text.isascii():
+            return codec
+    return None
+
+
+def decode_html(data: bytes, content_type: str | None = None,
+                wide: str | None = None) -> tuple[str, str]:
     """Decode page bytes: BOM first (it beats labels, as in browsers), then the
-    header charset, then <meta>, then utf-8 with cp1252 for undecodable bytes."""
+    header charset, then <meta>, then utf-8 with cp1252 for undecodable bytes.
+    `wide` is a UTF-16/32 codec that _wide_codec found without a BOM."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace"), codec
+    if wide:
+        return data.decode(wide, errors="replace"), wide
     codec = _declared_encoding(data, content_type)
     # A utf-16 label on bytes without a BOM is nearly always a wrong label.
     if codec and codec not in ("utf-8",) and not codec.startswith("utf-16"):
@@ -123,10 +148,14 @@ def parse_html(data: str | bytes, url: str = "", content_type: str | None = None
         data = bytes(data)
         if not data.strip():
             return Parsed(None, "empty document", None)
-        binary = _sniff_binary(data)
-        if binary:
-            return Parsed(None, binary, None)
-        text, encoding = decode_html(data, content_type)
+        wide = _wide_codec(data)
+        if wide:  # UTF-16/32 text is full of NUL bytes: decode it before the binary sniff
+            text, encoding = decode_html(data, content_type, wide)
+        else:
+            binary = _sniff_binary(data)
+            if binary:
+                return Parsed(None, binary, None)
+            text, encoding = decode_html(data, content_type)
     elif isinstance(data, str):
         text = data
     else:
@@ -183,3 +212,27 @@ def hidden_by_stylesheet(el, rules: tuple[tuple[str, str], ...]) -> bool:
     """True when one of `rules` (from stylesheet_hidden) hides `el` itself."""
     names = (el.get("class") or "").split()
     return any(cls in names and (not unless or unless not in names) for cls, unless in rules)
+
+
+def stated_url(data: str | bytes) -> tuple[str, str] | None:
+    """The URL a saved page states for itself, as (url, source): its canonical
+    link, else og:url, else <base href>; absolute http(s) URLs only. `extract`
+    uses it when no --url is given, so a saved page's links and cards resolve
+    as they did on the site."""
+    parsed = parse_html(data, "")
+    root = parsed.root
+    if root is None:
+        return None
+    found = {}
+    for el in root.iter("link", "meta", "base"):
+        if el.tag == "link" and "canonical" in (el.get("rel") or "").lower().split():
+            found.setdefault("canonical", el.get("href"))
+        elif el.tag == "meta" and (el.get("property") or el.get("name") or "").lower() == "og:url":
+            found.setdefault("og:url", el.get("content"))
+        elif el.tag == "base":
+            found.setdefault("base", el.get("href"))
+    for source in ("canonical", "og:url", "base"):
+        url = (found.get(source) or "").strip()
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc:
+            return url, source
+    return None
