@@ -2,6 +2,7 @@
 
     python bench/query_bench.py build --db PATH [--articles 100000] [--centers 2000]
     python bench/query_bench.py measure --db PATH [--repeat 30]
+    python bench/query_bench.py latency --db PATH [--repeat 30] [--without-query-indexes]
 
 `build` writes the archive through the real storage code (synth.py). `measure`
 times, through Datasette's in-process client with the project's own metadata
@@ -180,11 +181,13 @@ def measure(db: Path, shape: Shape, repeat: int, budget_s: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Query-scale benchmark (build, then measure).")
-    parser.add_argument("action", choices=("build", "measure"))
+    parser.add_argument("action", choices=("build", "measure", "latency"))
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--centers", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--without-query-indexes", action="store_true",
+                        help="latency: first drop the indexes the query plans need (issue 16), for a before/after")
     parser.add_argument("--export-budget", type=float, default=60.0,
                         help="seconds before a Datasette CSV stream is cut (views page by OFFSET)")
     args = parser.parse_args()
@@ -193,9 +196,36 @@ def main() -> None:
         start = time.perf_counter()
         out = build(args.db, args.articles, args.centers)
         out["seconds"] = time.perf_counter() - start
+    elif args.action == "latency":
+        set_query_indexes(args.db, not args.without_query_indexes)
+        out = {"query_indexes": not args.without_query_indexes, **latencies(args.db, shape, args.repeat)}
     else:
         out = measure(args.db, shape, args.repeat, args.export_budget)
     print(json.dumps(out))
+
+
+# The indexes the canned queries' and views' plans need (tests/test_query_plans.py).
+QUERY_INDEXES = [("pages", ["current_version_id"]), ("versions", ["kind", "date_updated"]), ("pages", ["kind", "url"]),
+                 ("changes", ["change"]), ("fetches", ["outcome"]), ("fetches", ["status"])]
+
+
+def set_query_indexes(db: Path, present: bool) -> None:
+    """Apply the schema with (or without, dropping them) QUERY_INDEXES, so that one
+    archive measures before and after."""
+    import copy
+
+    import sqlite_utils
+
+    from condition_archive.db import apply_schema, load_schema
+
+    schema = copy.deepcopy(load_schema())
+    handle = sqlite_utils.Database(db)
+    if not present:
+        schema["indexes"] = [i for i in schema["indexes"] if (i["table"], i["columns"]) not in QUERY_INDEXES]
+        for table, columns in QUERY_INDEXES:
+            handle.execute(f"DROP INDEX IF EXISTS idx_{table}_{'_'.join(columns)}")
+    apply_schema(handle, schema)
+    handle.close()
 
 
 if __name__ == "__main__":
