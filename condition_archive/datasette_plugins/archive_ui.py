@@ -7,6 +7,7 @@ Pages (pages/, rendered with Datasette's templates from templates/):
   change, fields, cards, and the body word by word side by side.
 - /-/history?url=URL: a page's timeline (captures, versions coloured by kind of change).
 - /-/capture?id=N: a stored capture in a sandboxed frame, under a banner with its time and hash.
+- /-/search?q=WORDS[&order=date&versions=all]: the `search` canned query behind a form.
 
 Cells: values as a person reads them (JSON lists as lists, an empty section heading as
 "(no heading)", search matches highlighted) and row links (a page to its history, a
@@ -30,6 +31,7 @@ from condition_archive.datasette_plugins.pages.diff import diff_page
 from condition_archive.datasette_plugins.pages.graph import graph_page
 from condition_archive.datasette_plugins.pages.history import history_page
 from condition_archive.datasette_plugins.pages.readable_csv import wrap_send
+from condition_archive.datasette_plugins.pages.search import search_page
 
 LINK_COLUMNS = {"diff": "diff", "graph": "picture"}
 LIST_COLUMNS = ("authors", "reviewers", "badges", "centers", "sections", "seeds")
@@ -41,7 +43,7 @@ MARK_OPEN, MARK_CLOSE = "\u27e6", "\u27e7"  # what the search query's snippet() 
 @hookimpl
 def register_routes():
     return [(r"^/-/graph$", graph_page), (r"^/-/diff$", diff_page), (r"^/-/history$", history_page),
-            (r"^/-/capture$", capture_page), (r"^/-/capture/raw$", capture_raw)]
+            (r"^/-/capture$", capture_page), (r"^/-/capture/raw$", capture_raw), (r"^/-/search$", search_page)]
 
 
 @hookimpl
@@ -51,7 +53,8 @@ def prepare_jinja2_environment(env, datasette):
 
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/graph"), "label": "Center link graphs"},
+    return [{"href": datasette.urls.path("/-/search"), "label": "Search the archive"},
+            {"href": datasette.urls.path("/-/graph"), "label": "Center link graphs"},
             {"href": datasette.urls.path("/-/history"), "label": "A page over time"}]
 
 

@@ -89,19 +89,27 @@ def test_row_links_from_changes_and_cards(page, server):
 
 
 def test_search_snippets_rank_and_every_version(page, server):
-    page.goto(server["home"] + "/search")
+    page.goto(server["root"] + "/")
+    page.click("details.nav-menu summary")
+    page.click("text=Search the archive")  # from Datasette's menu
     page.fill("input[name=q]", "thoracic")
-    page.click("input[type=submit][value='Run SQL']")
+    page.click("input[type=submit][value=Search]")
     page.wait_for_url("**q=thoracic**")
-    marks = page.locator("table.rows-and-columns td.col-snippet mark")
-    assert marks.count() > 0 and marks.first.inner_text().lower().startswith("thoracic")
-    latest = page.locator("table.rows-and-columns tbody tr").count()
+    marks = page.locator("ol.ca-results .snippet mark")
+    assert marks.count() > 0 and all(m.lower() == "thoracic" for m in marks.all_inner_texts())
+    latest = page.locator("ol.ca-results > li").count()
     screenshot(page, "54-search")
-    page.fill("input[name=versions]", "all")
-    page.click("input[type=submit][value='Run SQL']")
+    page.select_option("select[name=order]", "date")
+    page.check("input[name=versions]")
+    page.click("input[type=submit][value=Search]")
     page.wait_for_url("**versions=all**")
-    assert page.locator("table.rows-and-columns tbody tr").count() > latest
-    assert "older version" in rows_text(page)
+    assert page.locator("ol.ca-results > li").count() > latest
+    assert "older version" in page.inner_text("ol.ca-results")
+    dates = [t.split("updated ")[1][:10] for t in page.locator("ol.ca-results .ca-note").all_inner_texts()
+             if "updated " in t]
+    assert dates == sorted(dates, reverse=True)
+    page.locator("ol.ca-results a").first.click()  # a result opens the page's timeline
+    page.wait_for_url("**/-/history?url=*")
     assert not page.errors
 
 
