@@ -140,6 +140,30 @@ def test_importing_twice_adds_nothing(warcs, tmp_path):
     assert counts(db) == before
 
 
+def test_revisits_read_before_their_originals_resolve_when_the_originals_come(warcs, tmp_path):
+    clean = imported(tmp_path / "clean", warcs["2012"])
+    rows = query(clean, "SELECT source_offset, outcome FROM fetches ORDER BY source_offset")
+    data = warcs["2012"].read_bytes()
+    ends = [r["source_offset"] for r in rows[1:]] + [len(data)]
+    revisits, originals = tmp_path / "revisits.warc.gz", tmp_path / "originals.warc.gz"
+    november = {r["source_offset"] for r in query(clean, "SELECT source_offset FROM fetches "
+                                                         "WHERE fetched_at LIKE '2012-11%'")}
+    revisits.write_bytes(b"".join(data[r["source_offset"]:end] for r, end in zip(rows, ends)
+                                  if r["source_offset"] in november))
+    originals.write_bytes(b"".join(data[r["source_offset"]:end] for r, end in zip(rows, ends)
+                                   if r["source_offset"] not in november))
+    db = imported(tmp_path, revisits)
+    assert {r["reason"].split(" (")[0] for r in query(db, "SELECT reason FROM fetches")} == {
+        "revisit of a record not in the archive"}
+    before = counts(db)
+    imported(tmp_path, revisits)
+    assert counts(db) == before  # still unresolved: nothing added
+    imported(tmp_path, originals, revisits)
+    sql = "SELECT url, fetched_at, outcome FROM fetches ORDER BY fetched_at, url"
+    assert query(db, sql) == query(clean, sql)
+    assert center_history(db, warcs["base"]) == center_history(clean, warcs["base"])
+
+
 def test_wacz_imports_like_its_warc(warcs, tmp_path):
     wacz = tmp_path / "site.wacz"
     with zipfile.ZipFile(wacz, "w") as zf:

@@ -34,6 +34,7 @@ from .ingest import Ingest
 from .records import (READ_ERRORS, Failure, header, http_headers, http_status, iso_date, iter_records,
                       open_sources, payload, target_uri)
 
+UNRESOLVED = "revisit of a record not in the archive"
 NOT_CAPTURES = {"request", "metadata", "warcinfo", "resource", "conversion", "continuation"}
 
 
@@ -65,7 +66,8 @@ def _import_record(ingest: Ingest, label: str, offset: int, record) -> bool:
     """Archive one record; False when the ledger already has it."""
     record_id = f"{Path(label).name}@{offset}" if isinstance(record, Failure) else header(record, "WARC-Record-ID")
     record_id = record_id or f"{Path(label).name}@{offset}"
-    if already_recorded(ingest.db, record_id):
+    unresolved = _unresolved_revisit(ingest.db, record_id)
+    if already_recorded(ingest.db, record_id) and unresolved is None:
         return False
     if isinstance(record, Failure):
         cap = DatedCapture("", utc_now(), None, {}, b"", label, record_id, offset)  # when it was read
@@ -78,11 +80,22 @@ def _import_record(ingest: Ingest, label: str, offset: int, record) -> bool:
         cap.url = cap.url or f"{label}@{offset}"
         ingest.outcome(cap, "error", f"unreadable record: {type(exc).__name__}: {str(exc)[:200]}")
         return True
+    if unresolved is not None:
+        if problem and problem[1].startswith(UNRESOLVED):
+            return False  # still nothing to resolve it to
+        ingest.db.execute("DELETE FROM fetches WHERE id = ?", [unresolved])  # its original has come since
     if problem:
         ingest.outcome(cap, *problem)
     else:
         ingest.capture(cap)
     return True
+
+
+def _unresolved_revisit(db: sqlite_utils.Database, record_id: str) -> int | None:
+    """The ledger row of a revisit read before its original was in the archive."""
+    row = db.execute("SELECT id FROM fetches WHERE source_record = ? AND outcome = 'skipped' AND reason LIKE ? "
+                     "LIMIT 1", [record_id, UNRESOLVED + "%"]).fetchone()
+    return row[0] if row else None
 
 
 def _date(record) -> str:
@@ -127,7 +140,7 @@ def _revisit(ingest: Ingest, cap: DatedCapture, record) -> tuple[DatedCapture, t
             "WHERE f.url = ? AND f.fetched_at = ? LIMIT 1",
             [canonical_url(refers), iso_date(when) if when else ""]).fetchone()
     if row is None:
-        return cap, ("skipped", f"revisit of a record not in the archive (sha1:{digest})")
+        return cap, ("skipped", f"{UNRESOLVED} (sha1:{digest})")
     original = db.execute("SELECT http_headers, status FROM fetches WHERE capture_id = ? AND http_headers IS NOT NULL "
                           "ORDER BY id LIMIT 1", [row[0]]).fetchone()
     if original and original[0]:
