@@ -240,3 +240,11 @@ def test_stopping_the_demo_ends_datasette(tmp_path, sig):
     crawls.start_crawl(db, [f"http://127.0.0.1:{site_port}/conditions/upper-back-pain"], {}, "test")
     db.close()
     _stop_while_serving(["demo", "--db", "demo.db", "--site-port", str(site_port)], tmp_path, sig)
+
+
+def test_a_seed_whose_name_resolves_to_loopback_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = refused("crawl", "http://127.1:9/c", "--db", "archive.db")
+    assert "127.1:9 resolves to a private or loopback address (127.0.0.1)" in line
+    assert "--allow-private 127.1:9" in line
+    assert list(tmp_path.iterdir()) == []
