@@ -69,7 +69,8 @@ class ExtractionPool:
         self.stopping = False
         self.pool = self._new()
         self._warm: dict[int, asyncio.Future] = {}
-        self._slots: asyncio.Semaphore | None = None
+        self._queued: asyncio.Semaphore | None = None
+        self._running: asyncio.Semaphore | None = None
 
     def _new_processes(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
@@ -81,33 +82,40 @@ class ExtractionPool:
         --resume fetches the page again). A worker that dies (killed, out of memory)
         is replaced and the page tried once more; an extraction bug, or a page over
         the budget, is a failure, never a lost page."""
-        # As many pages in flight as workers, so a page's budget counts its own time only.
-        self._slots = self._slots or asyncio.Semaphore(self.workers)
-        async with self._slots:
-            for _ in range(2):
-                if self.stopping:
-                    return None
-                pool = self.pool
-                try:
-                    await self._ready(pool)
-                    task = asyncio.get_running_loop().run_in_executor(
-                        pool, analyse_page, data, url, headers, day_first_sites)
-                    problem, extract, packed = await asyncio.wait_for(task, self.budget or None)
-                    return problem, extract, packed, None
-                except asyncio.TimeoutError:
-                    self._kill(pool)
-                    self._replace(pool, f"an extraction worker spent over {self.budget:g} s on {url}")
-                    return None, None, None, (f"extraction took longer than {self.budget:g} s "
-                                              "(ARCHIVE_PAGE_BUDGET): archived raw; `condition-archive "
-                                              "reprocess` retries it")
-                except BrokenProcessPool:
-                    self._replace(pool)
-                except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
-                    return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+        for _ in range(2):
+            if self.stopping:
+                return None
+            pool = self.pool
+            try:
+                problem, extract, packed = await self._run(pool, data, url, headers, day_first_sites)
+                return problem, extract, packed, None
+            except asyncio.TimeoutError:
+                self._kill(pool)
+                self._replace(pool, f"an extraction worker spent over {self.budget:g} s on {url}")
+                return None, None, None, (f"extraction took longer than {self.budget:g} s "
+                                          "(ARCHIVE_PAGE_BUDGET): archived raw; `condition-archive "
+                                          "reprocess` retries it")
+            except BrokenProcessPool:
+                self._replace(pool)
+            except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
+                return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
         if self.stopping:
             return None
         return None, None, None, ("extraction failed: the extraction worker died twice on this page "
                                   "(killed or out of memory)")
+
+    async def _run(self, pool: ProcessPoolExecutor, *args):
+        """Run analyse_page in the pool. A page is handed over at once (a worker never
+        waits for its next page), but its budget starts only when it reaches a worker:
+        as many clocks run as there are workers, taken in the order pages were handed
+        over, which is the order the workers take them in."""
+        self._queued = self._queued or asyncio.Semaphore(2 * self.workers)
+        self._running = self._running or asyncio.Semaphore(self.workers)
+        async with self._queued:
+            await self._ready(pool)
+            task = asyncio.get_running_loop().run_in_executor(pool, analyse_page, *args)
+            async with self._running:
+                return await asyncio.wait_for(task, self.budget or None)
 
     async def _ready(self, pool: ProcessPoolExecutor) -> None:
         if id(pool) not in self._warm:
