@@ -167,3 +167,18 @@ def test_a_seed_redirecting_past_the_hop_limit_is_a_failed_crawl_with_the_reason
     row = query(db, "SELECT url, outcome, reason FROM fetches")
     assert row == [{"url": f"http://127.0.0.1:{server.port}/r0", "outcome": "error",
                     "reason": "redirect loop: gave up after 10 redirects"}]
+
+
+def test_a_crawl_through_another_name_of_a_busy_archive_is_one_line(tmp_path, site, monkeypatch):
+    from click.testing import CliRunner
+
+    from condition_archive.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    open_archive(tmp_path / "archive.db").close()
+    (tmp_path / "link.db").symlink_to(tmp_path / "archive.db")
+    with CrawlLock(tmp_path / "archive.db"):
+        result = CliRunner().invoke(main, ["crawl", f"http://127.0.0.1:{site.port}/c", "--db", "link.db"])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1 and "another crawl" in lines[0], result.stderr
+    assert sum(site.hits.values()) == 0
