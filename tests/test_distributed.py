@@ -125,6 +125,35 @@ def test_a_recrawl_from_a_sites_file_through_the_cluster_is_conditional(crawled)
 def test_no_crawl_in_redis_is_a_one_line_error(tmp_path):
     with RedisServer(tmp_path / "redis") as redis:
         proc = run_cli("worker", "--redis", redis.url, "--wait", "0", check=False)
+        run_cli("crawl", "--redis", redis.url, "http://127.0.0.1:9/conditions/x")
+        second = run_cli("crawl", "--redis", redis.url, "http://127.0.0.1:9/conditions/y", check=False)
+        limit = run_cli("crawl", "--redis", redis.url, "http://127.0.0.1:9/c", "--max-pages", "5", check=False)
     assert proc.returncode != 0 and "no crawl named 'crawl' is ready" in proc.stderr
+    assert second.returncode != 0 and "a crawl named 'crawl' is still running" in second.stderr
+    assert limit.returncode != 0 and "--max-pages is not supported with --redis" in limit.stderr
     bad = run_cli("ingest", "--redis", "redis://127.0.0.1:9/0", "--db", str(tmp_path / "a.db"), check=False)
     assert bad.returncode != 0 and "cannot reach Redis" in bad.stderr and "start redis-server" in bad.stderr
+
+
+def test_resume_after_redis_lost_its_data_continues_the_same_crawl(sites, tmp_path):
+    """Workers and ingest killed, Redis emptied: `crawl --redis --resume` continues crawl 1 from what
+    the archive holds (done URLs skipped, their stored links followed), nothing fetched twice."""
+    import redis as redis_client
+
+    seed, db = sites[0].root_url, tmp_path / "archive.db"
+    with RedisServer(tmp_path / "redis") as redis:
+        first = Cluster(redis.url, db, tmp_path / "logs")
+        first.start_ingest()
+        first.crawl(seed, "--depth", "2", "--delay", "0")
+        first.add_worker()
+        _when(db, 8, first)
+        first.stop()
+        redis_client.Redis.from_url(redis.url).flushall()
+        again = Cluster(redis.url, db, tmp_path / "logs2")
+        again.start_ingest()
+        again.crawl(seed, "--depth", "2", "--delay", "0", "--resume")
+        again.add_worker()
+        again.wait()
+    (row,) = query(db, "SELECT id, status, resumes, pages_new FROM crawls")
+    assert (row["id"], row["status"], row["resumes"], row["pages_new"]) == (1, "finished", 1, 21)
+    assert duplicates(db) == 0

@@ -15,9 +15,12 @@ class CrawlRunning(Exception):
 def start(server, keys: Keys, options: dict) -> None:
     """Queue a new crawl for the ingest to open; refuse when one of this name is unfinished."""
     status = server.hget(keys.state, "status")
-    if status in (b"waiting", b"ready") and not server.hget(keys.state, "ended"):
-        raise CrawlRunning(f"a crawl named {keys.name!r} is still running in this Redis ({status.decode()}): "
-                           "let its workers finish, or pass another --crawl-name")
+    if status in (b"waiting", b"ready"):
+        # Its entries may still be in the stream: the ingest must write them under its crawl first.
+        what = ("has ended but its ingest has not written it all" if server.hget(keys.state, "ended")
+                else "is still running")
+        raise CrawlRunning(f"a crawl named {keys.name!r} {what} in this Redis: run (or wait for) "
+                           f"`condition-archive ingest --crawl-name {keys.name}`, or pass another --crawl-name")
     for worker in server.smembers(keys.workers):
         server.delete(keys.inflight(worker.decode()))
     server.delete(*keys.crawl_keys())
