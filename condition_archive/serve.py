@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
+import re
 import signal
 import subprocess
 import sys
@@ -55,8 +56,9 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int
         print(f"warning: serving on {host}, not only this machine: anyone who can reach port {port} "
               "can read the whole archive (read-only)", file=sys.stderr)
     with stop_on_sigterm(), tempfile.TemporaryDirectory(prefix="condition-archive-") as tmp:
-        metadata = write_metadata(db_path, Path(tmp) / "metadata.json")
-        proc = subprocess.Popen(datasette_command(db_path, metadata, host, port), preexec_fn=die_with_parent)
+        served = served_path(db_path, Path(tmp))
+        metadata = write_metadata(served, Path(tmp) / "metadata.json")
+        proc = subprocess.Popen(datasette_command(served, metadata, host, port), preexec_fn=die_with_parent)
         try:
             return proc.wait()
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (stop_on_sigterm)
@@ -107,4 +109,24 @@ class stop_on_sigterm:
 
 
 def database_url(db_path: str | Path, host: str, port: int) -> str:
-    return f"http://{host}:{port}/{Path(db_path).stem}"
+    return f"http://{host}:{port}/{served_name(db_path)}"
+
+
+_URI_CHARS = re.compile(r"[?#%]")
+
+
+def served_name(db_path: str | Path) -> str:
+    """The database's name in Datasette: the file's stem, with ?, # and % as _."""
+    return _URI_CHARS.sub("_", Path(db_path).stem)
+
+
+def served_path(db_path: str | Path, tmp: Path) -> Path:
+    """What Datasette is given to open. Datasette builds `file:{path}?mode=ro` URIs
+    without escaping, so a path with ?, # or % would open (and create) another file:
+    such an archive is served through a symlink with a plain name in `tmp`."""
+    path = Path(db_path)
+    if not _URI_CHARS.search(str(path.resolve())):
+        return path
+    link = tmp / (served_name(path) + path.suffix)
+    link.symlink_to(path.resolve())
+    return link

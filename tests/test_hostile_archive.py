@@ -5,15 +5,18 @@ FIFOs, hard links, a seed that redirects past the hop limit.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import REPO, query, run_cli
+from conftest import REPO, free_port, query, run_cli
 from test_hostile_net import Site
 
 from condition_archive import crawls
@@ -48,9 +51,25 @@ def test_an_archive_named_with_uri_characters_works_and_leaves_no_stray_file(tmp
     db = folder / "a#b?c%41.db"
     for _ in range(2):  # a first crawl, then a re-crawl of the existing archive
         run_cli("crawl", f"http://127.0.0.1:{site.port}/c", "--db", str(db), "--delay", "0", "--log-level", "ERROR")
-    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [db.name]
     out = run_cli("export", "crawls", "--db", str(db), "--format", "jsonl").stdout
     assert len(out.splitlines()) == 2
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "condition_archive", "serve", "--db", str(db), "--port",
+                              str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        rows = None
+        for _ in range(300):  # until Datasette answers (a guard, not a measure)
+            try:
+                rows = json.loads(urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/a_b_c_41/crawls.json?_shape=array", timeout=1).read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert rows is not None and len(rows) == 2
+    finally:
+        serve.terminate()
+        serve.wait(30)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [db.name]
     assert integrity_ok(db)
 
 
