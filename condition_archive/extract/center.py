@@ -77,8 +77,12 @@ class CenterLayout:
     # Boxes holding a kept section whole (its heading, cards and any tip or
     # intro between them): read into a center's body with the intro.
     section_boxes: tuple = ()
-    # Blocks around sponsored links (a paid card in a grid of the site's own).
-    sponsored_blocks: frozenset = frozenset()
+    links: dict = field(default_factory=dict)  # card-region link element -> href
+
+    def sponsored_blocks(self, regions) -> frozenset:
+        """Blocks around sponsored links (a paid card in a grid of the site's
+        own): read on demand, for a center's body only."""
+        return _sponsored_blocks(self.resolved, self.links, regions)
 
     def heading_before(self, el: HtmlElement) -> str:
         """Text of the nearest section heading before `el` in page order, or ""."""
@@ -114,7 +118,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
     layout = _assemble(cards, heads, order, links, url, title_pos, boxes)
     layout.resolved = resolved
-    layout.sponsored_blocks = _sponsored_blocks(resolved, links, regions)
+    layout.links = links
     return layout
 
 
@@ -256,7 +260,7 @@ def _governing(heads: list, i: int, card: HtmlElement, boxes: dict) -> int:
     has not closed before the card (a tip box's title governs the tip only)."""
     while i >= 0:
         box = boxes.get(heads[i][1])
-        if box is None or card in box.iter():
+        if box is None or box is card or box in card.iterancestors():
             return i
         i -= 1
     return i

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 
+from lxml import etree
+
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import is_hidden
@@ -25,19 +27,22 @@ from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate
 
+try:  # imported once with the module, not on the first undated page
+    from htmldate import find_date
+except ImportError:
+    find_date = None
+
 
 def htmldate_candidates(root: HtmlElement, url: str, regions=None) -> list[DateCandidate]:
     """htmldate's original (publication) date of the page, as a candidate; it
     reads a copy without the page's boilerplate regions (cookie notices, related
     cards and comments date other things)."""
-    try:
-        from htmldate import find_date
-    except ImportError:  # an install without it extracts the stated dates only
+    if find_date is None:  # an install without it extracts the stated dates only
         return []
     try:
         # htmldate cleans the tree it is given: hand it a copy.
         value = find_date(_own_copy(root, regions), url=url or None, original_date=True,
-                          extensive_search=EXT)
+                          extensive_search=False)
     except Exception:  # noqa: BLE001 - a fallback must not fail the page
         return []
     return [DateCandidate("published", value, "htmldate", value)] if value else []
@@ -54,31 +59,41 @@ def _media_meta(el: HtmlElement) -> bool:
 
 
 def _own_copy(root: HtmlElement, regions) -> HtmlElement:
-    """A copy of the tree without what dates.py has already read and refused:
-    comments (CMS save stamps), images and image <meta> (an upload path dates
-    the image, not the page), hidden elements, elements that claim a boilerplate region, <time>
-    elements and elements
-    classed as dates (the collectors read every one of those that is the
-    page's own; the rest date cards, comments and other pages)."""
-    clone = copy.deepcopy(root)
-    doomed = [twin for el, twin in zip(root.iter(), clone.iter())
-              if not isinstance(el.tag, str) or el.tag in _REFUSED_TAGS or is_hidden(el) or _media_meta(el) or (regions is not None and regions.mark(el) not in (None, "main"))
-              or (STRICT and not DATE_TOKENS.isdisjoint(class_tokens(el)))]
-    for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            parent.remove(el)
+    """A small copy of the page for htmldate: its <head> and its main container
+    (the whole <body> when there is none), without what dates.py has already
+    read and refused: comments (CMS save stamps), images and image <meta> (an
+    upload path dates the image, not the page), hidden elements, boilerplate
+    regions, <time> elements and elements classed as dates (the collectors read
+    every one of those that is the page's own; the rest date cards, comments
+    and other pages)."""
+    clone = HtmlElement("html")
+    body = etree.SubElement(clone, "body")
+    parts = [(root.find("head"), clone), (regions.main if regions is not None else None, body)]
+    if parts[1][0] is None:
+        parts[1] = (root.find("body"), clone)
+    for part, into in parts:
+        if part is None:
+            continue
+        twin = copy.deepcopy(part)
+        twin.tail = None
+        into.insert(0, twin) if into is clone else into.append(twin)
+        doomed = [t for el, t in zip(part.iter(), twin.iter()) if _refused(el, regions)]
+        for el in doomed:
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
     return clone
 
 
-
-
-
-
-
-
-STRICT = True
-EXT = False
+def _refused(el, regions) -> bool:
+    if not isinstance(el.tag, str):
+        return True
+    if el.tag in _REFUSED_TAGS or _media_meta(el) or is_hidden(el):
+        return True
+    if regions is not None and regions.mark(el) not in (None, "main"):
+        return True
+    return (el.get("class") is not None or el.get("id") is not None) \
+        and not DATE_TOKENS.isdisjoint(class_tokens(el))
 
 
 _NEAR_AFTER = 40   # elements after the headline looked at

@@ -89,8 +89,9 @@ TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdat
 DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
                          "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
 DATE_ELEMENT_MAX_WORDS = 8
-LABEL_WORDS = re.compile(r"updat|modif|revis|publi|posted|review|date|aktualis|veröffentl|geändert|"
-                         r"erstellt|stand|mis à jour|actualiz|pubbl|aggiorn|bijgewerkt|aktualiz|datum",
+LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|aktualis|veröffentl|geändert|"
+                         r"erstellt|\bstand\b|mis à jour|publié|publicado|pubblicato|gepubliceerd|"
+                         r"actualiz|aggiorn|bijgewerkt|aktualiz|datum|opublik",
                          re.I)
 
 # Longest names first, so that "marzo" is not read as "mar"; a name ends at a

@@ -239,6 +239,8 @@ def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
             source = "date element (class)" if field else "date element (unlabelled)"
             if parsed[2]:
                 source = f"date element ({parsed[2]}){source[12:]}"
+            if parsed[1] == "month":
+                source = f"date element {MONTH_ONLY}{source[12:]}"
             found.append(DateCandidate(field or "published", parsed[0], source, text))
     return found
 
@@ -325,6 +327,7 @@ def corroborate(cands: list[DateCandidate]) -> list[DateCandidate]:
 
 
 UNLABELLED = " (unlabelled)"
+MONTH_ONLY = "(month precision)"
 # Rank per (field wanted, kind of candidate): lower wins, missing = never.
 TIERS = {
     "updated": {("updated", "text"): 1, ("updated", "class"): 2, ("updated", "json-ld"): 3,
@@ -359,8 +362,15 @@ def choose_dates(cands) -> tuple[str | None, str | None]:
         tiers = TIERS[field]
         ranked = [(t, i) for i, c in enumerate(cands)
                   if (t := tiers.get((c.field, _evidence(c)))) is not None]
+        best = cands[min(ranked)[1]] if ranked else None
+        if best is not None and MONTH_ONLY in best.source:
+            # "October 2019" is the same statement as a day in that month stated
+            # elsewhere on the page, only less precise: take the day.
+            days = [(t, i) for t, i in ranked if MONTH_ONLY not in cands[i].source
+                    and cands[i].value[:7] == best.value[:7]]
+            best = cands[min(days)[1]] if days else best
         # The day as written on the page: a timestamp's local date, no tz shift.
-        chosen.append(cands[min(ranked)[1]].value[:10] if ranked else None)
+        chosen.append(best.value[:10] if best is not None else None)
     return chosen[0], chosen[1]
 
 

@@ -201,12 +201,17 @@ def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
 # byline words (people.py), review badges (page_badges). One regex pass over
 # the page instead of one per field.
 # Matched against lowercased text: re.IGNORECASE makes it six times slower.
-TEXT_PREFILTER = re.compile(r"updat|modif|revis|publi|posted|review|date|by\b|author|"
+SCAN_MAX_CHARS = 400
+# Every alternative starts with a letter: re then skips ahead on first letters,
+# ten times faster than with anchors or classes in front (measured).
+TEXT_PREFILTER = re.compile(r"updat|modif|revis|publish|posted|review|date|by\b|author|"
                             r"contributor|writer|checked|evidence|"
                             # the same words in the other languages dates.py and people.py read
-                            r"datum|stand|aktualis|veröffentl|geändert|erstellt|mis à jour|actualiz|"
-                            r"pubbl|aggiorn|bijgewerkt|aktualiz|opublik|autor|auteur|von\b|par\b|"
-                            r"por\b|door\b|text:|texte?\b")
+                            r"datum|stand|aktualis|veröffentl|geändert|erstellt|mis à jour|"
+                            r"publié|publicado|pubblicato|gepubliceerd|actualiz|aggiorn|bijgewerkt|"
+                            r"aktualiz|opublik|autor|auteur|geprüft|text")
+# Byline words that are common mid-sentence count only at a line's start.
+LEAD_LABELS = ("von ", "par ", "por ", "di ", "door ", "przez ")
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,11 @@ class PageScan:
     foreign: frozenset = frozenset()
 
 
+def _worth_a_look(text: str, search) -> bool:
+    low = text.lower()
+    return bool(search(low)) or low.lstrip().startswith(LEAD_LABELS)
+
+
 def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
     body = root.find("body")
     if body is None:
@@ -237,11 +247,12 @@ def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
     search = TEXT_PREFILTER.search
     for node in body.iter():
         text = node.text
-        if text and isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS \
-                and search(text.lower()):
+        # A label or byline is a short line; a long text node is prose.
+        if text and len(text) < SCAN_MAX_CHARS and isinstance(node.tag, str) \
+                and node.tag not in INVISIBLE_TAGS and _worth_a_look(text, search):
             texts.append((node, text))
         tail = node.tail
-        if tail and node is not body and search(tail.lower()):
+        if tail and len(tail) < SCAN_MAX_CHARS and node is not body and _worth_a_look(tail, search):
             texts.append((node.getparent(), tail))
     classed = [(el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
     return PageScan(tuple(texts), tuple(classed), tuple(jsonld_nodes(root)), frozenset(foreign))

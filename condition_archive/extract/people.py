@@ -73,9 +73,9 @@ REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalrevi
                              "medicalreview", "expertreviewer"))
 NAME_TOKENS = frozenset(("name", "authorname", "reviewername", "fn"))
 BYLINE_MAX_WORDS = 40
-BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|\bvon\b|\bpar\b|\bpor\b|"
-                              r"posted|published|geprüft|"
-                              r"\bdi\b|\bdoor\b|\bprzez\b|autor|auteur|\btexto?\s*:", re.I)
+BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|posted|published|geprüft|"
+                              r"(?:^|[|•·—–]\s*)\s*(?:von|par|por|di|door|przez)\s|autor|auteur|"
+                              r"\btexto?\s*:", re.I)
 # Labels that open a run of names; where the run stops is CUT_RE.
 REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
                   r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:|"

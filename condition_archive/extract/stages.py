@@ -124,7 +124,7 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
         # A center's cards are its content: read them (and their section
         # headings) with the intro, wherever the main container ends.
         body = body_text(doc.root, doc.regions, layout.cards, _card_blocks(layout),
-                         layout.sponsored_blocks)
+                         layout.sponsored_blocks(doc.regions))
     return PageExtract(
         url=doc.url, kind=kind, title=art.title, description=art.description, authors=art.authors,
         reviewers=art.reviewers, badges=art.badges, date_published=art.date_published,
