@@ -77,15 +77,21 @@ def _token_region(toks: tuple[str, ...]) -> str | None:
         return "main"
     found = None
     for tok in toks:
-        region = _TOKEN_REGION.get(tok)
-        if region is None:
-            region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
-        if region is None:
-            region = compound_region(tok)
+        region = _one_token_region(tok)
         if region in _SPECIFIC:
             return region
         found = found or region
     return found
+
+
+@lru_cache(maxsize=16384)
+def _one_token_region(tok: str) -> str | None:
+    """Region of one class/id token: exact, then prefix, then compound.
+    Cached: a site repeats the same few hundred tokens on every page."""
+    region = _TOKEN_REGION.get(tok)
+    if region is None:
+        region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
+    return region if region is not None else compound_region(tok)
 
 
 @lru_cache(maxsize=8192)

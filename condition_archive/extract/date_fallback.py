@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import copy
 
-from lxml import etree
-
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import is_hidden
@@ -59,24 +57,19 @@ def _media_meta(el: HtmlElement) -> bool:
 
 
 def _own_copy(root: HtmlElement, regions) -> HtmlElement:
-    """A small copy of the page for htmldate: its <head> and its main container
-    (the whole <body> when there is none), without what dates.py has already
-    read and refused: comments (CMS save stamps), images and image <meta> (an
-    upload path dates the image, not the page), hidden elements, boilerplate
-    regions, <time> elements and elements classed as dates (the collectors read
-    every one of those that is the page's own; the rest date cards, comments
-    and other pages)."""
+    """A copy of the page for htmldate (its <head> and <body>) without what
+    dates.py has already read and refused: comments (CMS save stamps), images
+    and image <meta> (an upload path dates the image, not the page), hidden
+    elements, boilerplate regions, <time> elements and elements classed as dates
+    (the collectors read every one of those that is the page's own; the rest
+    date cards, comments and other pages)."""
     clone = HtmlElement("html")
-    body = etree.SubElement(clone, "body")
-    parts = [(root.find("head"), clone), (regions.main if regions is not None else None, body)]
-    if parts[1][0] is None:
-        parts[1] = (root.find("body"), clone)
-    for part, into in parts:
+    for part in (root.find("head"), root.find("body")):
         if part is None:
             continue
         twin = copy.deepcopy(part)
         twin.tail = None
-        into.insert(0, twin) if into is clone else into.append(twin)
+        clone.append(twin)
         doomed = [t for el, t in zip(part.iter(), twin.iter()) if _refused(el, regions)]
         for el in doomed:
             parent = el.getparent()
