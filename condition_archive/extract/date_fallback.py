@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 
+import lxml.html
+
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import is_hidden
@@ -63,7 +65,7 @@ def _own_copy(root: HtmlElement, regions) -> HtmlElement:
     elements, boilerplate regions, <time> elements and elements classed as dates
     (the collectors read every one of those that is the page's own; the rest
     date cards, comments and other pages)."""
-    clone = HtmlElement("html")
+    clone = lxml.html.Element("html")  # the HTML element classes htmldate needs
     for part in (root.find("head"), root.find("body")):
         if part is None:
             continue
