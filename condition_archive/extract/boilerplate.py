@@ -94,21 +94,27 @@ def _one_token_region(tok: str) -> str | None:
     return region if region is not None else compound_region(tok)
 
 
-@lru_cache(maxsize=8192)
 def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
-    if itemprop.lower() in vocab.MAIN_ITEMPROPS:
+    if itemprop and itemprop.lower() in vocab.MAIN_ITEMPROPS:
         return "main"
-    region = vocab.ROLE_REGION.get(role.lower()) or vocab.TAG_REGION.get(tag)
+    region = (vocab.ROLE_REGION.get(role.lower()) if role else None) or vocab.TAG_REGION.get(tag)
     # Class/id checked per attribute so that "has-sidebar" on class does not
     # negate an id of "sidebar".
     # data-testid / data-component name the block where classes are hashed
     # ("css-1f30a0c4"), as React and Vue builds write them.
-    for value in (_BEM_MODIFIER.sub("", cls), ident, testid):
+    for value, is_class in ((cls, True), (ident, False), (testid, False)):
         if value:
-            found = _token_region(tokens(value))
+            found = _value_region(value, is_class)
             if found in _SPECIFIC or (found and not region):
                 region = found
     return region
+
+
+@lru_cache(maxsize=32768)
+def _value_region(value: str, is_class: bool) -> str | None:
+    """The region one class, id or data-testid value claims (cached per value:
+    pages repeat their class values far more than their combinations)."""
+    return _token_region(tokens(_BEM_MODIFIER.sub("", value) if is_class else value))
 
 
 def own_marker(el: HtmlElement) -> str | None:
