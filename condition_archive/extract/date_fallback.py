@@ -66,7 +66,7 @@ def _own_copy(root: HtmlElement, regions) -> HtmlElement:
     (the collectors read every one of those that is the page's own; the rest
     date cards, comments and other pages)."""
     clone = lxml.html.Element("html")  # the HTML element classes htmldate needs
-    for part in (root.find("head"), root.find("body")):
+    for part in (root.find("head"), regions.main if regions is not None else None):
         if part is None:
             continue
         twin = copy.deepcopy(part)
