@@ -22,7 +22,7 @@ from scrapy.http import Response
 from condition_archive import crawls
 from condition_archive.archive_view import ArchiveView
 from condition_archive.extract.model import PageExtract
-from condition_archive.extract.parse import parse_html
+from condition_archive.extract.parse import decode_html, parse_html, wide_codec
 from condition_archive.extract.stages import center_stage, links_stage, parse_stage
 from condition_archive.items import FetchedPage, Outcome
 from condition_archive.middleware import describe_failure
@@ -289,4 +289,6 @@ def _is_html(content_type: str, body: bytes) -> bool:
         return True
     if ctype:
         return False
-    return body[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+    # Sniffed as text, so a UTF-16/32 page (BOM or none) is recognised too.
+    head = decode_html(body[:1024], wide=wide_codec(body[:64]))[0]
+    return head.lstrip().lower().startswith(("<!doctype html", "<html"))

@@ -192,3 +192,11 @@ def test_extract_command_uses_the_canonical_url(tmp_path):
 def test_labels_map_to_fields(line, field):
     got = extract_page(page(article(f"<p>{line}</p><p>{PROSE}</p>")), URL)
     assert {c.field for c in got.date_candidates if c.source.startswith("visible:")} == {field}
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-16-le", "utf-32-be"])
+def test_spider_sniffs_wide_pages_served_without_a_content_type(codec):
+    from spiders.condition_center import _is_html
+
+    assert _is_html("", "<!DOCTYPE html><html><body><p>Hi</p></body></html>".encode(codec))
+    assert not _is_html("", "%PDF-1.4 not a page".encode(codec))

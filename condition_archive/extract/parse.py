@@ -95,7 +95,7 @@ def _declared_encoding(data: bytes, content_type: str | None) -> str | None:
     return _known_codec(meta.group(1).decode("ascii", "replace") if meta else None)
 
 
-def _wide_codec(data: bytes) -> str | None:
+def wide_codec(data: bytes) -> str | None:
     """UTF-16 or UTF-32, by byte-order mark or, without one, by the NUL bytes
     around the ASCII markup the page opens with ("<" then NUL bytes)."""
     for bom, codec in _BOMS[1:]:
@@ -119,7 +119,7 @@ def decode_html(data: bytes, content_type: str | None = None,
                 wide: str | None = None) -> tuple[str, str]:
     """Decode page bytes: BOM first (it beats labels, as in browsers), then the
     header charset, then <meta>, then utf-8 with cp1252 for undecodable bytes.
-    `wide` is a UTF-16/32 codec that _wide_codec found without a BOM."""
+    `wide` is a UTF-16/32 codec that wide_codec found without a BOM."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace"), codec
@@ -148,7 +148,7 @@ def parse_html(data: str | bytes, url: str = "", content_type: str | None = None
         data = bytes(data)
         if not data.strip():
             return Parsed(None, "empty document", None)
-        wide = _wide_codec(data)
+        wide = wide_codec(data)
         if wide:  # UTF-16/32 text is full of NUL bytes: decode it before the binary sniff
             text, encoding = decode_html(data, content_type, wide)
         else:
