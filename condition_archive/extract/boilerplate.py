@@ -119,6 +119,8 @@ def _value_region(value: str, is_class: bool) -> str | None:
 
 def own_marker(el: HtmlElement) -> str | None:
     """The region an element claims by itself (tag, role, class, id), or None."""
+    if not el.attrib:  # most elements: a bare <p>, <li>, <span>, <a>
+        return vocab.TAG_REGION.get(el.tag)
     get = el.get
     return _marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
                    get("itemprop") or "", get("data-testid") or get("data-component") or "")
@@ -126,7 +128,10 @@ def own_marker(el: HtmlElement) -> str | None:
 
 def is_hidden(el: HtmlElement) -> bool:
     """Hidden from readers: hidden attribute, aria-hidden, inline display:none."""
-    get = el.get
+    attrib = el.attrib
+    if not attrib:
+        return False
+    get = attrib.get
     if get("hidden") is not None or get("aria-hidden") == "true":
         return True
     style = get("style")
