@@ -18,12 +18,8 @@ from collections import Counter
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
-from condition_archive.extract.boilerplate import (
-    RegionMap,
-    classify_regions,
-    is_hidden,
-    is_noise,
-)
+from condition_archive.extract.boilerplate import RegionMap, classify_regions
+from condition_archive.extract.markers import is_hidden, is_noise
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line

@@ -14,172 +14,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# A BEM modifier ("node--promoted", "Section--Ads", "Main--Skyscraper") says what
-# state or variant a block is in, not what it is: it claims no region.
-_BEM_MODIFIER = re.compile(r"--[\w-]*")
-_TOKEN_REGION = {tok: region for region, toks in vocab.TOKEN_REGION.items() for tok in toks}
-_MAIN_TOKENS = frozenset(vocab.MAIN_TOKENS)
-_MAIN_PAIRS = frozenset(vocab.MAIN_TOKEN_PAIRS)
-_NOISE_TOKENS = frozenset(vocab.BODY_NOISE_TOKENS)
-_HIDDEN_CLASSES = frozenset(vocab.HIDDEN_CLASSES)
+# tokens, compound_region and is_hidden are also imported from here by older callers.
+from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
+from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
+
 _DROP_TAGS = frozenset(vocab.DROP_TAGS) - {"form"}
-_NEGATING = frozenset(vocab.NEGATING_PREFIX_TOKENS)
-_MODIFIERS = frozenset(vocab.COMPOUND_MODIFIERS)
-# Regions that win over an enclosing one: an ad inside a sidebar is an ad.
-_SPECIFIC = frozenset(("ad", "sponsored", "related"))
 _SCORED_TAGS = frozenset(("p", "pre", "td", "blockquote"))
 _CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "body", "span", "font"))
-
-
-@lru_cache(maxsize=8192)
-def tokens(value: str) -> tuple[str, ...]:
-    """Lowercase tokens of a class/id value; camelCase words split, pairs joined
-    ("article-body" gives article, body and articlebody)."""
-    words = [w for w in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
-    joined = [a + b for a, b in zip(words, words[1:])]
-    flat = [w for w in _TOKEN_SPLIT.split(value.lower()) if w]
-    return tuple(dict.fromkeys(words + joined + flat))
-
-
-@lru_cache(maxsize=8192)
-def compound_region(tok: str) -> str | None:
-    """Region of a one-word compound ("leftnav" nav, "adright1" ad, "rightcol"
-    sidebar): a modifier word and a region token, both whole (vocab.COMPOUND_MODIFIERS)."""
-    word = tok.rstrip("0123456789")
-    if word != tok and (region := _TOKEN_REGION.get(word)):
-        return region
-    sides, columns = vocab.SIDE_COLUMN_PARTS
-    for i in range(2, len(word) - 1):
-        head, tail = word[:i], word[i:]
-        if head in sides and tail in columns:
-            return "sidebar"
-        if head in _MODIFIERS and (region := _TOKEN_REGION.get(tail)):
-            return region
-        if tail in _MODIFIERS and (region := _TOKEN_REGION.get(head)):
-            return region
-    return None
-
-
-def _token_region(toks: tuple[str, ...]) -> str | None:
-    if toks and toks[0] in _NEGATING:
-        return None
-    if any(t in _MAIN_TOKENS for t in toks):
-        return "main"
-    found = None
-    for tok in toks:
-        region = _one_token_region(tok)
-        if region in _SPECIFIC:
-            return region
-        found = found or region
-    return found
-
-
-@lru_cache(maxsize=16384)
-def _one_token_region(tok: str) -> str | None:
-    """Region of one class/id token: exact, then prefix, then compound.
-    Cached: a site repeats the same few hundred tokens on every page."""
-    region = _TOKEN_REGION.get(tok)
-    if region is None:
-        region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
-    return region if region is not None else compound_region(tok)
-
-
-def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
-    if itemprop and itemprop.lower() in vocab.MAIN_ITEMPROPS:
-        return "main"
-    region = (vocab.ROLE_REGION.get(role.lower()) if role else None) or vocab.TAG_REGION.get(tag)
-    # Class/id checked per attribute so that "has-sidebar" on class does not
-    # negate an id of "sidebar".
-    # data-testid / data-component name the block where classes are hashed
-    # ("css-1f30a0c4"), as React and Vue builds write them.
-    for value, is_class in ((cls, True), (ident, False), (testid, False)):
-        if value:
-            found = _value_region(value, is_class)
-            if found in _SPECIFIC or (found and not region):
-                region = found
-    return region
-
-
-@lru_cache(maxsize=32768)
-def _value_region(value: str, is_class: bool) -> str | None:
-    """The region one class, id or data-testid value claims (cached per value:
-    pages repeat their class values far more than their combinations)."""
-    return _token_region(tokens(_BEM_MODIFIER.sub("", value) if is_class else value))
-
-
-def own_marker(el: HtmlElement) -> str | None:
-    """The region an element claims by itself (tag, role, class, id), or None."""
-    if not el.attrib:  # most elements: a bare <p>, <li>, <span>, <a>
-        return vocab.TAG_REGION.get(el.tag)
-    get = el.get
-    return _marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
-                   get("itemprop") or "", get("data-testid") or get("data-component") or "")
-
-
-def is_hidden(el: HtmlElement) -> bool:
-    """Hidden from readers: hidden attribute, aria-hidden, inline display:none."""
-    attrib = el.attrib
-    if not attrib:
-        return False
-    get = attrib.get
-    if get("hidden") is not None or get("aria-hidden") == "true":
-        return True
-    style = get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    cls = get("class")
-    return bool(cls) and _hidden_class(cls)
-
-
-@lru_cache(maxsize=8192)
-def _hidden_class(cls: str) -> bool:
-    # Cached: a template repeats a few hundred class values on every page.
-    names = cls.lower().split()
-    if any(_SHOWN_AT_WIDTH.match(n) for n in names):
-        return False  # "hidden lg:block", "d-none d-lg-block": hidden on phones only
-    return not _HIDDEN_CLASSES.isdisjoint(names) or any(
-        n.endswith(vocab.HIDDEN_CLASS_SUFFIXES) for n in names)
-
-
-# Utility classes that show an element from some screen width on (Tailwind,
-# Bootstrap): a desktop reader sees it.
-_SHOWN_AT_WIDTH = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
-                             r"(?:block|flex|grid|inline|inline-block|inline-flex|table|contents)$")
-
-
-def is_noise(el: HtmlElement) -> bool:
-    """Inside the main container but not article text: bylines, photo credits,
-    share tools. A caption is content when it says something (a sentence of its
-    own); a bare credit or label under an image ("Photo: dpa") is not."""
-    if el.tag in vocab.BODY_NOISE_TAGS:
-        return True
-    if el.tag == "figcaption" or _is_caption_class(el):
-        return not _telling_caption(el)
-    for value in (el.get("class"), el.get("id")):
-        if value and any(t in _NOISE_TOKENS for t in tokens(value)):
-            return True
-    return False
-
-
-def _is_caption_class(el: HtmlElement) -> bool:
-    value = el.get("class")
-    return bool(value) and any(t in vocab.CAPTION_TOKENS for t in tokens(value))
-
-
-def _telling_caption(el: HtmlElement) -> bool:
-    text = " ".join("".join(el.itertext()).split())
-    return len(text.split()) >= vocab.CAPTION_MIN_WORDS and not vocab.CREDIT_RE.match(text)
-
 
 @dataclass
 class RegionMap:

@@ -22,7 +22,7 @@ import lxml.html
 
 from lxml.html import HtmlElement
 
-from condition_archive.extract.boilerplate import is_hidden
+from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from condition_archive.extract.boilerplate import is_hidden, tokens
+from condition_archive.extract.markers import is_hidden, tokens
 
 # Tags whose text a reader never sees.
 INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from condition_archive.extract.boilerplate import is_hidden
+from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.meta import (
     ARTICLE_TYPES,
     FOREIGN_REGIONS,
