@@ -10,13 +10,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import REPO, free_port, query, run_cli
+from conftest import REPO, free_port, query, run_cli, start_http, stop_http
 from test_hostile_net import Site
 
 from condition_archive import crawls
@@ -164,10 +163,8 @@ class _Redirects:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = start_http(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 @pytest.mark.crawl
@@ -178,8 +175,7 @@ def test_a_seed_redirecting_past_the_hop_limit_is_a_failed_crawl_with_the_reason
         proc = run_cli("crawl", f"http://127.0.0.1:{server.port}/r0", "--db", str(db), "--delay", "0",
                        "--log-level", "ERROR", check=False)
     finally:
-        server.server.shutdown()
-        server.server.server_close()
+        stop_http(server.server)
     assert proc.returncode == 1, proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: no seed page could be archived") and "redirect loop" in last, last

@@ -7,13 +7,12 @@ Every crawl here is a real crawl (its own process) of servers on 127.0.0.1.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import query
+from conftest import query, start_http, stop_http
 from faults_server import crawl_with_settings
 
 from condition_archive.netguard import is_public
@@ -61,14 +60,11 @@ class Site:
                 except OSError:
                     pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = start_http(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop_http(self.server)
 
 
 @pytest.fixture
