@@ -209,9 +209,8 @@ def _misses(field: str, pages: list[Page], details: list[dict], count: int) -> s
     lines = [f"project misses on {field}:"]
     for page, d in zip(pages, details):
         if d.get(field) is False and len(lines) <= count:
-            key = {"title": "title", "date": "date", "author": "author"}[field]
             got = d["got"]["authors" if field == "author" else field]
-            lines.append(f"  {page.url}\n      label={page.label[key]!r}\n      got  ={got!r}")
+            lines.append(f"  {page.url}\n      label={page.label[field]!r}\n      got  ={got!r}")
     return "\n".join(lines)
 
 

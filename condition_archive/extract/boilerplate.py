@@ -214,7 +214,6 @@ def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
     good-prose mass of every ancestor of an accepted paragraph."""
     scores: dict = {}
     mass: dict = {}
-    text_len = rmap.text_len
     for block, n in blocks:
         if n < 25 or rmap.link_len.get(block, 0) > n / 2 or rmap.region(block) != "main":
             continue

@@ -236,11 +236,9 @@ def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         parsed = parse_date_why(text, day_first)
         if parsed and not is_foreign(el, regions, scan.foreign) and not listed_item(el):
             field = field_of_tokens(toks)
-            source = "date element (class)" if field else "date element (unlabelled)"
-            if parsed[2]:
-                source = f"date element ({parsed[2]}){source[12:]}"
-            if parsed[1] == "month":
-                source = f"date element {MONTH_ONLY}{source[12:]}"
+            notes = (MONTH_ONLY if parsed[1] == "month" else "", f"({parsed[2]})" if parsed[2] else "",
+                     "(class)" if field else UNLABELLED.strip())
+            source = " ".join(("date element", *filter(None, notes)))
             found.append(DateCandidate(field or "published", parsed[0], source, text))
     return found
 
