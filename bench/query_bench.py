@@ -6,7 +6,7 @@
 
 `build` writes the archive through the real storage code (synth.py). `measure`
 times, through Datasette's in-process client with the project's own metadata
-(condition_archive.metadata.build_metadata) and `serve` settings, a full-text
+(condition_archive.serve.metadata.build_metadata) and `serve` settings, a full-text
 search (a common word and a rare one; the articles view, and the `search` canned
 query with its snippets and relevance rank), the center_as_of canned query and the
 changes_last_crawl canned query: median and p95 of `repeat` calls after two
@@ -80,9 +80,9 @@ def query_paths(name: str, shape: Shape) -> dict[str, list[str]]:
 def latencies(db: Path, shape: Shape, repeat: int) -> dict:
     from datasette.app import Datasette
 
-    from condition_archive.metadata import build_metadata
+    from condition_archive.serve.metadata import build_metadata
 
-    from condition_archive.serve import PLUGINS_DIR
+    from condition_archive.serve.serve import PLUGINS_DIR
 
     ds = Datasette([str(db)], metadata=build_metadata(db.stem), settings=SERVE_SETTINGS, plugins_dir=str(PLUGINS_DIR))
 
@@ -144,8 +144,8 @@ def export_datasette(db: Path, targets: list[str], out_dir: Path, budget_s: floa
     """Datasette's streamed CSV of each target from one real server process (started as
     `condition-archive serve` starts it), stopped after `budget_s` per target; the
     server's peak RSS over all of them."""
-    from condition_archive.metadata import write_metadata
-    from condition_archive.serve import datasette_command
+    from condition_archive.serve.metadata import write_metadata
+    from condition_archive.serve.serve import datasette_command
 
     port, result = _free_port(), {}
     meta = write_metadata(db, out_dir / "metadata.json")
@@ -216,7 +216,7 @@ def set_query_indexes(db: Path, present: bool) -> None:
 
     import sqlite_utils
 
-    from condition_archive.db import apply_schema, load_schema
+    from condition_archive.archive.db import apply_schema, load_schema
 
     schema = copy.deepcopy(load_schema())
     handle = sqlite_utils.Database(db)

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from condition_archive.demo import CENTER, remove_archive
+from condition_archive.serve.demo import CENTER, remove_archive
 from condition_archive.sample_site import SampleSite
 
 

@@ -67,7 +67,7 @@ def single(sites, db: Path, concurrency: int) -> dict:
     """One process, one request at a time per host (as the cluster), --depth 2."""
     reset(sites)
     extra = {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
-    code = ("import json,sys;from condition_archive.runner import CrawlOptions, run_crawl;"
+    code = ("import json,sys;from condition_archive.crawl.runner import CrawlOptions, run_crawl;"
             "run_crawl(CrawlOptions(urls=tuple(sys.argv[2].split(',')), db=sys.argv[1], depth=2, delay=0,"
             " log_level='ERROR', extra_settings=json.loads(sys.argv[3])))")
     started, cpu = time.perf_counter(), _children_cpu()

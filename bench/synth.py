@@ -1,7 +1,7 @@
 """A large archive written through the real storage code, for the query-scale bench.
 
 Synthetic PageExtract + FetchedPage objects (what the pipelines hand the store)
-go through condition_archive.store.Archive.record_page, the same call a crawl
+go through condition_archive.archive.store.Archive.record_page, the same call a crawl
 makes, in two crawls a year apart: the first records every center and article,
 the second changes every center's cards and a twentieth of the articles. The
 only shortcut is batching: record_page's own transaction nests (as a savepoint)
@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from condition_archive import crawls
-from condition_archive.db import open_archive
+from condition_archive.archive import crawls
+from condition_archive.archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from condition_archive.extract.model import Card, DateCandidate, Link, PageExtract, Section
-from condition_archive.items import FetchedPage
-from condition_archive.store import Archive
+from condition_archive.crawl.items import FetchedPage
+from condition_archive.archive.store import Archive
 
 from gensite import SECTION_NAMES, vocabulary
 

@@ -3,5 +3,5 @@
 boilerplate (parse, page regions) -> center (sections and cards) -> article
 (fields, dates, body) -> links (anchor text, region, section) -> store (archive).
 Each is thin glue over the pure code in condition_archive.extract and
-condition_archive.store.
+condition_archive.archive.store.
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from condition_archive.items import FetchedPage
+from condition_archive.crawl.items import FetchedPage
 
 
 def run_stage(item, name: str, stage: Callable[[FetchedPage], object]):

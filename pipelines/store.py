@@ -15,13 +15,13 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.reactor import CallLaterOnce
 
-from condition_archive import crawls
-from condition_archive.batch import BatchWriter
-from condition_archive.db import open_archive
+from condition_archive.archive import crawls
+from condition_archive.archive.batch import BatchWriter
+from condition_archive.archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from condition_archive.extract.stages import assemble
-from condition_archive.items import FetchedPage, Outcome
-from condition_archive.store import Archive
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.archive.store import Archive
 
 
 class StorePipeline:
@@ -33,7 +33,7 @@ class StorePipeline:
         self.failure: str | None = None
         self.db = self.archive = self.crawl_id = self.batch = None
         # Pages per commit, and the longest a written page waits for its commit
-        # (condition_archive/batch.py; a kill loses at most that, --resume refetches it).
+        # (condition_archive/archive/batch.py; a kill loses at most that, --resume refetches it).
         self.commit_pages = crawler.settings.getint("ARCHIVE_COMMIT_PAGES", 50)
         self.commit_seconds = crawler.settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
         self.flush = CallLaterOnce(self._flush)

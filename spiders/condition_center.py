@@ -19,17 +19,17 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from condition_archive import crawls
-from condition_archive.archive_view import ArchiveView
+from condition_archive.archive import crawls
+from condition_archive.crawl.archive_view import ArchiveView
 from condition_archive.extract.model import PageExtract
 from condition_archive.extract.parse import decode_html, parse_html, wide_codec
 from condition_archive.extract.stages import center_stage, links_stage, parse_stage
-from condition_archive.items import FetchedPage, Outcome
-from condition_archive.middleware import describe_failure
-from condition_archive.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.middleware import describe_failure
+from condition_archive.crawl.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
                                       to_follow)
-from condition_archive.store import utc_now
-from condition_archive.worker import ExtractionPool
+from condition_archive.archive.store import utc_now
+from condition_archive.crawl.worker import ExtractionPool
 
 GONE = (404, 410)
 # Statuses the spider records itself. Listing them in the request meta (needed
@@ -67,7 +67,7 @@ class ConditionCenterSpider(scrapy.Spider):
             h.strip().lower() for h in allowed_hosts.split(",") if h.strip())
         # Loopback/private addresses are allowed only at the exact host:port of a seed
         # written as such an address, or of ARCHIVE_ALLOW_PRIVATE (added in start()):
-        # condition_archive.middleware refuses the rest by spelling, netguard by address.
+        # condition_archive.crawl.middleware refuses the rest by spelling, netguard by address.
         self.seed_netlocs = private_seed_netlocs(self.seeds)
         self.allowed_domains = sorted(self.allowed_hosts)
         self.scheduled: set[str] = set()  # URLs requested, skipped or recorded
@@ -221,7 +221,7 @@ class ConditionCenterSpider(scrapy.Spider):
 
     async def _analyse(self, page: FetchedPage) -> tuple[str | None, PageExtract | None, str | None] | None:
         """(why it is not HTML, the PageExtract, why extraction failed) from a worker
-        (condition_archive/worker.py), or None when the crawl is stopping."""
+        (condition_archive/crawl/worker.py), or None when the crawl is stopping."""
         result = await self.pool.analyse(page.body, page.url, page.headers, self.day_first_sites)
         if result is None:
             return None

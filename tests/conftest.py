@@ -48,7 +48,7 @@ def query(db, sql: str, *params) -> list[dict]:
     """Rows of a read-only query on an archive file, as dicts."""
     import sqlite3
 
-    from condition_archive.db import connect_readonly
+    from condition_archive.archive.db import connect_readonly
 
     conn = connect_readonly(db)
     conn.row_factory = sqlite3.Row

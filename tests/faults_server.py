@@ -325,7 +325,7 @@ class FaultSite:
 
 _CRAWL = """
 import json, sys
-from condition_archive.runner import CrawlOptions, run_crawl
+from condition_archive.crawl.runner import CrawlOptions, run_crawl
 args = json.loads(sys.argv[1])
 row = run_crawl(CrawlOptions(urls=tuple(args["urls"]), db=args["db"], depth=args["depth"], delay=0,
                              resume=args["resume"], log_level="WARNING", extra_settings=args["settings"]))

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from condition_archive.batch import BatchWriter
+from condition_archive.archive.batch import BatchWriter
 
 
 class Clock:

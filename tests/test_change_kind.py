@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from condition_archive.change_kind import BODY, CARDS, DATES, METADATA, classify, word_diff
-from condition_archive.timeline import Lane, Point, to_svg
+from condition_archive.archive.change_kind import BODY, CARDS, DATES, METADATA, classify, word_diff
+from condition_archive.serve.timeline import Lane, Point, to_svg
 
 BASE = {"kind": "article", "title": "T", "description": "D", "authors": '["A"]', "reviewers": "[]",
         "badges": "[]", "date_published": "2020-01-01", "date_updated": "2021-01-01", "date_reviewed": None,
@@ -68,7 +68,7 @@ def test_an_older_archive_gets_its_change_kinds_when_opened(tmp_path):
     """Changes recorded before the column existed are classified on the next open."""
     import sqlite3
 
-    from condition_archive.db import open_archive
+    from condition_archive.archive.db import open_archive
 
     path = tmp_path / "a.db"
     db = open_archive(path)

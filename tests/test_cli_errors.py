@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from conftest import run_cli
 from faults_server import FaultSite
 
-from condition_archive import crawls
+from condition_archive.archive import crawls
 from condition_archive.cli import main
-from condition_archive.db import open_archive
+from condition_archive.archive.db import open_archive
 
 # A remedy: what to do, or (for a value out of range) what the value must be.
 REMEDY = re.compile(r"\b(pass|check|choose|add|run|use|drop|restore|wait|fix|try|give|free|start|must|write)\b", re.I)

@@ -14,7 +14,7 @@ import pytest
 from conftest import query, run_cli
 from sample_truth import CENTER_PATH, reachable_articles, truth
 
-from condition_archive.metadata import build_metadata
+from condition_archive.serve.metadata import build_metadata
 from condition_archive.sample_site import SampleSite
 
 pytestmark = pytest.mark.crawl
@@ -180,7 +180,7 @@ def test_scrapy_crawl_from_the_repo_root_writes_the_same_archive(crawled, tmp_pa
         pytest.skip("one comparison is enough")
     db = tmp_path / "scrapy.db"
     # The module's sample site is still serving, so URLs (and content hashes) compare.
-    from condition_archive.settings import ARCHIVE_EXTRACT_WORKERS
+    from condition_archive.crawl.settings import ARCHIVE_EXTRACT_WORKERS
 
     assert ARCHIVE_EXTRACT_WORKERS > 0, "this test compares worker extraction with in-thread extraction"
     proc = subprocess.run(

@@ -14,9 +14,9 @@ import pytest
 from datasette.utils import escape_fts
 from browser.archive import build_archive, changed_article, query_cases
 
-from condition_archive.db import load_schema, open_archive
-from condition_archive.metadata import build_metadata, canned_queries, load_datasette_config
-from condition_archive.serve import PLUGINS_DIR, SETTINGS, datasette_command, is_loopback
+from condition_archive.archive.db import load_schema, open_archive
+from condition_archive.serve.metadata import build_metadata, canned_queries, load_datasette_config
+from condition_archive.serve.serve import PLUGINS_DIR, SETTINGS, datasette_command, is_loopback
 
 PAYLOAD = "<script>window.__pwned=1</script>"
 
@@ -63,7 +63,7 @@ def test_metadata_describes_every_table_view_and_column(tmp_db):
 def _written_descriptions() -> list[tuple[str, str]]:
     """(column, description) as written in schema/archive.yml, quotes removed: the
     text after `description:` up to the mapping's closing brace."""
-    from condition_archive.db import SCHEMA_FILE
+    from condition_archive.archive.db import SCHEMA_FILE
 
     out = []
     for line in SCHEMA_FILE.read_text(encoding="utf-8").splitlines():
@@ -349,7 +349,7 @@ def test_history_diff_and_capture_pages(archive):
 
 
 def test_csv_rewriter_reads_records_across_chunks():
-    from condition_archive.datasette_plugins.pages.readable_csv import CsvRewriter
+    from condition_archive.serve.datasette_plugins.pages.readable_csv import CsvRewriter
 
     rows = [["id", "section", "reviewers", "body_text"], ["1", "", '["Zoë Ångström", "B"]', 'two\r\nlines, "quoted"'],
             ["2", "Causes", "[]", "é" * 50]]

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import run_cli
 
-from condition_archive.discover import discover, hubs
+from condition_archive.crawl.discover import discover, hubs
 
 CENTERS = ["back-pain", "neck-pain", "hip-pain"]
 AZ_ONLY = ["knee-pain", "ankle-pain"]  # linked from the A-Z page, not in the sitemaps

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from condition_archive.cli import main
-from condition_archive.crawls import start_crawl
-from condition_archive.db import open_archive
-from condition_archive.export import ExportError, write
+from condition_archive.archive.crawls import start_crawl
+from condition_archive.archive.db import open_archive
+from condition_archive.archive.export import ExportError, write
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ CASES = [("fetches", "csv", ()), ("fetches", "jsonl", ()), ("fetches", "json", (
 
 
 def build(db: Path, rows: int) -> None:
-    from condition_archive.db import open_archive
+    from condition_archive.archive.db import open_archive
 
     open_archive(db).close()
     conn = sqlite3.connect(db)

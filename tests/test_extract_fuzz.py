@@ -138,7 +138,7 @@ def test_mutated_real_pages_through_the_spiders_link_step(data):
     """What the spider runs on every page before the pipelines (links to follow)."""
     from condition_archive.extract.boilerplate import classify_regions
     from condition_archive.extract.links import page_links
-    from condition_archive.policy import to_follow
+    from condition_archive.crawl.policy import to_follow
 
     parsed = parse_html(data, URL, "text/html")
     if parsed.root is not None:

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 from faults_server import CENTER, FAULTS, HOSTILE_TITLE, OTHER_HOST_LINKS, FaultSite, crawl_with_settings
 
-from condition_archive.policy import TrapGuard, TrapLimits
+from condition_archive.crawl.policy import TrapGuard, TrapLimits
 
 pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
@@ -221,7 +221,7 @@ def test_backoff_doubles_and_honours_retry_after_up_to_the_cap(attempt, retry_af
     from scrapy.http import Request, Response
     from scrapy.settings import Settings
 
-    from condition_archive.middleware import BackoffRetryMiddleware
+    from condition_archive.crawl.middleware import BackoffRetryMiddleware
 
     mw = BackoffRetryMiddleware(Settings({"RETRY_BACKOFF_BASE": 0.5, "RETRY_BACKOFF_MAX": 5.0}))
     retry = Request("http://h/x", meta={"retry_times": attempt})

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sample_truth import CENTER_PATH, changes, truth
 
-from condition_archive.cli_ui import register
-from condition_archive.graph import CenterGraph, VersionInfo, compare, layout, wrap
-from condition_archive.graph_render import to_dot, to_graphml, to_html, to_svg
+from condition_archive.cli.ui import register
+from condition_archive.archive.graph import CenterGraph, VersionInfo, compare, layout, wrap
+from condition_archive.serve.graph_render import to_dot, to_graphml, to_html, to_svg
 
 PAYLOAD = "<script>window.__pwned=1</script>"
 
@@ -122,8 +122,8 @@ def cli():
 
 @pytest.mark.crawl
 def test_graph_of_the_sample_center_matches_the_truth(archive):
-    from condition_archive.db import open_archive
-    from condition_archive.graph import load_graph
+    from condition_archive.archive.db import open_archive
+    from condition_archive.archive.graph import load_graph
 
     graph = load_graph(open_archive(archive["db"], readonly=True), archive["center"])
     base = archive["base"]

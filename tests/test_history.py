@@ -12,7 +12,7 @@ from conftest import run_cli
 from sample_truth import CENTER_PATH, changes, reachable_articles, truth
 
 from condition_archive.cli import main
-from condition_archive.crawls import CrawlBusy, CrawlLock
+from condition_archive.archive.crawls import CrawlBusy, CrawlLock
 from condition_archive.sample_site import SampleSite
 
 pytestmark = pytest.mark.crawl
@@ -123,8 +123,8 @@ def test_diff_and_show_as_of(history):
 
 
 def test_canned_center_as_of_matches_show(history):
-    from condition_archive.export import write
-    from condition_archive.db import open_archive
+    from condition_archive.archive.export import write
+    from condition_archive.archive.db import open_archive
     import io, json
 
     db = open_archive(history["db"], readonly=True)

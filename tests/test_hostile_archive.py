@@ -18,9 +18,9 @@ import pytest
 from conftest import REPO, free_port, query, run_cli, start_http, stop_http
 from test_hostile_net import Site
 
-from condition_archive import crawls
-from condition_archive.crawls import CrawlBusy, CrawlLock
-from condition_archive.db import APPLICATION_ID, ArchiveError, integrity_ok, open_archive, sqlite_uri
+from condition_archive.archive import crawls
+from condition_archive.archive.crawls import CrawlBusy, CrawlLock
+from condition_archive.archive.db import APPLICATION_ID, ArchiveError, integrity_ok, open_archive, sqlite_uri
 
 
 @pytest.fixture

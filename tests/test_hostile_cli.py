@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, free_port, query, run_cli, start_http, stop_http
 
-from condition_archive import crawls
+from condition_archive.archive import crawls
 from condition_archive.cli import main
-from condition_archive.db import open_archive
+from condition_archive.archive.db import open_archive
 
 ESCAPES = "&#27;[2J&#27;]0;pwned&#7;&#x202e;"
 

@@ -15,8 +15,8 @@ import pytest
 from conftest import query, start_http, stop_http
 from faults_server import crawl_with_settings
 
-from condition_archive.netguard import is_public
-from condition_archive.policy import is_private_host, private_seed_netlocs
+from condition_archive.crawl.netguard import is_public
+from condition_archive.crawl.policy import is_private_host, private_seed_netlocs
 
 pytestmark = pytest.mark.crawl
 
@@ -151,7 +151,7 @@ def test_endless_response_headers_are_cut_and_recorded(tmp_db):
 
 
 def test_canonical_url_is_one_spelling_for_pages_and_links():
-    from condition_archive.policy import canonical_url
+    from condition_archive.crawl.policy import canonical_url
 
     assert canonical_url("HTTP://Example.ORG:80/café?q=a b#top") == "http://example.org/caf%C3%A9?q=a%20b"
     assert canonical_url("https://example.org:443") == "https://example.org/"

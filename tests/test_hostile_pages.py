@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO, query, start_http, stop_http
 from faults_server import crawl_with_settings
 
-from condition_archive.db import integrity_ok
+from condition_archive.archive.db import integrity_ok
 
 pytestmark = pytest.mark.crawl
 
@@ -89,7 +89,7 @@ def test_a_page_over_the_budget_is_archived_raw_with_an_error_and_the_crawl_goes
 
 _CRAWL = """
 import json, sys
-from condition_archive.runner import CrawlOptions, run_crawl
+from condition_archive.crawl.runner import CrawlOptions, run_crawl
 args = json.loads(sys.argv[1])
 run_crawl(CrawlOptions(urls=tuple(args["urls"]), db=args["db"], depth=0, delay=0, log_level="INFO",
                        extra_settings={"ARCHIVE_PAGE_BUDGET": 0}))

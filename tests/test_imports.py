@@ -28,7 +28,7 @@ def test_scrapy_lists_the_spider_from_the_repo_root():
 
 
 def test_extraction_imports_no_scrapy():
-    code = ("import sys, condition_archive.extract, condition_archive.store, condition_archive.policy;"
+    code = ("import sys, condition_archive.extract, condition_archive.archive.store, condition_archive.crawl.policy;"
             "print('scrapy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

@@ -25,8 +25,8 @@ from conftest import REPO
 from faults_server import crawl_with_settings
 from sample_truth import CENTER_PATH
 
-from condition_archive.db import integrity_ok
-from condition_archive.metadata import build_metadata
+from condition_archive.archive.db import integrity_ok
+from condition_archive.serve.metadata import build_metadata
 from condition_archive.sample_site import SampleSite
 
 pytestmark = [pytest.mark.crawl, pytest.mark.slow]
@@ -60,7 +60,7 @@ def archive_digest(db: Path) -> dict:
 
 
 def crawl_process(url: str, db: Path, settings: dict, **popen) -> subprocess.Popen:
-    code = ("import json,sys;from condition_archive.runner import CrawlOptions, run_crawl;"
+    code = ("import json,sys;from condition_archive.crawl.runner import CrawlOptions, run_crawl;"
             "run_crawl(CrawlOptions(urls=(sys.argv[1],), db=sys.argv[2], delay=0, resume=True, "
             "log_level='ERROR', extra_settings=json.loads(sys.argv[3])))")
     import json
@@ -159,7 +159,7 @@ def full_disk(tmp_path: Path, size_kb: int) -> Path | None:
 
 
 def test_full_disk_stops_the_crawl_with_a_clear_message_and_loses_nothing(site, baseline, tmp_path):
-    from condition_archive.db import open_archive
+    from condition_archive.archive.db import open_archive
 
     url = site.url(CENTER_PATH)
     empty = tmp_path / "empty.db"
@@ -280,7 +280,7 @@ def _has_crawl(db: Path) -> bool:
 
 
 def test_reopening_repairs_fts_triggers_a_kill_left_missing(tmp_path):
-    from condition_archive.db import open_archive
+    from condition_archive.archive.db import open_archive
 
     db = open_archive(tmp_path / "archive.db")
     triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

@@ -7,11 +7,11 @@ import pytest
 from sample_truth import CENTER_PATH, page_html, url_of
 from scrapy.utils.test import get_crawler
 
-from condition_archive.crawls import start_crawl
-from condition_archive.db import open_archive
+from condition_archive.archive.crawls import start_crawl
+from condition_archive.archive.db import open_archive
 from condition_archive.extract import extract_page
-from condition_archive.items import FetchedPage, Outcome
-from condition_archive.store import Archive
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.archive.store import Archive
 from pipelines.article import ArticlePipeline
 from pipelines.boilerplate import BoilerplatePipeline
 from pipelines.center import CenterPipeline
@@ -83,7 +83,7 @@ def test_reprocess_reads_dates_with_the_order_the_crawl_used(tmp_db):
     import json
 
     from condition_archive.extract.model import options_for
-    from condition_archive.reprocess import reprocess
+    from condition_archive.archive.reprocess import reprocess
 
     url = "https://www.nhs-example.test/knee"
     db = open_archive(tmp_db)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from condition_archive.extract.model import Link
-from condition_archive.policy import BadSeed, check_seed, is_private_host, normalize, skip_reason, to_follow
+from condition_archive.crawl.policy import BadSeed, check_seed, is_private_host, normalize, skip_reason, to_follow
 
 HOSTS = frozenset({"www.spine-health.com"})
 

@@ -14,9 +14,9 @@ import pytest
 from conftest import REPO
 from sample_truth import CENTER_PATH
 
-from condition_archive.progress import CLEAR_LINE, CrawlProgress, Snapshot, details_url, progress_line, summary_lines
+from condition_archive.crawl.progress import CLEAR_LINE, CrawlProgress, Snapshot, details_url, progress_line, summary_lines
 
-EXTENSION = {"condition_archive.progress.CrawlProgress": 500}
+EXTENSION = {"condition_archive.crawl.progress.CrawlProgress": 500}
 ROW = {"id": 3, "status": "finished", "pages_new": 2, "pages_changed": 1, "pages_unchanged": 5, "not_modified": 7,
        "removed": 1, "moved": 0, "errors": 1, "seconds": 12.34}
 
@@ -53,7 +53,7 @@ def test_terminal_mode_rewrites_one_line_and_log_records_clear_it():
 
 def test_without_a_terminal_progress_goes_to_the_log(caplog):
     progress, stream = make(tty=False)
-    with caplog.at_level(logging.INFO, logger="condition_archive.progress"):
+    with caplog.at_level(logging.INFO, logger="condition_archive.crawl.progress"):
         progress.tick()
     assert stream.getvalue() == ""
     assert "progress: 0 fetched" in caplog.text
@@ -69,7 +69,7 @@ def test_summary_falls_back_to_stats_when_the_archive_cannot_be_read():
 
 CRAWL = """
 import sys
-from condition_archive.runner import CrawlOptions, run_crawl
+from condition_archive.crawl.runner import CrawlOptions, run_crawl
 from condition_archive.sample_site import SampleSite
 with SampleSite(version="2012") as site:
     run_crawl(CrawlOptions(urls=(site.url(sys.argv[2]),), db=sys.argv[1], delay=0.05, log_level=sys.argv[3],
@@ -88,7 +88,7 @@ def test_a_crawl_without_a_terminal_logs_progress_and_ends_with_a_summary(tmp_db
     _, err = proc.communicate(timeout=300)
     text = err.decode()
     assert proc.returncode == 0, text[-3000:]
-    assert "[condition_archive.progress] INFO: progress: crawl 1:" in text
+    assert "[condition_archive.crawl.progress] INFO: progress: crawl 1:" in text
     assert CLEAR_LINE not in text
     assert "crawl 1 finished in" in text and " new, " in text and " errors" in text
     assert "details: http://127.0.0.1:8001/archive/changes_between?since=0&until=1" in text

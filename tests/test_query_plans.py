@@ -11,8 +11,8 @@ import sqlite3
 import pytest
 from datasette.utils import escape_fts
 
-from condition_archive.db import load_schema, open_archive
-from condition_archive.metadata import canned_queries, load_datasette_config
+from condition_archive.archive.db import load_schema, open_archive
+from condition_archive.serve.metadata import canned_queries, load_datasette_config
 
 LARGE = {"pages", "versions", "fetches", "captures", "links", "cards", "sections", "date_candidates", "changes",
          "card_changes"}

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from condition_archive.db import ArchiveError, load_schema, open_archive
-from condition_archive.metadata import build_metadata, canned_queries
+from condition_archive.archive.db import ArchiveError, load_schema, open_archive
+from condition_archive.serve.metadata import build_metadata, canned_queries
 
 
 def test_every_table_view_and_column_is_described():

@@ -20,19 +20,19 @@ from faults_server import HOSTILE_TITLE, FaultSite
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 
-from condition_archive import crawls
-from condition_archive.db import open_archive
+from condition_archive.archive import crawls
+from condition_archive.archive.db import open_archive
 from condition_archive.extract import extract_page
-from condition_archive.items import FetchedPage
-from condition_archive.metadata import build_metadata
-from condition_archive.middleware import (
+from condition_archive.crawl.items import FetchedPage
+from condition_archive.serve.metadata import build_metadata
+from condition_archive.crawl.middleware import (
     RedirectGuardMiddleware,
     RefusedRequest,
     RequestGuardMiddleware,
     describe_failure,
 )
-from condition_archive.policy import refusal, seed_netloc
-from condition_archive.store import Archive
+from condition_archive.crawl.policy import refusal, seed_netloc
+from condition_archive.archive.store import Archive
 
 HOSTS = frozenset({"www.spine-health.com", "127.0.0.1"})
 SEEDS = frozenset({"www.spine-health.com:443", "127.0.0.1:8765"})
@@ -120,12 +120,12 @@ def test_guards_run_before_robots_and_redirects_and_no_other_schemes_are_downloa
 
     from spiders.condition_center import ConditionCenterSpider
 
-    settings = {k: v for k, v in vars(__import__("condition_archive.settings", fromlist=["x"])).items() if k.isupper()}
+    settings = {k: v for k, v in vars(__import__("condition_archive.crawl.settings", fromlist=["x"])).items() if k.isupper()}
     crawler = get_crawler(ConditionCenterSpider, settings_dict=settings)
     mws = crawler.settings.getwithbase("DOWNLOADER_MIDDLEWARES")
     robots = mws["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"]
-    assert mws["condition_archive.middleware.RequestGuardMiddleware"] < robots
-    assert mws["condition_archive.middleware.RedirectGuardMiddleware"] > max(
+    assert mws["condition_archive.crawl.middleware.RequestGuardMiddleware"] < robots
+    assert mws["condition_archive.crawl.middleware.RedirectGuardMiddleware"] > max(
         mws["scrapy.downloadermiddlewares.redirect.RedirectMiddleware"],
         mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"])
     assert mws["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
@@ -223,7 +223,7 @@ def test_datasette_sql_is_read_only(hostile_archive, sql):
 def test_servers_bind_loopback_by_default():
     from condition_archive.cli import demo, serve
     from condition_archive.sample_site import SampleSite
-    from condition_archive.serve import datasette_command
+    from condition_archive.serve.serve import datasette_command
 
     assert next(p for p in serve.params if p.name == "host").default == "127.0.0.1"
     assert "127.0.0.1" in datasette_command("a.db", Path("m.json"), "127.0.0.1", 8001)
@@ -266,7 +266,7 @@ def _socket_inodes(pid: int) -> set[str]:
 def test_a_running_crawl_listens_on_nothing():
     if not os.path.exists("/proc/net/tcp"):
         pytest.skip("needs Linux /proc")
-    code = ("import sys;from condition_archive.runner import CrawlOptions, run_crawl;"
+    code = ("import sys;from condition_archive.crawl.runner import CrawlOptions, run_crawl;"
             "run_crawl(CrawlOptions(urls=(sys.argv[1],), db=sys.argv[2], delay=0, log_level='ERROR', "
             "extra_settings={'DOWNLOAD_TIMEOUT': 10, 'RETRY_ENABLED': False}))")
     with FaultSite(slow_seconds=2.5) as site:

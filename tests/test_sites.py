@@ -10,7 +10,7 @@ from conftest import query, run_cli
 from sample_truth import CENTER_PATH
 
 from condition_archive.sample_site import SampleSite
-from condition_archive.sites import SitesError, load_sites, parse_sites
+from condition_archive.crawl.sites import SitesError, load_sites, parse_sites
 
 GOOD = {
     "schedule": "0 3 * * 1",

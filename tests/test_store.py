@@ -7,11 +7,11 @@ import zlib
 
 import pytest
 
-from condition_archive.crawls import start_crawl
-from condition_archive.db import open_archive
+from condition_archive.archive.crawls import start_crawl
+from condition_archive.archive.db import open_archive
 from condition_archive.extract.model import Card, DateCandidate, Link, PageExtract, Section
-from condition_archive.items import FetchedPage, Outcome
-from condition_archive.store import Archive, content_hash, digests
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.archive.store import Archive, content_hash, digests
 
 URL = "https://www.spine-health.com/conditions/upper-back-pain/causes"
 
@@ -153,7 +153,7 @@ def test_a_move_with_unchanged_content_is_one_moved_change(archive, target_first
 
 
 def test_a_capture_packed_by_the_worker_is_stored_as_the_store_would_pack_it(tmp_path):
-    from condition_archive.capture import pack
+    from condition_archive.archive.capture import pack
 
     html = b"<html><body><h1>Causes</h1><p>Muscle strain is the most common cause.</p></body></html>"
     rows = []
@@ -172,7 +172,7 @@ def test_resume_refetches_a_page_known_only_as_a_redirect_target(archive):
     """The row that records a redirect onto a page the crawl fetches directly is
     not that page's fetch: if the direct fetch was never stored (a failed batch),
     --resume must fetch it (crawls.done_urls)."""
-    from condition_archive.crawls import REDIRECT_TARGET, done_urls
+    from condition_archive.archive.crawls import REDIRECT_TARGET, done_urls
 
     arc, crawl = archive
     target = URL + "-new"

@@ -247,9 +247,9 @@ def test_demo_enters_2012_as_dated_history_then_crawls_2025(tmp_path):
 
     from conftest import free_port
 
-    from condition_archive.db import open_archive
-    from condition_archive.demo import CENTER, run_demo
-    from condition_archive.export import write
+    from condition_archive.archive.db import open_archive
+    from condition_archive.serve.demo import CENTER, run_demo
+    from condition_archive.archive.export import write
 
     db, site_port = tmp_path / "demo.db", free_port()
     run_demo(str(db), port=free_port(), site_port=site_port, serve=False, echo=lambda _: None)

@@ -99,8 +99,8 @@ def test_backfill_fills_2012_to_2025_like_importing_the_warcs(wayback, tmp_path)
     assert first_2012 in result.output
     from io import StringIO
 
-    from condition_archive.db import open_archive
-    from condition_archive.export import write
+    from condition_archive.archive.db import open_archive
+    from condition_archive.archive.export import write
 
     buf = StringIO()
     write(open_archive(db, readonly=True), "center_as_of", "json", buf,

@@ -19,11 +19,11 @@ from scrapy.utils.test import get_crawler
 from test_kills import archive_digest, crawl_process
 
 import spiders.condition_center as spider_module
-import condition_archive.worker as worker_module
-from condition_archive.db import integrity_ok
-from condition_archive.items import FetchedPage
+import condition_archive.crawl.worker as worker_module
+from condition_archive.archive.db import integrity_ok
+from condition_archive.crawl.items import FetchedPage
 from condition_archive.sample_site import SampleSite
-from condition_archive.worker import ExtractionPool
+from condition_archive.crawl.worker import ExtractionPool
 
 
 def _spider(url: str) -> spider_module.ConditionCenterSpider:

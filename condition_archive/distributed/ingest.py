@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 
 import redis
 
-from .. import crawls
-from ..crawls import CrawlLock
-from ..db import open_archive
+from condition_archive.archive import crawls
+from condition_archive.archive.crawls import CrawlLock
+from condition_archive.archive.db import open_archive
 from ..extract import EXTRACTOR_VERSION
-from ..items import FetchedPage, Outcome
-from ..store import Archive, utc_now
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.archive.store import Archive, utc_now
 from .keys import GROUP, Keys
 from .redisq import publish_view
 

@@ -43,7 +43,7 @@ def wait_ready(server, keys: Keys, wait: float, poll: float = 0.2) -> dict | Non
 
 def worker_settings(redis_url: str, keys: Keys, options: dict):
     """The single-process crawl's settings, with Redis as scheduler, queue and output."""
-    from ..runner import CrawlOptions, scrapy_settings
+    from condition_archive.crawl.runner import CrawlOptions, scrapy_settings
 
     opts = CrawlOptions(urls=tuple(options["urls"]), depth=options["depth"], delay=options["delay"],
                         contact=options.get("contact"), log_level=options.get("log_level", "INFO"),

@@ -180,8 +180,8 @@ class RedisView:
 
 def publish_view(server, keys: Keys, db, crawl_id: int | None, resume: bool) -> None:
     """Write what workers read instead of the archive (called by the ingest, which owns it)."""
-    from .. import crawls
-    from ..policy import FOLLOW_REGIONS
+    from condition_archive.archive import crawls
+    from condition_archive.crawl.policy import FOLLOW_REGIONS
 
     pipe = server.pipeline(transaction=False)
     pipe.delete(keys.validators, keys.links, keys.done)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from ..policy import FOLLOW_REGIONS, canonical_url, skip_reason
+from condition_archive.crawl.policy import FOLLOW_REGIONS, canonical_url, skip_reason
 from .cdx import CdxCapture, WaybackClient
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..capture import Packed
+from condition_archive.archive.capture import Packed
 from ..extract.model import PageExtract
-from ..store import CONTENT_FIELDS, PERMANENT_REDIRECTS, Archive, content_hash
-from ..history import field_changes, last_capture_before
-from ..items import Outcome
+from condition_archive.archive.store import CONTENT_FIELDS, PERMANENT_REDIRECTS, Archive, content_hash
+from condition_archive.archive.history import field_changes, last_capture_before
+from condition_archive.crawl.items import Outcome
 
 STATE_UNCHANGED, STATE_EARLIER, STATE_NEW, STATE_CHANGED = "unchanged", "earlier", "new", "changed"
 COUNTERS = {STATE_NEW: "pages_new", STATE_CHANGED: "pages_changed", STATE_UNCHANGED: "pages_unchanged",

@@ -24,7 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .. import __version__
-from ..history import when_bound
+from condition_archive.archive.history import when_bound
 
 DROPPED = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
 

@@ -14,10 +14,10 @@ from urllib.parse import urljoin
 
 import sqlite_utils
 
-from .. import crawls
+from condition_archive.archive import crawls
 from ..extract import EXTRACTOR_VERSION
-from ..items import Outcome
-from ..worker import analyse_page
+from condition_archive.crawl.items import Outcome
+from condition_archive.crawl.worker import analyse_page
 from .dated import DatedArchive, DatedCapture
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

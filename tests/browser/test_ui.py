@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from condition_archive.metadata import canned_queries
+from condition_archive.serve.metadata import canned_queries
 
 from .archive import changed_article, query_cases
 from .conftest import ARTIFACTS, screenshot

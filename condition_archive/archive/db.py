@@ -1,0 +1,199 @@
+"""Open an archive and apply the declarative schema (schema/archive.yml) with sqlite-utils.
+
+The schema file is the single source of tables, columns, keys, indexes, FTS and
+views; this module only reads it and makes the database match. Applying is
+idempotent: missing tables, columns, indexes, FTS tables and views are created,
+nothing existing is dropped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import sqlite_utils
+import yaml
+
+from . import change_kind
+
+def _schema_dir() -> Path:
+    """schema/ as shipped inside the package (a wheel), else the checkout's."""
+    package = Path(__file__).resolve().parent.parent  # condition_archive/
+    packaged = package / "schema"
+    return packaged if (packaged / "archive.yml").exists() else package.parent / "schema"
+
+
+SCHEMA_DIR = _schema_dir()
+SCHEMA_FILE = SCHEMA_DIR / "archive.yml"
+# PRAGMA application_id of an archive ("CArc"): set when the project creates the
+# file, checked before anything is written to it.
+APPLICATION_ID = 0x43417263
+# An archive made before the marker existed: these tables and crawls columns.
+LEGACY_TABLES = {"crawls", "pages", "versions", "fetches"}
+LEGACY_CRAWL_COLUMNS = {"seeds", "extractor_version", "code_version"}
+_TYPES = {"integer": int, "text": str, "float": float, "blob": bytes}
+_SQL_TYPES = {"integer": "INTEGER", "text": "TEXT", "float": "FLOAT", "blob": "BLOB"}
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file itself; the message says what to do."""
+
+
+@lru_cache(maxsize=1)
+def load_schema(path: Path = SCHEMA_FILE) -> dict:
+    if not path.exists():
+        raise ArchiveError(
+            f"schema file {path} is missing: reinstall condition-archive (`pip install .` from a checkout)"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def sqlite_uri(path: str | Path, **params: str) -> str:
+    """A `file:` URI for sqlite3.connect(uri=True): the path percent-encoded, so names
+    with ?, # or %XX open the file they name (and nothing else)."""
+    uri = "file:" + quote(Path(path).absolute().as_posix(), safe="/")
+    return uri + (f"?{urlencode(params)}" if params else "")
+
+
+def connect_readonly(path: str | Path, **kwargs) -> sqlite3.Connection:
+    """A read-only connection to an existing database file (never creates one)."""
+    return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, **kwargs)
+
+
+def open_archive(path: str | Path, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (and, unless readonly, create or upgrade) the archive at `path`.
+
+    Raises ArchiveError with a remedy when the file is not a SQLite archive.
+    """
+    path = Path(path)
+    if not str(path).strip():
+        raise ArchiveError("--db is empty: pass the archive's file name, e.g. --db archive.db")
+    if not path.exists() and (readonly or not create):
+        raise ArchiveError(f"no archive at {path}: run `condition-archive crawl URL --db {path}` first")
+    if path.exists():
+        if not path.is_file():
+            raise ArchiveError(f"{path} is not a regular file (a folder, pipe or device): "
+                               "pass --db with an archive file")
+        _check_sqlite_file(path)
+        _check_is_archive(path)
+    if readonly:
+        return sqlite_utils.Database(connect_readonly(path))
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=10000")
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path} cannot be opened for writing ({exc}): check the folder is writable") from exc
+    try:
+        if not db.execute("PRAGMA application_id").fetchone()[0]:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # new, or made before the marker
+        apply_schema(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise ArchiveError(f"{path} cannot be prepared as an archive ({exc}): check the disk has room "
+                           "and the file is writable, or pass another --db") from exc
+    return db
+
+
+def _check_sqlite_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head and head != b"SQLite format 3\x00":
+        raise ArchiveError(f"{path} is not a SQLite archive: pass --db with a new file name or an existing archive")
+    try:
+        conn = connect_readonly(path)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path} is corrupt or not an archive ({exc}): restore it from a backup") from exc
+
+
+def _check_is_archive(path: Path) -> None:
+    """An existing SQLite file must be an archive, or hold nothing at all: never
+    write the archive's tables into somebody else's database.
+
+    An archive carries APPLICATION_ID. One made before the marker existed (id 0)
+    is recognised by its tables and crawls columns, and gets the marker when next
+    opened for writing; any other database with objects in it is refused, views
+    or a lone `crawls` table included."""
+    conn = connect_readonly(path)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        objects = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master")}
+        crawl_columns = {r[1] for r in conn.execute("PRAGMA table_info(crawls)")}
+    finally:
+        conn.close()
+    if app_id == APPLICATION_ID or not objects:
+        return
+    tables = {n for n, t in objects.items() if t == "table"}
+    if app_id == 0 and LEGACY_TABLES <= tables and LEGACY_CRAWL_COLUMNS <= crawl_columns:
+        return
+    owner = f"application id {app_id:#x}" if app_id else f"it has {', '.join(sorted(objects)[:3])}..."
+    raise ArchiveError(f"{path} is a SQLite database of another program, not a condition archive "
+                       f"({owner}): pass --db with another file name")
+
+
+def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
+    """Create whatever the schema declares and the database lacks."""
+    schema = schema or load_schema()
+    with db.conn:
+        for name, table in schema["tables"].items():
+            _apply_table(db, name, table)
+        for index in schema.get("indexes", []):
+            db[index["table"]].create_index(index["columns"], unique=index.get("unique", False), if_not_exists=True)
+    for name, columns in schema.get("fts", {}).items():
+        _apply_fts(db, name, columns)
+    for name, view in schema.get("views", {}).items():
+        db.create_view(name, view["sql"], replace=True)
+    with db.conn:
+        change_kind.backfill(db)  # changes recorded before changes.kind existed
+
+
+def _apply_fts(db: sqlite_utils.Database, name: str, columns: list[str]) -> None:
+    """Create the FTS table and its triggers, or repair them: a kill between
+    sqlite-utils' separate statements can leave the table without triggers,
+    which would leave search silently unindexed."""
+    triggers = {f"{name}_ai", f"{name}_ad", f"{name}_au"}
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    if db[f"{name}_fts"].exists() and triggers <= present:
+        return
+    db[name].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
+    db[name].rebuild_fts()
+
+
+def _apply_table(db: sqlite_utils.Database, name: str, table: dict) -> None:
+    columns = table["columns"]
+    if not db[name].exists():
+        # Plain DDL: SQLite accepts foreign keys to tables created later, which
+        # the circular pages <-> versions reference needs.
+        defs = []
+        for col, spec in columns.items():
+            sql = f"[{col}] {_SQL_TYPES[spec['type']]}"
+            if col == "id":
+                sql += " PRIMARY KEY"
+            elif "fk" in spec:
+                sql += f" REFERENCES [{spec['fk']}]([id])"
+            defs.append(sql)
+        db.execute(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(defs) + "\n)")
+    else:
+        existing = set(db[name].columns_dict)
+        for col, spec in columns.items():
+            if col not in existing:
+                db[name].add_column(col, _TYPES[spec["type"]])
+    for col, spec in columns.items():
+        if spec.get("unique"):
+            db[name].create_index([col], unique=True, if_not_exists=True)
+
+
+def integrity_ok(path: str | Path) -> bool:
+    conn = connect_readonly(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()

@@ -1,0 +1,327 @@
+"""Write fetched pages and request outcomes into the archive.
+
+Each call writes one page (or one outcome) in one transaction: the raw capture
+(content-addressed, compressed once per distinct SHA-256), the page row, a new
+version only when the extracted content really changed, its child rows (date
+candidates, sections, cards, links), the change row, the fetch-ledger row and the
+crawl counters. A crash between two calls leaves no half page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from .capture import COMPRESSION, LEVEL, Packed, digests
+from .change_kind import change_columns
+from condition_archive.extract.model import PageExtract
+from .history import card_changes, comparable_cards, field_changes, last_capture_before
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.policy import canonical_url
+
+# Fields whose change makes a new version. Links, ads, menus, HTTP headers and
+# date candidates from the HTTP header are deliberately not in here.
+CONTENT_FIELDS = (
+    "kind", "title", "description", "authors", "reviewers", "badges",
+    "date_published", "date_updated", "date_reviewed", "body_text", "sections",
+)
+PERMANENT_REDIRECTS = (301, 308)
+OUTCOME_COUNTERS = {"error": "errors", "skipped": "skipped", "robots-denied": "robots_denied"}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_fields(page: PageExtract) -> dict:
+    """The fields whose change makes a new version, JSON-ready (no links: they
+    are most of a page's data and not part of its content)."""
+    data = {key: getattr(page, key) for key in CONTENT_FIELDS if key != "sections"}
+    for key in ("authors", "reviewers", "badges"):
+        data[key] = list(data[key])
+    data["sections"] = [{"heading": s.heading, "cards": [vars(c) for c in s.cards]} for s in page.sections]
+    return data
+
+
+def content_hash(page: PageExtract) -> str:
+    blob = json.dumps(content_fields(page), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Archive:
+    """Writes to an open archive. `now` returns the current UTC time as ISO text."""
+
+    def __init__(self, db: sqlite_utils.Database, now: Callable[[], str] = utc_now):
+        self.db = db
+        self.now = now
+
+    # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
+    # and opens a savepoint on every call, a quarter of a crawl's storage time.
+
+    def _insert(self, table: str, row: dict) -> int:
+        cols = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        return self.db.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
+                                    list(row.values())).lastrowid
+
+    def _insert_many(self, table: str, rows) -> None:
+        rows = list(rows)
+        if rows:
+            cols = ", ".join(f"[{c}]" for c in rows[0])
+            marks = ", ".join("?" * len(rows[0]))
+            self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
+                                     [list(r.values()) for r in rows])
+
+    def _update(self, table: str, pk: int, values: dict) -> None:
+        sets = ", ".join(f"[{c}] = ?" for c in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), pk])
+
+    # -- pages -----------------------------------------------------------------
+
+    def record_page(self, crawl_id: int, fetched: FetchedPage, page: PageExtract,
+                    extractor_version: str) -> str:
+        """Archive one 200 response. Returns "new", "changed" or "unchanged"."""
+        with self.db.atomic():
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
+            for hop_url, status in fetched.redirects:
+                self._redirect_hop(crawl_id, hop_url, status, fetched)
+            page_id, current = self._page_row(fetched.url)
+            new_hash = content_hash(page)
+            if current and current["content_hash"] == new_hash:
+                change, version_id = "unchanged", current["id"]
+            else:
+                change = "changed" if current else "new"
+                version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
+                                                  extractor_version, "crawl", fetched.fetched_at)
+                if change == "new" and self._moved_here_unchanged(crawl_id, fetched.url, new_hash):
+                    change = "unchanged"  # the old URL's "moved" row tells the story
+                else:
+                    self._insert_change(crawl_id, page_id, fetched.url, change, current, version_id, page)
+            self._update_page(page_id, fetched, page, version_id)
+            self._ledger(crawl_id, fetched.url, "fetched", "", fetched.status, fetched.headers,
+                         fetched, sha256=sha256, capture_id=capture_id, page_id=page_id,
+                         size=len(fetched.body), http_headers=json.dumps(fetched.headers))
+            self._count(crawl_id, {"new": "pages_new", "changed": "pages_changed",
+                                   "unchanged": "pages_unchanged"}[change])
+        return change
+
+    def record_unextracted(self, crawl_id: int, fetched: FetchedPage, reason: str) -> None:
+        """A 200 whose extraction crashed: keep the raw bytes (reprocess can retry
+        them) and an "error" ledger row with the reason; no version."""
+        with self.db.atomic():
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
+            self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
+                         fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
+            self._count(crawl_id, "errors")
+
+    def _capture(self, body: bytes, content_type: str, packed: Packed | None = None) -> tuple[int, str]:
+        sha256, sha1 = (packed.sha256, packed.sha1_b32) if packed else digests(body)
+        row = self.db.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
+        if row:
+            return row[0], sha256
+        data = packed.data if packed else zlib.compress(body, LEVEL)
+        capture_id = self._insert("captures", {
+            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(data),
+            "compression": COMPRESSION, "content_type": content_type, "first_seen": self.now(),
+            "body": data,
+        })
+        return capture_id, sha256
+
+    def _page_row(self, url: str) -> tuple[int, dict | None]:
+        row = self.db.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
+        if row is None:
+            page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
+                                             "first_seen": self.now(), "state": "live"})
+            return page_id, None
+        current = None
+        if row[1] is not None:
+            current = self.db["versions"].get(row[1])
+        return row[0], current
+
+    def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
+                        chash: str, extractor_version: str, cause: str, captured_at: str | None = None) -> int:
+        number = self.db.execute(
+            "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
+        ).fetchone()[0]
+        version_id = self._insert("versions", {
+            "page_id": page_id, "number": number, "crawl_id": crawl_id, "capture_id": capture_id,
+            "created_at": self.now(), "cause": cause, "extractor_version": extractor_version,
+            "content_hash": chash, "kind": page.kind, "title": page.title,
+            "description": page.description, "authors": json.dumps(list(page.authors)),
+            "reviewers": json.dumps(list(page.reviewers)), "badges": json.dumps(list(page.badges)),
+            "date_published": page.date_published, "date_updated": page.date_updated,
+            "date_reviewed": page.date_reviewed, "body_text": page.body_text,
+            "word_count": len(page.body_text.split()),
+            "problem": page.problem, "captured_at": captured_at or self.now(),
+        })
+        self._insert_children(version_id, page)
+        return version_id
+
+    def _insert_children(self, version_id: int, page: PageExtract) -> None:
+        self._insert_many("date_candidates", [
+            {"version_id": version_id, "field": c.field, "value": c.value, "source": c.source, "raw": c.raw}
+            for c in page.date_candidates])
+        for s_pos, section in enumerate(page.sections, 1):
+            section_id = self._insert("sections", {"version_id": version_id, "position": s_pos,
+                                                   "heading": section.heading, "card_count": len(section.cards)})
+            self._insert_many("cards", [
+                {"version_id": version_id, "section_id": section_id, "section": section.heading,
+                 "position": c_pos, "title": card.title, "href": canonical_url(card.href),
+                 "image_alt": card.image_alt, "teaser": card.teaser}
+                for c_pos, card in enumerate(section.cards, 1)])
+        self._insert_many("links", [
+            {"version_id": version_id, "position": pos, "href": canonical_url(link.href), "text": link.text,
+             "region": link.region, "section": link.section}
+            for pos, link in enumerate(page.links, 1)])
+
+    def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
+                       current: dict | None, version_id: int, page: PageExtract) -> None:
+        detail, kind = "", {}
+        new_row = self.db["versions"].get(version_id)
+        if current:
+            fields = [f for f in CONTENT_FIELDS if f != "sections"]
+            detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
+            kind = change_columns(self.db, current, new_row)  # body edited, cards, metadata, dates only
+        self._insert("changes", {
+            "crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
+            "from_version_id": current["id"] if current else None, "to_version_id": version_id,
+            "detail": detail, "at": self.now(), **self._between(page_id, current, new_row), **kind,
+        })
+        if current and (page.sections or current["kind"] == "center"):
+            self._card_changes(crawl_id, page_id, current["id"], version_id)
+
+    def _between(self, page_id: int, old: dict | None, new: dict) -> dict:
+        """The two capture times a change lies between: the last capture that showed
+        the old version and the first that showed the new one."""
+        to = new.get("captured_at") or new["created_at"]
+        return {"from_captured_at": last_capture_before(self.db, page_id, to) if old else None,
+                "to_captured_at": to}
+
+    def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
+        old = comparable_cards(self.db, old_id, follow_moves=True)
+        between = self._between(page_id, {"id": old_id}, self.db["versions"].get(new_id))
+        self._insert_many("card_changes", [
+            {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
+             "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
+             "from_section": c.from_section, "to_section": c.to_section, "at": self.now(), **between}
+            for c in card_changes(old, comparable_cards(self.db, new_id))])
+
+    def refresh_card_changes(self, crawl_id: int) -> None:
+        """Recompute the crawl's card changes once it has met every redirect: a
+        center is recorded before the crawl learns that one of its old cards'
+        URLs moved, and such a card is moved (or unchanged), not removed + added."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                "SELECT c.page_id, c.from_version_id, c.to_version_id FROM changes c "
+                "JOIN versions v ON v.id = c.to_version_id WHERE c.crawl_id = ? AND c.change = 'changed' "
+                "AND v.kind = 'center'", [crawl_id]).fetchall()
+            for page_id, old_id, new_id in rows:
+                self.db.execute("DELETE FROM card_changes WHERE crawl_id = ? AND page_id = ?", [crawl_id, page_id])
+                self._card_changes(crawl_id, page_id, old_id, new_id)
+
+    def record_reprocessed(self, page_id: int, url: str, capture_id: int, page: PageExtract,
+                           extractor_version: str) -> bool:
+        """Re-extracted content of a stored capture: a new version labelled
+        "reprocess" when it differs from the current one. True when one was made."""
+        with self.db.atomic():
+            current_id = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?",
+                                         [page_id]).fetchone()[0]
+            current = self.db["versions"].get(current_id) if current_id else None
+            new_hash = content_hash(page)
+            if current and current["content_hash"] == new_hash:
+                return False
+            crawl_id = current["crawl_id"] if current else None
+            version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
+                                              extractor_version, "reprocess",
+                                              current["captured_at"] if current else None)
+            self._insert_change(None, page_id, url, "reprocessed", current, version_id, page)
+            self._update("pages", page_id, {"kind": page.kind, "title": page.title,
+                                              "current_version_id": version_id})
+        return True
+
+    def _update_page(self, page_id: int, fetched: FetchedPage, page: PageExtract, version_id: int) -> None:
+        self._update("pages", page_id, {
+            "kind": page.kind, "title": page.title, "last_seen": fetched.fetched_at, "state": "live",
+            "moved_to": None, "current_version_id": version_id,
+            "etag": fetched.headers.get("etag"), "last_modified": fetched.headers.get("last-modified"),
+        })
+
+    # -- other outcomes ----------------------------------------------------------
+
+    def record_outcome(self, crawl_id: int, outcome: Outcome) -> None:
+        """Archive a request that did not give a new 200 body: 304, 404/410, errors, skips."""
+        with self.db.atomic():
+            for hop_url, status in outcome.redirects:
+                self._redirect_hop(crawl_id, hop_url, status, outcome)
+            page = self.db.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
+            page_id = page[0] if page else None
+            if outcome.outcome == "not-modified" and page_id:
+                self._update("pages", page_id, {"last_seen": outcome.fetched_at, "state": "live"})
+                self._count(crawl_id, "not_modified")
+            elif outcome.outcome == "gone" and page_id:
+                if page[1] != "gone":
+                    self._update("pages", page_id, {"state": "gone", "gone_at": outcome.fetched_at})
+                    self._page_event(crawl_id, page_id, outcome.url, "removed", f"HTTP {outcome.status}")
+                    self._count(crawl_id, "removed")
+            elif outcome.outcome == "gone" and not page_id:
+                self._count(crawl_id, "broken")
+            elif outcome.outcome in OUTCOME_COUNTERS:
+                self._count(crawl_id, OUTCOME_COUNTERS[outcome.outcome])
+            self._ledger(crawl_id, outcome.url, outcome.outcome, outcome.reason, outcome.status,
+                         outcome.headers, outcome, page_id=page_id)
+
+    def _redirect_hop(self, crawl_id: int, url: str, status: int, after: FetchedPage | Outcome) -> None:
+        """Ledger row for one redirect hop; a permanent one moves a known page."""
+        final = after.url
+        self._ledger(crawl_id, url, "redirected", f"HTTP {status} to {final}", status, {}, after,
+                     final_url=final)
+        row = self.db.execute("SELECT id, state, moved_to FROM pages WHERE url = ?", [url]).fetchone()
+        if row and status in PERMANENT_REDIRECTS and (row[1], row[2]) != ("moved", final):
+            self._update("pages", row[0], {"state": "moved", "moved_to": final})
+            self._page_event(crawl_id, row[0], url, "moved", final)
+            self._count(crawl_id, "moved")
+            self._absorb_new_target(crawl_id, row[0], final)
+
+    # A page that moved with its content unchanged is one "moved" change, not a
+    # "moved" plus a "new": whichever of the two URLs the crawl meets first.
+
+    def _moved_here_unchanged(self, crawl_id: int, url: str, new_hash: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM pages p JOIN versions v ON v.id = p.current_version_id JOIN changes c "
+            "ON c.page_id = p.id AND c.change = 'moved' AND c.crawl_id = ? "
+            "WHERE p.moved_to = ? AND v.content_hash = ?", [crawl_id, url, new_hash]).fetchone() is not None
+
+    def _absorb_new_target(self, crawl_id: int, old_page_id: int, target: str) -> None:
+        row = self.db.execute(
+            "SELECT c.id FROM changes c JOIN versions v ON v.id = c.to_version_id JOIN pages p ON p.id = c.page_id "
+            "WHERE c.crawl_id = ? AND c.change = 'new' AND p.url = ? AND v.content_hash = "
+            "(SELECT ov.content_hash FROM pages op JOIN versions ov ON ov.id = op.current_version_id "
+            " WHERE op.id = ?)", [crawl_id, target, old_page_id]).fetchone()
+        if row:
+            self.db.execute("DELETE FROM changes WHERE id = ?", [row[0]])
+            self.db.execute("UPDATE crawls SET pages_new = pages_new - 1, pages_unchanged = "
+                            "coalesce(pages_unchanged, 0) + 1 WHERE id = ?", [crawl_id])
+
+    def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
+        current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
+        self._insert("changes", {"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
+                                   "from_version_id": current, "to_version_id": None,
+                                   "detail": detail, "at": self.now()})
+
+    def _ledger(self, crawl_id: int, url: str, outcome: str, reason: str, status: int | None,
+                headers: dict, origin: FetchedPage | Outcome, **extra) -> None:
+        self._insert("fetches", {
+            "crawl_id": crawl_id, "url": url, "fetched_at": origin.fetched_at, "outcome": outcome,
+            "reason": reason, "status": status, "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"), "content_type": headers.get("content-type"),
+            "depth": origin.depth, "referer": origin.referer, **extra,
+        })
+
+    def _count(self, crawl_id: int, column: str) -> None:
+        self.db.execute(f"UPDATE crawls SET {column} = coalesce({column}, 0) + 1 WHERE id = ?", [crawl_id])

@@ -1,0 +1,54 @@
+"""What the spider hands the pipelines: plain dataclasses (no scrapy import).
+
+A FetchedPage is one 200 response with its raw bytes. An Outcome is every other
+end of a request (not-modified, gone, error, robots-denied, skipped, ...). The
+extraction pipelines fill the `stages` dict of a FetchedPage; the store pipeline
+writes both kinds to the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from condition_archive.archive.capture import Packed
+
+OUTCOMES = ("fetched", "not-modified", "redirected", "gone", "error", "robots-denied", "skipped")
+
+
+@dataclass
+class FetchedPage:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    depth: int = 0
+    referer: str = ""
+    # (url, status) of each redirect hop that led to `url`, oldest first.
+    redirects: list[tuple[str, int]] = field(default_factory=list)
+    # Filled by the extraction pipelines, one key per concern.
+    stages: dict = field(default_factory=dict)
+    # The capture hashed and compressed by the extraction worker, so that the
+    # crawl's thread does not; None: the store packs it.
+    packed: Packed | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass
+class Outcome:
+    url: str
+    outcome: str
+    reason: str
+    fetched_at: str
+    status: int | None = None
+    depth: int = 0
+    referer: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    redirects: list[tuple[str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}: use one of {', '.join(OUTCOMES)}")
