@@ -4,7 +4,11 @@ by the headline, then htmldate.
 A dateline is often an unlabelled short line just above or below the H1
 ("25. Januar 2022 (DJV/FWR) Berlin", "<em>01.11.2023 11:35</em>"): the first
 such line within a few blocks of the headline is a "published" candidate with
-the source "date by the headline (unlabelled)".
+the source "date by the headline (unlabelled)"; a <time datetime> there is one
+by its datetime ("time[datetime] by the headline (unlabelled)"). Such a date is
+the page's whatever region the page map put it in (templates class byline
+columns "sidebar" and meta blocks <aside>), unless it sits in a comment, a
+reference list or a card for another page (`_beside_headline`).
 
 When none of the collectors in dates.py found a published, updated or reviewed
 date, htmldate (a well-kept library, trafilatura's date finder) reads the page
@@ -97,9 +101,8 @@ _DATELINE_MAX_WORDS = 10
 
 
 def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozenset()) -> list[DateCandidate]:
-    """The first short line near the page's H1 that is a date (see module docstring)."""
-    from condition_archive.extract.date_parse import parse_date_why
-    from condition_archive.extract.meta import is_foreign, norm
+    """The first short date near the page's H1 (see module docstring)."""
+    from condition_archive.extract.meta import is_foreign
 
     anchor = next((h for h in root.iter("h1") if not is_foreign(h, regions, foreign)), None)
     if anchor is None:
@@ -108,16 +111,72 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
         return []
     elements = [el for el in root.iter() if isinstance(el.tag, str)]
     at = elements.index(anchor)
-    for el in (*elements[at + 1:at + _NEAR_AFTER], *reversed(elements[max(at - _NEAR_BEFORE, 0):at])):
-        if el.tag in _REFUSED_TAGS or el.tag in ("script", "style", "a") or is_hidden(el):
-            continue
-        text = norm(el.text)
-        # A labelled line was read (or refused) by dates.py's collectors already.
-        if not text or len(text.split()) > _DATELINE_MAX_WORDS or LABEL_WORDS.search(text) \
-                or "©" in text or "copyright" in text.lower():
-            continue
-        parsed = parse_date_why(text, order)
-        if parsed and parsed[1] != "month" and not is_foreign(el, regions, foreign):
-            why = f", {parsed[2]}" if parsed[2] else ""
-            return [DateCandidate("published", parsed[0], f"date by the headline{why} (unlabelled)", text)]
+    for side in (elements[at + 1:at + _NEAR_AFTER], reversed(elements[max(at - _NEAR_BEFORE, 0):at])):
+        for el in side:
+            if el.tag in _HEADINGS and HEADING_STOP:
+                break  # past another heading the dates are another item's
+            found = _dateline(el, order)
+            if found and _beside_headline(el, anchor, foreign):
+                return [found]
     return []
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+HEADING_STOP = False
+_SKIPPED_TAGS = frozenset(("img", "picture", "source", "video", "audio", "script", "style", "a"))
+
+
+def _dateline(el: HtmlElement, order) -> DateCandidate | None:
+    """`el` as a dateline: a <time> by its datetime (else its text), any other
+    element by its own short text, which names no label (dates.py read those)
+    and no copyright."""
+    from condition_archive.extract.date_parse import parse_date_why, parse_machine_date
+    from condition_archive.extract.meta import norm
+
+    if el.tag in _SKIPPED_TAGS or is_hidden(el):
+        return None
+    if el.tag == "time" and (value := parse_machine_date(el.get("datetime") or "", order)):
+        return DateCandidate("published", value, "time[datetime] by the headline (unlabelled)",
+                             el.get("datetime"))
+    text = norm(el.text)
+    if not text or len(text.split()) > _DATELINE_MAX_WORDS or LABEL_WORDS.search(text) \
+            or "©" in text or "copyright" in text.lower():
+        return None
+    parsed = parse_date_why(text, order)
+    if not parsed or parsed[1] == "month":
+        return None
+    why = f", {parsed[2]}" if parsed[2] else ""
+    return DateCandidate("published", parsed[0], f"date by the headline{why} (unlabelled)", text)
+
+
+def _beside_headline(el: HtmlElement, anchor: HtmlElement, foreign) -> bool:
+    """A date by the headline is the page's whatever region the page map gave
+    it (a byline column classed "sidebar", a meta <aside> in the article),
+    unless it is hidden, in a comment or reference list, in a card of the
+    page, in a list item that links elsewhere, or in a card: a block without
+    the headline that has a heading linking elsewhere, or is classed as a
+    card, teaser or promo and links elsewhere (layout words such as "widget"
+    or "sidebar" say nothing: page builders put them on every block)."""
+    from condition_archive.extract.dates import listed_item
+    from condition_archive.extract.meta import CITING_TOKENS, FOREIGN_TOKENS, LAYOUT_TOKENS
+
+    holders = frozenset(anchor.iterancestors()) | {anchor}
+    for node in (el, *el.iterancestors()):
+        if node in foreign or is_hidden(node):
+            return False
+        toks = class_tokens(node)
+        if not CITING_TOKENS.isdisjoint(toks):
+            return False
+        if node not in holders and (((toks & FOREIGN_TOKENS) - LAYOUT_TOKENS and _links_out(node))
+                                    or _linked_heading(node)):
+            return False
+    return not listed_item(el)
+
+
+def _linked_heading(node: HtmlElement) -> bool:
+    """A block with a heading that links elsewhere is a card for another page."""
+    return any(h.tag in _HEADINGS and _links_out(h) for h in node.iter())
+
+
+def _links_out(node: HtmlElement) -> bool:
+    return any((a.get("href") or "#")[:1] != "#" for a in node.iter("a"))

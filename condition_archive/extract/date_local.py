@@ -71,3 +71,23 @@ def local_days(cands: list[DateCandidate], url: str) -> list[DateCandidate]:
                 cand = DateCandidate(cand.field, day, f"{cand.source} (local day: {why})", cand.raw)
         out.append(cand)
     return out
+
+
+_ARTICLE_TYPES = ("article", "posting", "report")
+
+
+def _article_item(el) -> bool:
+    return el.get("itemscope") is not None and any(
+        word in (el.get("itemtype") or "").lower() for word in _ARTICLE_TYPES)
+
+
+def page_item_date(el, root) -> bool:
+    """True when microdata `el` belongs to the page's own article item: its
+    nearest itemscope is an Article/BlogPosting/Report and the only one on the
+    page. Such a date is the page's wherever the template puts it (a
+    "news-details footer" the region map calls page furniture); a list of
+    teasers marks up one item per teaser, so it never has exactly one."""
+    scope = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+    if scope is None or not _article_item(scope):
+        return False
+    return sum(1 for _ in root.xpath("//*[@itemscope][@itemtype]") if _article_item(_)) == 1

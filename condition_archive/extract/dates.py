@@ -91,7 +91,8 @@ from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
     corroborate,
 )
 from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
-from condition_archive.extract.date_local import local_days
+from condition_archive.extract.date_local import local_days, page_item_date
+from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
@@ -161,12 +162,17 @@ def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> lis
     found: list[DateCandidate] = []
     for el in root.xpath("//*[@itemprop]"):
         prop = next((p for p in el.get("itemprop").split() if p in JSONLD_FIELDS), None)
-        if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)):
+        if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)
+                            and (_hidden_in(el) or not page_item_date(el, root))):
             continue
         raw = el.get("content") or el.get("datetime") or visible_text(el)
         if value := parse_machine_date(raw):
             found.append(DateCandidate(JSONLD_FIELDS[prop], value, f"microdata:{prop}", raw))
     return found
+
+
+def _hidden_in(el: HtmlElement) -> bool:
+    return any(is_hidden(node) for node in (el, *el.iterancestors()))
 
 
 def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
