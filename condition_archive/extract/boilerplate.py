@@ -90,11 +90,20 @@ def _measure(elements: list) -> tuple[dict, dict, dict, list]:
     link_len: dict = {}
     marks: dict = {}
     blocks = []
+    tag_region = vocab.TAG_REGION.get
     for el in reversed(elements):
         tag = el.tag
-        if tag in _DROP_TAGS or is_hidden(el):
+        # Most elements carry no attribute: their claim is their tag's alone.
+        if el.attrib:
+            if tag in _DROP_TAGS or is_hidden(el):
+                text_len[el] = link_len[el] = 0
+                continue
+            mark = own_marker(el)
+        elif tag in _DROP_TAGS:
             text_len[el] = link_len[el] = 0
             continue
+        else:
+            mark = tag_region(tag)
         text = el.text
         own = len(text.strip()) if text else 0
         total = own
@@ -116,7 +125,6 @@ def _measure(elements: list) -> tuple[dict, dict, dict, list]:
             continue
         text_len[el] = total
         link_len[el] = links
-        mark = own_marker(el)
         if mark:
             marks[el] = mark
         if tag in _SCORED_TAGS:

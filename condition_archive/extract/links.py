@@ -88,8 +88,21 @@ def _origin(base: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else base
 
 
+# An href that urljoin and urlsplit/urlunsplit return unchanged: lowercase
+# http(s) scheme and ASCII host, a path without empty or dot segments, no
+# whitespace, backslash or fragment, a query that is not empty.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]+)?(?:/[^/?#;\s\\.][^/?#;\s\\]*)*/?"
+                        r"(?:\?[^#\s\\]+)?")
+_PLAIN_PATH = re.compile(r"(?:/[^/?#;\s\\.][^/?#;\s\\]*)+/?(?:\?[^#\s\\]+)?")
+
+
 @lru_cache(maxsize=16384)
 def _absolute_href(href: str | None, base: str) -> str:
+    if href and _PLAIN_URL.fullmatch(href):
+        return href
+    if href and base and _PLAIN_PATH.fullmatch(href) and _PLAIN_URL.fullmatch(base) \
+            and "/" not in base.split("://", 1)[1] and "?" not in base:
+        return base + href  # a root-relative path on an origin (see absolute_href)
     href = norm(href)
     if not href or href.startswith("#") or href.lower().startswith(SKIP_SCHEMES):
         return ""

@@ -26,6 +26,9 @@ _NOISE_TOKENS = frozenset(vocab.BODY_NOISE_TOKENS)
 _HIDDEN_CLASSES = frozenset(vocab.HIDDEN_CLASSES)
 _NEGATING = frozenset(vocab.NEGATING_PREFIX_TOKENS)
 _MODIFIERS = frozenset(vocab.COMPOUND_MODIFIERS)
+_MODIFIER_WORDS = tuple(vocab.COMPOUND_MODIFIERS)
+_COMPOUND_HEADS = tuple(vocab.SIDE_COLUMN_PARTS[0]) + _MODIFIER_WORDS
+_PREFIXES = tuple(p for p, _ in vocab.PREFIX_REGION)
 # Regions that win over an enclosing one: an ad inside a sidebar is an ad.
 SPECIFIC = frozenset(("ad", "sponsored", "related"))
 _SPECIFIC = SPECIFIC
@@ -35,9 +38,11 @@ _SPECIFIC = SPECIFIC
 def tokens(value: str) -> tuple[str, ...]:
     """Lowercase tokens of a class/id value; camelCase words split, pairs joined
     ("article-body" gives article, body and articlebody)."""
-    words = [w for w in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    low = value.lower()
+    flat = [w for w in _TOKEN_SPLIT.split(low) if w]
+    # Without capitals there is no camelCase to split: the words are the flat ones.
+    words = flat if low == value else [w for w in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
     joined = [a + b for a, b in zip(words, words[1:])]
-    flat = [w for w in _TOKEN_SPLIT.split(value.lower()) if w]
     return tuple(dict.fromkeys(words + joined + flat))
 
 
@@ -48,6 +53,10 @@ def compound_region(tok: str) -> str | None:
     word = tok.rstrip("0123456789")
     if word != tok and (region := _TOKEN_REGION.get(word)):
         return region
+    # Every split below needs a side or modifier word in front or a modifier
+    # at the end: one C-level check rules most tokens out.
+    if not (word.startswith(_COMPOUND_HEADS) or word.endswith(_MODIFIER_WORDS)):
+        return None
     sides, columns = vocab.SIDE_COLUMN_PARTS
     for i in range(2, len(word) - 1):
         head, tail = word[:i], word[i:]
@@ -63,7 +72,7 @@ def compound_region(tok: str) -> str | None:
 def _token_region(toks: tuple[str, ...]) -> str | None:
     if toks and toks[0] in _NEGATING:
         return None
-    if any(t in _MAIN_TOKENS for t in toks):
+    if not _MAIN_TOKENS.isdisjoint(toks):
         return "main"
     found = None
     for tok in toks:
@@ -79,7 +88,7 @@ def _one_token_region(tok: str) -> str | None:
     """Region of one class/id token: exact, then prefix, then compound.
     Cached: a site repeats the same few hundred tokens on every page."""
     region = _TOKEN_REGION.get(tok)
-    if region is None:
+    if region is None and tok.startswith(_PREFIXES):
         region = next((r for p, r in vocab.PREFIX_REGION if tok.startswith(p)), None)
     return region if region is not None else compound_region(tok)
 
@@ -134,17 +143,17 @@ def is_hidden(el: HtmlElement) -> bool:
 @lru_cache(maxsize=8192)
 def _hidden_class(cls: str) -> bool:
     # Cached: a template repeats a few hundred class values on every page.
-    names = cls.lower().split()
-    if any(_SHOWN_AT_WIDTH.match(n) for n in names):
+    low = cls.lower()
+    if _SHOWN_AT_WIDTH.search(low):
         return False  # "hidden lg:block", "d-none d-lg-block": hidden on phones only
-    return not _HIDDEN_CLASSES.isdisjoint(names) or any(
-        n.endswith(vocab.HIDDEN_CLASS_SUFFIXES) for n in names)
+    return not _HIDDEN_CLASSES.isdisjoint(low.split()) or bool(_HIDDEN_SUFFIX.search(low))
 
 
 # Utility classes that show an element from some screen width on (Tailwind,
-# Bootstrap): a desktop reader sees it.
-_SHOWN_AT_WIDTH = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
-                             r"(?:block|flex|grid|inline|inline-block|inline-flex|table|contents)$")
+# Bootstrap): a desktop reader sees it. Both patterns match whole class names.
+_SHOWN_AT_WIDTH = re.compile(r"(?<!\S)(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
+                             r"(?:block|flex|grid|inline|inline-block|inline-flex|table|contents)(?!\S)")
+_HIDDEN_SUFFIX = re.compile("(?:" + "|".join(map(re.escape, vocab.HIDDEN_CLASS_SUFFIXES)) + r")(?!\S)")
 
 
 def is_noise(el: HtmlElement) -> bool:

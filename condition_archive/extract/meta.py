@@ -247,14 +247,17 @@ def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
     search = TEXT_PREFILTER.search
     for node in body.iter():
         text = node.text
-        # A label or byline is a short line; a long text node is prose.
-        if text and len(text) < SCAN_MAX_CHARS and isinstance(node.tag, str) \
+        # A label or byline is a short line; a long text node is prose; most
+        # text nodes are the source's indentation.
+        if text and len(text) < SCAN_MAX_CHARS and not text.isspace() and isinstance(node.tag, str) \
                 and node.tag not in INVISIBLE_TAGS and _worth_a_look(text, search):
             texts.append((node, text))
         tail = node.tail
-        if tail and len(tail) < SCAN_MAX_CHARS and node is not body and _worth_a_look(tail, search):
+        if tail and len(tail) < SCAN_MAX_CHARS and not tail.isspace() and node is not body \
+                and _worth_a_look(tail, search):
             texts.append((node.getparent(), tail))
-    classed = [(el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+    classed = [(el, _class_tokens(el.get("class") or "", el.get("id") or ""))
+               for el in body.xpath(".//*[@class or @id]")]
     return PageScan(tuple(texts), tuple(classed), tuple(jsonld_nodes(root)), frozenset(foreign))
 
 
