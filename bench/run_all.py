@@ -79,7 +79,7 @@ def extraction(sizes: Sizes) -> dict:
     summary = [{k: row[k] for k in ("extractor", "f1", "precision", "recall", "pages_per_s")}
                for row in data["summary"]]
     peer = next(r["pages_per_s"] for r in summary if r["extractor"] == "trafilatura")
-    full = run_measured([PYTHON, str(BENCH / "extract_speed.py"),
+    full = run_measured([PYTHON, str(BENCH / "extract_speed.py"), "--set", "1", "--json",
                          *[a for a in sizes.extraction_args]]).check()
     return {"pages": data["pages"], "summary": summary, "trafilatura_per_s": peer,
             "ratio": next(r["pages_per_s"] for r in summary if r["extractor"] == "project") / peer,

@@ -9,7 +9,6 @@ authors/reviewers (people.py), dates (dates.py), body text (body.py), and links
 
 from __future__ import annotations
 
-from condition_archive.extract.links import follow_links
 from condition_archive.extract.model import (
     KINDS,
     REGIONS,
@@ -21,7 +20,7 @@ from condition_archive.extract.model import (
     Section,
 )
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import run_all
+from condition_archive.extract.stages import follow_links, run_all
 
 # Recorded with every extraction in the archive: bump when any output changes.
 EXTRACTOR_VERSION = "0.3.0"

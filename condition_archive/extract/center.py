@@ -78,6 +78,7 @@ class CenterLayout:
     # intro between them): read into a center's body with the intro.
     section_boxes: tuple = ()
     links: dict = field(default_factory=dict)  # card-region link element -> href
+    _positions: list = field(default_factory=list, repr=False)  # of headings, for heading_before
 
     def sponsored_blocks(self, regions) -> frozenset:
         """Blocks around sponsored links (a paid card in a grid of the site's
@@ -89,7 +90,9 @@ class CenterLayout:
         pos = self.order.get(el)
         if pos is None or not self.headings:
             return ""
-        i = bisect.bisect_right([h[0] for h in self.headings], pos) - 1
+        if len(self._positions) != len(self.headings):
+            self._positions = [h[0] for h in self.headings]
+        i = bisect.bisect_right(self._positions, pos) - 1
         return self.headings[i][2] if i >= 0 else ""
 
 

@@ -1,4 +1,4 @@
-"""Every link of a page, with its region and section, and the links a crawler follows.
+"""Every link of a page, with its region and section (which to follow: stages.follow_links).
 
 Hrefs are resolved against <base href> (itself resolved against the page URL)
 and their fragment dropped. Skipped, because they lead to no document to
@@ -118,7 +118,12 @@ def _absolute_href(href: str | None, base: str) -> str:
 
 def same_page(href: str, url: str) -> bool:
     """True when `href` is the page itself (fragment links already dropped)."""
-    return bool(url) and href.rstrip("/") == urldefrag(url).url.rstrip("/")
+    return bool(url) and href.rstrip("/") == _page_itself(url)
+
+
+@lru_cache(maxsize=256)
+def _page_itself(url: str) -> str:
+    return urldefrag(url).url.rstrip("/")
 
 
 def link_text(a: HtmlElement) -> str:
@@ -169,19 +174,3 @@ def _region_and_section(a: HtmlElement, href: str, regions, layout) -> tuple[str
     if region != "main":
         return region, ""
     return region, layout.heading_before(a) if layout is not None else ""
-
-
-def follow_links(root: HtmlElement, url: str, regions, layout=None) -> list[str]:
-    """Hrefs a crawler should follow from this page: main and related regions,
-    http(s) only, deduplicated, in page order."""
-    if root is None:
-        return []
-    if layout is None:
-        from condition_archive.extract.center import analyse_center  # avoid import cycle
-
-        layout = analyse_center(root, regions, url)
-    seen: dict[str, None] = {}
-    for link in page_links(root, url, regions, layout, layout.resolved):
-        if link.region in FOLLOW_REGIONS and urlsplit(link.href).scheme in ("http", "https"):
-            seen.setdefault(link.href, None)
-    return list(seen)

@@ -15,12 +15,13 @@ the page's own. Every stage tolerates a document that did not parse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from .body import body_text
 from .boilerplate import RegionMap, classify_regions
 from .center import CenterLayout, analyse_center
 from .dates import choose_dates, choose_reviewed, date_candidates
-from .links import page_links, resolve_links
+from .links import FOLLOW_REGIONS, page_links, resolve_links
 from .meta import PageScan, page_badges, page_description, page_kind, scan_page
 from .title import page_title
 from .model import DateCandidate, ExtractOptions, Link, PageExtract
@@ -141,3 +142,18 @@ def run_all(data: str | bytes, url: str, headers: dict[str, str] | None = None,
     layout = center_stage(doc)
     art = article_stage(doc, layout, headers, options)
     return assemble(doc, art, layout, links_stage(doc, layout))
+
+
+def follow_links(root, url: str, regions, layout: CenterLayout | None = None) -> list[str]:
+    """Hrefs a crawler should follow from this page: main and related regions,
+    http(s) only, deduplicated, in page order. Here rather than in links.py:
+    it needs the center's layout, and center.py reads links.py."""
+    if root is None:
+        return []
+    if layout is None:
+        layout = analyse_center(root, regions, url)
+    seen: dict[str, None] = {}
+    for link in page_links(root, url, regions, layout, layout.resolved):
+        if link.region in FOLLOW_REGIONS and urlsplit(link.href).scheme in ("http", "https"):
+            seen.setdefault(link.href, None)
+    return list(seen)
