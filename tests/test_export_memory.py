@@ -25,6 +25,7 @@ CASES = [("fetches", "csv", ()), ("fetches", "jsonl", ()), ("fetches", "json", (
 
 
 def build(db: Path, rows: int) -> None:
+    from condition_archive.archive import linkstore
     from condition_archive.archive.db import open_archive
 
     open_archive(db).close()
@@ -36,8 +37,7 @@ def build(db: Path, rows: int) -> None:
         conn.execute("INSERT INTO versions (id, page_id, number, kind, title) VALUES (1, 1, 1, 'center', 'C')")
         conn.executemany("INSERT INTO fetches (crawl_id, url, outcome, status, reason) VALUES (1, ?, 'fetched', 200, ?)",
                          ((f"https://example.org/page/{i}", FILLER) for i in range(rows)))
-        conn.executemany("INSERT INTO links (version_id, position, href, text, region) VALUES (1, ?, ?, ?, 'main')",
-                         ((i, TARGET, FILLER) for i in range(rows)))
+        linkstore.insert_links(conn, 1, [(TARGET, FILLER, "main", "")] * rows)
     conn.close()
 
 

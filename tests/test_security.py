@@ -20,7 +20,7 @@ from faults_server import HOSTILE_TITLE, FaultSite
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 
-from condition_archive.archive import crawls
+from condition_archive.archive import crawls, linkstore
 from condition_archive.archive.db import open_archive
 from condition_archive.extract import extract_page
 from condition_archive.crawl.items import FetchedPage
@@ -166,8 +166,10 @@ def hostile_archive(tmp_path_factory):
     fetched = FetchedPage(url, 200, {"content-type": "text/html"}, HOSTILE.encode(), "2024-01-01T00:00:00+00:00")
     Archive(db).record_page(crawl_id, fetched, page, "test")
     version_id = db.execute("SELECT max(id) FROM versions").fetchone()[0]
-    db["links"].insert({"version_id": version_id, "position": 99, "href": "javascript:alert('stored')",
-                        "text": "<b onmouseover=alert('text')>x</b>", "region": "main", "section": ""})
+    with db.conn:
+        linkstore.insert_links(db.conn, version_id, [("javascript:alert('stored')",
+                                                      "<b onmouseover=alert('text')>x</b>", "main", "")],
+                               first_position=99)
     db.close()
     return path
 

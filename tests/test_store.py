@@ -49,7 +49,7 @@ def test_first_fetch_is_new_with_capture_version_and_ledger(archive):
     assert db["pages"].get(1)["current_version_id"] == 1
     assert [r["outcome"] for r in db["fetches"].rows] == ["fetched"]
     assert db["date_candidates"].get(1)["source"] == "visible:Updated on"
-    assert db["links"].get(1)["region"] == "nav"
+    assert db.execute("SELECT region FROM links WHERE id = 1").fetchone()[0] == "nav"
     assert db["crawls"].get(crawl)["pages_new"] == 1
 
 
@@ -117,7 +117,7 @@ def test_not_modified_updates_last_seen_only(archive):
 
 def test_a_failing_write_leaves_no_half_page(archive):
     arc, crawl = archive
-    arc.db.execute("CREATE TRIGGER boom BEFORE INSERT ON links BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+    arc.db.execute("CREATE TRIGGER boom BEFORE INSERT ON link_runs BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
     with pytest.raises(Exception, match="disk trouble"):
         arc.record_page(crawl, fetched(b"<p>a</p>"), page(), "x1")
     for table in ("captures", "pages", "versions", "fetches", "date_candidates"):

@@ -10,13 +10,13 @@ Running it twice in a row changes nothing the second time.
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from condition_archive.extract import EXTRACTOR_VERSION, extract_page
 from condition_archive.extract.model import options_for
+from .codec import Codecs
 from .store import Archive
 
 
@@ -28,7 +28,7 @@ class ReprocessResult:
 
 
 def _targets(db: sqlite_utils.Database, pattern: str | None):
-    sql = ("SELECT p.id, p.url, v.capture_id, c.body, c.compression, c.content_type, "
+    sql = ("SELECT p.id, p.url, v.capture_id, c.body, c.compression, c.dict_id, c.content_type, "
            "(SELECT f.last_modified FROM fetches f WHERE f.capture_id = c.id ORDER BY f.id LIMIT 1) AS lm "
            "FROM pages p JOIN versions v ON v.id = p.current_version_id "
            "JOIN captures c ON c.id = v.capture_id")
@@ -53,9 +53,11 @@ def reprocess(db: sqlite_utils.Database, pattern: str | None = None,
     sites = recorded_day_first_sites(db) | set(day_first_sites)
     archive = Archive(db)
     result = ReprocessResult()
-    for pid, url, capture_id, body, compression, content_type, last_modified in _targets(db, pattern).fetchall():
+    codecs = Codecs(db.conn)
+    for pid, url, capture_id, body, compression, dict_id, content_type, last_modified in _targets(
+            db, pattern).fetchall():
         result.pages += 1
-        raw = zlib.decompress(body) if compression == "zlib" else body
+        raw = codecs.decode(capture_id, compression, dict_id, body)
         headers = {"content-type": content_type or ""}
         if last_modified:
             headers["last-modified"] = last_modified

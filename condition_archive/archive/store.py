@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from .capture import COMPRESSION, LEVEL, Packed, digests
+from .capture import Packed, digests
+from .codec import Codecs
+from . import linkstore
 from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
@@ -60,6 +61,7 @@ class Archive:
     def __init__(self, db: sqlite_utils.Database, now: Callable[[], str] = utc_now):
         self.db = db
         self.now = now
+        self.codecs = Codecs(db.conn)
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
@@ -88,7 +90,7 @@ class Archive:
                     extractor_version: str) -> str:
         """Archive one 200 response. Returns "new", "changed" or "unchanged"."""
         with self.db.atomic():
-            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             for hop_url, status in fetched.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, fetched)
             page_id, current = self._page_row(fetched.url)
@@ -115,22 +117,25 @@ class Archive:
         """A 200 whose extraction crashed: keep the raw bytes (reprocess can retry
         them) and an "error" ledger row with the reason; no version."""
         with self.db.atomic():
-            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed)
+            capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
                          fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
             self._count(crawl_id, "errors")
 
-    def _capture(self, body: bytes, content_type: str, packed: Packed | None = None) -> tuple[int, str]:
+    def _capture(self, body: bytes, content_type: str, packed: Packed | None = None,
+                 url: str = "") -> tuple[int, str]:
         sha256, sha1 = (packed.sha256, packed.sha1_b32) if packed else digests(body)
         row = self.db.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
         if row:
             return row[0], sha256
-        data = packed.data if packed else zlib.compress(body, LEVEL)
+        site = urlsplit(url).hostname or ""
+        encoded = self.codecs.encode(site, body, packed.data if packed else None)  # zstd once the site has a dictionary
         capture_id = self._insert("captures", {
-            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(data),
-            "compression": COMPRESSION, "content_type": content_type, "first_seen": self.now(),
-            "body": data,
+            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(encoded.data),
+            "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
+            "content_type": content_type, "first_seen": self.now(), "body": encoded.data,
         })
+        self.codecs.stored(site, encoded)
         return capture_id, sha256
 
     def _page_row(self, url: str) -> tuple[int, dict | None]:
@@ -175,10 +180,8 @@ class Archive:
                  "position": c_pos, "title": card.title, "href": canonical_url(card.href),
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
-        self._insert_many("links", [
-            {"version_id": version_id, "position": pos, "href": canonical_url(link.href), "text": link.text,
-             "region": link.region, "section": link.section}
-            for pos, link in enumerate(page.links, 1)])
+        linkstore.insert_links(self.db.conn, version_id, [
+            (canonical_url(link.href), link.text, link.region, link.section) for link in page.links])
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:

@@ -74,7 +74,7 @@ class DatedArchive(Archive):
                        extractor_version: str, cause: str) -> str:
         """Archive one 200 HTML capture. Returns new, changed, unchanged or earlier."""
         with self.db.atomic():
-            capture_id, sha256 = self._capture(cap.body, cap.content_type, packed)
+            capture_id, sha256 = self._capture(cap.body, cap.content_type, packed, cap.url)
             page_id, _ = self._page_row(cap.url)
             prev, nxt = self._neighbours(page_id, cap.captured_at)
             new_hash = content_hash(page)

@@ -12,7 +12,6 @@ warcio writes the file; pywb replays it.
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -24,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .. import __version__
+from condition_archive.archive.codec import read_capture
 from condition_archive.archive.history import when_bound
 
 DROPPED = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
@@ -105,5 +105,4 @@ def export_warc(db: sqlite_utils.Database, out: Path, pattern: str | None = None
 
 
 def _body(db: sqlite_utils.Database, capture_id: int) -> bytes:
-    data, compression = db.execute("SELECT body, compression FROM captures WHERE id = ?", [capture_id]).fetchone()
-    return zlib.decompress(data) if compression == "zlib" else data
+    return read_capture(db.conn, capture_id)  # zlib, or zstd with its site's dictionary

@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from condition_archive.crawl.policy import canonical_url
+from condition_archive.archive.codec import read_capture
 from condition_archive.archive.store import utc_now
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest
@@ -131,12 +132,12 @@ def _revisit(ingest: Ingest, cap: DatedCapture, record) -> tuple[DatedCapture, t
     """A revisit archived as the body it points at, captured at the revisit's date."""
     digest = header(record, "WARC-Payload-Digest").split(":", 1)[-1].upper()
     db = ingest.db
-    row = db.execute("SELECT c.id, c.body, c.compression FROM captures c WHERE c.sha1_b32 = ?", [digest]).fetchone()
+    row = db.execute("SELECT c.id FROM captures c WHERE c.sha1_b32 = ?", [digest]).fetchone()
     if row is None:
         refers = header(record, "WARC-Refers-To-Target-URI").strip("<>") or cap.url
         when = header(record, "WARC-Refers-To-Date")
         row = db.execute(
-            "SELECT c.id, c.body, c.compression FROM fetches f JOIN captures c ON c.id = f.capture_id "
+            "SELECT c.id FROM fetches f JOIN captures c ON c.id = f.capture_id "
             "WHERE f.url = ? AND f.fetched_at = ? LIMIT 1",
             [canonical_url(refers), iso_date(when) if when else ""]).fetchone()
     if row is None:
@@ -147,5 +148,5 @@ def _revisit(ingest: Ingest, cap: DatedCapture, record) -> tuple[DatedCapture, t
         cap.headers = {**json.loads(original[0]), **cap.headers}
     if cap.status is None:
         cap.status = original[1] if original else 200
-    cap.body = zlib.decompress(row[1]) if row[2] == "zlib" else row[1]
+    cap.body = read_capture(db.conn, row[0])
     return cap, None

@@ -81,7 +81,9 @@ def asgi_wrapper(datasette):
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if table == "captures" and column == "body" and isinstance(value, bytes):
-        return Markup(f"{len(value):,} bytes, zlib-compressed (see it as captured: /-/capture?id={row['id']})")
+        codec = _raw(row["compression"]) if "compression" in row.keys() else None
+        return Markup("{} bytes, {}-compressed (see it as captured: /-/capture?id={})").format(
+            f"{len(value):,}", codec or "un", _raw(row["id"]))
     label = LINK_COLUMNS.get(column)
     if label and isinstance(value, str) and value.startswith(f"/-/{column}?"):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.path(value), label)

@@ -11,9 +11,10 @@ A meta refresh is removed (it would navigate the frame) and links open nothing.
 from __future__ import annotations
 
 import re
-import zlib
 
 from datasette.utils.asgi import Response
+
+from condition_archive.archive.codec import CaptureReadError, Codecs
 
 from .common import message, path, render
 
@@ -26,12 +27,16 @@ _BASE = b'<base target="_blank">'
 
 
 def _capture(conn, capture_id: int) -> dict | None:
-    row = conn.execute("SELECT id, sha256, sha1_b32, size, compression, content_type, first_seen, body "
+    row = conn.execute("SELECT id, sha256, sha1_b32, size, compression, content_type, first_seen, body, dict_id "
                        "FROM captures WHERE id = ?", [capture_id]).fetchone()
     if row is None:
         return None
-    keys = ("id", "sha256", "sha1_b32", "size", "compression", "content_type", "first_seen", "body")
+    keys = ("id", "sha256", "sha1_b32", "size", "compression", "content_type", "first_seen", "body", "dict_id")
     data = dict(zip(keys, row))
+    try:
+        data["raw"] = Codecs(conn).decode(capture_id, data["compression"], data["dict_id"], data["body"])
+    except CaptureReadError as exc:
+        data["raw"], data["problem"] = None, str(exc)
     data["fetches"] = conn.execute(
         "SELECT url, fetched_at, crawl_id FROM fetches WHERE capture_id = ? AND outcome = 'fetched' "
         "ORDER BY fetched_at, id LIMIT 20", [capture_id]).fetchall()
@@ -39,13 +44,9 @@ def _capture(conn, capture_id: int) -> dict | None:
 
 
 def raw_bytes(capture: dict) -> bytes:
-    if capture["compression"] == "zlib":
-        body = zlib.decompress(capture["body"])
-    elif not capture["compression"]:
-        body = capture["body"]
-    else:
-        raise ValueError(f"capture {capture['id']} is stored with {capture['compression']}, "
-                         "which this page cannot read: export it with condition-archive export captures")
+    if capture["raw"] is None:
+        raise ValueError(capture["problem"])
+    body = capture["raw"]
     body = _REFRESH.sub(b"", body)
     head = _HEAD.search(body)
     return body[:head.end()] + _BASE + body[head.end():] if head else _BASE + body
@@ -80,7 +81,7 @@ async def capture_raw(request, datasette):
         return error
     try:
         body = raw_bytes(data)
-    except (ValueError, zlib.error) as exc:
+    except ValueError as exc:
         return await message(datasette, request, "Cannot show this capture", str(exc), 500)
     ctype = data["content_type"] or "text/html"
     if not ctype.startswith(("text/html", "application/xhtml")):

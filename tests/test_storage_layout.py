@@ -1,0 +1,196 @@
+"""How the archive stores links and captures (issue 16): each distinct link and each
+repeated run of links once, read back through the `links` view exactly as the old
+table gave them; captures zstd-compressed with a dictionary trained per site, each
+recording its codec, zlib captures still readable; and an archive of the old layout
+opens, migrates and keeps working."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import zlib
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from condition_archive.archive import codec
+from condition_archive.archive.crawls import start_crawl
+from condition_archive.archive.db import ArchiveError, open_archive
+from condition_archive.archive.reprocess import reprocess
+from condition_archive.archive.store import Archive
+from condition_archive.crawl.items import FetchedPage
+from condition_archive.crawl.policy import canonical_url
+from condition_archive.extract import extract_page
+from condition_archive.sample_site.site import build_site
+from condition_archive.serve.metadata import build_metadata
+from condition_archive.serve.serve import PLUGINS_DIR, SETTINGS
+from condition_archive.webarchive.export_warc import export_warc
+
+BASE = "http://127.0.0.1:8000"
+LINK_COLUMNS = "id, version_id, position, href, text, region, section"
+OLD_LINKS = """CREATE TABLE [links] (
+   [id] INTEGER PRIMARY KEY, [version_id] INTEGER REFERENCES [versions]([id]), [position] INTEGER,
+   [href] TEXT, [text] TEXT, [region] TEXT, [section] TEXT)"""
+
+
+def sample_pages() -> list[tuple[str, bytes]]:
+    site = build_site("2025")
+    return [(BASE + path, res.body.replace(b"__SITE_BASE__", BASE.encode()))
+            for path, res in sorted(site.items()) if res.status == 200 and res.content_type.startswith("text/html")]
+
+
+def record(arc: Archive, crawl: int, pages: list[tuple[str, bytes]]) -> None:
+    for n, (url, body) in enumerate(pages):
+        fetched = FetchedPage(url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                              body=body, fetched_at=f"2025-01-01T00:{n // 60:02d}:{n % 60:02d}+00:00")
+        arc.record_page(crawl, fetched, extract_page(body, url, {"content-type": "text/html"}), "test")
+
+
+@pytest.fixture(scope="module")
+def pages():
+    found = sample_pages()
+    assert len(found) >= 30
+    return found
+
+
+@pytest.fixture
+def archive(tmp_path, pages):
+    db = open_archive(tmp_path / "archive.db")
+    arc = Archive(db, now=lambda: "2025-01-01T00:00:00+00:00")
+    arc.codecs.samples = 20  # the sample site is small; a real site trains after codec.DICT_SAMPLES
+    record(arc, start_crawl(db, [pages[0][0]], {}, "test"), pages)
+    return arc
+
+
+def link_rows(conn) -> list[tuple]:
+    return conn.execute(f"SELECT {LINK_COLUMNS} FROM links ORDER BY id").fetchall()
+
+
+def test_links_read_back_as_extracted_with_contiguous_ids(archive, pages):
+    db = archive.db
+    for url, body in pages:
+        expected = [(canonical_url(link.href), link.text, link.region, link.section)
+                    for link in extract_page(body, url, {"content-type": "text/html"}).links]
+        got = db.execute("SELECT l.href, l.text, l.region, l.section FROM links l JOIN pages p "
+                         "ON p.current_version_id = l.version_id WHERE p.url = ? ORDER BY l.position", [url]).fetchall()
+        assert got == expected, url
+    ids = [r[0] for r in link_rows(db.conn)]
+    assert ids == list(range(1, len(ids) + 1))
+    runs, blocks = (db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("link_runs", "link_blocks"))
+    assert blocks < runs / 2  # menus and footers stored once for every page that has them
+    distinct = db.execute("SELECT count(*) FROM (SELECT DISTINCT href, text, region, section FROM links)").fetchone()
+    assert db.execute("SELECT count(*) FROM link_targets").fetchone() == distinct
+
+
+def test_captures_use_the_site_dictionary_and_record_it(archive, pages):
+    db = archive.db
+    rows = db.execute("SELECT id, compression, dict_id, site FROM captures ORDER BY id").fetchall()
+    dicts = db.execute("SELECT id, site, codec, samples FROM capture_dicts").fetchall()
+    assert dicts == [(1, "127.0.0.1", "zstd", 20)]
+    assert {(r[1], r[2], r[3]) for r in rows} == {("zstd", 1, "127.0.0.1")}  # the samples recompressed too
+    reader = codec.Codecs(db.conn)
+    bodies = dict(pages)
+    for url, capture_id in db.execute("SELECT url, capture_id FROM fetches WHERE outcome = 'fetched'"):
+        assert reader.read(capture_id) == bodies[url]
+    packed, raw = db.execute("SELECT sum(stored_size), sum(size) FROM captures").fetchone()
+    assert packed < sum(len(zlib.compress(b, 9)) for b in bodies.values())
+
+
+def test_zlib_captures_of_old_archives_still_read(archive):
+    db = archive.db
+    body = b"<html><body><p>captured before issue 16</p></body></html>"
+    with db.conn:
+        capture_id = db.execute("INSERT INTO captures (sha256, size, stored_size, compression, body) "
+                                "VALUES ('old', ?, 0, 'zlib', ?)", [len(body), zlib.compress(body, 9)]).lastrowid
+        plain = db.execute("INSERT INTO captures (sha256, size, stored_size, compression, body) "
+                           "VALUES ('plain', ?, 0, '', ?)", [len(body), body]).lastrowid
+    assert codec.read_capture(db.conn, capture_id) == body == codec.read_capture(db.conn, plain)
+    with db.conn:
+        unknown = db.execute("INSERT INTO captures (sha256, compression, body) VALUES ('x', 'lzma', x'00')").lastrowid
+    with pytest.raises(codec.CaptureReadError, match="upgrade condition-archive"):
+        codec.read_capture(db.conn, unknown)
+
+
+def test_export_warc_reprocess_and_capture_page_read_zstd_captures(archive, pages, tmp_path):
+    db = archive.db
+    out = tmp_path / "out.warc.gz"
+    export_warc(db, out)
+    with out.open("rb") as fh:
+        exported = {r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()
+                    for r in ArchiveIterator(fh) if r.rec_type == "response"}
+    assert exported == dict(pages)
+    result = reprocess(db)
+    assert (result.pages, result.failed, result.changed) == (len(pages), 0, 0)
+    from datasette.app import Datasette
+
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    url, body = pages[0]
+    capture_id = db.execute("SELECT capture_id FROM fetches WHERE url = ?", [url]).fetchone()[0]
+
+    async def get():
+        ds = Datasette([path], metadata=build_metadata("archive"), plugins_dir=str(PLUGINS_DIR), settings=SETTINGS)
+        return await ds.client.get(f"/-/capture/raw?id={capture_id}")
+    response = asyncio.run(get())
+    assert response.status_code == 200
+    assert response.content.replace(b'<base target="_blank">', b"") == body
+
+
+def make_old_layout(path) -> None:
+    """Turn an archive into the layout of the code before issue 16: links a table (same
+    rows, ids and indexes as it had), no link_* tables, no dictionary columns used."""
+    conn = sqlite3.connect(path)
+    with conn:
+        rows = link_rows(conn)
+        conn.execute("DROP VIEW links")
+        for table in ("link_runs", "link_block_items", "link_blocks", "link_targets"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute(OLD_LINKS)
+        conn.executemany(f"INSERT INTO links ({LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        # a hand-added row out of sequence, as tests and users did
+        conn.execute("INSERT INTO links (version_id, position, href, text, region, section) "
+                     "VALUES (1, 99, 'https://example.org/', 'x', 'main', '')")
+        conn.execute("CREATE INDEX idx_links_version_id ON links (version_id)")
+        conn.execute("CREATE INDEX idx_links_href ON links (href)")
+    conn.close()
+
+
+def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_path):
+    path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    archive.db.close()
+    make_old_layout(path)
+    conn = sqlite3.connect(path)
+    before = link_rows(conn)
+    conn.close()
+    db = open_archive(path)
+    assert db["links"].exists() and "links" in db.view_names()
+    assert link_rows(db.conn) == before
+    arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
+    url, body = pages[1]
+    changed = body.replace(b"</h1>", b" (revised)</h1>", 1)
+    arc.record_page(start_crawl(db, [url], {}, "test"), FetchedPage(
+        url=url, status=200, headers={"content-type": "text/html"}, body=changed,
+        fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
+    after = link_rows(db.conn)
+    assert after[:len(before)] == before and after[len(before)][0] == before[-1][0] + 1
+
+
+def test_a_migration_that_fails_leaves_the_old_table(archive, tmp_path):
+    path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    archive.db.close()
+    make_old_layout(path)
+    conn = sqlite3.connect(path)
+    before = link_rows(conn)
+    conn.execute("CREATE TABLE link_runs (id INTEGER PRIMARY KEY, version_id INTEGER, position INTEGER, "
+                 "block_id INTEGER)")
+    conn.execute("CREATE TRIGGER boom BEFORE INSERT ON link_runs BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiveError, match="disk full"):
+        open_archive(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT type FROM sqlite_master WHERE name = 'links'").fetchone() == ("table",)
+    assert link_rows(conn) == before
+    conn.execute("DROP TRIGGER boom")
+    conn.commit()
+    conn.close()
+    assert link_rows(open_archive(path).conn) == before  # and the next open migrates it
