@@ -127,3 +127,17 @@ def test_a_comment_date_by_the_headline_does_not_date_the_page():
     body = ("<main><h1>Forum</h1><div class='comment'><time datetime='2021-04-01'>"
             "1. April 2021</time></div><p>" + "Der Text. " * 60 + "</p></main>")
     assert _page(body).date_published is None
+
+
+def test_dateline_as_the_text_after_an_icon_in_the_headline():
+    body = ("<main><h1>Zuschauer kehren zurück<br><small><span class='icon icon-calendar'></span>"
+            "&nbsp; 02.02.2022 •&nbsp; Verband</small></h1><p>" + "Der Text. " * 60 + "</p></main>")
+    page = _page(body)
+    assert page.date_published == "2022-02-02"
+    assert _sources(page, "2022-02-02") == ["date by the headline (unlabelled)"]
+
+
+def test_an_availability_end_by_the_headline_is_not_the_pages_date():
+    body = ("<main><h1>Nahrungsergänzung</h1><p class='available'><strong>Video verfügbar bis:"
+            "</strong><br>14.10.2020 ∙ 14:00 Uhr</p><p>" + "Der Text. " * 60 + "</p></main>")
+    assert _page(body).date_published is None

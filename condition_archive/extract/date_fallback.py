@@ -27,7 +27,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS
+from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS, UNTIL_RE, VETO_RE
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate
 
@@ -138,15 +138,25 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
     if el.tag == "time" and (value := parse_machine_date(el.get("datetime") or "", order)):
         return DateCandidate("published", value, "time[datetime] by the headline (unlabelled)",
                              el.get("datetime"))
-    text = norm(el.text)
-    if not text or len(text.split()) > _DATELINE_MAX_WORDS or LABEL_WORDS.search(text) \
-            or "©" in text or "copyright" in text.lower():
-        return None
-    parsed = parse_date_why(text, order)
-    if not parsed or parsed[1] == "month":
+    parsed = None
+    # Its own text, else the text right after it ("<span class=icon></span> 02.02.2022").
+    for text, before in ((norm(el.text), ""), (norm(el.tail), norm(el.text))):
+        if LABEL_WORDS.search(text) or "©" in text or "copyright" in text.lower():
+            return None
+        if text and len(text.split()) <= _DATELINE_MAX_WORDS and (parsed := parse_date_why(text, order)):
+            break
+    if not parsed or parsed[1] == "month" or _an_end(el, before):
         return None
     why = f", {parsed[2]}" if parsed[2] else ""
     return DateCandidate("published", parsed[0], f"date by the headline{why} (unlabelled)", text)
+
+
+def _an_end(el: HtmlElement, before: str) -> bool:
+    """The date ends something ("verfügbar bis: 14.10.2020") or is a plan or a notice."""
+    from condition_archive.extract.meta import text_before
+
+    before = before or text_before(el)
+    return bool(UNTIL_RE.search(before) or VETO_RE.search(before))
 
 
 def _beside_headline(el: HtmlElement, anchor: HtmlElement, foreign) -> bool:

@@ -107,3 +107,7 @@ DATE_RE = re.compile(
     rf"|(?P<my>\b{_MONTH},?\s+(?:de\s+)?\d{{4}}\b)", re.I)
 VISIBLE_RE = re.compile(rf"(?<![\w-])(?P<label>{LABEL})(?:{BY_PART})?\s*(?:on\s+)?[:\-–—]?\s*"
                         rf"(?P<date>{DATE_RE.pattern})", re.I)
+# Words just before an unlabelled date that make it an end, not the page's date
+# ("Video verfügbar bis: 14.10.2020", "Offer valid until 1/2/2024").
+UNTIL_RE = re.compile(r"(?:\bbis|\buntil|\btill|\bexpires?|\bvalid|\bjusqu'?(?:au|à)|\bhasta|\bfino\s+al)\W*$",
+                      re.I)
