@@ -141,3 +141,41 @@ def test_an_availability_end_by_the_headline_is_not_the_pages_date():
     body = ("<main><h1>Nahrungsergänzung</h1><p class='available'><strong>Video verfügbar bis:"
             "</strong><br>14.10.2020 ∙ 14:00 Uhr</p><p>" + "Der Text. " * 60 + "</p></main>")
     assert _page(body).date_published is None
+
+
+def test_headline_is_the_heading_the_title_names_not_an_earlier_h1():
+    body = ("<main><h1>Quicklinks</h1><ul><li>Termine</li><li>Kontakt</li></ul>"
+            + "<p>Ein Block ohne Datum.</p>" * 45
+            + "<h2>Levelpässe können ab sofort bestellt werden</h2><p><b>Synchronschwimmen</b><br>"
+            "<span class='blue'>01.02.2022</span> Kategorie: Sport</p><p>" + "Der Text. " * 60 + "</p></main>")
+    head = "<meta property='og:title' content='Levelpässe können ab sofort bestellt werden'>"
+    assert _page(body, head).date_published == "2022-02-01"
+
+
+def test_news_dateline_opening_the_first_paragraph():
+    body = ("<main><h1>Gedenktag</h1><p class='bodytext'>Von Claudia Lindner</p>"
+            "<p class='bodytext'>27.1.2022 - Bei der Erinnerung an die Verfolgten des Regimes gibt es "
+            "noch viel zu tun, sagen die Initiativen.</p><p>" + "Der Text. " * 60 + "</p></main>")
+    page = _page(body)
+    assert page.date_published == "2022-01-27"
+    assert _sources(page, "2022-01-27") == ["date by the headline (unlabelled)"]
+
+
+def test_a_date_inside_a_sentence_is_not_a_dateline():
+    body = ("<main><h1>Das neue Album</h1><p>Am 4. Februar 2022 erscheint das neue und vierte Album "
+            "der Sängerin, das sie selbst produziert hat.</p><p>" + "Der Text. " * 60 + "</p></main>")
+    assert _page(body).date_published is None
+
+
+def test_the_date_after_the_authors_link_in_a_byline():
+    body = ("<main><h1>Eine Interpretation des Multiplikators</h1><div class='author'>"
+            "<a href='/autoren/georg-quaas/'>Georg Quaas</a>, 21. Jan. 2015</div><p>"
+            + "Der Text. " * 60 + "</p></main>")
+    assert _page(body).date_published == "2015-01-21"
+
+
+def test_a_members_joining_date_by_a_forum_post_is_not_the_pages():
+    body = ("<main><h1>Installation hängt</h1><dl class='postprofile'><dd class='profile-joined'>"
+            "<strong>Registriert:</strong> 18.09.2008, 05:56</dd></dl><p>" + "Der Text. " * 60
+            + "</p></main>")
+    assert _page(body).date_published is None

@@ -21,13 +21,14 @@ a "published" candidate with the source "htmldate", the weakest tier of
 from __future__ import annotations
 
 import copy
+import re
 
 import lxml.html
 
 from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.date_vocab import DATE_TOKENS, LABEL_WORDS, UNTIL_RE, VETO_RE
+from condition_archive.extract.date_vocab import DATE_RE, DATE_TOKENS, LABEL_WORDS, OTHER_EVENT_RE, VETO_RE
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate
 
@@ -104,7 +105,9 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
     """The first short date near the page's H1 (see module docstring)."""
     from condition_archive.extract.meta import is_foreign
 
-    anchor = next((h for h in root.iter("h1") if not is_foreign(h, regions, foreign)), None)
+    anchor = _titled_heading(root)
+    if anchor is None:
+        anchor = next((h for h in root.iter("h1") if not is_foreign(h, regions, foreign)), None)
     if anchor is None:
         anchor = regions.main if regions is not None else None
     if anchor is None:
@@ -113,17 +116,38 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
     at = elements.index(anchor)
     for side in (elements[at + 1:at + _NEAR_AFTER], reversed(elements[max(at - _NEAR_BEFORE, 0):at])):
         for el in side:
-            if el.tag in _HEADINGS and HEADING_STOP:
-                break  # past another heading the dates are another item's
             found = _dateline(el, order)
             if found and _beside_headline(el, anchor, foreign):
                 return [found]
     return []
 
 
+# A news dateline opening a longer text: "27.1.2022 - Bei der ...",
+# "Düsseldorf, 22. November 2022 - Der ...", "01.02.2022 „Der ...", "01. November 2021 | Naturschutz".
+_LEADING_DATE = re.compile(rf"^(?:[^\W\d][\w .'/()-]{{0,40}},\s+)?((?:{DATE_RE.pattern}))\s*(?:[-–—|•]\s|[„“\"«])",
+                           re.I)
+
+
+def _titled_heading(root: HtmlElement) -> HtmlElement | None:
+    """The page's headline: the first H1 or H2 whose words the page's <title>
+    or og:title holds (a page may put its H1 in a column the region map calls
+    navigation, or print "Quicklinks" as an earlier H1)."""
+    from condition_archive.extract.meta import norm
+
+    titles = [norm(t.text_content()) for t in root.iterfind(".//title")]
+    titles += [norm(m.get("content")) for m in root.iterfind(".//meta[@property='og:title']")]
+    said = " | ".join(titles).lower()
+    if not said:
+        return None
+    for heading in root.iter("h1", "h2"):
+        text = norm(heading.text_content()).lower()
+        if len(text.split()) >= 2 and text in said:
+            return heading
+    return None
+
+
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-HEADING_STOP = False
-_SKIPPED_TAGS = frozenset(("img", "picture", "source", "video", "audio", "script", "style", "a"))
+_SKIPPED_TAGS = frozenset(("img", "picture", "source", "video", "audio", "script", "style"))
 
 
 def _dateline(el: HtmlElement, order) -> DateCandidate | None:
@@ -140,10 +164,15 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
                              el.get("datetime"))
     parsed = None
     # Its own text, else the text right after it ("<span class=icon></span> 02.02.2022").
-    for text, before in ((norm(el.text), ""), (norm(el.tail), norm(el.text))):
+    # A link's own text names something else; the text after it may be the date
+    # ("<a>Georg Quaas</a>, 21. Jan. 2015").
+    own = "" if el.tag == "a" else norm(el.text)
+    for text, before in ((own, ""), (norm(el.tail), own)):
         if LABEL_WORDS.search(text) or "©" in text or "copyright" in text.lower():
             return None
-        if text and len(text.split()) <= _DATELINE_MAX_WORDS and (parsed := parse_date_why(text, order)):
+        if text and len(text.split()) > _DATELINE_MAX_WORDS:
+            text = _LEADING_DATE.match(text).group(1) if _LEADING_DATE.match(text) else ""
+        if text and (parsed := parse_date_why(text, order)):
             break
     if not parsed or parsed[1] == "month" or _an_end(el, before):
         return None
@@ -152,11 +181,11 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
 
 
 def _an_end(el: HtmlElement, before: str) -> bool:
-    """The date ends something ("verfügbar bis: 14.10.2020") or is a plan or a notice."""
+    """The date is another event's (an end, a joining: date_vocab.OTHER_EVENT_RE), a plan or a notice."""
     from condition_archive.extract.meta import text_before
 
     before = before or text_before(el)
-    return bool(UNTIL_RE.search(before) or VETO_RE.search(before))
+    return bool(OTHER_EVENT_RE.search(before) or VETO_RE.search(before))
 
 
 def _beside_headline(el: HtmlElement, anchor: HtmlElement, foreign) -> bool:

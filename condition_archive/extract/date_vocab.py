@@ -107,7 +107,10 @@ DATE_RE = re.compile(
     rf"|(?P<my>\b{_MONTH},?\s+(?:de\s+)?\d{{4}}\b)", re.I)
 VISIBLE_RE = re.compile(rf"(?<![\w-])(?P<label>{LABEL})(?:{BY_PART})?\s*(?:on\s+)?[:\-–—]?\s*"
                         rf"(?P<date>{DATE_RE.pattern})", re.I)
-# Words just before an unlabelled date that make it an end, not the page's date
-# ("Video verfügbar bis: 14.10.2020", "Offer valid until 1/2/2024").
-UNTIL_RE = re.compile(r"(?:\bbis|\buntil|\btill|\bexpires?|\bvalid|\bjusqu'?(?:au|à)|\bhasta|\bfino\s+al)\W*$",
-                      re.I)
+# Words just before an unlabelled date that make it the date of something else:
+# an end ("Video verfügbar bis: 14.10.2020", "valid until"), a member's joining
+# ("Registriert: 18.09.2008", "Member since"), a birth.
+OTHER_EVENT_RE = re.compile(
+    r"(?:\bbis|\buntil|\btill|\bexpires?|\bvalid|\bjusqu'?(?:au|à)|\bhasta|\bfino\s+al"
+    r"|registriert|registered|joined|member\s+since|mitglied\s+seit|dabei\s+seit|\bseit|\bsince"
+    r"|geboren|\bborn|inscrit)\W*$", re.I)
