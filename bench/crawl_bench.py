@@ -99,6 +99,7 @@ def throughput(site: GenSite, db: Path, rounds: int, tuned: bool = True) -> dict
 
 
 GROUPS = ("captures", "versions_fts", "versions", "links", "cards", "fetches")
+ALIASES = {"capture_dicts": "captures_dicts", "idx_capture_dicts_site": "idx_captures_dicts"}
 
 
 def table_bytes(db: Path) -> dict[str, int]:
@@ -112,6 +113,9 @@ def table_bytes(db: Path) -> dict[str, int]:
         conn.close()
     groups: dict[str, int] = {}
     for name, size in rows:
+        name = ALIASES.get(name, name)
+        if name.startswith(("link_", "idx_link_")):  # the links view's tables
+            name = name.replace("link_", "links_", 1)
         group = next((g for g in GROUPS if name == g or name.startswith(g + "_")
                       or name.endswith("_" + g) or f"_{g}_" in name), "other tables and indexes")
         groups[group] = groups.get(group, 0) + size

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -25,6 +26,9 @@ from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.crawl.policy import canonical_url
+
+# A page's links are mostly the site's menus and footers: the same hrefs on every page.
+_canonical = lru_cache(maxsize=1 << 16)(canonical_url)
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
 # date candidates from the HTTP header are deliberately not in here.
@@ -181,7 +185,7 @@ class Archive:
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
         linkstore.insert_links(self.db.conn, version_id, [
-            (canonical_url(link.href), link.text, link.region, link.section) for link in page.links])
+            (_canonical(link.href), link.text, link.region, link.section) for link in page.links])
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
