@@ -179,3 +179,25 @@ def test_a_members_joining_date_by_a_forum_post_is_not_the_pages():
             "<strong>Registriert:</strong> 18.09.2008, 05:56</dd></dl><p>" + "Der Text. " * 60
             + "</p></main>")
     assert _page(body).date_published is None
+
+
+def test_the_dateline_nearest_the_headline_wins_over_a_date_further_down():
+    body = ("<main><span class='metadata'>Bonn,&nbsp;11.10.2021</span><h1>50 Jahre Frauen im THW</h1>"
+            "<p class='caption'>Quelle: THW</p><h3>Vergangenheit.</h3><p>Sie blickt am "
+            "<strong>Mittwoch, 13.10.2021</strong> auf 50 Jahre zurück.</p><p>" + "Der Text. " * 60
+            + "</p></main>")
+    assert _page(body).date_published == "2021-10-11"
+
+
+def test_a_date_inside_a_sentence_by_the_headline_is_not_a_dateline():
+    body = ("<main><h1>50 Jahre Frauen im THW</h1><p>Im Auftaktvideo blickt sie am "
+            "<strong>Mittwoch, 13.10.2021</strong> auf 50 Jahre zurück.</p><p>" + "Der Text. " * 60
+            + "</p></main>")
+    assert _page(body).date_published is None
+
+
+def test_russian_month_names_in_a_dateline():
+    body = ("<main><article><p class='rubric'>Германия</p><p class='date'>15 августа 2016, 13:43</p>"
+            "<h1>Подольски завершил карьеру в сборной</h1><p>" + "Текст статьи. " * 60
+            + "</p></article></main>")
+    assert _page(body, lang="ru").date_published == "2016-08-15"

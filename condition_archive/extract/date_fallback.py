@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import zip_longest
 
 import lxml.html
 
@@ -96,8 +97,8 @@ def _refused(el, regions) -> bool:
         and not DATE_TOKENS.isdisjoint(class_tokens(el))
 
 
-_NEAR_AFTER = 40   # elements after the headline looked at
-_NEAR_BEFORE = 12  # elements before it
+_NEAR_AFTER = 90   # elements after the headline looked at
+_NEAR_BEFORE = 60  # elements before it
 _DATELINE_MAX_WORDS = 10
 
 
@@ -114,11 +115,12 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
         return []
     elements = [el for el in root.iter() if isinstance(el.tag, str)]
     at = elements.index(anchor)
-    for side in (elements[at + 1:at + _NEAR_AFTER], reversed(elements[max(at - _NEAR_BEFORE, 0):at])):
-        for el in side:
-            found = _dateline(el, order)
-            if found and _beside_headline(el, anchor, foreign):
-                return [found]
+    after, before = elements[at + 1:at + _NEAR_AFTER], elements[max(at - _NEAR_BEFORE, 0):at][::-1]
+    # Nearest first, alternating below and above the headline.
+    for el in (el for pair in zip_longest(after, before) for el in pair if el is not None):
+        found = _dateline(el, order)
+        if found and _beside_headline(el, anchor, foreign):
+            return [found]
     return []
 
 
@@ -167,7 +169,7 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
     # A link's own text names something else; the text after it may be the date
     # ("<a>Georg Quaas</a>, 21. Jan. 2015").
     own = "" if el.tag == "a" else norm(el.text)
-    for text, before in ((own, ""), (norm(el.tail), own)):
+    for text, before in ((own, None), (norm(el.tail), own)):
         if LABEL_WORDS.search(text) or "©" in text or "copyright" in text.lower():
             return None
         if text and len(text.split()) > _DATELINE_MAX_WORDS:
@@ -180,12 +182,24 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
     return DateCandidate("published", parsed[0], f"date by the headline{why} (unlabelled)", text)
 
 
-def _an_end(el: HtmlElement, before: str) -> bool:
-    """The date is another event's (an end, a joining: date_vocab.OTHER_EVENT_RE), a plan or a notice."""
+def _an_end(el: HtmlElement, before: str | None) -> bool:
+    """The date is another event's (an end, a joining: date_vocab.OTHER_EVENT_RE),
+    a plan or a notice, or sits inside a sentence. `before` is the element's own
+    text when the date is in its tail, None when the date is its own text."""
     from condition_archive.extract.meta import text_before
 
+    own_text = before is None
     before = before or text_before(el)
-    return bool(OTHER_EVENT_RE.search(before) or VETO_RE.search(before))
+    if OTHER_EVENT_RE.search(before) or VETO_RE.search(before):
+        return True
+    # An element whose text a sentence runs into and on from: three words or
+    # more ending in a lower-case word before it, a lower-case word after it
+    # ("blickt sie am <strong>Mittwoch, 13.10.2021</strong> auf ...").
+    return own_text and bool(_ENDS_LOWER.search(before) and _STARTS_LOWER.match(el.tail or ""))
+
+
+_ENDS_LOWER = re.compile(r"(?:\S+\s+){2}[^\W\d_A-ZÄÖÜ]+$")
+_STARTS_LOWER = re.compile(r"\s*[^\W\d_A-ZÄÖÜ]")
 
 
 def _beside_headline(el: HtmlElement, anchor: HtmlElement, foreign) -> bool:

@@ -27,7 +27,14 @@ MONTH_NAMES = {
     12: "dec december dez dezember déc decembre décembre dic diciembre dicembre dezembro "
         "grudnia grudzień grudzien",
 }
-MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
+# Russian and Ukrainian in the genitive that dates use ("15 августа 2016", "3 січня 2022").
+MONTH_NAMES_CYRILLIC = {
+    1: "января січня", 2: "февраля лютого", 3: "марта березня", 4: "апреля квітня",
+    5: "мая травня", 6: "июня червня", 7: "июля липня", 8: "августа серпня",
+    9: "сентября вересня", 10: "октября жовтня", 11: "ноября листопада", 12: "декабря грудня",
+}
+MONTHS = {name: number for names_of in (MONTH_NAMES, MONTH_NAMES_CYRILLIC)
+          for number, names in names_of.items() for name in names.split()}
 JSONLD_FIELDS = {"datePublished": "published", "dateModified": "updated",
                  "dateCreated": "published", "lastReviewed": "reviewed"}
 # Subtrees of a JSON-LD page node that describe other things (list items, parts,
