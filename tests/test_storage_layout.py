@@ -33,6 +33,18 @@ OLD_LINKS = """CREATE TABLE [links] (
    [href] TEXT, [text] TEXT, [region] TEXT, [section] TEXT)"""
 
 
+OLD_INDEXES = {
+    "idx_fetches_crawl_id_url": "CREATE INDEX idx_fetches_crawl_id_url ON fetches (crawl_id, url)",
+    "idx_fetches_capture_id": "CREATE INDEX idx_fetches_capture_id ON fetches (capture_id)",
+    "idx_fetches_source_record": "CREATE INDEX idx_fetches_source_record ON fetches (source_record)",
+    "idx_fetches_outcome": "CREATE INDEX idx_fetches_outcome ON fetches (outcome)",
+    "idx_fetches_status": "CREATE INDEX idx_fetches_status ON fetches (status)",
+    "idx_pages_kind_url": "CREATE INDEX idx_pages_kind_url ON pages (kind, url)",
+}
+NEW_INDEXES = ("idx_fetches_crawl_id", "idx_fetches_with_capture", "idx_fetches_with_source_record",
+               "idx_fetches_failed_url", "idx_pages_centers_url")
+
+
 def sample_pages() -> list[tuple[str, bytes]]:
     site = build_site("2025")
     return [(BASE + path, res.body.replace(b"__SITE_BASE__", BASE.encode()))
@@ -135,6 +147,26 @@ def test_export_warc_reprocess_and_capture_page_read_zstd_captures(archive, page
     assert response.content.replace(b'<base target="_blank">', b"") == body
 
 
+def test_a_failed_training_leaves_the_page_unwritten_and_the_captures_readable(tmp_path, pages):
+    db = open_archive(tmp_path / "archive.db")
+    arc = Archive(db)
+    arc.codecs.samples = 10
+    crawl = start_crawl(db, [pages[0][0]], {}, "test")
+    record(arc, crawl, pages[:9])
+    db.execute("CREATE TRIGGER boom BEFORE INSERT ON capture_dicts BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        record(arc, crawl, pages[9:10])  # the tenth capture trains the dictionary
+    assert db.execute("SELECT count(*) FROM fetches").fetchone()[0] == 9
+    assert {r[0] for r in db.execute("SELECT compression FROM captures")} == {"zlib"}
+    db.execute("DROP TRIGGER boom")
+    record(arc, crawl, pages[9:20])  # trains after another ten
+    bodies = dict(pages)
+    for url, capture_id in db.execute("SELECT url, capture_id FROM fetches"):
+        assert codec.read_capture(db.conn, capture_id) == bodies[url]
+    assert db.execute("SELECT count(*) FROM capture_dicts").fetchone()[0] == 1
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def make_old_layout(path) -> None:
     """Turn an archive into the layout of the code before issue 16: links a table (same
     rows, ids and indexes as it had), no link_* tables, no dictionary columns used."""
@@ -151,6 +183,10 @@ def make_old_layout(path) -> None:
                      "VALUES (1, 99, 'https://example.org/', 'x', 'main', '')")
         conn.execute("CREATE INDEX idx_links_version_id ON links (version_id)")
         conn.execute("CREATE INDEX idx_links_href ON links (href)")
+        for name, sql in OLD_INDEXES.items():
+            conn.execute(sql)
+        for name in NEW_INDEXES:
+            conn.execute(f"DROP INDEX {name}")
     conn.close()
 
 
@@ -164,6 +200,8 @@ def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_p
     db = open_archive(path)
     assert db["links"].exists() and "links" in db.view_names()
     assert link_rows(db.conn) == before
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert set(NEW_INDEXES) <= indexes and not indexes & (set(OLD_INDEXES) | {"idx_links_href"})
     arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
     url, body = pages[1]
     changed = body.replace(b"</h1>", b" (revised)</h1>", 1)

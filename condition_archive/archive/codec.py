@@ -114,6 +114,7 @@ class Codecs:
         self.conn.execute("PRAGMA defer_foreign_keys = ON")  # versions and fetches point at them meanwhile
         self.conn.executemany("DELETE FROM captures WHERE id = ?", [[i] for i in ids])
         self.conn.executemany(f"INSERT INTO captures ({names}) VALUES ({marks})", sorted(saved, key=lambda r: r[0]))
+        self.conn.execute("PRAGMA defer_foreign_keys = OFF")  # all back: later writes checked at once again
 
     def decode(self, capture_id: int, compression: str | None, dict_id: int | None, data: bytes) -> bytes:
         """The raw bytes of a capture, whichever codec wrote it."""

@@ -162,6 +162,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
 
 
 def _apply_index(db: sqlite_utils.Database, index: dict) -> None:
+    for old in index.get("replaces", []):  # an index of older archives this one does the work of
+        db.execute(f"DROP INDEX IF EXISTS [{old}]")
     if "where" not in index:
         db[index["table"]].create_index(index["columns"], unique=index.get("unique", False), if_not_exists=True)
         return
