@@ -294,7 +294,22 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
                 found.prose_len.get(found.main, 0) * vocab.RETRY_GAIN:
             retry.relaxed = True
             return retry
+        return _thread(elements, blocks, text_len, link_len, marks, found, prose)
     return found
+
+
+def _thread(elements: list, blocks: list, text_len: dict, link_len: dict, marks: dict,
+            found: RegionMap, prose: int) -> RegionMap:
+    """A forum thread or a live ticker: when boxes named as comments hold most
+    of the page's prose and no other box holds any, its posts are its content."""
+    kept = {el: mark for el, mark in marks.items()
+            if (set(tokens(el.get("class") or "")) | set(tokens(el.get("id") or ""))).isdisjoint(
+                vocab.THREAD_TOKENS)}
+    if found.main is not None or len(kept) == len(marks):
+        return found  # an article (maybe under a long thread), or no comment boxes
+    thread = _choose_main(elements, blocks, text_len, link_len, kept)
+    held = thread.prose_len.get(thread.main, 0) if thread.main is not None else 0
+    return thread if held >= vocab.THREAD_SHARE * prose else found
 
 
 def _prose_total(blocks: list, link_len: dict) -> int:

@@ -63,7 +63,7 @@ def local_days(cands: list[DateCandidate], url: str) -> list[DateCandidate]:
     out = []
     for cand in cands:
         stamp = _utc_stamp(cand.value) if cand.source.startswith(_MACHINE) else None
-        if stamp is not None:
+        if stamp is not None and 1 < stamp.year < 9999:  # day +-1 must exist
             near = {(stamp.date() + timedelta(days=1)).isoformat(): stamp.hour >= _NEXT_FROM_HOUR,
                     (stamp.date() - timedelta(days=1)).isoformat(): stamp.hour < _PREVIOUS_BEFORE_HOUR}
             day, why = next(((d, w) for d, w in stated if near.get(d)), (None, ""))

@@ -146,6 +146,12 @@ RETRY_KEEP_TOKENS = frozenset((
     "subscribe", "subscription", "signup", "optin", "modal", "popup", "overlay", "login",
     "share", "sharing", "sharebar", "social", "socials", "follow", "toast", "alert",
 ))
+# Third pass: a page whose prose sits only in boxes named as comments is a
+# forum thread or live ticker; those boxes are its content when they hold
+# THREAD_SHARE of the page's prose and no main box is found without them (a
+# blog post under a long thread keeps its post, and only it).
+THREAD_TOKENS = frozenset(("comment", "comments"))
+THREAD_SHARE = 0.5
 
 # A sign-up box: a form with at most this many text inputs, one of them for an
 # e-mail address, and the box around it up to this much visible text.
