@@ -1,7 +1,8 @@
 """Item pipelines of condition-archive, one per concern, in ITEM_PIPELINES order:
 
-boilerplate (parse, page regions) -> center (sections and cards) -> article
-(fields, dates, body) -> links (anchor text, region, section) -> store (archive).
-Each is thin glue over the pure code in condition_archive.extract and
+extract (awaits the extraction worker pool: regions, center, article fields,
+links, the packed capture) -> links (schedules the links to follow through the
+engine) -> store (writes the page or outcome to the archive). Each is thin glue
+over condition_archive.crawl.worker, the spider's follow rules and
 condition_archive.archive.store.
 """

@@ -1,11 +1,32 @@
-"""Links pipeline: every link with its anchor text, page region and center section."""
+"""Links pipeline: schedule the links of each extracted page through the engine.
+
+Which links are followed, how deep, and the crawl's bookkeeping (traps,
+--max-pages, URLs already scheduled) are the spider's (`follow_links`); this
+pipeline hands the requests to the engine and keeps the links not followed
+(skipped, with the reason) on the page, for the store to write with it.
+"""
 
 from __future__ import annotations
 
-from condition_archive.extract.stages import links_stage
-from pipelines._stage import run_stage
+from scrapy import Request
+
+from condition_archive.crawl.items import FetchedPage
 
 
 class LinksPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
     def process_item(self, item):
-        return run_stage(item, "links", lambda page: links_stage(page.stages["doc"], page.stages["center"]))
+        if isinstance(item, FetchedPage) and item.extract is not None:
+            engine = self.crawler.engine
+            for out in self.crawler.spider.follow_links(item):
+                if isinstance(out, Request):
+                    engine.crawl(out)
+                else:
+                    item.outcomes.append(out)
+        return item

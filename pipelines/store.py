@@ -19,7 +19,6 @@ from condition_archive.archive import crawls
 from condition_archive.archive.batch import BatchWriter
 from condition_archive.archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
-from condition_archive.extract.stages import assemble
 from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.archive.store import Archive
 
@@ -67,23 +66,31 @@ class StorePipeline:
     def process_item(self, item):
         if self.failure:
             raise DropItem(f"storage stopped: {self.failure}: {item.url}")
-        write, archive = self.batch.write, self.archive
         try:
-            if isinstance(item, FetchedPage) and "failed" in item.stages:
-                write(archive.record_unextracted, self.crawl_id, item, item.stages["failed"])
-                self.crawler.stats.inc_value("archive/outcome/error")
-            elif isinstance(item, FetchedPage):
-                change = write(archive.record_page, self.crawl_id, item, self._extract(item), EXTRACTOR_VERSION)
-                self.crawler.stats.inc_value(f"archive/{change}")
+            if isinstance(item, FetchedPage):
+                for outcome in item.outcomes:  # its links not followed
+                    self._outcome(outcome)
+                self._page(item)
             elif isinstance(item, Outcome):
-                write(archive.record_outcome, self.crawl_id, item)
-                self.crawler.stats.inc_value(f"archive/outcome/{item.outcome}")
+                self._outcome(item)
         except (sqlite3.Error, OSError) as exc:
             self._stop(exc)
             raise DropItem(f"storage failed ({self.failure}): {item.url}") from exc
         if self.batch.open:
             self.flush.schedule(self.commit_seconds)
         return item
+
+    def _page(self, page: FetchedPage) -> None:
+        if page.failure:
+            self.batch.write(self.archive.record_unextracted, self.crawl_id, page, page.failure)
+            self.crawler.stats.inc_value("archive/outcome/error")
+        else:
+            change = self.batch.write(self.archive.record_page, self.crawl_id, page, page.extract, EXTRACTOR_VERSION)
+            self.crawler.stats.inc_value(f"archive/{change}")
+
+    def _outcome(self, outcome: Outcome) -> None:
+        self.batch.write(self.archive.record_outcome, self.crawl_id, outcome)
+        self.crawler.stats.inc_value(f"archive/outcome/{outcome.outcome}")
 
     def _flush(self) -> None:
         """Commit a batch that waited `commit_seconds` for more pages."""
@@ -100,13 +107,6 @@ class StorePipeline:
     def _stop(self, exc: Exception) -> None:
         self._fail(exc)
         asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=f"storage failed: {exc}"))
-
-    @staticmethod
-    def _extract(item: FetchedPage):
-        stages = item.stages
-        if "extract" in stages:
-            return stages["extract"]
-        return assemble(stages["doc"], stages["article"], stages["center"], stages["links"])
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.db is None:

@@ -12,6 +12,7 @@ pages the interrupted crawl already archived and follows their stored links.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit
@@ -21,24 +22,18 @@ from scrapy.http import Response
 
 from condition_archive.archive import crawls
 from condition_archive.crawl.archive_view import ArchiveView
-from condition_archive.extract.model import PageExtract
-from condition_archive.extract.parse import decode_html, parse_html, wide_codec
-from condition_archive.extract.stages import center_stage, links_stage, parse_stage
+from condition_archive.extract.parse import decode_html, wide_codec
 from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.crawl.middleware import describe_failure
 from condition_archive.crawl.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
                                       to_follow)
 from condition_archive.archive.store import utc_now
-from condition_archive.crawl.worker import ExtractionPool
 
 GONE = (404, 410)
 # Statuses the spider records itself. Listing them in the request meta (needed
 # for 304) replaces HTTPERROR_ALLOW_ALL, so the 4xx/5xx are listed too; 3xx are
 # not, so redirects are still followed.
 HANDLED = [304, *range(400, 600)]
-
-
-_PAGE = object()  # _classify's answer for "a page to extract"
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -73,35 +68,41 @@ class ConditionCenterSpider(scrapy.Spider):
         self.scheduled: set[str] = set()  # URLs requested, skipped or recorded
         self.pages = 0  # pages requested or (resume) already archived: --max-pages counts these
         self.traps: TrapGuard | None = None  # set in start(), from the settings
+        self.known_depth: dict[str, int] = {}  # pages earlier crawls reached: the smallest depth
         self.view: ArchiveView | None = None  # set in start(); the store pipeline opened the crawl
-        self.pool: ExtractionPool | None = None  # set in start() when ARCHIVE_EXTRACT_WORKERS > 0
-        self.workers = 0
-        self.day_first_sites: tuple[str, ...] = ()
 
     async def start(self) -> AsyncIterator[scrapy.Request | Outcome]:
         self.seed_netlocs |= frozenset(self.settings.getlist("ARCHIVE_ALLOW_PRIVATE"))
         self.view = self.open_view()
-        self.day_first_sites = tuple(self.settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
-        self.workers = self.settings.getint("ARCHIVE_EXTRACT_WORKERS", 0)
-        if self.workers > 0:
-            # Extraction is CPU work; in worker processes it uses the other cores
-            # while this thread keeps downloading and storing.
-            self.pool = ExtractionPool(
-                self.workers, self.settings.getfloat("ARCHIVE_PAGE_BUDGET", 30.0),
-                on_restart=lambda: self.crawler.stats.inc_value("archive/extract_worker_restarts"))
         self.traps = TrapGuard(TrapLimits(
             max_query_variants=self.settings.getint("ARCHIVE_TRAP_MAX_QUERY_VARIANTS", 25),
             max_pattern_pages=self.settings.getint("ARCHIVE_TRAP_MAX_PATTERN_PAGES", 200)))
+        # Pages archived before but no longer linked are asked again (last), so
+        # a re-crawl notices when they are gone (404/410) or moved.
+        revisits = [(url, depth) for url, depth in (self.view.revisits(self.allowed_hosts, self.depth)
+                                                    if self.view else ())
+                    if not refusal(url, self.allowed_hosts, self.seed_netlocs)]  # not another port's pages
+        # A known page reached by a link keeps the smallest depth it had, so the
+        # links it follows do not depend on whether its link or its revisit came first.
+        self.known_depth = dict(revisits)
         for seed in self.seeds:
             for out in self._visit(seed, 0, ""):
                 yield out
-        # Pages archived before but no longer linked are asked again (last), so
-        # a re-crawl notices when they are gone (404/410) or moved.
-        for url, depth in self.view.revisits(self.allowed_hosts, self.depth) if self.view else ():
-            if refusal(url, self.allowed_hosts, self.seed_netlocs):
-                continue  # another port of a loopback seed (the sample site moved): not this crawl's
+        if revisits:
+            # Last: once every linked page is in (a revisited page's links would
+            # otherwise reach pages deeper than the seeds' links put them).
+            await self._linked_pages_done()
+        for url, depth in revisits:
             for out in self._visit(url, depth, "", priority=-10):
                 yield out
+
+    async def _linked_pages_done(self) -> None:
+        """Wait until nothing is scheduled, downloading or in the pipelines: only
+        start() keeps the engine from closing the spider then."""
+        engine = self.crawler.engine
+        while engine is not None and not (engine.scraper.slot.is_idle() and not engine.downloader.active
+                                          and not engine.scheduler.has_pending_requests()):
+            await asyncio.sleep(0.05)
 
     def open_view(self):
         """What the crawl reads from its archive (the distributed worker reads it from Redis)."""
@@ -114,6 +115,7 @@ class ConditionCenterSpider(scrapy.Spider):
         the requests for the links stored for it."""
         if url in self.scheduled:
             return
+        depth = min(depth, self.known_depth.get(url, depth))
         if self.max_pages and self.pages >= self.max_pages:
             return
         self.scheduled.add(url)
@@ -151,17 +153,9 @@ class ConditionCenterSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------
 
-    async def parse(self, response: Response) -> AsyncIterator:
-        for out in self._classify(response):
-            if isinstance(out, tuple):  # (_PAGE, headers, base): a page to extract
-                async for item in self._page(response, out[1], out[2]):
-                    yield item
-            else:
-                yield out
-
-    def _classify(self, response: Response) -> Iterator:
-        """Outcomes for every response that is not a page to archive; for one that
-        is, the tuple (_PAGE, headers, base) that parse() extracts."""
+    def parse(self, response: Response) -> Iterator[scrapy.Request | Outcome | FetchedPage]:
+        """The page (FetchedPage) for the pipelines to extract, follow and store, or
+        the request's outcome (and, for a 304, the requests for its stored links)."""
         depth, referer = response.meta.get("depth", 0), response.meta.get("referer", "")
         hops = list(zip(response.meta.get("redirect_urls", []), response.meta.get("redirect_reasons", [])))
         headers = _headers(response)
@@ -188,83 +182,19 @@ class ConditionCenterSpider(scrapy.Spider):
             # A redirect onto a page this crawl fetches directly: record the hops only.
             yield Outcome(url, "skipped", crawls.REDIRECT_TARGET, **base)
         else:
-            yield _PAGE, headers, base
+            self.scheduled.add(url)
+            yield FetchedPage(url, response.status, headers, response.body, base["fetched_at"], depth=depth,
+                              referer=referer, redirects=hops, refresh_refused=response.meta.get("refresh_refused"))
 
-    async def _page(self, response: Response, headers: dict[str, str], base: dict) -> AsyncIterator:
-        url, depth = response.url, base["depth"]
-        self.scheduled.add(url)
-        page = FetchedPage(url, response.status, headers, response.body, base["fetched_at"],
-                           depth=depth, referer=base["referer"], redirects=base["redirects"])
-        if self.pool is not None:
-            analysis = await self._analyse(page)
-            if analysis is None:  # stopping: no ledger row, so --resume fetches the page again
-                return
-            problem, extract, failure = analysis
-            if failure:
-                # The store archives the raw bytes with an "error" ledger row
-                # carrying the reason; `condition-archive reprocess` retries it.
-                page.stages["failed"] = failure
-                yield page
-                return
-            if problem:
-                yield Outcome(url, "skipped", problem, **base)
-                return
-            page.stages["extract"] = extract
-            for out in self._follow(to_follow(extract.links, self.allowed_hosts), depth, url):
-                yield out
-            for out in self._refresh_refused(response, base, url):
-                yield out
-            yield page
-            return
-        for out in self._page_here(response, page, base):
-            yield out
-
-    async def _analyse(self, page: FetchedPage) -> tuple[str | None, PageExtract | None, str | None] | None:
-        """(why it is not HTML, the PageExtract, why extraction failed) from a worker
-        (condition_archive/crawl/worker.py), or None when the crawl is stopping."""
-        result = await self.pool.analyse(page.body, page.url, page.headers, self.day_first_sites)
-        if result is None:
-            return None
-        problem, extract, page.packed, failure = result
-        return problem, extract, failure
-
-    def stop_extraction(self) -> None:
-        """The crawl is shutting down (SIGTERM, Ctrl-C): kill busy workers instead of
-        waiting for their pages (runner.py calls this from the signal)."""
-        if self.pool is not None:
-            self.pool.stop()
-
-    def _page_here(self, response: Response, page: FetchedPage, base: dict) -> Iterator:
-        """Extraction in the crawl's own thread (ARCHIVE_EXTRACT_WORKERS = 0)."""
-        url, depth, headers = page.url, base["depth"], page.headers
-        parsed = parse_html(response.body, url, headers.get("content-type"))
-        if parsed.root is None:
-            yield Outcome(url, "skipped", parsed.problem or "not html", **base)
-            return
-        try:
-            # The stages that decide what to follow; the pipelines reuse them (stages.py).
-            doc = parse_stage(response.body, url, headers, parsed)
-            layout = center_stage(doc)
-            links = links_stage(doc, layout)
-        except Exception as exc:  # noqa: BLE001 - archive the page even if its links are unreadable
-            self.logger.warning("links of %s not followed: %s: %s", url, type(exc).__name__, exc)
-            page.stages["parsed"] = parsed
-        else:
-            page.stages.update(doc=doc, center=layout, links=links)
-            yield from self._follow(to_follow(links, self.allowed_hosts), depth, url)
-        yield from self._refresh_refused(response, base, url)
-        yield page
-
-    def _refresh_refused(self, response: Response, base: dict, url: str) -> Iterator[Outcome]:
-        refresh = response.meta.get("refresh_refused")
-        if refresh:
-            reason, target = refresh
-            yield Outcome(target, "skipped", f"meta refresh refused: {reason}", base["fetched_at"],
-                          depth=base["depth"] + 1, referer=url)
-
-    def closed(self, reason: str) -> None:
-        if self.pool is not None:
-            self.pool.stop()
+    def follow_links(self, page: FetchedPage) -> Iterator[scrapy.Request | Outcome]:
+        """What an extracted page leads to: requests for its links to follow, a
+        skipped outcome for each link not followed and for a refused meta refresh.
+        The links pipeline (and the distributed spider) call this after extraction."""
+        yield from self._follow(to_follow(page.extract.links, self.allowed_hosts), page.depth, page.url)
+        if page.refresh_refused:
+            reason, target = page.refresh_refused
+            yield Outcome(target, "skipped", f"meta refresh refused: {reason}", page.fetched_at,
+                          depth=page.depth + 1, referer=page.url)
 
     def failed(self, failure) -> Iterator[Outcome]:
         request = failure.request

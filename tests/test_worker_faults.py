@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 from sample_truth import CENTER_PATH, page_html, url_of
-from scrapy import Request
-from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from test_kills import archive_digest, crawl_process
 
-import spiders.condition_center as spider_module
 import condition_archive.crawl.worker as worker_module
 from condition_archive.archive.db import integrity_ok
 from condition_archive.crawl.items import FetchedPage
@@ -26,38 +22,24 @@ from condition_archive.sample_site import SampleSite
 from condition_archive.crawl.worker import ExtractionPool
 
 
-def _spider(url: str) -> spider_module.ConditionCenterSpider:
-    crawler = get_crawler(spider_module.ConditionCenterSpider, settings_dict={"ARCHIVE_EXTRACT_WORKERS": 0})
-    spider = spider_module.ConditionCenterSpider.from_crawler(crawler, url=url)
-    spider.crawler = crawler
-    return spider
-
-
-async def _outputs(spider, response) -> list:
-    return [out async for out in spider.parse(response)]
-
-
 def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason(monkeypatch):
     url = url_of(CENTER_PATH)
-    spider = _spider(url)
     # The same pool code with a real executor of threads, so the bug can be put in.
-    spider.pool = ExtractionPool(1, new_executor=lambda: ThreadPoolExecutor(1))
+    pool = ExtractionPool(1, new_executor=lambda: ThreadPoolExecutor(1))
 
     def buggy(*args):
         raise RuntimeError("card finder bug")
 
     monkeypatch.setattr(worker_module, "analyse_page", buggy)
-    response = HtmlResponse(url, body=page_html("2025", CENTER_PATH).encode("utf-8"),
-                            headers={"Content-Type": "text/html; charset=utf-8"},
-                            request=Request(url, meta={"depth": 0, "referer": ""}))
+    body = page_html("2025", CENTER_PATH).encode("utf-8")
+    page = FetchedPage(url, 200, {"content-type": "text/html; charset=utf-8"}, body, "2025-01-01T00:00:00+00:00")
     try:
-        outs = asyncio.run(_outputs(spider, response))
+        out = asyncio.run(pool.extract(page, ()))
     finally:
-        spider.pool.stop()
-    pages = [o for o in outs if isinstance(o, FetchedPage)]
-    assert len(pages) == 1 and pages[0].body == response.body
-    assert pages[0].stages["failed"] == "extraction failed: RuntimeError: card finder bug"
-    assert not [o for o in outs if isinstance(o, Request)]  # nothing extracted, nothing followed
+        pool.stop()
+    assert out is page and page.body == body
+    assert page.failure == "extraction failed: RuntimeError: card finder bug"
+    assert page.extract is None  # nothing extracted: the links pipeline follows nothing
 
 
 def _worker_pids(crawl_pid: int) -> list[int]:

@@ -2,8 +2,8 @@
 
 A FetchedPage is one 200 response with its raw bytes. An Outcome is every other
 end of a request (not-modified, gone, error, robots-denied, skipped, ...). The
-extraction pipelines fill the `stages` dict of a FetchedPage; the store pipeline
-writes both kinds to the archive.
+extraction pipeline fills a FetchedPage's `extract` (or `failure`) and `packed`,
+the links pipeline its `outcomes`; the store pipeline writes both kinds to the archive.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from condition_archive.archive.capture import Packed
+from condition_archive.extract.model import PageExtract
 
 OUTCOMES = ("fetched", "not-modified", "redirected", "gone", "error", "robots-denied", "skipped")
 
@@ -26,11 +27,18 @@ class FetchedPage:
     referer: str = ""
     # (url, status) of each redirect hop that led to `url`, oldest first.
     redirects: list[tuple[str, int]] = field(default_factory=list)
-    # Filled by the extraction pipelines, one key per concern.
-    stages: dict = field(default_factory=dict)
+    # A meta refresh the crawl refused to follow: (reason, target URL).
+    refresh_refused: tuple[str, str] | None = None
+    # Set by the extraction pipeline: the page's content, or why extraction failed
+    # (the store then archives the raw bytes with an "error" ledger row).
+    extract: PageExtract | None = None
+    failure: str | None = None
     # The capture hashed and compressed by the extraction worker, so that the
     # crawl's thread does not; None: the store packs it.
     packed: Packed | None = None
+    # Set by the links pipeline: links not followed, with the reason (skipped
+    # outcomes), written with the page.
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @property
     def content_type(self) -> str:

@@ -112,10 +112,10 @@ def _process(settings):
             reactor.callFromThread(self.stop_extraction)
 
         def stop_extraction(self) -> None:
+            from .worker import stop_extraction
+
             for crawler in self.crawlers:
-                stop = getattr(crawler.spider, "stop_extraction", None)
-                if stop:
-                    stop()
+                crawler.signals.send_catch_log(signal=stop_extraction)
 
     return Process(settings)
 

@@ -86,10 +86,10 @@ HTTPERROR_ALLOW_ALL = True
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 
+# The spider yields raw pages; extraction (awaiting the worker pool), following
+# the links and storing happen here, in this order.
 ITEM_PIPELINES = {
-    "pipelines.boilerplate.BoilerplatePipeline": 100,
-    "pipelines.center.CenterPipeline": 200,
-    "pipelines.article.ArticlePipeline": 300,
+    "pipelines.extract.ExtractPipeline": 100,
     "pipelines.links.LinksPipeline": 400,
     "pipelines.store.StorePipeline": 900,
 }

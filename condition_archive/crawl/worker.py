@@ -1,13 +1,16 @@
 """Extraction worker processes for the crawl (ARCHIVE_EXTRACT_WORKERS).
 
-The spider sends each page's bytes to `analyse_page` in a worker and gets back
-everything the crawl's own thread would otherwise compute: the PageExtract (the
-links to follow among it) and the packed capture. Arguments and results pickle.
+The extraction pipeline sends each page's bytes to `analyse_page` in a worker and
+gets back everything the crawl's own thread would otherwise compute: the
+PageExtract (the links to follow among it) and the packed capture. Arguments and
+results pickle. With 0 workers the pool runs the same function in this thread:
+one code path whatever the worker count.
 
 `ExtractionPool` owns the workers: a page may take at most ARCHIVE_PAGE_BUDGET
 seconds of a worker (then the worker is killed and replaced, and the page is
 archived raw with an error row), a worker that dies is replaced, and `stop()`
-(SIGTERM, Ctrl-C) kills the workers at once instead of waiting for their pages.
+(SIGTERM, Ctrl-C: the runner sends the `stop_extraction` signal) kills the
+workers at once instead of waiting for their pages.
 """
 
 from __future__ import annotations
@@ -22,11 +25,16 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from condition_archive.archive.capture import Packed, pack
+from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.extract.model import PageExtract, options_for
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.stages import header_value, run_all
 
 logger = logging.getLogger(__name__)
+
+# Sent by the runner on the first SIGTERM/Ctrl-C: kill busy workers (their pages
+# are left for --resume) instead of letting Scrapy's graceful stop wait for them.
+stop_extraction = object()
 
 
 def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...]
@@ -63,14 +71,37 @@ Analysis = tuple[str | None, PageExtract | None, Packed | None, str | None]
 
 class ExtractionPool:
     def __init__(self, workers: int, budget: float = 0.0, on_restart=None, new_executor=None):
-        self.workers, self.budget = workers, budget
+        self.workers, self.budget = max(0, workers), budget
         self.on_restart = on_restart or (lambda: None)
         self._new = new_executor or self._new_processes  # tests may run the same code in threads
         self.stopping = False
-        self.pool = self._new()
+        self.pool = self._new() if self.workers or new_executor else None
         self._warm: dict[int, asyncio.Future] = {}
         self._queued: asyncio.Semaphore | None = None
         self._running: asyncio.Semaphore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "ExtractionPool":
+        """The pool the settings ask for (ARCHIVE_EXTRACT_WORKERS, ARCHIVE_PAGE_BUDGET),
+        stopped by the `stop_extraction` signal."""
+        settings = crawler.settings
+        pool = cls(settings.getint("ARCHIVE_EXTRACT_WORKERS", 0), settings.getfloat("ARCHIVE_PAGE_BUDGET", 30.0),
+                   on_restart=lambda: crawler.stats.inc_value("archive/extract_worker_restarts"))
+        crawler.signals.connect(pool.stop, signal=stop_extraction, weak=False)
+        return pool
+
+    async def extract(self, page: FetchedPage, day_first_sites: tuple[str, ...]) -> FetchedPage | Outcome | None:
+        """The page with its `extract` (or `failure`) and `packed` filled in; a
+        "skipped" Outcome when it is not HTML after all; None when the crawl is stopping."""
+        result = await self.analyse(page.body, page.url, page.headers, day_first_sites)
+        if result is None:
+            return None
+        problem, extract, packed, failure = result
+        if problem:
+            return Outcome(page.url, "skipped", problem, page.fetched_at, status=page.status, depth=page.depth,
+                           referer=page.referer, headers=page.headers, redirects=page.redirects)
+        page.extract, page.packed, page.failure = extract, packed, failure
+        return page
 
     def _new_processes(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
@@ -104,11 +135,13 @@ class ExtractionPool:
         return None, None, None, ("extraction failed: the extraction worker died twice on this page "
                                   "(killed or out of memory)")
 
-    async def _run(self, pool: ProcessPoolExecutor, *args):
-        """Run analyse_page in the pool. A page is handed over at once (a worker never
+    async def _run(self, pool: ProcessPoolExecutor | None, *args):
+        """Run analyse_page in the pool (in this thread when it has no workers). A page is handed over at once (a worker never
         waits for its next page), but its budget starts only when it reaches a worker:
         as many clocks run as there are workers, taken in the order pages were handed
         over, which is the order the workers take them in."""
+        if pool is None:
+            return analyse_page(*args)  # no budget in this thread: nothing could stop it
         self._queued = self._queued or asyncio.Semaphore(2 * self.workers)
         self._running = self._running or asyncio.Semaphore(self.workers)
         async with self._queued:
@@ -123,7 +156,7 @@ class ExtractionPool:
         await asyncio.shield(self._warm[id(pool)])
 
     @staticmethod
-    def _kill(pool: ProcessPoolExecutor) -> None:
+    def _kill(pool: ProcessPoolExecutor | None) -> None:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             try:
                 process.kill()
@@ -140,5 +173,6 @@ class ExtractionPool:
     def stop(self) -> None:
         """Kill the workers now: the crawl is stopping and their pages are left for --resume."""
         self.stopping = True
-        self._kill(self.pool)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not None:
+            self._kill(self.pool)
+            self.pool.shutdown(wait=False, cancel_futures=True)

@@ -177,10 +177,10 @@ class Ingest:
         if isinstance(item, FetchedPage):
             if not item.body and item.packed is not None:
                 item = replace(item, body=zlib.decompress(item.packed.data))
-            if "failed" in item.stages:
-                self.archive.record_unextracted(crawl_id, item, item.stages["failed"])
+            if item.failure:
+                self.archive.record_unextracted(crawl_id, item, item.failure)
             else:
-                self.archive.record_page(crawl_id, item, item.stages["extract"], EXTRACTOR_VERSION)
+                self.archive.record_page(crawl_id, item, item.extract, EXTRACTOR_VERSION)
         elif isinstance(item, Outcome):
             self.archive.record_outcome(crawl_id, item)
         self.stats.written += 1

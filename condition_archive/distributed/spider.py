@@ -1,10 +1,11 @@
 """The worker's spider: the condition_center spider, its outputs committed to Redis.
 
 It decides what to fetch and extracts exactly as in one process (the same
-`_visit`, `_classify`, `_page` and extraction worker); only where its outputs go
-differs: a response's items and new requests are one atomic commit to Redis
-(redisq.commit) instead of the engine's scheduler and the store pipeline, and
-what it reads of the archive comes from Redis (RedisView).
+`parse`, the same extraction pool the extraction pipeline awaits, the same
+`follow_links`); only where its outputs go differs: a response's items and new
+requests are one atomic commit to Redis (redisq.commit) instead of the pipelines,
+the engine's scheduler and the store, and what it reads of the archive comes from
+Redis (RedisView).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from condition_archive.crawl.items import FetchedPage
+from condition_archive.crawl.worker import ExtractionPool
 from spiders.condition_center import ConditionCenterSpider
 
 from .keys import Keys
@@ -50,6 +53,8 @@ class DistributedSpider(ConditionCenterSpider):
         spider.encoder = InflightQueue(spider.server, spider, spider.keys.queue)
         spider.ended = False
         spider.ticker = None
+        spider.extraction = ExtractionPool.from_crawler(crawler)  # no pipelines here: the spider awaits it
+        spider.day_first_sites = tuple(settings.getlist("ARCHIVE_DAY_FIRST_SITES"))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
@@ -71,10 +76,22 @@ class DistributedSpider(ConditionCenterSpider):
         return
         yield  # an async generator that yields nothing: requests go to Redis
 
+    async def _linked_pages_done(self) -> None:
+        """Nothing to wait for: start()'s requests go to Redis in one commit, where
+        the revisits' lower priority puts them after the links."""
+
     # -- outputs go to Redis in one commit per response ----------------------------
 
     async def parse(self, response):
-        outs = [out async for out in super().parse(response)]
+        outs = []
+        for out in super().parse(response):
+            if isinstance(out, FetchedPage):
+                out = await self.extraction.extract(out, self.day_first_sites)
+                if out is None:
+                    return  # stopping: nothing committed, the request is requeued for another worker
+                if isinstance(out, FetchedPage) and out.extract is not None:
+                    outs.extend(self.follow_links(out))
+            outs.append(out)
         self._commit(response.meta.get("ca_member"), outs)
         return
         yield
@@ -129,7 +146,7 @@ class DistributedSpider(ConditionCenterSpider):
 
     def closed(self, reason: str) -> None:
         self.ended = True
-        super().closed(reason)
+        self.extraction.stop()
         try:
             self.server.delete(self.keys.alive(self.worker_id))  # whatever it still held is requeued at once
         except redis.RedisError:

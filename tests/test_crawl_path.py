@@ -1,0 +1,121 @@
+"""One crawl path: the spider yields pages, the pipelines extract (awaiting the
+worker pool), follow the links through the engine and store. Whatever the worker
+count, the archive of the sample site is the one the code before this path made,
+page by page (tests/fixtures/crawl_path_golden.json, see tests/archive_dump.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from conftest import REPO, query
+from archive_dump import CENTER, DEPTH, GOLDEN, crawl_sequence, dump
+from faults_server import crawl_with_settings
+from sample_truth import CENTER_PATH, page_html, url_of
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.worker import ExtractionPool
+from condition_archive.extract import extract_page
+from condition_archive.sample_site import SampleSite
+from spiders.condition_center import ConditionCenterSpider
+
+
+def _diff(got: dict, want: dict) -> list[str]:
+    """The URLs (and crawl rows) that differ, for a readable failure."""
+    out = [f"crawls: {got['crawls']} != {want['crawls']}"] if got["crawls"] != want["crawls"] else []
+    for url in sorted(set(got["pages"]) | set(want["pages"])):
+        a, b = got["pages"].get(url), want["pages"].get(url)
+        if a != b:
+            keys = sorted(k for k in set(a or {}) | set(b or {}) if (a or {}).get(k) != (b or {}).get(k))
+            out.append(f"{url}: {keys}")
+    return out
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_archive_is_the_one_the_old_path_made_page_by_page(workers, tmp_path):
+    """Three crawls (2012, 2025, 2025 again: new pages, changes, a move, a removal,
+    304s that follow stored links) at depth 2, in-thread and in a worker."""
+    got = crawl_sequence(tmp_path / "archive.db", {"ARCHIVE_EXTRACT_WORKERS": workers})
+    want = json.loads(GOLDEN.read_text())
+    assert not _diff(got, want), "\n".join(_diff(got, want))
+    assert got == want
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("settings", [{}, {"CONCURRENT_REQUESTS": 1, "ARCHIVE_COMMIT_PAGES": 1}],
+                         ids=["default", "one-at-a-time"])
+def test_a_depth_2_crawl_gets_every_page_while_pipelines_still_await(settings, tmp_path, monkeypatch):
+    """A generated site (root -> 3 centers -> 27 articles): every request after the
+    root's is scheduled from the links pipeline once the spider's callback has
+    returned, so the engine must not close the spider while an item is still in a
+    pipeline. One request at a time and a commit per page make the links arrive late."""
+    monkeypatch.syspath_prepend(str(REPO / "bench"))
+    from gensite import Generator, Layout
+    from genserver import GenSite
+
+    db = tmp_path / "archive.db"
+    with GenSite(Layout(3, 9)) as site:
+        row = crawl_with_settings([site.root_url], db, settings, depth=2)
+        paths = Generator(Layout(3, 9)).paths()
+        base = site.base_url
+    fetched = query(db, "SELECT url, depth FROM fetches WHERE outcome = 'fetched'")
+    assert row["status"] == "finished"
+    assert sorted(r["url"] for r in fetched) == sorted(base + p for p in paths)
+    assert {r["depth"] for r in fetched} == {0, 1, 2}
+    assert row["pages_new"] == len(paths) == 31
+
+
+def _spider(depth: int = 1) -> ConditionCenterSpider:
+    crawler = get_crawler(ConditionCenterSpider, settings_dict={"ARCHIVE_EXTRACT_WORKERS": 0})
+    spider = ConditionCenterSpider.from_crawler(crawler, url=url_of(CENTER_PATH), depth=depth)
+    crawler.spider = spider
+    return spider
+
+
+def _page(path: str = CENTER_PATH) -> FetchedPage:
+    return FetchedPage(url_of(path), 200, {"content-type": "text/html; charset=utf-8"},
+                       page_html("2025", path).encode("utf-8"), "2025-01-01T00:00:00+00:00")
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_pool_gives_extract_page_whatever_the_worker_count(workers):
+    page = _page()
+    pool = ExtractionPool(workers)
+    try:
+        out = asyncio.run(pool.extract(page, ()))
+    finally:
+        pool.stop()
+    assert out is page and page.failure is None and page.packed is not None
+    assert page.extract == extract_page(page.body, page.url, page.headers)
+
+
+def test_follow_links_requests_each_link_once_and_keeps_the_skips():
+    """What the links pipeline hands the engine (requests) and keeps on the page (skips)."""
+    spider = _spider()
+    page = _page()
+    asyncio.run(ExtractionPool(0).extract(page, ()))
+    outs = list(spider.follow_links(page))
+    requests = [o for o in outs if isinstance(o, Request)]
+    assert requests and all(r.meta["depth"] == 1 and r.meta["referer"] == page.url for r in requests)
+    assert len({r.url for r in requests}) == len(requests)
+    assert all(o.outcome == "skipped" for o in outs if isinstance(o, Outcome))
+    again = _page()  # the same page again: every link is already scheduled
+    asyncio.run(ExtractionPool(0).extract(again, ()))
+    assert not [o for o in spider.follow_links(again) if isinstance(o, Request)]
+
+
+def test_the_spider_yields_the_raw_page_and_extracts_nothing():
+    spider = _spider()
+    from scrapy.http import HtmlResponse
+
+    url = url_of(CENTER_PATH)
+    response = HtmlResponse(url, body=page_html("2025", CENTER_PATH).encode("utf-8"),
+                            headers={"Content-Type": "text/html; charset=utf-8"},
+                            request=Request(url, meta={"depth": 0, "referer": ""}))
+    outs = list(spider.parse(response))
+    assert len(outs) == 1 and isinstance(outs[0], FetchedPage)
+    assert outs[0].body == response.body and outs[0].extract is None
