@@ -133,6 +133,10 @@ class ConditionCenterSpider(scrapy.Spider):
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
+        if referer and not (referer.startswith("https:") and url.startswith("http:")):
+            # What Scrapy's RefererMiddleware sends (no-referrer-when-downgrade); requests
+            # scheduled from the links pipeline do not pass through spider middlewares.
+            headers["Referer"] = referer
         yield scrapy.Request(url, headers=headers, callback=self.parse, errback=self.failed,
                              meta={"depth": depth, "referer": referer, "handle_httpstatus_list": HANDLED},
                              dont_filter=True, priority=priority)
