@@ -47,6 +47,10 @@ def _crawl_row(m: Measured, kind: str, site: GenSite) -> dict:
     return {"kind": kind, "pages": int(pages), "elapsed_s": elapsed, "wall_s": m.wall_s,
             "cpu_s": m.cpu_s, "pages_per_s": pages / elapsed if elapsed else 0.0,
             "pages_per_cpu_s": pages / m.cpu_s if m.cpu_s else 0.0,
+            # Per process: the crawl's own (download, schedule, store; all its threads)
+            # and its extraction workers', in ms of CPU per page.
+            "crawl_cpu_ms_per_page": 1000 * m.own_cpu_s / pages if pages else 0.0,
+            "worker_cpu_ms_per_page": 1000 * m.children_cpu_s / pages if pages else 0.0,
             "peak_rss_mb": m.maxrss_mb, "tree_rss_mb": m.tree_rss_mb, "server_requests": served["requests"],
             "server_bytes": served["bytes_sent"], "server_status": served["status"]}
 
@@ -95,6 +99,10 @@ def throughput(site: GenSite, db: Path, rounds: int, tuned: bool = True) -> dict
         out.update(tuned_items=TUNED_ITEMS, bare_tuned_pages_per_s=mean("bare-tuned", "pages_per_s"),
                    ratio_tuned=mean("archive", "pages_per_s") / mean("bare-tuned", "pages_per_s"),
                    ratio_tuned_cpu=mean("archive", "pages_per_cpu_s") / mean("bare-tuned", "pages_per_cpu_s"))
+    # CPU per page by process (ms): the target is the archive's total at most 2x the tuned bare spider's.
+    out["cpu_ms_per_page"] = {k: 1000 / mean(k, "pages_per_cpu_s") for k in kinds}
+    out["archive_cpu_ms_per_page"] = {"crawl process": mean("archive", "crawl_cpu_ms_per_page"),
+                                      "extraction worker": mean("archive", "worker_cpu_ms_per_page")}
     return out
 
 

@@ -38,6 +38,11 @@ class Measured:
     # Sum of the peaks of the process and its children (the extraction worker):
     # an upper bound of the whole crawl's resident memory.
     tree_rss_mb: float = 0.0
+    # CPU seconds of the process itself (all its threads) and of its children (the
+    # extraction workers), from /proc/PID/stat sampled every 20 ms (the last 20 ms
+    # of each may be missed); 0.0 where /proc is missing.
+    own_cpu_s: float = 0.0
+    children_cpu_s: float = 0.0
 
     def check(self) -> Measured:
         if self.returncode != 0:
@@ -51,7 +56,7 @@ def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = Non
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, env=env)
-        deadline, hwm, peaks = start + timeout, None, {}
+        deadline, hwm, peaks, own, cpus = start + timeout, None, {}, 0.0, {}
         while True:  # bounded by the deadline
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -61,8 +66,10 @@ def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = Non
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
             hwm = vmhwm_mb(proc.pid) or hwm
+            own = cpu_seconds(proc.pid) or own
             for child in children(proc.pid):
                 peaks[child] = vmhwm_mb(child) or peaks.get(child, 0.0)
+                cpus[child] = cpu_seconds(child) or cpus.get(child, 0.0)
             time.sleep(0.02)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it, not Popen
@@ -71,7 +78,8 @@ def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = Non
         main = hwm or usage.ru_maxrss / 1024
         return Measured(tuple(cmd), proc.returncode, wall, usage.ru_utime + usage.ru_stime,
                         main, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), main + sum(peaks.values()))
+                        err.read().decode("utf-8", "replace"), main + sum(peaks.values()),
+                        own, sum(cpus.values()))
 
 
 def children(pid: int) -> list[int]:
@@ -81,6 +89,16 @@ def children(pid: int) -> list[int]:
             return [int(p) for p in fh.read().split()]
     except (OSError, ValueError):
         return []
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a running process's own threads (Linux), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def vmhwm_mb(pid: int) -> float | None:
