@@ -23,6 +23,10 @@ from condition_archive.extract import vocab
 # tokens, compound_region and is_hidden are also imported from here by older callers.
 from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
+from condition_archive.extract.markers import hidden_class, marker
+
+_SPECIAL = etree.XPath("//*[@hidden or @aria-hidden or @style or @role or @itemprop "
+                       "or @data-testid or @data-component]")
 
 _DROP_TAGS = frozenset(vocab.DROP_TAGS) - {"form"}
 _SCORED_TAGS = frozenset(("p", "pre", "td", "blockquote"))
@@ -91,19 +95,29 @@ def _measure(elements: list) -> tuple[dict, dict, dict, list]:
     marks: dict = {}
     blocks = []
     tag_region = vocab.TAG_REGION.get
+    # The few elements with a hidden, aria-hidden, style, role, itemprop or
+    # data-testid attribute, found in C; the others claim by class and id alone.
+    special = set(_SPECIAL(elements[0])) if elements else set()
     for el in reversed(elements):
         tag = el.tag
-        # Most elements carry no attribute: their claim is their tag's alone.
-        if el.attrib:
-            if tag in _DROP_TAGS or is_hidden(el):
+        if tag in _DROP_TAGS:
+            text_len[el] = link_len[el] = 0
+            continue
+        if el in special:
+            if is_hidden(el):
                 text_len[el] = link_len[el] = 0
                 continue
             mark = own_marker(el)
-        elif tag in _DROP_TAGS:
-            text_len[el] = link_len[el] = 0
-            continue
         else:
-            mark = tag_region(tag)
+            get = el.get
+            cls, ident = get("class"), get("id")
+            if cls:
+                if hidden_class(cls):
+                    text_len[el] = link_len[el] = 0
+                    continue
+                mark = marker(tag, "", cls, ident or "", "")
+            else:
+                mark = marker(tag, "", "", ident, "") if ident else tag_region(tag)
         text = el.text
         own = len(text.strip()) if text else 0
         total = own

@@ -93,7 +93,8 @@ def _one_token_region(tok: str) -> str | None:
     return region if region is not None else compound_region(tok)
 
 
-def _marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
+def marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
+    """The region an element with these attribute values claims (own_marker)."""
     if itemprop and itemprop.lower() in vocab.MAIN_ITEMPROPS:
         return "main"
     region = (vocab.ROLE_REGION.get(role.lower()) if role else None) or vocab.TAG_REGION.get(tag)
@@ -121,7 +122,7 @@ def own_marker(el: HtmlElement) -> str | None:
     if not el.attrib:  # most elements: a bare <p>, <li>, <span>, <a>
         return vocab.TAG_REGION.get(el.tag)
     get = el.get
-    return _marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
+    return marker(el.tag, get("role") or "", get("class") or "", get("id") or "",
                    get("itemprop") or "", get("data-testid") or get("data-component") or "")
 
 
@@ -137,12 +138,13 @@ def is_hidden(el: HtmlElement) -> bool:
     if style and _HIDDEN_STYLE.search(style):
         return True
     cls = get("class")
-    return bool(cls) and _hidden_class(cls)
+    return bool(cls) and hidden_class(cls)
 
 
 @lru_cache(maxsize=8192)
-def _hidden_class(cls: str) -> bool:
-    # Cached: a template repeats a few hundred class values on every page.
+def hidden_class(cls: str) -> bool:
+    """A class value that hides its element (see is_hidden); cached: a template
+    repeats a few hundred class values on every page."""
     low = cls.lower()
     if _SHOWN_AT_WIDTH.search(low):
         return False  # "hidden lg:block", "d-none d-lg-block": hidden on phones only
