@@ -37,13 +37,14 @@ def test_home_explains_the_archive_and_hides_plumbing(page, server):
     assert "condition-center websites over time" in page.inner_text("body")
     page.goto(server["home"])
     body = page.inner_text("body")
-    for name in ("crawls", "pages", "versions", "links", "changes"):
+    for name in ("crawls", "pages", "versions", "link_targets", "changes"):
         assert page.locator(f"h3 a[href$='/{name}']").count() == 1, name
-    for name in ("articles", "center_cards", "version_history"):
+    for name in ("articles", "center_cards", "version_history", "links"):  # links: a view since issue 16
         assert page.locator(f"#views ~ ul a[href$='/{name}']").count() == 1, name
     for query in canned_queries().values():
         assert query["title"] in body
     assert page.locator("h3 a[href$='/captures']").count() == 0
+    assert page.locator("h3 a[href$='/link_runs']").count() == 0
     assert page.locator("h3 a[href$='/versions_fts']").count() == 0
     screenshot(page, "01-database")
     assert not page.errors
