@@ -201,3 +201,24 @@ def test_russian_month_names_in_a_dateline():
             "<h1>Подольски завершил карьеру в сборной</h1><p>" + "Текст статьи. " * 60
             + "</p></article></main>")
     assert _page(body, lang="ru").date_published == "2016-08-15"
+
+
+def test_mise_en_ligne_is_a_publication_label():
+    # "Put online": the page's own publication. (German "Veröffentlichung" and
+    # "Erscheinungsdatum" are left out: on reviews and music pages they date the
+    # book or the album, not the page.)
+    body = ("<main><h1>La voix des nuls</h1><p>" + "Le texte. " * 60 + "</p><ul><li><p>Mise en ligne</p>"
+            "<p>23 mai 2019</p></li></ul></main>")
+    page = _page(body, lang="fr")
+    assert page.date_published == "2019-05-23"
+    assert _sources(page, "2019-05-23") == ["visible:Mise en ligne"]
+
+
+def test_a_page_dating_each_section_was_last_updated_on_the_latest():
+    body = ("<main><h1>Betriebliche Altersvorsorge</h1><p>" + "Der Text. " * 40 + "</p>"
+            "<h2>Direktversicherung</h2><p class='info'>Stand: 28. November 2018</p><p>" + "Mehr. " * 30
+            + "</p><h2>Pensionskasse</h2><p class='info'>Stand: 5. Februar 2020</p><p>" + "Mehr. " * 30
+            + "</p></main>")
+    page = _page(body)
+    assert page.date_updated == "2020-02-05"
+    assert _sources(page, "2018-11-28") == ["visible:Stand"]  # the earlier one stays recorded

@@ -66,6 +66,12 @@ def choose_dates(cands) -> tuple[str | None, str | None]:
         ranked = [(t, i) for i, c in enumerate(cands)
                   if (t := tiers.get((c.field, _evidence(c)))) is not None]
         best = cands[min(ranked)[1]] if ranked else None
+        if best is not None and field == "updated":
+            # A page that states several updates of the same kind ("Stand:" under
+            # each section) was last updated on the latest of them.
+            top = min(ranked)[0]
+            days = [cands[i] for t, i in ranked if t == top and MONTH_ONLY not in cands[i].source]
+            best = max(days, key=lambda c: c.value[:10]) if days else best
         if best is not None and MONTH_ONLY in best.source:
             # "October 2019" is the same statement as a day in that month stated
             # elsewhere on the page, only less precise: take the day.

@@ -69,6 +69,7 @@ LABEL = (r"(?:last\s+)?update\s+posted|last\s+update\b|"  # "Last Update Posted"
          r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date"
          # The same labels in the other languages the archive meets.
          r"|(?:zuletzt\s+)?(?:aktualisiert|veröffentlicht|geändert|erstellt)(?:\s+am)?|stand"
+         r"|mise\s+en\s+ligne(?:\s+le)?"
          r"|publié(?:\s+le)?|mis\s+à\s+jour(?:\s+le)?|(?:publicado|actualizado)(?:\s+el)?"
          r"|(?:pubblicato|aggiornato)(?:\s+il)?|(?:gepubliceerd|bijgewerkt)(?:\s+op)?"
          r"|opublikowano|zaktualizowano|aktualizacja|datum")
@@ -79,7 +80,8 @@ FIELD_STEMS = (("updat", "updated"), ("modif", "updated"), ("revis", "updated"),
                ("aktualis", "updated"), ("geändert", "updated"), ("stand", "updated"),
                ("mis à jour", "updated"), ("actualiz", "updated"), ("aggiorn", "updated"),
                ("bijgewerkt", "updated"), ("zaktualiz", "updated"), ("aktualizac", "updated"),
-               ("veröffentl", "published"), ("erstellt", "published"), ("publi", "published"),
+               ("veröffentl", "published"), ("erstellt", "published"), ("mise en ligne", "published"),
+               ("publi", "published"),
                ("pubbl", "published"), ("opublik", "published"), ("datum", "published"),
                ("review", "reviewed"), ("publish", "published"), ("post", "published"),
                ("date", "published"))
@@ -97,6 +99,7 @@ DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published",
                          "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
 DATE_ELEMENT_MAX_WORDS = 8
 LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|aktualis|veröffentl|geändert|"
+                         r"mise en ligne|"
                          r"erstellt|\bstand\b|mis à jour|publié|publicado|pubblicato|gepubliceerd|"
                          r"actualiz|aggiorn|bijgewerkt|aktualiz|datum|opublik",
                          re.I)

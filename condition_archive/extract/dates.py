@@ -20,7 +20,9 @@ An unlabelled visible date (a bare <time datetime> or an element classed
 2024-09-05 is the review date), else counts as "published".
 
 The choice (`choose_dates`): per field, the first tier with a candidate wins,
-first in page order within a tier; the chosen value is cut to YYYY-MM-DD.
+first in page order within a tier (for "updated": the latest day within the
+tier, as a page that dates each section was last updated on the latest); the
+chosen value is cut to YYYY-MM-DD.
 "Text" means a visible label a reader sees ("Updated on ...", "Posted on
 <time>"); "class" a date whose field only a class name gives (<time
 class="updated">, <span class="date-published">).

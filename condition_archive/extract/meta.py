@@ -209,7 +209,7 @@ TEXT_PREFILTER = re.compile(r"updat|modif|revis|publish|posted|review|date|by\b|
                             # the same words in the other languages dates.py and people.py read
                             r"datum|stand|aktualis|veröffentl|geändert|erstellt|mis à jour|"
                             r"publié|publicado|pubblicato|gepubliceerd|actualiz|aggiorn|bijgewerkt|"
-                            r"aktualiz|opublik|autor|auteur|geprüft|text")
+                            r"aktualiz|opublik|autor|auteur|geprüft|text|mise en ligne")
 # Byline words that are common mid-sentence count only at a line's start.
 LEAD_LABELS = ("von ", "par ", "por ", "di ", "door ", "przez ")
 
