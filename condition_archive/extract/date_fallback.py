@@ -210,7 +210,7 @@ def _beside_headline(el: HtmlElement, anchor: HtmlElement, foreign) -> bool:
     the headline that has a heading linking elsewhere, or is classed as a
     card, teaser or promo and links elsewhere (layout words such as "widget"
     or "sidebar" say nothing: page builders put them on every block)."""
-    from condition_archive.extract.dates import listed_item
+    from condition_archive.extract.date_local import listed_item
     from condition_archive.extract.meta import CITING_TOKENS, FOREIGN_TOKENS, LAYOUT_TOKENS
 
     holders = frozenset(anchor.iterancestors()) | {anchor}

@@ -1,4 +1,5 @@
-"""The local day of a timestamp written in UTC.
+"""Whose date a date is: the local day of a timestamp written in UTC, the
+page's own microdata item, a list item about another page.
 
 A CMS that stores times in UTC prints `2018-12-31T23:11:59+00:00` in its
 <meta> and JSON-LD for a post its readers see dated January 1: the day a page
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+
+from lxml.html import HtmlElement
 
 from condition_archive.extract.model import DateCandidate
 
@@ -91,3 +94,15 @@ def page_item_date(el, root) -> bool:
     if scope is None or not _article_item(scope):
         return False
     return sum(1 for _ in root.xpath("//*[@itemscope][@itemtype]") if _article_item(_)) == 1
+
+
+def listed_item(el: HtmlElement) -> bool:
+    """True when `el` sits in a list item that links elsewhere, outside the link
+    that holds `el`: "Posted 12/16/12 <a>Forum thread</a>" dates that thread, not
+    the page (a date inside the link, as WordPress prints the post's own date
+    in its permalink, does not count)."""
+    li = el if el.tag == "li" else next(el.iterancestors("li"), None)
+    if li is None:
+        return False
+    holders = {el, *el.iterancestors()}
+    return any(a not in holders and (a.get("href") or "#")[:1] != "#" for a in li.iter("a"))

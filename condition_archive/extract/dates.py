@@ -93,7 +93,7 @@ from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
     corroborate,
 )
 from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
-from condition_archive.extract.date_local import local_days, page_item_date
+from condition_archive.extract.date_local import listed_item, local_days, page_item_date  # noqa: F401
 from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.meta import (
     SKIP_TAGS,
@@ -336,18 +336,6 @@ def page_language(root: HtmlElement) -> str | None:
         if key in ("content-language", "og:locale", "language") and meta.get("content"):
             return meta.get("content").split(",")[0]
     return None
-
-
-def listed_item(el: HtmlElement) -> bool:
-    """True when `el` sits in a list item that links elsewhere, outside the link
-    that holds `el`: "Posted 12/16/12 <a>Forum thread</a>" dates that thread, not
-    the page (a date inside the link, as WordPress prints the post's own date
-    in its permalink, does not count)."""
-    li = el if el.tag == "li" else next(el.iterancestors("li"), None)
-    if li is None:
-        return False
-    holders = {el, *el.iterancestors()}
-    return any(a not in holders and (a.get("href") or "#")[:1] != "#" for a in li.iter("a"))
 
 
 def _context_field(el: HtmlElement) -> str | None:
