@@ -232,3 +232,35 @@ def test_a_migration_that_fails_leaves_the_old_table(archive, tmp_path):
     conn.commit()
     conn.close()
     assert link_rows(open_archive(path).conn) == before  # and the next open migrates it
+
+
+def test_an_old_archive_read_only_still_reads_its_captures_and_links(archive, pages, tmp_path):
+    """`show`, `export-warc` and `serve` open an archive read-only: one made before
+    issue 16 (no dict_id column, links a table) is read as it is."""
+    path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    archive.db.close()
+    make_old_layout(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        rows = conn.execute("SELECT id, url FROM fetches WHERE outcome = 'fetched'").fetchall()
+        for capture_id, url in conn.execute("SELECT capture_id, url FROM fetches WHERE outcome = 'fetched'"):
+            body = dict(pages)[url]
+            conn.execute("UPDATE captures SET compression = 'zlib', body = ? WHERE id = ?",
+                         [zlib.compress(body, 9), capture_id])
+        for column in ("dict_id", "site"):
+            conn.execute(f"ALTER TABLE captures DROP COLUMN {column}")
+        conn.execute("DROP TABLE capture_dicts")
+    conn.close()
+    before = link_rows(sqlite3.connect(path))
+    readonly = open_archive(path, readonly=True)
+    out = tmp_path / "old.warc.gz"
+    export_warc(readonly, out)
+    with out.open("rb") as fh:
+        exported = {r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()
+                    for r in ArchiveIterator(fh) if r.rec_type == "response"}
+    assert len(rows) == len(exported) and all(exported[url] == dict(pages)[url] for url in exported)
+    assert link_rows(readonly.conn) == before
+    from condition_archive.serve.serve import upgrade_if_writable
+    upgrade_if_writable(path)  # what `serve` does first
+    assert link_rows(open_archive(path, readonly=True).conn) == before
+    assert "links" in open_archive(path, readonly=True).view_names()

@@ -50,6 +50,7 @@ class Codecs:
     pending: dict[str, int] = field(default_factory=dict)  # zlib captures stored per site this run
     _compressors: dict[tuple[int, int], zstandard.ZstdCompressor] = field(default_factory=dict)
     _decompressors: dict[tuple[int, int], zstandard.ZstdDecompressor] = field(default_factory=dict)
+    _dict_column: bool | None = None
 
     def site_dict(self, site: str) -> tuple[int, int] | None:
         row = self.conn.execute("SELECT id, zstd_dict_id FROM capture_dicts WHERE site = ? ORDER BY id DESC "
@@ -132,6 +133,11 @@ class Codecs:
         raise CaptureReadError(f"capture {capture_id} is stored with {compression}, which this version "
                                "cannot read: upgrade condition-archive")
 
+    def _has_dict_column(self) -> bool:
+        if self._dict_column is None:
+            self._dict_column = any(r[1] == "dict_id" for r in self.conn.execute("PRAGMA table_info(captures)"))
+        return self._dict_column
+
     def _decompressor(self, dict_id: int) -> zstandard.ZstdDecompressor:
         row = self.conn.execute("SELECT zstd_dict_id FROM capture_dicts WHERE id = ?", [dict_id]).fetchone()
         if row is None:
@@ -147,7 +153,9 @@ class Codecs:
         return zstandard.ZstdCompressionDict(data)
 
     def read(self, capture_id: int) -> bytes:
-        row = self.conn.execute("SELECT compression, dict_id, body FROM captures WHERE id = ?",
+        # an archive made before issue 16 and opened read-only has no dict_id column
+        dict_id = "dict_id" if self._has_dict_column() else "NULL"
+        row = self.conn.execute(f"SELECT compression, {dict_id}, body FROM captures WHERE id = ?",
                                 [capture_id]).fetchone()
         if row is None:
             raise CaptureReadError(f"no capture {capture_id} in the archive")

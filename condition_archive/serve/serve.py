@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
+import os
 import re
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from condition_archive.archive.db import open_archive
+from condition_archive.archive.db import connect_readonly, open_archive
 from .metadata import write_metadata
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
@@ -49,9 +50,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def upgrade_if_writable(db_path: str | Path) -> None:
+    """An archive made before issue 16's storage (links a table) gets today's layout
+    before it is served, when the file can be written: canned queries read the new
+    tables. A read-only one is served as it is."""
+    conn = connect_readonly(db_path)
+    try:
+        old = conn.execute("SELECT type FROM sqlite_master WHERE name = 'links'").fetchone() == ("table",)
+    finally:
+        conn.close()
+    if old and os.access(db_path, os.W_OK) and os.access(Path(db_path).parent, os.W_OK):
+        print("upgrading the archive's storage layout (links stored once) before serving it", file=sys.stderr)
+        open_archive(db_path).close()
+
+
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Run Datasette in the foreground until interrupted; return its exit code."""
     open_archive(db_path, readonly=True).close()  # a clear error if it is not an archive
+    upgrade_if_writable(db_path)
     if not is_loopback(host):
         print(f"warning: serving on {host}, not only this machine: anyone who can reach port {port} "
               "can read the whole archive (read-only)", file=sys.stderr)

@@ -27,14 +27,14 @@ _BASE = b'<base target="_blank">'
 
 
 def _capture(conn, capture_id: int) -> dict | None:
-    row = conn.execute("SELECT id, sha256, sha1_b32, size, compression, content_type, first_seen, body, dict_id "
+    row = conn.execute("SELECT id, sha256, sha1_b32, size, compression, content_type, first_seen "
                        "FROM captures WHERE id = ?", [capture_id]).fetchone()
     if row is None:
         return None
-    keys = ("id", "sha256", "sha1_b32", "size", "compression", "content_type", "first_seen", "body", "dict_id")
+    keys = ("id", "sha256", "sha1_b32", "size", "compression", "content_type", "first_seen")
     data = dict(zip(keys, row))
     try:
-        data["raw"] = Codecs(conn).decode(capture_id, data["compression"], data["dict_id"], data["body"])
+        data["raw"] = Codecs(conn).read(capture_id)
     except CaptureReadError as exc:
         data["raw"], data["problem"] = None, str(exc)
     data["fetches"] = conn.execute(
