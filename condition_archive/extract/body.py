@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
-from condition_archive.extract.markers import is_hidden, is_noise
+from condition_archive.extract.markers import is_caption, is_hidden, is_noise
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
@@ -114,6 +114,7 @@ class _Walker:
         # A card's own title is not a section heading left without text.
         self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
         self.paragraphs: list[str] = []
+        self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
         self.buf: list[str] = []
         # Class-based verdicts never remove a box holding half the article's prose:
@@ -155,6 +156,13 @@ class _Walker:
         mark = regions.mark(el)
         if (mark and mark != "main") or is_noise(el):
             return True
+        if is_caption(el):
+            # The same caption under every photo of a gallery is read once.
+            # (A figcaption inside a caption-classed <figure> is that caption.)
+            text = " ".join("".join(el.itertext()).split())
+            seen = self.captions.setdefault(text, el)
+            if seen is not el and not any(a is seen for a in el.iterancestors()):
+                return True
         # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
         if tag in _LISTISH or tag == "p":
             total = regions.text_len.get(el, 0)

@@ -172,6 +172,11 @@ def is_noise(el: HtmlElement) -> bool:
     return False
 
 
+def is_caption(el: HtmlElement) -> bool:
+    """A figcaption or a caption-classed block."""
+    return el.tag == "figcaption" or _is_caption_class(el)
+
+
 def _is_caption_class(el: HtmlElement) -> bool:
     value = el.get("class")
     return bool(value) and any(t in vocab.CAPTION_TOKENS for t in tokens(value))
