@@ -14,11 +14,10 @@ from pathlib import Path
 from procs import REPO
 
 STAGES = (
-    ("spider: parse, regions, links to follow", "spiders/condition_center.py", "parse"),
-    ("pipeline: boilerplate (parse, regions)", "pipelines/boilerplate.py", "process_item"),
-    ("pipeline: article (fields, dates, body)", "pipelines/article.py", "process_item"),
-    ("pipeline: center (sections, cards)", "pipelines/center.py", "process_item"),
-    ("pipeline: links", "pipelines/links.py", "process_item"),
+    ("spider: parse (the raw page or the outcome)", "spiders/condition_center.py", "parse"),
+    ("pipeline: extract (hand the page to the worker pool, take its result)", "pipelines/extract.py",
+     "process_item"),
+    ("pipeline: links (links to follow, scheduled through the engine)", "pipelines/links.py", "process_item"),
     ("pipeline: store (SQLite archive)", "pipelines/store.py", "process_item"),
 )
 REACTOR = ("twisted/internet/asyncioreactor.py", "run")
