@@ -386,13 +386,14 @@ def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionM
     shapes = {(main.tag, main.get("class"))}
     shapes.update((a.tag, a.get("class")) for a in main.iterancestors("article"))
     inside = {main, *main.iterancestors()}
+    shape_tags = {tag for tag, _ in shapes}
     found: list = []
     after = False
     for el in elements:
         if el is main:
             after = True
             continue
-        if not after or (el.tag, el.get("class")) not in shapes or el in inside:
+        if not after or el.tag not in shape_tags or (el.tag, el.get("class")) not in shapes or el in inside:
             continue
         if any(a is main or a in found for a in el.iterancestors()):
             continue

@@ -94,6 +94,11 @@ def class_tokens(el: HtmlElement) -> frozenset[str]:
 _NO_TOKENS: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=16384)
+def _value_tokens(value: str) -> frozenset[str]:
+    return frozenset(tokens(value))
+
+
 @lru_cache(maxsize=8192)
 def _class_tokens(cls: str, ident: str) -> frozenset[str]:
     return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
@@ -256,8 +261,15 @@ def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
         if tail and len(tail) < SCAN_MAX_CHARS and not tail.isspace() and node is not body \
                 and _worth_a_look(tail, search):
             texts.append((node.getparent(), tail))
-    classed = [(el, _class_tokens(el.get("class") or "", el.get("id") or ""))
-               for el in body.xpath(".//*[@class or @id]")]
+    classed = []
+    value_tokens = _value_tokens
+    for el in body.xpath(".//*[@class or @id]"):
+        cls, ident = el.get("class"), el.get("id")
+        # Per value, not per (class, id) pair: ids are unique, class values repeat.
+        if cls and ident:
+            classed.append((el, value_tokens(cls) | value_tokens(ident)))
+        else:
+            classed.append((el, value_tokens(cls or ident) if cls or ident else _NO_TOKENS))
     return PageScan(tuple(texts), tuple(classed), tuple(jsonld_nodes(root)), frozenset(foreign))
 
 
