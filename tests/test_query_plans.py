@@ -15,10 +15,12 @@ from condition_archive.archive.db import load_schema, open_archive
 from condition_archive.serve.metadata import canned_queries, load_datasette_config
 
 LARGE = {"pages", "versions", "fetches", "captures", "links", "link_runs", "link_block_items", "link_targets",
+         "date_evidence",
          "cards", "sections", "date_candidates", "changes",
          "card_changes"}
 # Whole-archive questions: every row of that table is the answer's input.
-ALLOWED_SCANS = {("dates_disagree", "date_candidates"): "every current page's date candidates are compared"}
+ALLOWED_SCANS = {("dates_disagree", "date_candidates"): "every current page's date candidates are compared",
+                 ("dates_disagree", "date_evidence"): "every current page's date candidates are compared"}
 PARTIAL_INDEXES = {index["name"] for index in load_schema()["indexes"] if "where" in index}
 NOT_ALIASES = {"on", "join", "left", "where", "cross", "inner", "group", "order", "limit", "using", "union", "as"}
 

@@ -41,6 +41,10 @@ OLD_INDEXES = {
     "idx_fetches_status": "CREATE INDEX idx_fetches_status ON fetches (status)",
     "idx_pages_kind_url": "CREATE INDEX idx_pages_kind_url ON pages (kind, url)",
 }
+DATE_COLUMNS = "id, version_id, field, value, source, raw"
+OLD_DATES = """CREATE TABLE [date_candidates] (
+   [id] INTEGER PRIMARY KEY, [version_id] INTEGER REFERENCES [versions]([id]), [field] TEXT, [value] TEXT,
+   [source] TEXT, [raw] TEXT)"""
 NEW_INDEXES = ("idx_fetches_crawl_id", "idx_fetches_with_capture", "idx_fetches_with_source_record",
                "idx_fetches_failed_url", "idx_pages_centers_url")
 
@@ -92,6 +96,20 @@ def test_links_read_back_as_extracted_with_contiguous_ids(archive, pages):
     assert blocks < runs / 2  # menus and footers stored once for every page that has them
     distinct = db.execute("SELECT count(*) FROM (SELECT DISTINCT href, text, region, section FROM links)").fetchone()
     assert db.execute("SELECT count(*) FROM link_targets").fetchone() == distinct
+
+
+def test_date_candidates_read_back_as_extracted_with_each_source_once(archive, pages):
+    conn = archive.db.conn
+    got = conn.execute("SELECT p.url, d.field, d.value, d.source, d.raw FROM date_candidates d "
+                       "JOIN versions v ON v.id = d.version_id JOIN pages p ON p.id = v.page_id "
+                       "ORDER BY d.id").fetchall()
+    expected = [(canonical_url(url), c.field, c.value, c.source, c.raw) for url, body in pages
+                for c in extract_page(body, url, {"content-type": "text/html"}).date_candidates]
+    assert got == expected and any(raw == value for _, _, value, _, raw in got)
+    pairs = conn.execute("SELECT count(*), count(DISTINCT field || source) FROM date_sources").fetchone()
+    assert pairs[0] == pairs[1] == len({(f, s) for _, f, _, s, _ in expected}) < len(expected)
+    assert conn.execute("SELECT count(*) FROM date_evidence WHERE raw IS NULL").fetchone()[0] == sum(
+        1 for row in expected if row[4] == row[2])
 
 
 def test_captures_use_the_site_dictionary_and_record_it(archive, pages):
@@ -167,11 +185,23 @@ def test_a_failed_training_leaves_the_page_unwritten_and_the_captures_readable(t
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def date_rows(conn) -> list[tuple]:
+    return conn.execute(f"SELECT {DATE_COLUMNS} FROM date_candidates ORDER BY id").fetchall()
+
+
 def make_old_layout(path) -> None:
-    """Turn an archive into the layout of the code before issue 16: links a table (same
-    rows, ids and indexes as it had), no link_* tables, no dictionary columns used."""
+    """Turn an archive into the layout of the code before issue 16: links and date
+    candidates tables (same rows, ids and indexes as they had), no link_* or date_*
+    tables, no dictionary columns used."""
     conn = sqlite3.connect(path)
     with conn:
+        dates = date_rows(conn)
+        conn.execute("DROP VIEW date_candidates")
+        conn.execute("DROP TABLE date_evidence")
+        conn.execute("DROP TABLE date_sources")
+        conn.execute(OLD_DATES)
+        conn.executemany(f"INSERT INTO date_candidates ({DATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", dates)
+        conn.execute("CREATE INDEX idx_date_candidates_version_id ON date_candidates (version_id)")
         rows = link_rows(conn)
         conn.execute("DROP VIEW links")
         for table in ("link_runs", "link_block_items", "link_blocks", "link_targets"):
@@ -195,11 +225,12 @@ def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_p
     archive.db.close()
     make_old_layout(path)
     conn = sqlite3.connect(path)
-    before = link_rows(conn)
+    before, dates = link_rows(conn), date_rows(conn)
     conn.close()
     db = open_archive(path)
     assert db["links"].exists() and "links" in db.view_names()
     assert link_rows(db.conn) == before
+    assert "date_candidates" in db.view_names() and date_rows(db.conn) == dates
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert set(NEW_INDEXES) <= indexes and not indexes & (set(OLD_INDEXES) | {"idx_links_href"})
     arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")

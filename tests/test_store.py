@@ -48,7 +48,7 @@ def test_first_fetch_is_new_with_capture_version_and_ledger(archive):
     assert json.loads(version["authors"]) == ["Jane Doe"]
     assert db["pages"].get(1)["current_version_id"] == 1
     assert [r["outcome"] for r in db["fetches"].rows] == ["fetched"]
-    assert db["date_candidates"].get(1)["source"] == "visible:Updated on"
+    assert next(db["date_candidates"].rows_where("id = 1"))["source"] == "visible:Updated on"
     assert db.execute("SELECT region FROM links WHERE id = 1").fetchone()[0] == "nav"
     assert db["crawls"].get(crawl)["pages_new"] == 1
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import sqlite_utils
 import yaml
 
-from . import change_kind, linkstore
+from . import change_kind, datestore, linkstore
 
 def _schema_dir() -> Path:
     """schema/ as shipped inside the package (a wheel), else the checkout's."""
@@ -151,6 +151,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
             _apply_table(db, name, table)
         if linkstore.has_old_table(db.conn):
             linkstore.migrate_old_table(db.conn)  # links were a table before issue 16
+        if datestore.has_old_table(db.conn):
+            datestore.migrate_old_table(db.conn)  # and date candidates until its session 5
         for index in schema.get("indexes", []):
             _apply_index(db, index)
     for name, columns in schema.get("fts", {}).items():

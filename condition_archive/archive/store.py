@@ -20,7 +20,7 @@ import sqlite_utils
 
 from .capture import Packed, digests
 from .codec import Codecs
-from . import linkstore
+from . import datestore, linkstore
 from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
@@ -173,9 +173,8 @@ class Archive:
         return version_id
 
     def _insert_children(self, version_id: int, page: PageExtract) -> None:
-        self._insert_many("date_candidates", [
-            {"version_id": version_id, "field": c.field, "value": c.value, "source": c.source, "raw": c.raw}
-            for c in page.date_candidates])
+        datestore.insert_candidates(self.db.conn, version_id,  # field/source pairs once
+                                    [(c.field, c.value, c.source, c.raw) for c in page.date_candidates])
         for s_pos, section in enumerate(page.sections, 1):
             section_id = self._insert("sections", {"version_id": version_id, "position": s_pos,
                                                    "heading": section.heading, "card_count": len(section.cards)})
