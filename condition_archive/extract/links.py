@@ -98,11 +98,16 @@ _PLAIN_PATH = re.compile(r"(?:/[^/?#;\s\\.][^/?#;\s\\]*)+/?(?:\?[^#\s\\]+)?")
 
 @lru_cache(maxsize=16384)
 def _absolute_href(href: str | None, base: str) -> str:
-    if href and _PLAIN_URL.fullmatch(href):
+    if href and _PLAIN_URL.fullmatch(href) and _origin(base) is not None:  # urljoin parses base too
         return href
     if href and base and _PLAIN_PATH.fullmatch(href) and _PLAIN_URL.fullmatch(base) \
             and "/" not in base.split("://", 1)[1] and "?" not in base:
         return base + href  # a root-relative path on an origin (see absolute_href)
+    return joined_href(href, base)
+
+
+def joined_href(href: str | None, base: str) -> str:
+    """What _absolute_href computes, always through urljoin (its fast paths must agree)."""
     href = norm(href)
     if not href or href.startswith("#") or href.lower().startswith(SKIP_SCHEMES):
         return ""
