@@ -1,4 +1,4 @@
-"""center.py and links.py (and the region modules) are in no import cycle,
+"""No extract module is in an import cycle (center.py and links.py were),
 lazy (function-level) imports included (issue 16), and no extract module
 imports scrapy."""
 
@@ -68,6 +68,11 @@ def test_center_and_links_are_not_in_an_import_cycle():
     assert "center" in graph["stages"] and "links" in graph["center"]
     for module in ("center", "links", "boilerplate", "body", "markers", "parse"):
         assert module not in _reachable(graph, module), module
+
+
+def test_no_extract_module_is_in_an_import_cycle():
+    cycle = _cycle(_graph())
+    assert cycle is None, " -> ".join(cycle)
 
 
 def test_a_lazy_import_cycle_is_found():
