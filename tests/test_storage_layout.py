@@ -189,19 +189,41 @@ def date_rows(conn) -> list[tuple]:
     return conn.execute(f"SELECT {DATE_COLUMNS} FROM date_candidates ORDER BY id").fetchall()
 
 
+def make_old_dates(conn) -> None:
+    """Date candidates as a table, as every layout before session 5 of issue 16 had them."""
+    dates = date_rows(conn)
+    conn.execute("DROP VIEW date_candidates")
+    conn.execute("DROP TABLE date_evidence")
+    conn.execute("DROP TABLE date_sources")
+    conn.execute(OLD_DATES)
+    conn.executemany(f"INSERT INTO date_candidates ({DATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", dates)
+    conn.execute("CREATE INDEX idx_date_candidates_version_id ON date_candidates (version_id)")
+
+
+def test_an_archive_with_links_stored_once_migrates_its_date_candidates(archive, tmp_path):
+    """The layout of issue 16's session 4 (links already stored once): only the dates move."""
+    path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    archive.db.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        make_old_dates(conn)
+        conn.execute("CREATE INDEX idx_fetches_page_id_fetched_at ON fetches (page_id, fetched_at)")
+    dates, links = date_rows(conn), link_rows(conn)
+    conn.close()
+    db = open_archive(path)
+    assert date_rows(db.conn) == dates and link_rows(db.conn) == links
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_fetches_of_page" in indexes and "idx_fetches_page_id_fetched_at" not in indexes
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def make_old_layout(path) -> None:
     """Turn an archive into the layout of the code before issue 16: links and date
     candidates tables (same rows, ids and indexes as they had), no link_* or date_*
     tables, no dictionary columns used."""
     conn = sqlite3.connect(path)
     with conn:
-        dates = date_rows(conn)
-        conn.execute("DROP VIEW date_candidates")
-        conn.execute("DROP TABLE date_evidence")
-        conn.execute("DROP TABLE date_sources")
-        conn.execute(OLD_DATES)
-        conn.executemany(f"INSERT INTO date_candidates ({DATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", dates)
-        conn.execute("CREATE INDEX idx_date_candidates_version_id ON date_candidates (version_id)")
+        make_old_dates(conn)
         rows = link_rows(conn)
         conn.execute("DROP VIEW links")
         for table in ("link_runs", "link_block_items", "link_blocks", "link_targets"):
