@@ -184,6 +184,22 @@ def test_extract_command_uses_the_canonical_url(tmp_path):
     assert "https://www.example-health.test/conditions/sciatica" in {link["href"] for link in result["links"]}
 
 
+def test_extract_command_reads_a_gzipped_page_and_refuses_a_broken_one(tmp_path):
+    import gzip
+
+    html = page(article(f"<p>{PROSE}</p>"), head='<link rel="canonical" href="https://www.example-health.test/a">')
+    saved = tmp_path / "page.html.gz"
+    saved.write_bytes(gzip.compress(html.encode()))
+    out = subprocess.run([sys.executable, "-m", "condition_archive", "extract", str(saved)],
+                         capture_output=True, text=True, check=True)
+    assert PROSE[:40] in json.loads(out.stdout)["body_text"]
+    saved.write_bytes(gzip.compress(html.encode())[:30])
+    bad = subprocess.run([sys.executable, "-m", "condition_archive", "extract", str(saved)],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "looks gzipped but does not decompress" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
 # 9. Labels map to the right field.
 @pytest.mark.parametrize(("line", "field"), [
     ("Last Update Posted: May 2, 2024", "updated"), ("Page last reviewed: 14 March 2023", "reviewed"),

@@ -271,12 +271,27 @@ def extract(pages, url, day_first) -> None:
             if not file.is_file():
                 fail(f"{path}: no such file; pass saved HTML files or - for stdin")
             data, fallback = file.read_bytes(), file.resolve().as_uri()
+        data = _gunzipped(data, path)
         page_url, source = _page_url(data, url, fallback)
         result = {**extract_page(data, page_url, options=options).to_dict(), "url_source": source}
         if len(pages) == 1:
             click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         else:
             click.echo(json.dumps({"file": path, **result}, ensure_ascii=False))
+
+
+def _gunzipped(data: bytes, path: str) -> bytes:
+    """A saved page may be gzipped (page.html.gz, `curl` without --compressed):
+    read what it holds, as a browser would."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        fail(f"{path}: looks gzipped but does not decompress ({exc}); pass the saved HTML or an intact .gz")
 
 
 @main.command()
