@@ -27,6 +27,11 @@ class ReprocessResult:
     failed: int = 0
 
 
+def url_glob(pattern: str) -> str:
+    """A --url value as a SQLite GLOB: as given when it has wildcards, else "contains"."""
+    return pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*"
+
+
 def _targets(db: sqlite_utils.Database, pattern: str | None):
     sql = ("SELECT p.id, p.url, v.capture_id, c.body, c.compression, c.dict_id, c.content_type, "
            "(SELECT f.last_modified FROM fetches f WHERE f.capture_id = c.id ORDER BY f.id LIMIT 1) AS lm "
@@ -35,7 +40,7 @@ def _targets(db: sqlite_utils.Database, pattern: str | None):
     params: list = []
     if pattern:
         sql += " WHERE p.url GLOB ?"
-        params.append(pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*")
+        params.append(url_glob(pattern))
     return db.execute(sql + " ORDER BY p.id", params)
 
 

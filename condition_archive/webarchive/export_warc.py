@@ -25,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 from .. import __version__
 from condition_archive.archive.codec import read_capture
 from condition_archive.archive.history import when_bound
+from condition_archive.archive.reprocess import url_glob
 
 DROPPED = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
 
@@ -42,7 +43,7 @@ def _rows(db: sqlite_utils.Database, pattern: str | None, from_: str | None, to:
     params: list = []
     if pattern:
         sql += " AND f.url GLOB ?"
-        params.append(pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*")
+        params.append(url_glob(pattern))
     if from_:
         when_bound(from_)  # NotFound for anything but a year, month, day or ISO time
         sql += " AND f.fetched_at >= ?"
