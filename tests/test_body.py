@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from condition_archive.extract.boilerplate import classify_regions, remove_hidden
+from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.extract.body import body_text, extract_body
 from condition_archive.extract.model import REGIONS
 from condition_archive.extract.parse import parse_html
@@ -164,10 +164,6 @@ def test_empty_and_non_html_give_empty_text():
     assert extract_body("<html><body><nav><a href='/'>Home</a></nav></body></html>") == ""
     assert classify_regions(None).main is None
 
-
-def test_remove_hidden_keeps_tails():
-    root = lxml.html.fromstring('<div>a <span hidden>secret</span> b<p aria-hidden="true">x</p></div>')
-    assert " ".join(remove_hidden(root).text_content().split()) == "a b"
 
 
 # --- regression guard on real pages -------------------------------------------------

@@ -12,7 +12,6 @@ paragraph runs when a body is split by ads or inline modules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -24,6 +23,7 @@ from condition_archive.extract import vocab
 from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
 from condition_archive.extract.markers import hidden_class, marker
+from condition_archive.extract.signup import mark_signup_boxes
 
 _SPECIAL = etree.XPath("//*[@hidden or @aria-hidden or @style or @role or @itemprop "
                        "or @data-testid or @data-component]")
@@ -168,40 +168,6 @@ def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
     return clean
 
 
-_EMAILISH = re.compile(r"e-?mail", re.I)
-_TEXT_INPUTS = frozenset(("", "text", "email"))
-
-
-def _is_signup_form(form: HtmlElement) -> bool:
-    """A form asking only for an e-mail address (and maybe a name): a newsletter
-    or sign-up box, whatever its classes say."""
-    inputs = [i for i in form.iter("input") if (i.get("type") or "").lower() in _TEXT_INPUTS]
-    if not inputs or len(inputs) > vocab.SIGNUP_MAX_INPUTS or next(form.iter("textarea"), None) is not None:
-        return False
-    return any((i.get("type") or "").lower() == "email"
-               or _EMAILISH.search(" ".join(filter(None, (i.get("name"), i.get("id"), i.get("placeholder")))))
-               for i in inputs)
-
-
-def _mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> set:
-    """The small box around a sign-up form (its pitch, privacy note and thank-you
-    text) is page furniture: region "sidebar", like a newsletter-classed box.
-    Returns the boxes marked."""
-    boxes = set()
-    for form in root.iter("form"):
-        if not _is_signup_form(form):
-            continue
-        box = form
-        parent = box.getparent()
-        while parent is not None and parent.tag not in ("body", "html") \
-                and text_len.get(parent, 0) <= vocab.SIGNUP_BOX_MAX_CHARS and parent not in marks:
-            box, parent = parent, parent.getparent()
-        if box is not form and box not in marks:
-            marks[box] = "sidebar"
-            boxes.add(box)
-    return boxes
-
-
 def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
     """Drop region claims of page wrappers ("Page-ad-margins", "content paywall"):
     a box that holds the article body marker, or most of the page's prose, is
@@ -294,7 +260,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
     for el in (root, root.find("body")):
         marks.pop(el, None)
-    signup = _mark_signup_boxes(root, text_len, marks)
+    signup = mark_signup_boxes(root, text_len, marks)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
     found = _choose_main(elements, blocks, text_len, link_len, marks)
     prose = _prose_total(blocks, link_len)
@@ -408,36 +374,3 @@ def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionM
 # Tree-in/tree-out cleaning stages, for callers that want a cleaned copy (tests,
 # re-processing). body.py applies the same predicates while walking instead,
 # which avoids copying the tree.
-
-def _remove(root: HtmlElement, predicate) -> HtmlElement:
-    doomed = [el for el in root.iter(etree.Element) if el is not root and predicate(el)]
-    for el in doomed:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        # Keep the tail: it is the parent's text that followed the element.
-        if el.tail:
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
-    return root
-
-
-def remove_hidden(root: HtmlElement) -> HtmlElement:
-    """Drop elements readers never see (hidden attr, aria-hidden, display:none)."""
-    return _remove(root, is_hidden)
-
-
-def remove_non_content_tags(root: HtmlElement) -> HtmlElement:
-    """Drop script, style, noscript, template, iframe, form and other non-prose tags."""
-    return _remove(root, lambda el: el.tag in vocab.DROP_TAGS or not isinstance(el.tag, str))
-
-
-def remove_boilerplate(root: HtmlElement, regions: RegionMap) -> HtmlElement:
-    """Drop every element whose region is not "main" (ads between paragraphs,
-    share bars, comments, sponsored cards, menus) from a tree classified by
-    `classify_regions` (classify first, then copy nothing: this mutates)."""
-    return _remove(root, lambda el: regions.mark(el) not in (None, "main"))
