@@ -11,7 +11,7 @@ import pytest
 
 from condition_archive.extract import extract_page
 from condition_archive.extract.date_parse import DayOrder, lang_day_first, parse_date_why
-from condition_archive.extract.meta import parse_jsonld
+from condition_archive.extract.jsonld import parse_jsonld
 from condition_archive.extract.model import ExtractOptions
 from condition_archive.extract.parse import stated_url
 

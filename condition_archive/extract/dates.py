@@ -95,14 +95,13 @@ from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
 from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
 from condition_archive.extract.date_local import listed_item, local_days, page_item_date  # noqa: F401
 from condition_archive.extract.markers import is_hidden
+from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
     block_of,
     class_tokens,
     is_foreign,
-    jsonld_nodes,
-    jsonld_types,
     norm,
     own_lines,
     scan_page,

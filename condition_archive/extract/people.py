@@ -20,13 +20,12 @@ from functools import lru_cache
 from lxml.html import HtmlElement
 
 from condition_archive.extract.dates import DATE_RE
+from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     PageScan,
     block_of,
     class_tokens,
     is_foreign,
-    jsonld_nodes,
-    jsonld_types,
     norm,
     own_lines,
     scan_page,

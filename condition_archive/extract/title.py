@@ -17,12 +17,11 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
+from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     ARTICLE_TYPES,
     FOREIGN_REGIONS,
     host_of,
-    jsonld_nodes,
-    jsonld_types,
     meta_content,
     norm,
     visible_text,
