@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -42,6 +43,19 @@ def run_cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.
         raise AssertionError(f"condition-archive {' '.join(args)} exited {proc.returncode}\n"
                              f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-6000:]}")
     return proc
+
+
+def live_count(db, sql: str) -> int:
+    """A count read from an archive that a running crawl is writing: 0 while the
+    file or its schema does not exist yet."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return conn.execute(sql).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
 
 
 def query(db, sql: str, *params) -> list[dict]:

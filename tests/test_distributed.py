@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import time
 
 import pytest
 import yaml
-from conftest import REPO, query, run_cli
+from conftest import REPO, live_count, query, run_cli
 
 from condition_archive.distributed.local import Cluster, RedisServer, duplicates, signature
 
@@ -38,20 +37,9 @@ def sites():
                 site.stop()
 
 
-def _entries(db) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT count(*) FROM stream_entries").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _when(db, entries: int, cluster: Cluster, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while _entries(db) < entries:
+    while live_count(db, "SELECT count(*) FROM stream_entries") < entries:
         assert time.monotonic() < deadline, f"no {entries} entries written: see {cluster.logs}"
         assert cluster.ingest.poll() is None, f"the ingest died: see {cluster.logs}"
         time.sleep(0.02)

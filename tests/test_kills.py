@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, live_count
 from faults_server import crawl_with_settings
 from sample_truth import CENTER_PATH
 
@@ -93,21 +93,7 @@ def slow_crawl(site, tmp_path_factory) -> tuple[float, int]:
     proc = crawl_process(site.url(CENTER_PATH), db, SLOW)
     proc.communicate(timeout=120)
     assert proc.returncode == 0
-    return time.monotonic() - started, fetch_count(db)
-
-
-def fetch_count(db: Path) -> int:
-    """Ledger rows committed so far (0 while the archive or its schema is not there yet)."""
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.5)
-        try:
-            return conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
+    return time.monotonic() - started, live_count(db, "SELECT count(*) FROM fetches")
 
 
 def differences(got: dict, want: dict) -> dict:
@@ -129,7 +115,7 @@ def kill_at_random(url: str, db: Path, rng: random.Random, settings: dict, span:
     while proc.poll() is None:
         if deadline is not None and time.monotonic() >= deadline:
             break
-        if target is not None and fetch_count(db) >= target:
+        if target is not None and live_count(db, "SELECT count(*) FROM fetches") >= target:
             break
         time.sleep(0.01)
     if proc.poll() is None:

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import live_count
 from sample_truth import CENTER_PATH, page_html, url_of
 from test_kills import archive_digest, crawl_process
 
@@ -60,17 +61,6 @@ def _worker_pids(crawl_pid: int) -> list[int]:
     return pids
 
 
-def _fetched(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT count(*) FROM fetches WHERE outcome = 'fetched'").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.mark.crawl
 @pytest.mark.slow
 def test_a_killed_extraction_worker_is_replaced_and_no_page_is_lost(tmp_path):
@@ -85,7 +75,7 @@ def test_a_killed_extraction_worker_is_replaced_and_no_page_is_lost(tmp_path):
         killed = []
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline and not killed:
-            if _fetched(db) >= 2:
+            if live_count(db, "SELECT count(*) FROM fetches WHERE outcome = 'fetched'") >= 2:
                 for pid in _worker_pids(proc.pid):
                     os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
                     killed.append(pid)
