@@ -115,7 +115,7 @@ def test_a_slow_crawl_commits_each_page_within_the_time_limit_not_at_the_end(tmp
 
     from sample_truth import CENTER_PATH
     from test_kills import crawl_process
-    from test_worker_faults import _fetched
+    from conftest import live_count
 
     from condition_archive.sample_site import SampleSite
 
@@ -128,7 +128,7 @@ def test_a_slow_crawl_commits_each_page_within_the_time_limit_not_at_the_end(tmp
             seen = 0
             deadline = time.monotonic() + 60
             while proc.poll() is None and time.monotonic() < deadline and seen < 2:
-                seen = _fetched(db)
+                seen = live_count(db, "SELECT count(*) FROM fetches WHERE outcome = 'fetched'")
                 time.sleep(0.05)
             # Committed a page or two at a time, not all 25 pages at the end.
             assert 2 <= seen < 10, seen

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, free_port, query
+from conftest import REPO, free_port, live_count, query
 from sample_truth import CENTER_PATH, changes, truth
 from test_webarchive_import import center_history, counts, imported, write_history
 from warcio.archiveiterator import ArchiveIterator
@@ -173,13 +173,13 @@ def test_killed_backfill_resumes_without_fetching_twice(wayback, tmp_path):
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
-            if db.exists() and _fetched(db) >= 6:
+            if db.exists() and live_count(db, "SELECT count(*) FROM fetches WHERE source_record IS NOT NULL") >= 6:
                 break
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=10)
-    partial = _fetched(db)
+    partial = live_count(db, "SELECT count(*) FROM fetches WHERE source_record IS NOT NULL")
     assert 6 <= partial
     out = backfill(wayback, db)
     whole = tmp_path / "whole.db"
@@ -188,13 +188,6 @@ def test_killed_backfill_resumes_without_fetching_twice(wayback, tmp_path):
     assert query(db, "SELECT source_record FROM fetches GROUP BY source_record HAVING count(*) > 1") == []
     assert center_history(db, wayback["site"]) == center_history(whole, wayback["site"])
     assert f"{partial} already" in out or "already in the archive" in out
-
-
-def _fetched(db: Path) -> int:
-    try:
-        return query(db, "SELECT count(*) AS n FROM fetches WHERE source_record IS NOT NULL")[0]["n"]
-    except Exception:  # noqa: BLE001 - the file may not have its tables yet
-        return 0
 
 
 def test_export_warc_is_read_by_warcio_and_replayed_by_pywb(wayback, tmp_path):
