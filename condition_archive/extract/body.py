@@ -189,7 +189,8 @@ class _Walker:
             if child.tag in vocab.HEADING_TAGS:
                 # "Related articles", "Lesen Sie auch": the heading and what
                 # follows it in its box are another page's teasers.
-                cut = bool(_RELATED_HEADING.match(" ".join("".join(child.itertext()).split())))
+                cut = self.regions.mark(child) == "related" or bool(
+                    _RELATED_HEADING.match(" ".join("".join(child.itertext()).split())))
             if not cut and not self.skip(child):
                 self.walk(child)
             elif child.tag in _BLOCK:
