@@ -166,10 +166,15 @@ def is_noise(el: HtmlElement) -> bool:
         return True
     if el.tag == "figcaption" or _is_caption_class(el):
         return not _telling_caption(el)
-    for value in (el.get("class"), el.get("id")):
-        if value and any(t in _NOISE_TOKENS for t in tokens(value)):
-            return True
-    return False
+    cls, ident = el.get("class"), el.get("id")
+    return bool(cls and _noise_value(cls, True)) or bool(ident and _noise_value(ident, False))
+
+
+@lru_cache(maxsize=8192)
+def _noise_value(value: str, is_class: bool) -> bool:
+    """A class or id value naming noise; a BEM modifier ("field--type-entity-
+    reference") says what variant a block is, not what it is, as for regions."""
+    return not _NOISE_TOKENS.isdisjoint(tokens(_BEM_MODIFIER.sub("", value) if is_class else value))
 
 
 def is_caption(el: HtmlElement) -> bool:

@@ -1,0 +1,41 @@
+"""Body recall and main-box choice on templates nobody here wrote (issue 11,
+session 5): each rule pinned on a small hand-written page. The rules are
+measured on both extraction benchmarks (docs/extraction.md)."""
+
+from __future__ import annotations
+
+from condition_archive.extract import extract_page
+
+URL = "https://news.example.test/2024/05/article"
+PROSE = ("The council approved the new cycle lanes after a long debate, and work on the first "
+         "section along the river is due to start in the spring. ")
+
+
+def page(body: str) -> str:
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
+            "<body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+            f"<main>{body}</main><footer><p>&copy; 2024 Example News</p></footer></body></html>")
+
+
+# A BEM modifier says which variant a block is, not what it is: a Drupal field
+# "field--type-entity-reference-revisions" holding the article is not a reference
+# list, as a modifier already claims no region.
+def test_bem_modifier_does_not_make_the_article_noise():
+    def field(kind: str, n: int) -> str:
+        return (f"<div class='field field--name-{kind} field--type-entity-reference-revisions'>"
+                + "".join(f"<p>{PROSE}{kind} paragraph {i} adds a detail.</p>" for i in range(2))
+                + "</div>")
+    html = page("<article><h1>Cycle lanes approved</h1>"
+                + "".join(field(kind, 2) for kind in ("lead", "text", "quote")) + "</article>")
+    body = extract_page(html, URL).body_text
+    for kind in ("lead", "text", "quote"):
+        for i in range(2):
+            assert f"{kind} paragraph {i} adds a detail." in body
+
+
+def test_reference_list_is_still_dropped():
+    refs = "<ol class='references'><li>Smith J. Cycling and health. Journal 2020;1:2-3.</li></ol>"
+    html = page("<article><h1>Cycle lanes approved</h1>"
+                + "".join(f"<p>{PROSE}</p>" for _ in range(3)) + refs + "</article>")
+    body = extract_page(html, URL).body_text
+    assert PROSE.strip() in body and "Smith J." not in body
