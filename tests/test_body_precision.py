@@ -38,3 +38,65 @@ def test_heading_classed_related_ends_its_box():
     body = body_of(inner)
     assert "Back pain is one of the most common" in body
     assert "Other post number" not in body and "Você pode gostar" not in body
+
+
+# Captions stay body text; what is not caption prose around them goes.
+CAPTION = "An MRI scan shows a slipped disc pressing on a nerve root in the lower back"
+
+
+def figure(caption_html: str) -> str:
+    return f"<figure><img src='scan.jpg' alt='scan'><figcaption>{caption_html}</figcaption></figure>"
+
+
+def article_with(insert: str) -> str:
+    return body_of(f"<article><h1>Back pain</h1><p>{PROSE}</p>{insert}<p>{MORE}</p></article>")
+
+
+def test_caption_keeps_its_words_not_its_bracketed_credit():
+    for credit in ("(Photo by Jane Doe/Agency Images)", "(AP Photo/Jane Doe, File)",
+                   "[File: Agency]", "(Credit: iStock)", "(Foto: Privat)", "(Bild: Jane Doe / AP)"):
+        body = article_with(figure(f"{CAPTION}. {credit}"))
+        assert f"{CAPTION}." in body, credit
+        assert credit not in body and "Jane Doe" not in body, credit
+
+
+def test_caption_loses_a_trailing_agency_or_copyright_stamp():
+    for credit in ("AGENCY/Jane Doe", "Photo: Jane Doe", "© Jane Doe / Agency"):
+        body = article_with(figure(f"{CAPTION}. {credit}"))
+        assert f"{CAPTION}." in body and "Jane Doe" not in body, credit
+
+
+def test_credit_elements_and_credit_lines_inside_a_caption_are_dropped():
+    inner = (f"<span class='attribution'>© Jane Doe</span> {CAPTION}."
+             "<p class='photo-source'>Agency images</p>")
+    body = article_with(figure(inner))
+    assert f"{CAPTION}." in body and "Jane Doe" not in body and "Agency images" not in body
+    box = f"<div class='image-caption'><p>{CAPTION}.</p><p><i>Image: Jane Doe</i></p></div>"
+    body = article_with(box)
+    assert f"{CAPTION}." in body and "Jane Doe" not in body
+
+
+def test_a_gallery_counter_is_not_a_paragraph():
+    slides = "".join(f"<div class='slide'><span class='count'>Image {i} of 3</span>"
+                     f"{figure(f'{CAPTION}, view number {i}.')}</div>" for i in (1, 2, 3))
+    body = article_with(slides)
+    assert "of 3" not in body
+    assert all(f"view number {i}." in body for i in (1, 2, 3))
+    assert "Bild 2 von 5" not in article_with("<p>Bild 2 von 5</p>")
+
+
+def test_an_expandable_caption_reads_as_one_paragraph():
+    inner = (f"<p>{CAPTION} <span class='plus'>... [+]</span>"
+             "<span class='expanded-caption'>as seen from the side of a standing patient.</span></p>")
+    body = article_with(figure(inner))
+    assert f"{CAPTION} as seen from the side of a standing patient." in body and "[+]" not in body
+
+
+def test_caption_text_keeps_what_only_looks_like_a_credit():
+    from condition_archive.extract.captions import caption_text
+    # Brackets that are the caption's own words, and a caption too short to lose words.
+    assert caption_text("The patient (left) talks to her nurse") == "The patient (left) talks to her nurse"
+    assert caption_text("A tumour (pictured) under the microscope") == \
+        "A tumour (pictured) under the microscope"
+    assert caption_text("Image: Jane Doe") == ""
+    assert caption_text("Imagery of the brain (Photo: Jane Doe)") == "Imagery of the brain"

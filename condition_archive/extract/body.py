@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
+from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
 from condition_archive.extract.markers import is_caption, is_hidden, is_noise
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
@@ -117,6 +118,8 @@ class _Walker:
         self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
         self.buf: list[str] = []
+        self.in_caption = 0  # depth of captions being walked
+        self.caption_block = False  # inside an outermost block caption
         # Class-based verdicts never remove a box holding half the article's prose:
         # such a box is a wrapper whatever its class says ("meta_field", "inline").
         self.guard = regions.prose_len.get(regions.main, 0) / 2
@@ -132,8 +135,10 @@ class _Walker:
         for chunk in chunks:
             lines = chunk.split("\x00")
             text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
+            if self.caption_block:
+                text = caption_text(text)
             if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                    and not _is_byline(text):
+                    and not _is_byline(text) and not is_counter(text):
                 self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:
@@ -156,6 +161,8 @@ class _Walker:
         mark = regions.mark(el)
         if (mark and mark != "main") or is_noise(el):
             return True
+        if self.in_caption and is_credit_element(el):
+            return True
         if is_caption(el):
             # The same caption under every photo of a gallery is read once.
             # (A figcaption inside a caption-classed <figure> is that caption.)
@@ -177,9 +184,17 @@ class _Walker:
         return False
 
     def walk(self, el: HtmlElement) -> None:
+        caption = is_caption(el)
+        # An outermost caption block is read as its own paragraph, its credit
+        # stripped (captions.py); inline captions only lose credit elements.
+        own = caption and not self.in_caption and el.tag in _BLOCK
+        if caption:
+            self.in_caption += 1
         block = el.tag in _BLOCK
         if block:
             self.flush()
+        if own:
+            self.caption_block = True
         if el.tag == "br":
             self.buf.append("\x00")
         elif el.text:
@@ -203,6 +218,10 @@ class _Walker:
             if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
                     and el not in self.card_titles:
                 self.headings.add(count)
+        if own:
+            self.caption_block = False
+        if caption:
+            self.in_caption -= 1
 
     def result(self) -> str:
         # A heading with nothing after it titled a box that was dropped
