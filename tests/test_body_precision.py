@@ -100,3 +100,29 @@ def test_caption_text_keeps_what_only_looks_like_a_credit():
         "A tumour (pictured) under the microscope"
     assert caption_text("Image: Jane Doe") == ""
     assert caption_text("Imagery of the brain (Photo: Jane Doe)") == "Imagery of the brain"
+
+
+# Calls to action inside the article box are the publisher talking, not the article.
+def test_calls_to_action_are_not_body_text():
+    calls = ["Follow us on Twitter @ExampleHealth and on Facebook.",
+             "Email Jane Doe at jane.doe@example-health.test or follow her @janedoe.",
+             "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+             "Never miss a story by signing up to our newsletter today!",
+             "Subscribe now to our print edition for the full story.",
+             "Folgen Sie uns auf Instagram und Facebook.",
+             "¡Síguenos en YouTube!"]
+    body = article_with("".join(f"<p>{c}</p>" for c in calls))
+    assert "Back pain is one of the most common" in body and "Staying active" in body
+    for call in calls:
+        assert call not in body, call
+
+
+def test_the_articles_own_sentences_about_following_or_signing_up_stay():
+    own = ["Follow these steps shared on Twitter by physiotherapists to ease a stiff back.",
+           "Sign up for a free back class at your local leisure centre for $5 a week.",
+           "Download the NHS App to order repeat prescriptions for your pain relief.",
+           "Subscribers to the clinic's newsletter reported less pain. Most of them walked daily.",
+           "Follow us on Twitter. Back pain that lasts more than six weeks needs a doctor's view."]
+    body = article_with("".join(f"<p>{o}</p>" for o in own))
+    for sentence in own:
+        assert sentence in body, sentence
