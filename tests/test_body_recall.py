@@ -5,6 +5,7 @@ measured on both extraction benchmarks (docs/extraction.md)."""
 from __future__ import annotations
 
 from condition_archive.extract import extract_page
+from condition_archive.extract.body import extract_body
 
 URL = "https://news.example.test/2024/05/article"
 PROSE = ("The council approved the new cycle lanes after a long debate, and work on the first "
@@ -39,3 +40,27 @@ def test_reference_list_is_still_dropped():
                 + "".join(f"<p>{PROSE}</p>" for _ in range(3)) + refs + "</article>")
     body = extract_page(html, URL).body_text
     assert PROSE.strip() in body and "Smith J." not in body
+
+
+# A post that is only a list of links (a link roll, a reading list) is its own
+# content: when dropping link lists would leave almost nothing of a main box
+# that shows far more, the box is read with them.
+def test_link_roll_post_keeps_its_links():
+    items = "".join(f"<li><p class='link'><a href='https://site{i}.example/story'>Story number {i} about "
+                    f"the city budget and its effects</a></p><p class='desc'>via Source {i}</p></li>"
+                    for i in range(6))
+    html = page("<article><h1>Links of the week</h1><div class='entry-content'>"
+                "<p>Here are the links I saved this week, with where I found them.</p>"
+                f"<ul class='linkroll'>{items}</ul></div></article>")
+    body = extract_body(html, URL)
+    for i in range(6):
+        assert f"Story number {i} about the city budget" in body
+
+
+def test_link_list_beside_prose_is_still_dropped():
+    items = "".join(f"<li><a href='/news/{i}'>Another story number {i} from the archive</a></li>"
+                    for i in range(6))
+    html = page("<article><h1>Cycle lanes approved</h1>" + "".join(f"<p>{PROSE}</p>" for _ in range(3))
+                + f"<ul class='more'>{items}</ul></article>")
+    body = extract_body(html, URL)
+    assert PROSE.strip() in body and "Another story number" not in body

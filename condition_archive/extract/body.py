@@ -99,14 +99,18 @@ _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
 _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
+# A body shorter than this, from a main box showing three times as much, is
+# read again without the link-list skips (body_text).
+_SHORT_BODY = 200
 
 
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
     def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
-                 drop: frozenset = frozenset()) -> None:
+                 drop: frozenset = frozenset(), lenient: bool = False) -> None:
         self.regions = regions
+        self.lenient = lenient  # keep link lists and card lists (body_text's retry)
         self.drop = drop  # blocks known not to be the page's (sponsored cards)
         # A center's cards (and the boxes holding them) are its content, whatever
         # their class or link density says: the card text is the page's own.
@@ -155,7 +159,7 @@ class _Walker:
             return regions.mark(el) in _PAID
         if el in self.keep_path:
             return False
-        if tag in _CARD_PARENTS and is_card_list(el, regions):
+        if tag in _CARD_PARENTS and not self.lenient and is_card_list(el, regions):
             return True
         if regions.prose_len.get(el, 0) > self.guard:
             return False
@@ -172,7 +176,7 @@ class _Walker:
             if seen is not el and not any(a is seen for a in el.iterancestors()):
                 return True
         # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
-        if tag in _LISTISH or tag == "p":
+        if (tag in _LISTISH or tag == "p") and not self.lenient:
             total = regions.text_len.get(el, 0)
             links = regions.link_len.get(el, 0)
             if total and links / total > (0.5 if tag != "p" else 0.8):
@@ -242,8 +246,20 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     (a center's sections beside a short intro); `drop` are never read."""
     if root is None or regions.main is None:
         return ""
-    walker = _Walker(regions, keep, drop)
-    for part in _segments(root, regions.parts, extra):
+    text = _walk(root, _Walker(regions, keep, drop), regions.parts, extra)
+    # A post that is a list of links (a link roll, a reading list) is its own
+    # content: when the link-list skips leave all but nothing of a main box
+    # that shows far more text, read it again without them.
+    shown = sum(regions.text_len.get(p, 0) for p in regions.parts)
+    if len(text) < _SHORT_BODY and shown >= 3 * max(len(text), 1):
+        alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra)
+        if len(alt) > len(text):
+            return alt
+    return text
+
+
+def _walk(root, walker, parts, extra) -> str:
+    for part in _segments(root, parts, extra):
         walker.flush()
         walker.walk(part)
     walker.flush()
