@@ -107,6 +107,7 @@ def throughput(site: GenSite, db: Path, rounds: int, tuned: bool = True) -> dict
 
 
 GROUPS = ("captures", "versions_fts", "versions", "links", "cards", "fetches")
+LEDGER = ("ledger", "urls", "ledger_headers")
 ALIASES = {"capture_dicts": "captures_dicts", "idx_capture_dicts_site": "idx_captures_dicts"}
 
 
@@ -124,6 +125,8 @@ def table_bytes(db: Path) -> dict[str, int]:
         name = ALIASES.get(name, name)
         if name.startswith(("link_", "idx_link_")):  # the links view's tables
             name = name.replace("link_", "links_", 1)
+        if name in LEDGER or name.startswith(tuple(f"idx_{t}_" for t in LEDGER)):  # the fetches view's tables
+            name = "fetches_" + name
         group = next((g for g in GROUPS if name == g or name.startswith(g + "_")
                       or name.endswith("_" + g) or f"_{g}_" in name), "other tables and indexes")
         groups[group] = groups.get(group, 0) + size

@@ -14,7 +14,7 @@ from datasette.utils import escape_fts
 from condition_archive.archive.db import load_schema, open_archive
 from condition_archive.serve.metadata import canned_queries, load_datasette_config
 
-LARGE = {"pages", "versions", "fetches", "captures", "links", "link_runs", "link_block_items", "link_targets",
+LARGE = {"pages", "versions", "fetches", "ledger", "urls", "captures", "links", "link_runs", "link_block_items", "link_targets",
          "date_evidence",
          "cards", "sections", "date_candidates", "changes",
          "card_changes"}

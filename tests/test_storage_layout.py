@@ -45,8 +45,26 @@ DATE_COLUMNS = "id, version_id, field, value, source, raw"
 OLD_DATES = """CREATE TABLE [date_candidates] (
    [id] INTEGER PRIMARY KEY, [version_id] INTEGER REFERENCES [versions]([id]), [field] TEXT, [value] TEXT,
    [source] TEXT, [raw] TEXT)"""
-NEW_INDEXES = ("idx_fetches_crawl_id", "idx_fetches_with_capture", "idx_fetches_with_source_record",
-               "idx_fetches_failed_url", "idx_pages_centers_url")
+# Issue 16's sessions 4 and 5 indexed the fetches table so; the code before them did not.
+SESSION_5_INDEXES = {
+    "idx_fetches_crawl_id": "CREATE INDEX idx_fetches_crawl_id ON fetches (crawl_id)",
+    "idx_fetches_url": "CREATE INDEX idx_fetches_url ON fetches (url)",
+    "idx_fetches_with_capture": "CREATE INDEX idx_fetches_with_capture ON fetches (capture_id) "
+                                "WHERE capture_id IS NOT NULL",
+    "idx_fetches_with_source_record": "CREATE INDEX idx_fetches_with_source_record ON fetches (source_record) "
+                                      "WHERE source_record IS NOT NULL",
+    "idx_fetches_of_page": "CREATE INDEX idx_fetches_of_page ON fetches (page_id) WHERE page_id IS NOT NULL",
+    "idx_fetches_failed_url": "CREATE INDEX idx_fetches_failed_url ON fetches (url) "
+                              "WHERE outcome IN ('gone', 'error') OR status >= 400",
+}
+FETCH_COLUMNS = ("id, crawl_id, url, fetched_at, outcome, reason, status, final_url, etag, last_modified, "
+                 "content_type, size, sha256, capture_id, page_id, depth, referer, source, source_offset, "
+                 "source_record, http_headers")
+OLD_FETCHES = "CREATE TABLE [fetches] ([id] INTEGER PRIMARY KEY, " + ", ".join(
+    f"[{c}] {'INTEGER' if c in ('crawl_id', 'status', 'size', 'capture_id', 'page_id', 'depth', 'source_offset') else 'TEXT'}"
+    for c in FETCH_COLUMNS.split(", ")[1:]) + ")"
+NEW_INDEXES = ("idx_ledger_crawl_id", "idx_ledger_with_capture", "idx_ledger_with_source_record",
+               "idx_ledger_failed_url", "idx_pages_centers_url")
 
 
 def sample_pages() -> list[tuple[str, bytes]]:
@@ -189,6 +207,23 @@ def date_rows(conn) -> list[tuple]:
     return conn.execute(f"SELECT {DATE_COLUMNS} FROM date_candidates ORDER BY id").fetchall()
 
 
+def fetch_rows(conn) -> list[tuple]:
+    return conn.execute(f"SELECT {FETCH_COLUMNS} FROM fetches ORDER BY id").fetchall()
+
+
+def make_old_ledger(conn) -> None:
+    """The ledger as a `fetches` table with session 5's indexes, as every layout before
+    session 6 of issue 16 had it (same rows and ids)."""
+    rows = fetch_rows(conn)
+    conn.execute("DROP VIEW fetches")  # and its triggers
+    for table in ("ledger", "urls", "ledger_headers"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute(OLD_FETCHES)
+    conn.executemany(f"INSERT INTO fetches ({FETCH_COLUMNS}) VALUES ({', '.join('?' * 21)})", rows)
+    for sql in SESSION_5_INDEXES.values():
+        conn.execute(sql)
+
+
 def make_old_dates(conn) -> None:
     """Date candidates as a table, as every layout before session 5 of issue 16 had them."""
     dates = date_rows(conn)
@@ -207,13 +242,15 @@ def test_an_archive_with_links_stored_once_migrates_its_date_candidates(archive,
     conn = sqlite3.connect(path)
     with conn:
         make_old_dates(conn)
+        make_old_ledger(conn)
+        conn.execute("DROP INDEX idx_fetches_of_page")
         conn.execute("CREATE INDEX idx_fetches_page_id_fetched_at ON fetches (page_id, fetched_at)")
-    dates, links = date_rows(conn), link_rows(conn)
+    dates, links, fetches = date_rows(conn), link_rows(conn), fetch_rows(conn)
     conn.close()
     db = open_archive(path)
-    assert date_rows(db.conn) == dates and link_rows(db.conn) == links
+    assert date_rows(db.conn) == dates and link_rows(db.conn) == links and fetch_rows(db.conn) == fetches
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "idx_fetches_of_page" in indexes and "idx_fetches_page_id_fetched_at" not in indexes
+    assert "idx_ledger_of_page" in indexes and "idx_fetches_page_id_fetched_at" not in indexes
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
@@ -224,6 +261,7 @@ def make_old_layout(path) -> None:
     conn = sqlite3.connect(path)
     with conn:
         make_old_dates(conn)
+        make_old_ledger(conn)
         rows = link_rows(conn)
         conn.execute("DROP VIEW links")
         for table in ("link_runs", "link_block_items", "link_blocks", "link_targets"):
@@ -237,8 +275,8 @@ def make_old_layout(path) -> None:
         conn.execute("CREATE INDEX idx_links_href ON links (href)")
         for name, sql in OLD_INDEXES.items():
             conn.execute(sql)
-        for name in NEW_INDEXES:
-            conn.execute(f"DROP INDEX {name}")
+        for name in [*SESSION_5_INDEXES, "idx_pages_centers_url"]:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
     conn.close()
 
 
@@ -247,14 +285,15 @@ def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_p
     archive.db.close()
     make_old_layout(path)
     conn = sqlite3.connect(path)
-    before, dates = link_rows(conn), date_rows(conn)
+    before, dates, fetches = link_rows(conn), date_rows(conn), fetch_rows(conn)
     conn.close()
     db = open_archive(path)
     assert db["links"].exists() and "links" in db.view_names()
     assert link_rows(db.conn) == before
+    assert "fetches" in db.view_names() and fetch_rows(db.conn) == fetches
     assert "date_candidates" in db.view_names() and date_rows(db.conn) == dates
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert set(NEW_INDEXES) <= indexes and not indexes & (set(OLD_INDEXES) | {"idx_links_href"})
+    assert set(NEW_INDEXES) <= indexes and not indexes & (set(OLD_INDEXES) | {"idx_links_href", "idx_fetches_url"})
     arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
     url, body = pages[1]
     changed = body.replace(b"</h1>", b" (revised)</h1>", 1)

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import sqlite_utils
 import yaml
 
-from . import change_kind, datestore, linkstore
+from . import change_kind, datestore, ledger, linkstore
 
 def _schema_dir() -> Path:
     """schema/ as shipped inside the package (a wheel), else the checkout's."""
@@ -135,7 +135,7 @@ def _check_is_archive(path: Path) -> None:
         conn.close()
     if app_id == APPLICATION_ID or not objects:
         return
-    tables = {n for n, t in objects.items() if t == "table"}
+    tables = {n for n, t in objects.items() if t == "table" or n == "fetches"}  # a view since the ledger
     if app_id == 0 and LEGACY_TABLES <= tables and LEGACY_CRAWL_COLUMNS <= crawl_columns:
         return
     owner = f"application id {app_id:#x}" if app_id else f"it has {', '.join(sorted(objects)[:3])}..."
@@ -147,6 +147,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
     """Create whatever the schema declares and the database lacks."""
     schema = schema or load_schema()
     with db.conn:
+        if not db.conn.in_transaction:  # tables, migrations and indexes at once: a failure leaves the file as it was
+            db.execute("BEGIN")
         for name, table in schema["tables"].items():
             _apply_table(db, name, table)
         if linkstore.has_old_table(db.conn):
@@ -155,10 +157,14 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
             datestore.migrate_old_table(db.conn)  # and date candidates until its session 5
         for index in schema.get("indexes", []):
             _apply_index(db, index)
+        if ledger.has_old_table(db.conn):
+            ledger.migrate_old_table(db, schema)  # and the fetches table until its session 6
     for name, columns in schema.get("fts", {}).items():
         _apply_fts(db, name, columns)
     for name, view in schema.get("views", {}).items():
         db.create_view(name, view["sql"], replace=True)
+    with db.conn:
+        ledger.apply_triggers(db.conn, schema)  # writes to the fetches view
     with db.conn:
         change_kind.backfill(db)  # changes recorded before changes.kind existed
 
