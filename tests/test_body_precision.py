@@ -126,3 +126,34 @@ def test_the_articles_own_sentences_about_following_or_signing_up_stay():
     body = article_with("".join(f"<p>{o}</p>" for o in own))
     for sentence in own:
         assert sentence in body, sentence
+
+
+# Headings of other pages' teasers end their box, in more words and languages.
+def test_teaser_headings_end_their_box_in_several_languages():
+    for heading in ("More Great Health Stories", "Verwandte Beiträge", "Meistgelesene Artikel",
+                    "Mehr aus Thüringen", "Weitere Beiträge aus der Kolumne:", "NOTAS RELACIONADAS",
+                    "Самые популярные диеты", "Les plus lus", "Você pode gostar..."):
+        teasers = "".join(f"<div class='item'><h4>Other story {i}</h4><p>{MORE}</p></div>"
+                          for i in range(3))
+        inner = (f"<article><h1>Back pain</h1><div class='text'><p>{PROSE}</p><p>{PROSE}</p>"
+                 f"<h3>{heading}</h3>{teasers}</div></article>")
+        body = body_of(inner)
+        assert "Back pain is one of the most common" in body, heading
+        assert "Other story" not in body and heading not in body, heading
+
+
+def test_a_section_heading_of_the_article_does_not_end_it():
+    inner = (f"<article><h1>Back pain</h1><div class='text'><p>{PROSE}</p>"
+             f"<h2>More on back pain treatments</h2><p>{MORE}</p></div></article>")
+    assert "Staying active" in body_of(inner)
+
+
+def test_prose_set_in_heading_tags_is_not_a_dropped_box_title():
+    """A page that sets its text in h2-h4 keeps it when a teaser box after it is cut:
+    a heading of sentences is not the title of the dropped box."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><blockquote><h2>The poster contest</h2>"
+             "<h3>runs for the sixth time this year. Children between six and twelve are invited "
+             "to take part with their colourful and creative ideas about clean water.</h3>"
+             "</blockquote><h2>Verwandte Beiträge</h2><div><p>Other post</p></div></article>")
+    body = body_of(inner)
+    assert "runs for the sixth time this year" in body and "Other post" not in body

@@ -93,11 +93,12 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
-_RELATED_HEADING = re.compile(vocab.RELATED_HEADING, re.I)
+_RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}", re.I)
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\ufeff"))
+_BOX_TITLE_WORDS = 20
 _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
 # A body shorter than this, from a main box showing three times as much, is
 # read again without the link-list skips (body_text).
@@ -232,7 +233,9 @@ class _Walker:
         # A heading with nothing after it titled a box that was dropped
         # ("You may also like", "Comments"): drop it too.
         paragraphs = self.paragraphs
-        while paragraphs and len(paragraphs) - 1 in self.headings:
+        # (A "heading" of sentences is a page setting its prose in heading tags.)
+        while paragraphs and len(paragraphs) - 1 in self.headings \
+                and len(paragraphs[-1].split()) <= _BOX_TITLE_WORDS:
             paragraphs.pop()
         return "\n\n".join(paragraphs)
 

@@ -234,6 +234,25 @@ RELATED_HEADING = (
     r"fonti|źródła|bronnen|"
     r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|"
     r"reacties|leserkommentare|reader\s+comments)(?:\s*\(\d+\))?)\W*$")
+# More headings of other pages' teasers (issue 11, measured on both shared sets):
+# lists of the latest, most read or similar articles, in the same languages.
+# The whole heading must match; a few end in free words ("Mehr aus Thüringen").
+TEASER_HEADING = (
+    r"^\W*(?:more(?:\s+\S+){0,2}\s+(?:stories|articles|news|posts|videos)|latest\s+(?:news|stories|articles|posts)"
+    r"|top\s+stories|trending(?:\s+now)?|popular\s+(?:stories|articles|posts)|editor['’]?s\s+picks"
+    r"|what\s+to\s+read\s+next|in\s+other\s+news|(?:you\s+)?(?:may|might)\s+also\s+enjoy"
+    r"|verwandte\s+\w+|(?:die\s+)?neueste[nr]?\s+(?:artikel|beiträge|meldungen|nachrichten|news)"
+    r"|meistgelesene?n?(?:\s+(?:artikel|beiträge|news))?|aktuelle\s+(?:meldungen|artikel|beiträge|nachrichten)"
+    r"|top[\s-]themen(?:\s+der\s+redaktion)?|schon\s+gelesen|zum\s+weiterlesen|mehr\s+themen"
+    r"|weitere\s+(?:nachrichten|artikel|beiträge|themen|meldungen)(?:\s+\S+){1,4}"
+    r"|lesen\s+sie\s+auch(?:\s+\S+){1,4}|mehr\s+(?:aus|von)(?:\s+\S+){1,3}|mehr\s+zum\s+thema(?:\s+\S+){1,3}"
+    r"|entdecke\s+weitere\s+\w+|notas\s+relacionadas|(?:más|otras)\s+noticias|lo\s+más\s+(?:leído|visto)"
+    r"|(?:también\s+)?(?:te|le)\s+puede(?:n)?\s+interesar|artículos\s+relacionados"
+    r"|(?:plus|autres)\s+d['’]articles|les\s+plus\s+lus|dans\s+la\s+même\s+rubrique|articles?\s+liés"
+    r"|(?:você\s+)?(?:também\s+)?pode\s+gostar|leia\s+(?:também|mais)|veja\s+também|notícias\s+relacionadas"
+    r"|mais\s+lidas|самые\s+популярные(?:\s+\w+)?|похожие\s+(?:статьи|записи)|читайте\s+также"
+    r"|podobne\s+(?:artykuły|wpisy)|najczęściej\s+czytane|najnowsze\s+(?:artykuły|wpisy|wiadomości)"
+    r"|più\s+lett[ie]|altri\s+articoli|meest\s+gelezen)\W*$")
 # A short block that opens with one of these labels and is mostly a link is a
 # teaser ("Related: <a>How to check your pulse</a>").
 RELATED_LABEL = (r"^\W*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|"
