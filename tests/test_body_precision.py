@@ -157,3 +157,24 @@ def test_prose_set_in_heading_tags_is_not_a_dropped_box_title():
              "</blockquote><h2>Verwandte Beiträge</h2><div><p>Other post</p></div></article>")
     body = body_of(inner)
     assert "runs for the sixth time this year" in body and "Other post" not in body
+
+
+def test_a_bold_line_that_opens_teasers_ends_its_box_like_a_heading():
+    teasers = "".join(f"<p><a href='/story-{i}'>Other story {i}</a></p>" for i in range(3))
+    for label in ("Schon gelesen?", "Zum Weiterlesen:", "Lesen Sie auch:", "You may also like"):
+        inner = (f"<article><h1>Back pain</h1><div class='text'><p>{PROSE}</p>"
+                 f"<p><strong>{label}</strong></p>{teasers}</div></article>")
+        body = body_of(inner)
+        assert "Back pain is one of the most common" in body and "Other story" not in body, label
+        assert label not in body, label
+    # A bold "Sources" line is not a teaser box: what follows it stays.
+    inner = (f"<article><h1>Back pain</h1><div class='text'><p>{PROSE}</p>"
+             f"<p><b>Sources</b></p><p>{MORE}</p></div></article>")
+    assert "Staying active" in body_of(inner)
+
+
+def test_a_labelled_teaser_line_in_other_languages_is_dropped():
+    for label in ("LE PUEDE INTERESAR:", "Mire:", "Leia também:", "Mehr lesen:"):
+        line = f"<p><b>{label} <a href='/other'>Another article about something else</a></b></p>"
+        body = article_with(line)
+        assert "Another article" not in body and "Staying active" in body, label

@@ -61,6 +61,15 @@ def _is_byline(text: str) -> bool:
     return bool(authors or reviewers)
 
 
+def _is_bold_line(el: HtmlElement) -> bool:
+    """A paragraph that is one bold run and nothing else ("<p><strong>Schon
+    gelesen?</strong></p>"): a heading in all but its tag."""
+    if el.tag != "p" or (el.text and el.text.strip()) or len(el) != 1:
+        return False
+    child = el[0]
+    return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
+
+
 def _starts_with_link(item: HtmlElement) -> bool:
     """The item's first text (or image) sits inside a link: a card headline."""
     node = item
@@ -94,6 +103,9 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 _PAID = frozenset(("ad", "sponsored"))
 _RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}", re.I)
+# A bold line standing in for a heading ends its box only when it opens teasers
+# (a bold "Sources" line may be followed by more of the article).
+_TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_HEADING}", re.I)
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
@@ -207,11 +219,14 @@ class _Walker:
             self.buf.append(el.text)
         cut = False
         for child in el:
-            if child.tag in vocab.HEADING_TAGS:
-                # "Related articles", "Lesen Sie auch": the heading and what
-                # follows it in its box are another page's teasers.
+            heading = child.tag in vocab.HEADING_TAGS
+            if heading or _is_bold_line(child):
+                # "Related articles", "Lesen Sie auch": the heading (or a bold
+                # line standing in for one) and what follows it in its box are
+                # another page's teasers.
+                words = " ".join("".join(child.itertext()).split())
                 cut = self.regions.mark(child) == "related" or bool(
-                    _RELATED_HEADING.match(" ".join("".join(child.itertext()).split())))
+                    (_RELATED_HEADING if heading else _TEASER_LINE).match(words))
             if not cut and not self.skip(child):
                 self.walk(child)
             elif child.tag in _BLOCK:

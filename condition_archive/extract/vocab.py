@@ -216,8 +216,8 @@ HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 # Headings that open a box of links to other pages, in the languages the
 # archive meets; body.py drops the heading and the rest of its box.
-RELATED_HEADING = (
-    r"^\W*(?:related(?:\s+(?:articles?|stories|posts|content|links|topics|news|reading))?"
+RELATED_TEASERS = (
+    r"related(?:\s+(?:articles?|stories|posts|content|links|topics|news|reading))?"
     r"|(?:you\s+)?(?:may|might)\s+also\s+(?:like|be\s+interested)|more\s+(?:on\s+this|from|stories|news|articles)|"
     r"read\s+(?:more|next|also)|see\s+also|also\s+read|recommended(?:\s+for\s+you)?|most\s+(?:read|popular)|"
     r"ähnliche\s+\w+|weitere\s+(?:nachrichten|artikel|beiträge|themen|meldungen)|mehr\s+zum\s+thema|"
@@ -227,13 +227,15 @@ RELATED_HEADING = (
     r"noticias\s+relacionadas|te\s+puede\s+interesar|leer\s+más|lee\s+también|"
     r"potrebbe\s+interessarti|leggi\s+anche|articoli\s+correlati|"
     r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także|więcej)|"
-    r"gerelateerde\s+artikelen|lees\s+ook"
-    # Reference lists and comment threads: sources the article cites, readers' words.
-    r"|sources|references|bibliography|further\s+reading|quellen|literatur|quellenangaben|"
+    r"gerelateerde\s+artikelen|lees\s+ook")
+# Reference lists and comment threads: sources the article cites, readers' words.
+REFERENCE_HEADINGS = (
+    r"sources|references|bibliography|further\s+reading|quellen|literatur|quellenangaben|"
     r"sources\s+et\s+références|références|referencias|fuentes|bibliografía|bibliografia|"
     r"fonti|źródła|bronnen|"
     r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze|"
-    r"reacties|leserkommentare|reader\s+comments)(?:\s*\(\d+\))?)\W*$")
+    r"reacties|leserkommentare|reader\s+comments)(?:\s*\(\d+\))?")
+RELATED_HEADING = rf"^\W*(?:{RELATED_TEASERS}|{REFERENCE_HEADINGS})\W*$"
 # More headings of other pages' teasers (issue 11, measured on both shared sets):
 # lists of the latest, most read or similar articles, in the same languages.
 # The whole heading must match; a few end in free words ("Mehr aus Thüringen").
@@ -258,7 +260,10 @@ TEASER_HEADING = (
 RELATED_LABEL = (r"^\W*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|"
                  r"lesen\s+sie\s+(?:auch|mehr)|mehr\s+(?:dazu|zum\s+thema)|auch\s+interessant|"
                  r"à\s+lire\s+aussi|lire\s+aussi|lee\s+también|leer\s+más|leggi\s+anche|"
-                 r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także)|lees\s+ook)\s*:")
+                 r"zobacz\s+(?:też|także)|czytaj\s+(?:też|także)|lees\s+ook|"
+                 r"(?:le|te)\s+puede\s+interesar|mire|mira|puedes\s+ver|lea\s+también|ver\s+también|"
+                 r"leia\s+(?:também|mais)|veja\s+(?:também|mais)|schon\s+gelesen\??|"
+                 r"weiterlesen|mehr\s+lesen)\s*:")
 
 # Short lines that are page furniture when they stand alone as a paragraph.
 FURNITURE_LINES = (
