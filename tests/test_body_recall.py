@@ -64,3 +64,20 @@ def test_link_list_beside_prose_is_still_dropped():
                 + f"<ul class='more'>{items}</ul></article>")
     body = extract_body(html, URL)
     assert PROSE.strip() in body and "Another story number" not in body
+
+
+# A news dateline inside the first paragraph opens the article's sentence: it is
+# read; a dateline block of its own stays metadata.
+def test_dateline_opening_a_paragraph_is_read():
+    html = page("<article><h1>Masks stolen</h1><div class='entry'><p><span class='dateline'>KOBE &#8211; "
+                "</span>A total of 6,000 surgical masks have been lost at a hospital, it was learned Tuesday.</p>"
+                + "".join(f"<p>{PROSE}</p>" for _ in range(3)) + "</div></article>")
+    body = extract_body(html, URL)
+    assert "KOBE – A total of 6,000 surgical masks" in body
+
+
+def test_dateline_block_is_not_read():
+    html = page("<article><h1>Masks stolen</h1><div class='dateline'>Kobe, Tuesday morning edition</div>"
+                + "".join(f"<p>{PROSE}</p>" for _ in range(3)) + "</article>")
+    body = extract_body(html, URL)
+    assert PROSE.strip() in body and "morning edition" not in body

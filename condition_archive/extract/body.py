@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import is_caption, is_hidden, is_noise
+from condition_archive.extract.markers import is_caption, is_hidden, is_noise, tokens
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
@@ -32,6 +32,8 @@ _FURNITURE = frozenset(vocab.FURNITURE_LINES)
 _LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside"))
 # Not <ol>: a numbered list of linked items is a listicle ("10 things ..."), not cards.
 _CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
+_INLINE = frozenset(("span", "strong", "b", "em", "i"))
+_DATELINE = frozenset(("dateline",))
 # A date standing alone, with or without its label, is page metadata, not prose:
 # "Updated on: 12/17/12", "Page last reviewed: 14 March 2023", "Published Nov 20, 2019".
 _DATE_LINE = re.compile(
@@ -68,6 +70,16 @@ def _is_bold_line(el: HtmlElement) -> bool:
         return False
     child = el[0]
     return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
+
+
+def _opens_sentence(el: HtmlElement) -> bool:
+    """A news dateline inside the first paragraph ("<p><span class=dateline>
+    KOBE – </span>A total of ..."): the opening words of the article's
+    sentence, not metadata about it."""
+    parent = el.getparent()
+    return (el.tag in _INLINE and parent is not None and parent.tag == "p"
+            and len((el.tail or "").split()) >= 3
+            and any(t in _DATELINE for t in tokens(el.get("class") or "")))
 
 
 def _starts_with_link(item: HtmlElement) -> bool:
@@ -177,7 +189,7 @@ class _Walker:
         if regions.prose_len.get(el, 0) > self.guard:
             return False
         mark = regions.mark(el)
-        if (mark and mark != "main") or is_noise(el):
+        if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)):
             return True
         if self.in_caption and is_credit_element(el):
             return True
