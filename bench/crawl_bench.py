@@ -55,14 +55,16 @@ def _crawl_row(m: Measured, kind: str, site: GenSite) -> dict:
             "server_bytes": served["bytes_sent"], "server_status": served["status"]}
 
 
-def run_crawl(kind: str, site: GenSite, db: Path | None = None, extra: list[str] | None = None) -> dict:
-    """One bare or archive crawl of the site, in its own process; server counters reset first."""
+def run_crawl(kind: str, site: GenSite, db: Path | None = None, extra: list[str] | None = None,
+              tree: Path | None = None) -> dict:
+    """One bare or archive crawl of the site, in its own process; server counters reset first.
+    `tree`: run the archive crawl with that checkout's code (crawl_ab.py)."""
     site.reset_stats()
     if kind in BARE_KINDS:
         cmd = bare_cmd(site.root_url, concurrent_items=TUNED_ITEMS if kind == "bare-tuned" else None)
     else:
         cmd = crawl_cmd(site.root_url, db)
-    m = run_measured((extra or []) + cmd if extra else cmd).check()
+    m = run_measured((extra or []) + cmd if extra else cmd, cwd=tree).check()
     return _crawl_row(m, kind, site)
 
 

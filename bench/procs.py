@@ -51,11 +51,13 @@ class Measured:
         return self
 
 
-def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = None) -> Measured:
-    """Run cmd from the repository root and return its exit, times, peak RSS and output."""
+def run_measured(cmd: list[str], *, timeout: float = 900, env: dict | None = None,
+                 cwd: Path | None = None) -> Measured:
+    """Run cmd from the repository root (or `cwd`: another checkout's code, for
+    before/after runs) and return its exit, times, peak RSS and output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(cmd, cwd=cwd or REPO, stdout=out, stderr=err, env=env)
         deadline, hwm, peaks, own, cpus = start + timeout, None, {}, 0.0, {}
         while True:  # bounded by the deadline
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

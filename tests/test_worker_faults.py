@@ -8,7 +8,6 @@ import os
 import signal
 import sqlite3
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,22 +15,20 @@ from conftest import live_count
 from sample_truth import CENTER_PATH, page_html, url_of
 from test_kills import archive_digest, crawl_process
 
-import condition_archive.crawl.worker as worker_module
 from condition_archive.archive.db import integrity_ok
 from condition_archive.crawl.items import FetchedPage
 from condition_archive.sample_site import SampleSite
 from condition_archive.crawl.worker import ExtractionPool
 
 
-def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason(monkeypatch):
+def buggy(*args):
+    """An extractor with a bug, for a real worker process to run (`target`)."""
+    raise RuntimeError("card finder bug")
+
+
+def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason():
     url = url_of(CENTER_PATH)
-    # The same pool code with a real executor of threads, so the bug can be put in.
-    pool = ExtractionPool(1, new_executor=lambda: ThreadPoolExecutor(1))
-
-    def buggy(*args):
-        raise RuntimeError("card finder bug")
-
-    monkeypatch.setattr(worker_module, "analyse_page", buggy)
+    pool = ExtractionPool(1, target=f"{__name__}:buggy")
     body = page_html("2025", CENTER_PATH).encode("utf-8")
     page = FetchedPage(url, 200, {"content-type": "text/html; charset=utf-8"}, body, "2025-01-01T00:00:00+00:00")
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import zstandard
@@ -26,6 +27,11 @@ ZSTD_LEVEL = 9  # with a dictionary faster than zlib 9; level 19 saves 8% more a
 MIN_DICT_SIZE = 4096
 # fastCOVER parameters fixed: its search over them takes 4x longer for 1.5% fewer bytes.
 TRAIN = {"k": 2048, "d": 8}
+
+
+def zstd_compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
+    """The compressor a site's captures are written with (the store's and the workers')."""
+    return zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary))
 
 
 class CaptureReadError(Exception):
@@ -51,21 +57,31 @@ class Codecs:
     _compressors: dict[tuple[int, int], zstandard.ZstdCompressor] = field(default_factory=dict)
     _decompressors: dict[tuple[int, int], zstandard.ZstdDecompressor] = field(default_factory=dict)
     _dict_column: bool | None = None
+    # Told (site, key, dictionary) when a site's dictionary is first used: the crawl's
+    # extraction workers then compress with it (zstd_data below).
+    on_dictionary: Callable[[str, tuple[int, int], bytes], None] | None = None
 
     def site_dict(self, site: str) -> tuple[int, int] | None:
         row = self.conn.execute("SELECT id, zstd_dict_id FROM capture_dicts WHERE site = ? ORDER BY id DESC "
                                 "LIMIT 1", [site]).fetchone()
         return (row[0], row[1]) if row else None
 
-    def encode(self, site: str, body: bytes, zlib_data: bytes | None) -> Encoded:
-        """The site's dictionary when it has one, else zlib (the worker's bytes if given)."""
+    def encode(self, site: str, body: bytes, zlib_data: bytes | None,
+               zstd_data: tuple[tuple[int, int], bytes] | None = None) -> Encoded:
+        """The site's dictionary when it has one, else zlib; the worker's bytes when
+        it used the same codec and dictionary (zstd_data: (key, bytes))."""
         key = self.site_dict(site)
         if key is None:
             return Encoded(ZLIB, None, zlib_data if zlib_data is not None else zlib.compress(body, 9))
+        if zstd_data is not None and zstd_data[0] == key:
+            return Encoded(ZSTD, key[0], zstd_data[1])
         compressor = self._compressors.get(key)
         if compressor is None:
-            compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=self._dictionary(key))
+            dictionary = self._dictionary(key)
+            compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary)
             self._compressors = {key: compressor}  # one site at a time in practice
+            if self.on_dictionary is not None:
+                self.on_dictionary(site, key, dictionary.as_bytes())
         return Encoded(ZSTD, key[0], compressor.compress(body))
 
     def stored(self, site: str, encoded: Encoded) -> None:

@@ -84,6 +84,11 @@ class Archive:
             self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
                                      [list(r.values()) for r in rows])
 
+    def _version(self, version_id: int) -> dict:
+        """A versions row as a dict (what sqlite-utils' get() gives, without its table introspection)."""
+        cursor = self.db.conn.execute("SELECT * FROM versions WHERE id = ?", [version_id])
+        return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+
     def _update(self, table: str, pk: int, values: dict) -> None:
         sets = ", ".join(f"[{c}] = ?" for c in values)
         self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), pk])
@@ -133,7 +138,9 @@ class Archive:
         if row:
             return row[0], sha256
         site = urlsplit(url).hostname or ""
-        encoded = self.codecs.encode(site, body, packed.data if packed else None)  # zstd once the site has a dictionary
+        # zstd once the site has a dictionary; the worker's bytes when it packed them alike
+        encoded = self.codecs.encode(site, body, packed.data if packed and packed.codec == "zlib" else None,
+                                     (packed.dict_key, packed.data) if packed and packed.codec == "zstd" else None)
         capture_id = self._insert("captures", {
             "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(encoded.data),
             "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
@@ -150,7 +157,7 @@ class Archive:
             return page_id, None
         current = None
         if row[1] is not None:
-            current = self.db["versions"].get(row[1])
+            current = self._version(row[1])
         return row[0], current
 
     def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
@@ -189,7 +196,7 @@ class Archive:
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
         detail, kind = "", {}
-        new_row = self.db["versions"].get(version_id)
+        new_row = self._version(version_id)
         if current:
             fields = [f for f in CONTENT_FIELDS if f != "sections"]
             detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
@@ -211,7 +218,7 @@ class Archive:
 
     def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
         old = comparable_cards(self.db, old_id, follow_moves=True)
-        between = self._between(page_id, {"id": old_id}, self.db["versions"].get(new_id))
+        between = self._between(page_id, {"id": old_id}, self._version(new_id))
         self._insert_many("card_changes", [
             {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
              "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
@@ -238,7 +245,7 @@ class Archive:
         with self.db.atomic():
             current_id = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?",
                                          [page_id]).fetchone()[0]
-            current = self.db["versions"].get(current_id) if current_id else None
+            current = self._version(current_id) if current_id else None
             new_hash = content_hash(page)
             if current and current["content_hash"] == new_hash:
                 return False

@@ -2,30 +2,32 @@
 
 The extraction pipeline sends each page's bytes to `analyse_page` in a worker and
 gets back everything the crawl's own thread would otherwise compute: the
-PageExtract (the links to follow among it) and the packed capture. Arguments and
-results pickle. With 0 workers the pool runs the same function in this thread:
-one code path whatever the worker count.
+PageExtract (the links to follow among it) and the packed capture (zstd with the
+site's dictionary once the store has trained one and announced it with the
+`capture_dictionary` signal; zlib before). Arguments and results pickle. With 0
+workers the pool runs the same function in this thread: one code path whatever
+the worker count.
 
-`ExtractionPool` owns the workers: a page may take at most ARCHIVE_PAGE_BUDGET
+`ExtractionPool` owns the workers (workerproc.py: a process each, its pipes read
+and written from the event loop): a page may take at most ARCHIVE_PAGE_BUDGET
 seconds of a worker (then the worker is killed and replaced, and the page is
-archived raw with an error row), a worker that dies is replaced, and `stop()`
-(SIGTERM, Ctrl-C: the runner sends the `stop_extraction` signal) kills the
-workers at once instead of waiting for their pages.
+archived raw with an error row), a worker that dies is replaced and its page
+tried once more, and `stop()` (SIGTERM, Ctrl-C: the runner sends the
+`stop_extraction` signal) kills the workers at once instead of waiting for their pages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from condition_archive.archive.capture import Packed, pack
 from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.workerproc import TARGET, WorkerProcess
 from condition_archive.extract.model import PageExtract, options_for
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.stages import header_value, run_all
@@ -35,60 +37,80 @@ logger = logging.getLogger(__name__)
 # Sent by the runner on the first SIGTERM/Ctrl-C: kill busy workers (their pages
 # are left for --resume) instead of letting Scrapy's graceful stop wait for them.
 stop_extraction = object()
+# Sent by the store when a site's capture dictionary is first used (site, key, data):
+# the workers then compress that site's captures with it, so the store does not.
+capture_dictionary = object()
+
+IN_FLIGHT = 2  # pages handed to a worker at a time: it never waits for its next page
 
 
-def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...]
-                 ) -> tuple[str | None, PageExtract | None, Packed | None]:
-    """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture)."""
+@lru_cache(maxsize=256)
+def site_of(url: str) -> str:
+    """The site a capture is filed under (its dictionary's): the URL's host."""
+    return urlsplit(url).hostname or ""
+
+
+def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...],
+                 zstd: tuple | None = None) -> tuple[str | None, PageExtract | None, Packed | None]:
+    """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture).
+    `zstd`: the site's (dictionary key, compressor), else the capture is zlib."""
     parsed = parse_html(data, url, header_value(headers, "content-type"))
     if parsed.root is None:
         return parsed.problem or "not html", None, None
     extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)
-    return None, extract, pack(data)
-
-
-def ready() -> bool:
-    """A no-op: running it in a new worker imports the extractor before a page's clock starts."""
-    return True
-
-
-def exit_with_parent(parent_pid: int) -> None:
-    """Worker-process initializer: exit as soon as the crawl that started it is
-    gone (kill -9 included), instead of waiting forever on its task queue and
-    keeping the crawl's output pipes open."""
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.2)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    return None, extract, pack(data, zstd)
 
 
 # (why it is not HTML, the PageExtract, the packed capture, why extraction failed)
 Analysis = tuple[str | None, PageExtract | None, Packed | None, str | None]
 
 
+@dataclass(eq=False)
+class _Job:
+    args: tuple
+    future: asyncio.Future
+    tries: int = 0  # workers that died on it
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass(eq=False)
+class _Worker:
+    proc: WorkerProcess
+    jobs: deque = field(default_factory=deque)  # handed over, in the order it takes them
+    ready: bool = False
+    dicts: dict = field(default_factory=dict)  # site -> dictionary key sent
+
+
 class ExtractionPool:
-    def __init__(self, workers: int, budget: float = 0.0, on_restart=None, new_executor=None):
-        self.workers, self.budget = max(0, workers), budget
-        self.on_restart = on_restart or (lambda: None)
-        self._new = new_executor or self._new_processes  # tests may run the same code in threads
+    def __init__(self, workers: int, budget: float = 0.0, on_restart=None, target: str = TARGET):
+        self.workers, self.budget, self.target = max(0, workers), budget, target
+        self.on_restart = on_restart or (lambda: None)  # tests run a buggy `target` in a real worker
         self.stopping = False
-        self.pool = self._new() if self.workers or new_executor else None
-        self._warm: dict[int, asyncio.Future] = {}
-        self._queued: asyncio.Semaphore | None = None
-        self._running: asyncio.Semaphore | None = None
+        self._workers: list[_Worker] = []
+        self._queue: deque[_Job] = deque()  # pages waiting for a worker
+        self._seq = 0
+        self._tasks: set[asyncio.Task] = set()
+        self.dictionaries: dict[str, tuple] = {}  # site -> (key, dictionary bytes), for the workers
+        self._local: dict[str, tuple] = {}  # site -> (key, compressor), with no workers
 
     @classmethod
     def from_crawler(cls, crawler) -> "ExtractionPool":
         """The pool the settings ask for (ARCHIVE_EXTRACT_WORKERS, ARCHIVE_PAGE_BUDGET),
-        stopped by the `stop_extraction` signal."""
+        stopped by the `stop_extraction` signal, told of dictionaries by `capture_dictionary`."""
         settings = crawler.settings
         pool = cls(settings.getint("ARCHIVE_EXTRACT_WORKERS", 0), settings.getfloat("ARCHIVE_PAGE_BUDGET", 30.0),
                    on_restart=lambda: crawler.stats.inc_value("archive/extract_worker_restarts"))
         crawler.signals.connect(pool.stop, signal=stop_extraction, weak=False)
+        crawler.signals.connect(pool.use_dictionary, signal=capture_dictionary, weak=False)
         return pool
+
+    def use_dictionary(self, site: str, key: tuple[int, int], data: bytes) -> None:
+        """Compress the site's captures with this zstd dictionary from now on."""
+        self.dictionaries[site] = (key, data)
+        if not self.workers:
+            from condition_archive.archive.codec import zstd_compressor
+
+            self._local[site] = (key, zstd_compressor(data))
 
     async def extract(self, page: FetchedPage, day_first_sites: tuple[str, ...]) -> FetchedPage | Outcome | None:
         """The page with its `extract` (or `failure`) and `packed` filled in; a
@@ -103,76 +125,127 @@ class ExtractionPool:
         page.extract, page.packed, page.failure = extract, packed, failure
         return page
 
-    def _new_processes(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent, initargs=(os.getpid(),))
-
     async def analyse(self, data: bytes, url: str, headers: dict[str, str],
                       day_first_sites: tuple[str, ...]) -> Analysis | None:
         """The page's analysis, or None when the crawl is stopping (no ledger row:
         --resume fetches the page again). A worker that dies (killed, out of memory)
         is replaced and the page tried once more; an extraction bug, or a page over
         the budget, is a failure, never a lost page."""
-        for _ in range(2):
-            if self.stopping:
-                return None
-            pool = self.pool
-            try:
-                problem, extract, packed = await self._run(pool, data, url, headers, day_first_sites)
-                return problem, extract, packed, None
-            except asyncio.TimeoutError:
-                self._kill(pool)
-                self._replace(pool, f"an extraction worker spent over {self.budget:g} s on {url}")
-                return None, None, None, (f"extraction took longer than {self.budget:g} s "
-                                          "(ARCHIVE_PAGE_BUDGET): archived raw; `condition-archive "
-                                          "reprocess` retries it")
-            except BrokenProcessPool:
-                self._replace(pool)
-            except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
-                return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
         if self.stopping:
             return None
-        return None, None, None, ("extraction failed: the extraction worker died twice on this page "
-                                  "(killed or out of memory)")
-
-    async def _run(self, pool: ProcessPoolExecutor | None, *args):
-        """Run analyse_page in the pool (in this thread when it has no workers). A page is handed over at once (a worker never
-        waits for its next page), but its budget starts only when it reaches a worker:
-        as many clocks run as there are workers, taken in the order pages were handed
-        over, which is the order the workers take them in."""
-        if pool is None:
-            return analyse_page(*args)  # no budget in this thread: nothing could stop it
-        self._queued = self._queued or asyncio.Semaphore(2 * self.workers)
-        self._running = self._running or asyncio.Semaphore(self.workers)
-        async with self._queued:
-            await self._ready(pool)
-            task = asyncio.get_running_loop().run_in_executor(pool, analyse_page, *args)
-            async with self._running:
-                return await asyncio.wait_for(task, self.budget or None)
-
-    async def _ready(self, pool: ProcessPoolExecutor) -> None:
-        if id(pool) not in self._warm:
-            self._warm = {id(pool): asyncio.get_running_loop().run_in_executor(pool, ready)}
-        await asyncio.shield(self._warm[id(pool)])
-
-    @staticmethod
-    def _kill(pool: ProcessPoolExecutor | None) -> None:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        args = (data, url, headers, day_first_sites)
+        if not self.workers:  # in this thread: no budget, nothing could stop it
             try:
-                process.kill()
-            except (OSError, ValueError, AttributeError):
-                pass
+                return (*analyse_page(*args, self._local.get(site_of(url))), None)
+            except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
+                return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+        if not self._workers:
+            for _ in range(self.workers):
+                self._spawn()
+        job = _Job(args, asyncio.get_running_loop().create_future())
+        self._queue.append(job)
+        self._pump()
+        return await job.future
 
-    def _replace(self, broken: ProcessPoolExecutor, why: str = "an extraction worker died") -> None:
-        if broken is self.pool and not self.stopping:  # the first of the pages it broke replaces it
-            logger.warning("%s; starting a new one", why)
-            self.on_restart()
-            broken.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new()
+    # -- the workers: pages handed over in order, IN_FLIGHT at a time each --------
+
+    def _spawn(self) -> None:
+        worker = _Worker(WorkerProcess(self.target, lambda m: self._message(worker, m),
+                                       lambda: self._retire(worker)))
+        self._workers.append(worker)
+        task = asyncio.ensure_future(self._connect(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _connect(self, worker: _Worker) -> None:
+        await worker.proc.connect()
+        self._pump()
+
+    def _pump(self) -> None:
+        """Hand waiting pages to the workers with room, the least busy first."""
+        while self._queue:
+            free = [w for w in self._workers if w.proc.transport is not None and not w.proc.gone
+                    and len(w.jobs) < IN_FLIGHT]
+            if not free:
+                return
+            job = self._queue.popleft()
+            if not job.future.done():  # not cancelled meanwhile
+                self._send(min(free, key=lambda w: len(w.jobs)), job)
+
+    def _send(self, worker: _Worker, job: _Job) -> None:
+        site = site_of(job.args[1])
+        known = self.dictionaries.get(site)
+        if known and worker.dicts.get(site) != known[0]:
+            worker.proc.send(("dict", site, *known))
+            worker.dicts[site] = known[0]
+        self._seq += 1
+        worker.jobs.append(job)
+        worker.proc.send(("page", self._seq, job.args))
+        self._clock(worker)
+
+    def _clock(self, worker: _Worker) -> None:
+        """Start the budget of the page the worker is on now (once it has started)."""
+        if self.budget and worker.ready and worker.jobs and worker.jobs[0].timer is None:
+            job = worker.jobs[0]
+            job.timer = asyncio.get_running_loop().call_later(self.budget, self._over_budget, worker, job)
+
+    def _message(self, worker: _Worker, message: tuple) -> None:
+        if message[0] == "ready":
+            worker.ready = True
+        else:
+            status, _, result = message
+            job = worker.jobs.popleft()
+            if job.timer:
+                job.timer.cancel()
+            _settle(job, (*result, None) if status == "ok" else (None, None, None, f"extraction failed: {result}"))
+        self._clock(worker)
+        self._pump()
+
+    def _over_budget(self, worker: _Worker, job: _Job) -> None:
+        worker.proc.kill()
+        worker.proc.close()
+        _settle(job, (None, None, None, f"extraction took longer than {self.budget:g} s (ARCHIVE_PAGE_BUDGET): "
+                                        "archived raw; `condition-archive reprocess` retries it"))
+        self._retire(worker, f"an extraction worker spent over {self.budget:g} s on {job.args[1]}")
+
+    def _retire(self, worker: _Worker, why: str = "an extraction worker died") -> None:
+        """Replace a worker that is gone; its pages go to the new one (the page it
+        was on once more, unless a worker already died on it)."""
+        if self.stopping or worker not in self._workers:
+            return
+        self._workers.remove(worker)
+        jobs = [job for job in worker.jobs if not job.future.done()]
+        worker.jobs.clear()
+        for job in jobs:
+            if job.timer:
+                job.timer.cancel()
+                job.timer = None
+        if jobs and why == "an extraction worker died":
+            jobs[0].tries += 1
+            if jobs[0].tries >= 2:
+                _settle(jobs.pop(0), (None, None, None, "extraction failed: the extraction worker died twice on "
+                                                        "this page (killed or out of memory)"))
+        logger.warning("%s; starting a new one", why)
+        self.on_restart()
+        self._queue.extendleft(reversed(jobs))
+        self._spawn()
+        self._pump()
 
     def stop(self) -> None:
         """Kill the workers now: the crawl is stopping and their pages are left for --resume."""
         self.stopping = True
-        if self.pool is not None:
-            self._kill(self.pool)
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.proc.kill()
+            worker.proc.close()
+            for job in worker.jobs:
+                if job.timer:
+                    job.timer.cancel()
+                _settle(job, None)
+        while self._queue:
+            _settle(self._queue.popleft(), None)
+
+
+def _settle(job: _Job, result) -> None:
+    if not job.future.done():
+        job.future.set_result(result)
