@@ -144,6 +144,21 @@ def test_captures_use_the_site_dictionary_and_record_it(archive, pages):
     assert packed < sum(len(zlib.compress(b, 9)) for b in bodies.values())
 
 
+def test_the_dictionary_is_trained_again_from_a_wider_sample(tmp_path, pages):
+    db = open_archive(tmp_path / "archive.db")
+    arc = Archive(db)
+    arc.codecs.samples, arc.codecs.retrain = 10, 20
+    record(arc, start_crawl(db, [pages[0][0]], {}, "test"), pages[:30])
+    dicts = db.execute("SELECT id, samples FROM capture_dicts").fetchall()
+    assert dicts == [(2, 20)]  # the first (10 samples) went: no capture uses it any more
+    rows = db.execute("SELECT dict_id, count(*) FROM captures GROUP BY dict_id").fetchall()
+    assert rows == [(2, 30)]
+    bodies = dict(pages)
+    for url, capture_id in db.execute("SELECT url, capture_id FROM fetches"):
+        assert codec.read_capture(db.conn, capture_id) == bodies[url]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_zlib_captures_of_old_archives_still_read(archive):
     db = archive.db
     body = b"<html><body><p>captured before issue 16</p></body></html>"

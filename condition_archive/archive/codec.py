@@ -5,10 +5,13 @@ hundred of its pages holds most of every page's bytes: captures compressed with
 it take about a tenth of their zlib size. Until a site has DICT_SAMPLES captures
 they are zlib (level 9, as the extraction worker packs them); then its dictionary
 is trained from them, stored in capture_dicts, and those samples and every later
-capture of the site are zstd with it. Each capture records its codec
+capture of the site are zstd with it. A crawl reaches a site's hub pages first,
+so once the site has RETRAIN_SAMPLES captures its dictionary is trained again from
+its latest captures (a wider sample: a third fewer bytes per capture on the
+generated site) and those are recompressed with it. Each capture records its codec
 (captures.compression) and dictionary (captures.dict_id); zlib captures and
-uncompressed ones stay readable forever, and dictionaries are never changed or
-deleted.
+uncompressed ones stay readable forever, and a dictionary is never changed, only
+deleted once no capture uses it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import zstandard
 
 ZLIB, ZSTD = "zlib", "zstd"
 DICT_SAMPLES = 200  # a site's captures before its dictionary is trained
+RETRAIN_SAMPLES = 1000  # a site's captures when its dictionary is trained again
 DICT_SIZE = 112 * 1024  # zstd's default; a 64 KiB one costs 30% more bytes per capture
 ZSTD_LEVEL = 9  # with a dictionary faster than zlib 9; level 19 saves 8% more at 20x the time
 MIN_DICT_SIZE = 4096
@@ -53,7 +57,9 @@ class Codecs:
 
     conn: sqlite3.Connection
     samples: int = DICT_SAMPLES
+    retrain: int = RETRAIN_SAMPLES
     pending: dict[str, int] = field(default_factory=dict)  # zlib captures stored per site this run
+    since: dict[str, int] = field(default_factory=dict)  # captures with a first dictionary, per site this run
     _compressors: dict[tuple[int, int], zstandard.ZstdCompressor] = field(default_factory=dict)
     _decompressors: dict[tuple[int, int], zstandard.ZstdDecompressor] = field(default_factory=dict)
     _dict_column: bool | None = None
@@ -85,13 +91,41 @@ class Codecs:
         return Encoded(ZSTD, key[0], compressor.compress(body))
 
     def stored(self, site: str, encoded: Encoded) -> None:
-        """Count a zlib capture of the site; train its dictionary when there are enough."""
-        if encoded.compression != ZLIB or not site:
+        """Count a capture of the site; train its dictionary when there are enough
+        zlib ones, and again when its first dictionary has compressed enough."""
+        if not site:
+            return
+        if encoded.compression == ZSTD and self.since.get(site, 0) >= 0:
+            self.since[site] = self.since.get(site, 0) + 1
+            if self.since[site] >= self.retrain - self.samples:
+                self.since[site] = -1  # once per run and site: retrain() checks the rest
+                self.retrain_dict(site)
+        if encoded.compression != ZLIB:
             return
         self.pending[site] = self.pending.get(site, 0) + 1
         if self.pending[site] >= self.samples:
             self.pending[site] = 0
             self.train(site)
+
+    def retrain_dict(self, site: str) -> int | None:
+        """Train the site's dictionary again from its latest `retrain` captures, when its
+        current one was trained on fewer, and recompress them with it; the old dictionary
+        goes when no capture uses it any more. In the caller's transaction."""
+        old = self.conn.execute("SELECT id, samples FROM capture_dicts WHERE site = ? ORDER BY id DESC LIMIT 1",
+                                [site]).fetchone()
+        if old is None or old[1] >= self.retrain:
+            return None
+        rows = self.conn.execute("SELECT id, compression, dict_id, body FROM captures WHERE site = ? "
+                                 "ORDER BY id DESC LIMIT ?", [site, self.retrain]).fetchall()
+        if len(rows) < self.retrain:
+            return None
+        bodies = [self.decode(*row) for row in rows]
+        dict_id = self._store_dict(site, bodies)
+        if dict_id is not None:
+            self._rewrite([row[0] for row in rows], site, bodies)
+            if self.conn.execute("SELECT 1 FROM captures WHERE dict_id = ? LIMIT 1", [old[0]]).fetchone() is None:
+                self.conn.execute("DELETE FROM capture_dicts WHERE id = ?", [old[0]])
+        return dict_id
 
     def train(self, site: str) -> int | None:
         """Train the site's dictionary from its latest zlib captures and recompress them
@@ -101,17 +135,21 @@ class Codecs:
         if len(rows) < self.samples or self.site_dict(site):
             return None
         bodies = [zlib.decompress(data) for _, data in rows]
+        dict_id = self._store_dict(site, bodies)
+        if dict_id is not None:  # else too little to learn from: the site stays zlib
+            self._rewrite([capture_id for capture_id, _ in rows], site, bodies)
+        return dict_id
+
+    def _store_dict(self, site: str, bodies: list[bytes]) -> int | None:
         size = min(DICT_SIZE, max(MIN_DICT_SIZE, sum(map(len, bodies)) // 20))  # zstd: samples ~20-100x the dictionary
         try:
             trained = zstandard.train_dictionary(size, bodies, **TRAIN)
         except zstandard.ZstdError:
-            return None  # too little to learn from: the site stays zlib
-        dict_id = self.conn.execute(
+            return None
+        return self.conn.execute(
             "INSERT INTO capture_dicts (site, codec, zstd_dict_id, size, samples, created_at, dictionary) "
             "VALUES (?, ?, ?, ?, ?, datetime('now'), ?)",
             [site, ZSTD, trained.dict_id(), len(trained.as_bytes()), len(bodies), trained.as_bytes()]).lastrowid
-        self._rewrite([capture_id for capture_id, _ in rows], site, bodies)
-        return dict_id
 
     def _rewrite(self, ids: list[int], site: str, bodies: list[bytes]) -> None:
         """Recompress captures in place. Deleted and inserted again under the same id, not

@@ -36,6 +36,11 @@ from condition_archive.serve.datasette_plugins.pages.search import search_page
 LINK_COLUMNS = {"diff": "diff", "graph": "picture"}
 LIST_COLUMNS = ("authors", "reviewers", "badges", "centers", "sections", "seeds")
 URL_COLUMNS = ("url", "href", "center_url", "from_url", "target")
+# Views built over compact tables (issue 16) have no foreign keys for Datasette to link:
+# their key columns link to the row they name, as the tables' did.
+VIEW_KEYS = {("fetches", "crawl_id"): "crawls", ("fetches", "capture_id"): "captures",
+             ("fetches", "page_id"): "pages", ("links", "version_id"): "versions",
+             ("date_candidates", "version_id"): "versions"}
 HEADING_COLUMNS = ("section", "heading")
 MARK_OPEN, MARK_CLOSE = "\u27e6", "\u27e7"  # what the search query's snippet() puts around a match
 
@@ -84,6 +89,9 @@ def render_cell(row, value, column, table, database, datasette):
         codec = _raw(row["compression"]) if "compression" in row.keys() else None
         return Markup("{} bytes, {}-compressed (see it as captured: /-/capture?id={})").format(
             f"{len(value):,}", codec or "un", _raw(row["id"]))
+    key_of = VIEW_KEYS.get((table, column))
+    if key_of and isinstance(value, int):
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, key_of, str(value)), value)
     label = LINK_COLUMNS.get(column)
     if label and isinstance(value, str) and value.startswith(f"/-/{column}?"):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.path(value), label)
