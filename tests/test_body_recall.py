@@ -81,3 +81,23 @@ def test_dateline_block_is_not_read():
                 + "".join(f"<p>{PROSE}</p>" for _ in range(3)) + "</article>")
     body = extract_body(html, URL)
     assert PROSE.strip() in body and "morning edition" not in body
+
+
+# A box around the page's <main> landmark is a wrapper, never a menu: HTML puts
+# <main> in no nav, header, footer or aside. Drupal wraps every page in
+# "dialog-off-canvas-main-canvas", whose words read as an off-canvas menu; a
+# consent dialog (its long policy text hidden) must not win the page.
+def test_wrapper_of_main_landmark_is_not_navigation():
+    policy = "".join(f"<p>{PROSE}Policy clause {i} on cookies, partners and storage.</p>" for i in range(8))
+    html = ("<!DOCTYPE html><html lang='en'><head><title>Cycle lanes</title></head><body>"
+            "<div class='consent-popup-overlay'><div class='consent-popup'><p>We use cookies on this site "
+            "and ask for your consent, as the law says we must.</p>"
+            f"<div style='display:none'>{policy}</div></div></div>"
+            "<div class='dialog-off-canvas-main-canvas'><header><nav><a href='/'>Home</a></nav></header>"
+            "<main><article><h1>Cycle lanes approved</h1>"
+            + "".join(f"<p>{PROSE}Article paragraph {i}.</p>" for i in range(3))
+            + "</article></main><footer><p>&copy; 2024 Example News</p></footer></div></body></html>")
+    body = extract_body(html, URL)
+    for i in range(3):
+        assert f"Article paragraph {i}." in body
+    assert "Policy clause" not in body

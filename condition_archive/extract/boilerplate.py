@@ -23,6 +23,7 @@ from condition_archive.extract import vocab
 from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
 from condition_archive.extract.markers import hidden_class, marker
+from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
 
 _SPECIAL = etree.XPath("//*[@hidden or @aria-hidden or @style or @role or @itemprop "
@@ -262,6 +263,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
         marks.pop(el, None)
     signup = mark_signup_boxes(root, text_len, marks)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
+    veto_landmark_wrappers(root, marks, text_len)
     found = _choose_main(elements, blocks, text_len, link_len, marks)
     prose = _prose_total(blocks, link_len)
     if found.main is None or found.prose_len.get(found.main, 0) < vocab.RETRY_SHARE * prose:
