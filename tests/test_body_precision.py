@@ -178,3 +178,25 @@ def test_a_labelled_teaser_line_in_other_languages_is_dropped():
         line = f"<p><b>{label} <a href='/other'>Another article about something else</a></b></p>"
         body = article_with(line)
         assert "Another article" not in body and "Staying active" in body, label
+
+
+# Facts about the page inside the article box: dates, reading times, tag rows, credits.
+def test_date_lines_in_other_languages_reading_times_tags_and_closing_credits_go():
+    lines = ["segunda-feira, 22 de janeiro de 2018 às 0:13", "Published November 20th, 2019 - 07:29 GMT",
+             "Aktualisiert am 12.03.2021, 19:49 Uhr", "opublikowano: 7 kwietnia 2021",
+             "Donnerstag, 4. November 2021", "Lesezeit: 2 Minuten", "5 min read",
+             "Tags: back pain, exercise, posture", "Schlagworte: Schule, Bildung",
+             "Jane Doe and John Roe contributed to this report."]
+    body = article_with("".join(f"<p>{line}</p>" for line in lines))
+    assert "Back pain is one of the most common" in body and "Staying active" in body
+    for line in lines:
+        assert line not in body, line
+
+
+def test_lines_that_only_mention_a_date_or_a_category_stay():
+    own = ["In March 2020 the clinic moved its back pain classes online.", "June 2016",
+           "4:14 p.m.", "Kategorie: Bestes Kinderbuch", "Share prices fell -12.99",
+           "Reporting by Jane Doe; Editing by John Roe"]
+    body = article_with("".join(f"<p>{line}</p>" for line in own))
+    for line in own:
+        assert line in body, line

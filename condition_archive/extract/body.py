@@ -21,6 +21,7 @@ from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
 from condition_archive.extract.markers import is_caption, is_hidden, is_noise, tokens
+from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
@@ -168,7 +169,8 @@ class _Walker:
             if self.caption_block:
                 text = caption_text(text)
             if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                    and not _is_byline(text) and not is_counter(text) and not is_call_to_action(text):
+                    and not _is_byline(text) and not is_counter(text) and not is_call_to_action(text) \
+                    and not is_meta_paragraph(text):
                 self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:
