@@ -101,3 +101,21 @@ def test_wrapper_of_main_landmark_is_not_navigation():
     for i in range(3):
         assert f"Article paragraph {i}." in body
     assert "Policy clause" not in body
+
+
+# Inside the main container a box that only class words call a header (an FAQ
+# accordion's question, an ingredients table's header) is the article's own;
+# a <header> element keeps its claim.
+def test_class_named_headers_inside_the_article_are_read():
+    faq = "".join(f"<div class='card'><div class='card-header'><h3>Question {i}: how long does the work take "
+                  f"on the river section?</h3></div><div class='card-body'><p>{PROSE}</p></div></div>"
+                  for i in range(3))
+    table = ("<table class='ingredients table-header'><tr><td>Flour for the pastry</td><td>250 g</td></tr>"
+             "<tr><td>Butter, cold</td><td>125 g</td></tr></table>")
+    html = page("<article><header><h1>Cycle lanes approved</h1><p>Filed under: City hall news desk</p></header>"
+                f"<p>{PROSE}</p>{table}{faq}</article>")
+    body = extract_body(html, URL)
+    for i in range(3):
+        assert f"Question {i}: how long does the work take" in body
+    assert "Flour for the pastry" in body
+    assert "City hall news desk" not in body

@@ -191,6 +191,12 @@ class _Walker:
         if regions.prose_len.get(el, 0) > self.guard:
             return False
         mark = regions.mark(el)
+        if mark == "header" and el.tag != "header" and not el.get("role"):
+            # Inside the main container, a box only class words call a header
+            # is the article's own: an accordion's question, a recipe card's
+            # or an ingredients table's header row. The <header> tag and
+            # role=banner keep their claim; h1, bylines and dates stay out.
+            mark = None
         if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)):
             return True
         if self.in_caption and is_credit_element(el):
