@@ -200,3 +200,32 @@ def test_lines_that_only_mention_a_date_or_a_category_stay():
     body = article_with("".join(f"<p>{line}</p>" for line in own))
     for line in own:
         assert line in body, line
+
+
+def test_a_heading_classed_line_that_opens_teasers_ends_its_box():
+    items = "".join(f"<li>Story {i} <a href='/s{i}'>about something else entirely</a></li>"
+                    for i in range(4))
+    inner = (f"<article><h1>Back pain</h1><div class='body'><p>{PROSE}</p><hr>"
+             f"<div class='heading-h3'>More Great Health Stories</div><ul>{items}</ul></div></article>")
+    body = body_of(inner)
+    assert "Back pain is one of the most common" in body and "Story 1" not in body
+    # A heading-classed line that titles the article's own section does not cut.
+    inner = (f"<article><h1>Back pain</h1><div class='body'><p>{PROSE}</p>"
+             f"<div class='subheading'>What helps</div><p>{MORE}</p></div></article>")
+    assert "Staying active" in body_of(inner)
+
+
+def test_an_inline_hover_card_of_links_inside_a_sentence_is_not_prose():
+    card = ("<span class='rollover'><img src='p.jpg'><a href='/people/jane'>Jane Doe</a>"
+            "<a href='/a1'>Jane Doe asks the council for a new clinic in the town centre</a> "
+            "<a href='/a2'>Council budget: what it means for local health services</a> "
+            "<a href='/people/jane'>MORE</a></span>")
+    inner = (f"<article><h1>Back pain</h1><p>Local councillor <a href='/people/jane'>Jane Doe</a>"
+             f"{card} said the new clinic will open in May. {PROSE}</p></article>")
+    body = body_of(inner)
+    assert "Local councillor Jane Doe said the new clinic will open in May." in body
+    assert "asks the council" not in body
+    # A few linked names in a sentence are the sentence's own words.
+    inner = ("<article><h1>Back pain</h1><p>Clinics such as <span><a href='/a'>Riverside</a>, "
+             f"<a href='/b'>Hilltop</a> and <a href='/c'>Lakeside</a></span> offer classes. {PROSE}</p></article>")
+    assert "Clinics such as Riverside, Hilltop and Lakeside offer classes." in body_of(inner)

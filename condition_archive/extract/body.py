@@ -24,6 +24,7 @@ from condition_archive.extract.markers import is_caption, is_hidden, is_noise, t
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
+from condition_archive.extract.teasers import is_link_cluster, opens_teasers
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
 
@@ -62,15 +63,6 @@ def _is_byline(text: str) -> bool:
         return False
     authors, reviewers = names_from_line(text)
     return bool(authors or reviewers)
-
-
-def _is_bold_line(el: HtmlElement) -> bool:
-    """A paragraph that is one bold run and nothing else ("<p><strong>Schon
-    gelesen?</strong></p>"): a heading in all but its tag."""
-    if el.tag != "p" or (el.text and el.text.strip()) or len(el) != 1:
-        return False
-    child = el[0]
-    return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
 
 
 def _opens_sentence(el: HtmlElement) -> bool:
@@ -115,10 +107,6 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
-_RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}", re.I)
-# A bold line standing in for a heading ends its box only when it opens teasers
-# (a bold "Sources" line may be followed by more of the article).
-_TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_HEADING}", re.I)
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
@@ -199,7 +187,8 @@ class _Walker:
             mark = None
         if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)):
             return True
-        if self.in_caption and is_credit_element(el):
+        if (self.in_caption and is_credit_element(el)) or \
+                is_link_cluster(el, regions.text_len, regions.link_len):
             return True
         if is_caption(el):
             # The same caption under every photo of a gallery is read once.
@@ -239,14 +228,12 @@ class _Walker:
             self.buf.append(el.text)
         cut = False
         for child in el:
-            heading = child.tag in vocab.HEADING_TAGS
-            if heading or _is_bold_line(child):
-                # "Related articles", "Lesen Sie auch": the heading (or a bold
-                # line standing in for one) and what follows it in its box are
-                # another page's teasers.
-                words = " ".join("".join(child.itertext()).split())
-                cut = self.regions.mark(child) == "related" or bool(
-                    (_RELATED_HEADING if heading else _TEASER_LINE).match(words))
+            # "Related articles", "Lesen Sie auch": the heading (or a line
+            # standing in for one) and what follows it in its box are another
+            # page's teasers (teasers.py).
+            opens = opens_teasers(child, self.regions.mark(child) == "related")
+            if opens is not None:
+                cut = opens
             if not cut and not self.skip(child):
                 self.walk(child)
             elif child.tag in _BLOCK:

@@ -1,0 +1,66 @@
+"""Where other pages' teasers start inside the article box, and inline link
+clusters that are not prose: body.py asks these while it walks.
+
+- A heading that opens teasers ("Related articles", "Lesen Sie auch",
+  "Meistgelesene Artikel") ends its box; so does a line standing in for a
+  heading (one bold run as a paragraph, or a short element whose class names a
+  heading: `<div class="heading-h3">`) when its words open teasers.
+- An inline element made of several links and nothing else (a person's
+  hover card with their latest articles inside a sentence) is not prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract import vocab
+from condition_archive.extract.markers import tokens
+
+_RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}", re.I)
+# A line standing in for a heading ends its box only when it opens teasers
+# (a bold "Sources" line may be followed by more of the article).
+_TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_HEADING}", re.I)
+_HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "h2", "h3", "h4", "h5"))
+_LINE_TAGS = frozenset(("div", "p", "span", "strong", "b"))
+_INLINE = frozenset(("span", "font", "em", "i", "small"))
+
+
+def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
+    """For a heading or a line standing in for one: True when it opens other
+    pages' teasers (`is_related`: its class already says so), False when it is
+    an ordinary heading; None for anything else."""
+    if el.tag in vocab.HEADING_TAGS:
+        pattern = _RELATED_HEADING
+    elif _is_bold_line(el) or _is_heading_classed(el):
+        pattern = _TEASER_LINE
+    else:
+        return None
+    return is_related or bool(pattern.match(" ".join("".join(el.itertext()).split())))
+
+
+def _is_bold_line(el: HtmlElement) -> bool:
+    """A paragraph that is one bold run and nothing else ("<p><strong>Schon
+    gelesen?</strong></p>"): a heading in all but its tag."""
+    if el.tag != "p" or (el.text and el.text.strip()) or len(el) != 1:
+        return False
+    child = el[0]
+    return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
+
+
+def _is_heading_classed(el: HtmlElement) -> bool:
+    """A short element without children whose class names a heading."""
+    cls = el.get("class")
+    return (el.tag in _LINE_TAGS and bool(cls) and len(el) == 0
+            and not _HEADING_TOKENS.isdisjoint(tokens(cls)))
+
+
+def is_link_cluster(el: HtmlElement, text_len: dict, link_len: dict) -> bool:
+    """An inline element of at least three links and (almost) nothing else."""
+    if el.tag not in _INLINE:
+        return False
+    total = text_len.get(el, 0)
+    if total < 80 or link_len.get(el, 0) < 0.9 * total:
+        return False
+    return sum(1 for _ in el.iter("a")) >= 3
