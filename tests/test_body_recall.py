@@ -119,3 +119,19 @@ def test_class_named_headers_inside_the_article_are_read():
         assert f"Question {i}: how long does the work take" in body
     assert "Flour for the pastry" in body
     assert "City hall news desk" not in body
+
+
+# Navigation is links: inside the article a class- or id-named "nav" box of
+# prose (a tip drawer, a heading whose anchor id starts with nav_) is read;
+# a breadcrumb trail of links is not.
+def test_prose_in_nav_named_boxes_inside_the_article_is_read():
+    html = page("<article><h1>Cycle lanes approved</h1>"
+                "<div class='breadcrumb-nav'><a href='/'>Home</a> <a href='/city'>City</a></div>"
+                + "".join(f"<p>{PROSE}</p>" for _ in range(2))
+                + "<h3 id='nav_the_river_section'>The river section comes first</h3>"
+                f"<p>{PROSE}</p><div class='tips drawer'><p>Tip: cyclists can already use the river "
+                "path on weekends while the work goes on.</p></div></article>")
+    body = extract_body(html, URL)
+    assert "The river section comes first" in body
+    assert "Tip: cyclists can already use the river path" in body
+    assert "Home" not in body.split()

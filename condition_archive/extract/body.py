@@ -185,6 +185,11 @@ class _Walker:
             # or an ingredients table's header row. The <header> tag and
             # role=banner keep their claim; h1, bylines and dates stay out.
             mark = None
+        elif mark == "nav" and el.tag not in ("nav", "menu") and not el.get("role") \
+                and regions.link_density(el) < 0.3:
+            # Navigation is links: a class-named "nav" box of prose inside the
+            # article is a tip drawer, a tab panel or a heading's anchor id.
+            mark = None
         if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)):
             return True
         if (self.in_caption and is_credit_element(el)) or \
