@@ -229,3 +229,20 @@ def test_an_inline_hover_card_of_links_inside_a_sentence_is_not_prose():
     inner = ("<article><h1>Back pain</h1><p>Clinics such as <span><a href='/a'>Riverside</a>, "
              f"<a href='/b'>Hilltop</a> and <a href='/c'>Lakeside</a></span> offer classes. {PROSE}</p></article>")
     assert "Clinics such as Riverside, Hilltop and Lakeside offer classes." in body_of(inner)
+
+
+def test_agency_and_french_credits_leave_the_caption():
+    body = article_with(figure(f"{CAPTION} (AGENCY/Jane Doe)"))
+    assert CAPTION in body and "Jane Doe" not in body
+    assert "Jane Doe" not in article_with(figure(f"{CAPTION}. (Crédits : Jane Doe)"))
+    # Capitals and a slash that are the caption's own words stay.
+    assert f"{CAPTION} (MRI/CT)" in article_with(figure(f"{CAPTION} (MRI/CT)"))
+
+
+def test_author_bio_and_press_contact_boxes_end_the_article():
+    for heading in ("About the author", "Über den Autor", "Media contacts", "Pressekontakt", "Kontakt"):
+        inner = (f"<article><h1>Back pain</h1><div class='text'><p>{PROSE}</p>"
+                 f"<h3>{heading}</h3><p>Jane Doe writes about health. Call 0228 123 456.</p>"
+                 "</div></article>")
+        body = body_of(inner)
+        assert "Back pain is one of the most common" in body and "Jane Doe" not in body, heading

@@ -19,18 +19,18 @@ _CREDIT_TOKENS = frozenset(("credit", "credits", "attribution", "copyright", "so
                             "photographer", "byline", "author", "rights"))
 # A closing bracketed credit: "(Photo by Jane Doe/Agency)", "(AP Photo/Jane Doe, File)",
 # "[File: Agency]", "(Credit: iStock)", "(Foto: dpa)", "(Bild: Jane Doe)".
-_CREDIT_WORD = (r"(?:photo\w*|foto\w*|image|images|picture|pictures|bild|bilder|credit\w*|courtesy"
+_CREDIT_WORD = (r"(?:photo\w*|foto\w*|image|images|picture|pictures|bild|bilder|cr[eé]dit\w*|courtesy"
                 r"|illustration|graphic|©|copyright|(?:source|quelle|file|archiv\w*)\s*:"
                 r"|file\s+photo)(?!\w)")
-_BRACKET_CREDIT = re.compile(r"\s*[(\[](?:[^()\[\]]{0,30}?\b)?" + _CREDIT_WORD
-                             + r"[^()\[\]]{0,90}[)\]]\W*$", re.I)
+_BRACKET_CREDIT = re.compile(r"\s*[(\[](?:(?:[^()\[\]]{0,30}?\b)?" + _CREDIT_WORD
+                             + r"[^()\[\]]{0,90}|(?-i:[A-Z]{2,}[\w.]*\s*/\s*[A-Z][a-zà-ÿ])[^()\[\]/]{1,60})[)\]]\W*$", re.I)
 # After the caption's last sentence: "... in 2019. Photo: Jane Doe",
 # "... in 2019. AGENCY/Jane Doe", "... in 2019. AGENCY PHOTO/Jane Doe".
 _TRAILING_CREDIT = re.compile(
     r"(?<=[.!?\"”)])\s+(?:(?i:photo|foto|image|bild|credit|source|quelle)s?\s*:\s*[^.!?]{1,60}"
     r"|(?:[A-Z][A-Za-z]*\s+)?[A-Z]{2,}(?:\s+[A-Z]{2,})*(?:\s+PHOTO|\s+Photo)?\s*/\s*[^/\n]{2,60})$")
 # A caption (or a block in one) that opens with a credit word is a credit line.
-_CREDIT_START = re.compile(r"^\W*(?:photo\w*|foto\w*|image|images|picture|pictures|bild|bilder|credit\w*"
+_CREDIT_START = re.compile(r"^\W*(?:photo\w*|foto\w*|image|images|picture|pictures|bild|bilder|cr[eé]dit\w*"
                            r"|courtesy|source|quelle|©|\(c\)|copyright)(?!\w)", re.I)
 _TRAILING_COPYRIGHT = re.compile(r"\s*©[^©.!?]{1,80}$")
 _LEADING_LABEL = re.compile(r"^(?:file\s+photo|archive\s+photo|archivbild|archivfoto)\s*:\s*", re.I)

@@ -254,7 +254,12 @@ TEASER_HEADING = (
     r"|(?:você\s+)?(?:também\s+)?pode\s+gostar|leia\s+(?:também|mais)|veja\s+também|notícias\s+relacionadas"
     r"|mais\s+lidas|самые\s+популярные(?:\s+\w+)?|похожие\s+(?:статьи|записи)|читайте\s+также"
     r"|podobne\s+(?:artykuły|wpisy)|najczęściej\s+czytane|najnowsze\s+(?:artykuły|wpisy|wiadomości)"
-    r"|più\s+lett[ie]|altri\s+articoli|meest\s+gelezen)\W*$")
+    r"|più\s+lett[ie]|altri\s+articoli|meest\s+gelezen"
+    # An author's bio box and a press release's contact box end the article too.
+    r"|about\s+the\s+authors?|über\s+(?:den\s+autor|die\s+autorin)|à\s+propos\s+de\s+l['’]auteur"
+    r"|sobre\s+(?:el|la)\s+autora?|o\s+autorze|over\s+de\s+auteur"
+    r"|(?:press|media)\s+contacts?|(?:presse|medien)kontakt|kontakt|contact\s+presse"
+    r"|contacto\s+de\s+prensa|ansprechpartner(?:in)?)\W*$")
 # A short block that opens with one of these labels and is mostly a link is a
 # teaser ("Related: <a>How to check your pulse</a>").
 RELATED_LABEL = (r"^\W*(?:related|read\s+(?:more|also|next)|see\s+also|also\s+read|more|"
