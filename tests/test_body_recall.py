@@ -135,3 +135,18 @@ def test_prose_in_nav_named_boxes_inside_the_article_is_read():
     assert "The river section comes first" in body
     assert "Tip: cyclists can already use the river path" in body
     assert "Home" not in body.split()
+
+
+# A gallery item that tells the story in paragraphs (a listicle, slide by slide)
+# is the article's text; a photo gallery of captions stays out.
+def test_gallery_items_of_prose_are_read_photo_galleries_are_not():
+    slides = "".join(f"<div class='gallery-item'><img src='{i}.jpg' alt=''><p>{PROSE}Slide {i} tells "
+                     "the next part of the story.</p></div>" for i in range(4))
+    photos = ("<div class='gallery'>" + "".join(
+        f"<figure><img src='p{i}.jpg' alt=''><figcaption>Workers mark out the lane on the river path, "
+        f"photo {i} of 3.</figcaption></figure>" for i in range(3)) + "</div>")
+    html = page(f"<article><h1>Ten things about the lanes</h1><p>{PROSE}</p>{slides}{photos}</article>")
+    body = extract_body(html, URL)
+    for i in range(4):
+        assert f"Slide {i} tells the next part of the story." in body
+    assert "photo 1 of 3" not in body

@@ -36,6 +36,8 @@ _LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside
 _CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
 _INLINE = frozenset(("span", "strong", "b", "em", "i"))
 _DATELINE = frozenset(("dateline",))
+_GALLERY = frozenset(("gallery", "slideshow"))
+_GALLERY_PROSE = 100
 # A date standing alone, with or without its label, is page metadata, not prose:
 # "Updated on: 12/17/12", "Page last reviewed: 14 March 2023", "Published Nov 20, 2019".
 _DATE_LINE = re.compile(
@@ -73,6 +75,15 @@ def _opens_sentence(el: HtmlElement) -> bool:
     return (el.tag in _INLINE and parent is not None and parent.tag == "p"
             and len((el.tail or "").split()) >= 3
             and any(t in _DATELINE for t in tokens(el.get("class") or "")))
+
+
+def _prose_gallery(el: HtmlElement, regions: RegionMap) -> bool:
+    """A gallery or slideshow item that holds paragraphs of prose and no
+    caption (a listicle told slide by slide): the article's text, not a photo
+    strip's captions."""
+    return regions.prose_len.get(el, 0) >= _GALLERY_PROSE and any(
+        t in _GALLERY for t in tokens(el.get("class") or "")) and not any(
+        is_caption(d) for d in el.iter())
 
 
 def _starts_with_link(item: HtmlElement) -> bool:
@@ -190,7 +201,8 @@ class _Walker:
             # Navigation is links: a class-named "nav" box of prose inside the
             # article is a tip drawer, a tab panel or a heading's anchor id.
             mark = None
-        if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)):
+        if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)
+                                          and not _prose_gallery(el, regions)):
             return True
         if (self.in_caption and is_credit_element(el)) or \
                 is_link_cluster(el, regions.text_len, regions.link_len):
