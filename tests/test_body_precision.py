@@ -175,9 +175,10 @@ def test_a_bold_line_that_opens_teasers_ends_its_box_like_a_heading():
 
 def test_a_labelled_teaser_line_in_other_languages_is_dropped():
     for label in ("LE PUEDE INTERESAR:", "Mire:", "Leia também:", "Mehr lesen:"):
-        line = f"<p><b>{label} <a href='/other'>Another article about something else</a></b></p>"
-        body = article_with(line)
-        assert "Another article" not in body and "Staying active" in body, label
+        for tag in ("p", "h4"):
+            line = f"<{tag}><b>{label} <a href='/other'>Another article about something else</a></b></{tag}>"
+            body = article_with(line)
+            assert "Another article" not in body and "Staying active" in body, (label, tag)
 
 
 # Facts about the page inside the article box: dates, reading times, tag rows, credits.

@@ -220,7 +220,10 @@ class _Walker:
             links = regions.link_len.get(el, 0)
             if total and links / total > (0.5 if tag != "p" else 0.8):
                 return True
-            # "Related: <a>Another article</a>" between the paragraphs.
+        # "Related: <a>Another article</a>" between the paragraphs (also set as a heading).
+        if (tag in _LISTISH or tag == "p" or tag in vocab.HEADING_TAGS) and not self.lenient:
+            total = regions.text_len.get(el, 0)
+            links = regions.link_len.get(el, 0)
             if links and total < 300 and links * 2 >= total and _RELATED_LABEL.match(
                     " ".join("".join(el.itertext()).split())):
                 return True
