@@ -18,10 +18,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from crawl_bench import run_crawl
+from crawl_bench import _crawl_row, run_crawl
 from gensite import layout_for
 from genserver import GenSite
-from procs import remove_archive
+from procs import bare_cmd, remove_archive, run_measured
 
 KEYS = ("pages_per_s", "crawl_cpu_ms_per_page", "worker_cpu_ms_per_page")
 
@@ -43,11 +43,19 @@ def summary(runs: list[dict]) -> dict:
     return out
 
 
+def _bare(site: GenSite, items: int) -> dict:
+    site.reset_stats()
+    m = run_measured(bare_cmd(site.root_url, concurrent_items=items)).check()
+    return {**_crawl_row(m, "bare", site), "kind": f"bare-items-{items}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tree", action="append", required=True, help="LABEL=PATH of a checkout")
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bare-items", type=int, action="append", default=[],
+                        help="also run the bare spider with this CONCURRENT_ITEMS (kind bare-items-N)")
     args = parser.parse_args()
     trees = [(label, Path(path).resolve()) for label, path in (t.split("=", 1) for t in args.tree)]
     runs = []
@@ -55,10 +63,13 @@ def main() -> None:
         db = Path(tmp) / "crawl.db"
         for _ in range(args.rounds):
             runs.append(run_crawl("bare-tuned", site))
+            for items in args.bare_items:
+                runs.append(_bare(site, items))
             for label, tree in trees:
                 remove_archive(db)
                 runs.append({**run_crawl("archive", site, db, tree=tree), "kind": label})
-            print(json.dumps({r["kind"]: round(r["pages_per_s"], 1) for r in runs[-1 - len(trees):]}), flush=True)
+            print(json.dumps({r["kind"]: round(r["pages_per_s"], 1)
+                              for r in runs[-1 - len(args.bare_items) - len(trees):]}), flush=True)
     print(json.dumps({"pages": args.pages, "rounds": args.rounds, "summary": summary(runs),
                       "runs": [{k: r[k] for k in ("kind", "pages", *KEYS)} for r in runs]}, indent=1))
 

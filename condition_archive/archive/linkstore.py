@@ -16,6 +16,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 Link = tuple[str, str, str, str]  # href, text, region, section
 
@@ -24,6 +25,11 @@ OLD_TABLE_COLUMNS = {"id", "version_id", "position", "href", "text", "region", "
 
 
 def block_hash(links: Sequence[Link]) -> str:
+    return _block_hash(tuple(links))
+
+
+@lru_cache(maxsize=4096)  # a site's menus and footers: the same runs on every page
+def _block_hash(links: tuple[Link, ...]) -> str:
     blob = json.dumps(list(links), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 

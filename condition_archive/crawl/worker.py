@@ -41,7 +41,7 @@ stop_extraction = object()
 # the workers then compress that site's captures with it, so the store does not.
 capture_dictionary = object()
 
-IN_FLIGHT = 2  # pages handed to a worker at a time: it never waits for its next page
+IN_FLIGHT = 4  # pages handed to a worker at a time: it never waits for its next page
 
 
 @lru_cache(maxsize=256)
