@@ -24,7 +24,7 @@ from condition_archive.extract.markers import is_caption, is_hidden, is_noise, t
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
-from condition_archive.extract.teasers import is_link_cluster, opens_teasers
+from condition_archive.extract.teasers import HEADINGISH, is_link_cluster, opens_teasers
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
 
@@ -251,9 +251,10 @@ class _Walker:
             # "Related articles", "Lesen Sie auch": the heading (or a line
             # standing in for one) and what follows it in its box are another
             # page's teasers (teasers.py).
-            opens = opens_teasers(child, self.regions.mark(child) == "related")
-            if opens is not None:
-                cut = opens
+            if child.tag in HEADINGISH:
+                opens = opens_teasers(child, self.regions.mark(child) == "related")
+                if opens is not None:
+                    cut = opens
             if not cut and not self.skip(child):
                 self.walk(child)
             elif child.tag in _BLOCK:

@@ -26,6 +26,19 @@ _FILLER = (r"de|del|às|as|a\s+las|a\s+les|à|at|um|on|am|the|le|el|il|op|dnia|r
 _STRIP = re.compile(rf"{date_vocab.DATE_RE.pattern}|{_TIME}|(?<![\w-])(?:{date_vocab.LABEL})(?![\w-])"
                     rf"|(?<![\w-])(?:{_WEEKDAY})(?![\w-])\.?|(?<![\w-])(?:{_FILLER})(?![\w-])\.?",
                     re.I)
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Every word _STRIP can remove, as a set: most lines fail this cheap test and
+# never meet the two large patterns.
+_ALLOWED = frozenset(
+    {name.lower() for name in date_vocab.MONTHS}
+    | {w.lower() for w in _LETTERS.findall(date_vocab.LABEL + " " + _FILLER + " " + _TIME)}
+    | set("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+          "fri sat sun montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag lundi "
+          "mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles miercoles jueves viernes "
+          "sábado sabado domingo segunda terça terca quarta quinta sexta feira lunedì martedì mercoledì "
+          "giovedì venerdì poniedziałek wtorek środa czwartek piątek sobota niedziela maandag dinsdag "
+          "woensdag donderdag vrijdag zaterdag zondag of st nd rd th a m p".split()))
 _DATEISH = date_vocab.DATE_RE  # a time alone may head a live blog's entry: not metadata
 _READING_TIME = re.compile(
     r"^\W*(?:(?:estimated\s+)?reading\s+time|read\s+time|lesezeit|lesedauer|temps\s+de\s+lecture"
@@ -47,6 +60,8 @@ def is_date_line(text: str) -> bool:
     connecting words."""
     if len(text) > 90 or "\n" in text:
         return False
+    if any(w not in _ALLOWED for w in _LETTERS.findall(text.lower())):
+        return False
     # A day, not a month alone: "June 2016" heads a diary's or calendar's month.
     if not any(m.lastgroup != "my" for m in _DATEISH.finditer(text)):
         return False
@@ -57,11 +72,12 @@ def is_meta_paragraph(text: str) -> bool:
     """A date line, a reading time, a tag or category row, or a closing credit
     ("... contributed to this report"). "Reporting by ...; Editing by ..." lines
     stay: one shared set's truth keeps them, the other's leaves them out."""
-    words = len(text.split())
-    if words > 60:
+    if len(text) > 600:
         return False
-    if is_date_line(text) or bool(_READING_TIME.match(text)):
+    # Cheap tests first: every paragraph of every page comes through here.
+    if _DIGIT.search(text) and (is_date_line(text) or _READING_TIME.match(text)):
         return True
-    if words <= 30 and _TAG_ROW.match(text.lower()):
+    words = len(text.split())
+    if words <= 30 and ":" in text and _TAG_ROW.match(text.lower()):
         return True
-    return bool(_CREDIT_CLOSE.search(text)) and words <= 45
+    return words <= 45 and "contributed" in text and bool(_CREDIT_CLOSE.search(text))

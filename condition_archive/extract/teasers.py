@@ -25,6 +25,8 @@ _TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_H
 _HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "h2", "h3", "h4", "h5"))
 _LINE_TAGS = frozenset(("div", "p", "span", "strong", "b"))
 _INLINE = frozenset(("span", "font", "em", "i", "small"))
+# The tags opens_teasers can answer for (callers skip the call for the rest).
+HEADINGISH = vocab.HEADING_TAGS | _LINE_TAGS
 
 
 def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
