@@ -210,6 +210,12 @@ def test_a_heading_classed_line_that_opens_teasers_ends_its_box():
              f"<div class='heading-h3'>More Great Health Stories</div><ul>{items}</ul></div></article>")
     body = body_of(inner)
     assert "Back pain is one of the most common" in body and "Story 1" not in body
+    # A title-classed line with an icon in it is such a line too.
+    inner = (f"<article><h1>Back pain</h1><div class='body'><p>{PROSE}</p>"
+             "<div class='sub_block_title'><img src='i.gif'> <strong>Top stories</strong></div>"
+             f"<div class='scroller'><p>Story 1 about something else entirely. {MORE}</p></div></div></article>")
+    body = body_of(inner)
+    assert "Back pain is one of the most common" in body and "Story 1" not in body
     # A heading-classed line that titles the article's own section does not cut.
     inner = (f"<article><h1>Back pain</h1><div class='body'><p>{PROSE}</p>"
              f"<div class='subheading'>What helps</div><p>{MORE}</p></div></article>")

@@ -22,7 +22,7 @@ _RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}",
 # A line standing in for a heading ends its box only when it opens teasers
 # (a bold "Sources" line may be followed by more of the article).
 _TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_HEADING}", re.I)
-_HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "h2", "h3", "h4", "h5"))
+_HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "title", "h2", "h3", "h4", "h5"))
 _LINE_TAGS = frozenset(("div", "p", "span", "strong", "b"))
 _INLINE = frozenset(("span", "font", "em", "i", "small"))
 # The tags opens_teasers can answer for (callers skip the call for the rest).
@@ -52,10 +52,10 @@ def _is_bold_line(el: HtmlElement) -> bool:
 
 
 def _is_heading_classed(el: HtmlElement) -> bool:
-    """A short element without children whose class names a heading."""
+    """A short line (no block inside) whose class names a heading or a title."""
     cls = el.get("class")
-    return (el.tag in _LINE_TAGS and bool(cls) and len(el) == 0
-            and not _HEADING_TOKENS.isdisjoint(tokens(cls)))
+    return (el.tag in _LINE_TAGS and bool(cls) and not _HEADING_TOKENS.isdisjoint(tokens(cls))
+            and not any(c.tag in vocab.BLOCK_TAGS for c in el))
 
 
 def is_link_cluster(el: HtmlElement, text_len: dict, link_len: dict) -> bool:
