@@ -170,13 +170,13 @@ def full_disk(tmp_path: Path, size_kb: int) -> Path | None:
 
 
 def test_full_disk_stops_the_crawl_with_a_clear_message_and_loses_nothing(site, baseline, tmp_path):
-    from condition_archive.archive.db import open_archive
+    from condition_archive.archive.db import PAGE_SIZE, open_archive
 
     url = site.url(CENTER_PATH)
     empty = tmp_path / "empty.db"
     open_archive(empty).close()
-    room = empty.stat().st_size + 850 * 1024  # the schema and a few pages (the WAL grows fast: each commit
-    # rewrites every page it touched, the ledger's urls and indexes included)
+    room = empty.stat().st_size + 850 * PAGE_SIZE // 8  # the schema and a few pages (the WAL grows fast: each
+    # commit rewrites every page it touched, the ledger's urls and indexes included; 850 KiB at 8 KiB pages)
     mnt = full_disk(tmp_path, room // 1024)
     if mnt is not None:
         db, preexec = mnt / "archive.db", None
