@@ -253,3 +253,28 @@ def test_author_bio_and_press_contact_boxes_end_the_article():
                  "</div></article>")
         body = body_of(inner)
         assert "Back pain is one of the most common" in body and "Jane Doe" not in body, heading
+
+
+def _news_with_rails(published: str) -> str:
+    cards = "".join(f"<div class='teaser'><h3><a href='/news/{i}'>Other story number {i}</a></h3>"
+                    f"<p>Short teaser {i}.</p></div>" for i in range(4))
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"{published}<title>Clinic opens</title></head><body>"
+            "<main><h1>New back pain clinic opens</h1>"
+            f"<p>{PROSE}{MORE}</p><p>{PROSE}{MORE}</p><p>{MORE}</p>"
+            f"<section><h2>More news</h2><div class='list'>{cards}</div></section>"
+            f"<section><h2>Popular</h2><div class='list'>{cards}</div></section>"
+            "</main></body></html>")
+
+
+def test_dated_news_item_under_card_rails_is_an_article():
+    """A page that states when it was published and has prose of its own is a
+    news item, whatever card rails sit around it: its body is its prose, not
+    the rails' teasers. Without a publication date the same shape stays a hub."""
+    meta = "<meta property='article:published_time' content='2024-03-05T10:00:00Z'>"
+    news = extract_page(_news_with_rails(meta), URL)
+    assert news.kind == "article"
+    assert "Back pain is one of the most common" in news.body_text
+    assert "Other story number" not in news.body_text
+    hub = extract_page(_news_with_rails(""), URL)
+    assert hub.kind == "center" and "Other story number" in hub.body_text

@@ -343,8 +343,9 @@ def _badge_key(phrase: str) -> str:
 
 
 def page_kind(root: HtmlElement, sections, body_words: int, has_byline: bool,
-              has_date: bool, scan: PageScan | None = None) -> str:
-    """ "center" for a hub of card sections with little own prose and no byline;
+              has_date: bool, scan: PageScan | None = None, published: bool = False) -> str:
+    """ "center" for a hub of card sections with little own prose, no byline and
+    no publication date;
     "article" for a page typed as an article in JSON-LD or with some prose and a
     byline or date; "center" again for a bylined hub with much prose; "other" for
     the rest."""
@@ -355,8 +356,12 @@ def page_kind(root: HtmlElement, sections, body_words: int, has_byline: bool,
     # One long untitled list of teasers (a 2000s center) counts like several sections.
     hub_shape = cards >= CENTER_MIN_CARDS and (
         len(sections) >= CENTER_MIN_SECTIONS or cards >= CENTER_MIN_SINGLE_SECTION_CARDS)
-    if hub_shape and not has_byline and (body_words <= CENTER_MAX_PROSE_WORDS
-                                         or types & HUB_TYPES):
+    # A page that states when it was published and has prose of its own is a
+    # news item or a post, whatever card rails sit around it (a hub states when
+    # it was updated or reviewed, not published).
+    news = published and body_words >= ARTICLE_MIN_WORDS
+    if hub_shape and not has_byline and not news and (body_words <= CENTER_MAX_PROSE_WORDS
+                                                      or types & HUB_TYPES):
         return "center"
     if types & ARTICLE_TYPES:
         return "article"

@@ -119,7 +119,9 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
         return PageExtract(url=doc.url, problem=doc.parsed.problem or "no html")
     own_words = max(len(art.body_text.split()) - layout.card_text_words, 0)
     stated = any(not c.source.startswith("http:") for c in art.date_candidates)
-    kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated, art.scan)
+    published = any(c.field == "published" and not c.source.startswith("http:") for c in art.date_candidates)
+    kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated,
+                     art.scan, published)
     body = art.body_text
     if kind == "center" and layout.cards:
         # A center's cards are its content: read them (and their section
