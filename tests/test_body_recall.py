@@ -150,3 +150,34 @@ def test_gallery_items_of_prose_are_read_photo_galleries_are_not():
     for i in range(4):
         assert f"Slide {i} tells the next part of the story." in body
     assert "photo 1 of 3" not in body
+
+
+# The article's standfirst sits in its own header beside the body box: a reader
+# reads it as the start of the article (session 6). The headline, a kicker, the
+# byline, a breadcrumb and the lead photo's caption there stay out, and so does
+# the site banner's tagline outside the box holding the headline and the body.
+def standfirst_page(standfirst_class: str) -> str:
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>Cycle lanes approved | Example News</title></head><body>"
+            "<header class='site-header'><p>Your trusted local paper since 1850, read in every town "
+            "of the valley.</p><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+            "<div class='page'><article class='post'>"
+            "<div class='article-header'><div class='crumbs-line'>News City Cycle lanes approved after "
+            "a long debate</div><span class='kicker'>Transport</span>"
+            "<h1>Cycle lanes approved after a long debate</h1>"
+            f"<p class='{standfirst_class}'>Riders will get a protected route along the river by next "
+            "summer, the council decided on Tuesday.</p>"
+            "<p class='byline'>By Jane Doe</p><figure><img src='lead.jpg' alt=''><figcaption>Cyclists "
+            "wait at the crossing by the old bridge on Monday.</figcaption></figure></div>"
+            "<div class='entry-content'>" + "".join(f"<p>{PROSE}</p>" for _ in range(4))
+            + "</div></article></div><footer><p>&copy; 2024 Example News</p></footer></body></html>")
+
+
+def test_standfirst_in_the_article_header_is_read():
+    for cls in ("standfirst", "subtitle", "lead", ""):
+        body = extract_page(standfirst_page(cls), URL).body_text
+        assert body.startswith("Riders will get a protected route along the river"), cls
+        assert PROSE.strip() in body
+        for left_out in ("Transport", "Jane Doe", "Cycle lanes approved", "Cyclists wait at the crossing",
+                         "trusted local paper", "News City"):
+            assert left_out not in body, (cls, left_out)

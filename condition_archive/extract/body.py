@@ -21,6 +21,7 @@ from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
 from condition_archive.extract.markers import is_caption, is_hidden, is_noise, tokens
+from condition_archive.extract.lede import header_ledes
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
@@ -127,14 +128,17 @@ _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
 # A body shorter than this, from a main box showing three times as much, is
 # read again without the link-list skips (body_text).
 _SHORT_BODY = 200
+# A line of the article's header shorter than this is a label, not a standfirst.
+_LEDE_WORDS = 6
 
 
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
     def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
-                 drop: frozenset = frozenset(), lenient: bool = False) -> None:
+                 drop: frozenset = frozenset(), lenient: bool = False, captions: bool = True) -> None:
         self.regions = regions
+        self.read_captions = captions
         self.lenient = lenient  # keep link lists and card lists (body_text's retry)
         self.drop = drop  # blocks known not to be the page's (sponsored cards)
         # A center's cards (and the boxes holding them) are its content, whatever
@@ -206,6 +210,8 @@ class _Walker:
             return True
         if (self.in_caption and is_credit_element(el)) or \
                 is_link_cluster(el, regions.text_len, regions.link_len):
+            return True
+        if not self.read_captions and (tag == "figure" or is_caption(el)):
             return True
         if is_caption(el):
             # The same caption under every photo of a gallery is read once.
@@ -300,8 +306,36 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     if len(text) < _SHORT_BODY and shown >= 3 * max(len(text), 1):
         alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra)
         if len(alt) > len(text):
-            return alt
-    return text
+            text = alt
+    # The article's standfirst in its header beside the body box (lede.py).
+    ledes = _ledes(root, regions, drop)
+    return "\n\n".join((*ledes, text)) if ledes else text
+
+
+def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
+    """The sentences of the article's header boxes (a standfirst, a summary):
+    short lines there are kickers, section labels and bylines, and the lead
+    photo's caption is left to the body's own figures."""
+    boxes = header_ledes(root, regions)
+    if not boxes:
+        return []
+    walker = _Walker(regions, drop=drop, captions=False)
+    for box in boxes:
+        walker.flush()
+        walker.walk(box)
+    walker.flush()
+    # The headline said again (a heading in the header, a breadcrumb ending
+    # in it) is not the standfirst.
+    heads = [" ".join(el.text_content().split()).lower() for el in root.iter("h1")]
+    title = root.find("head/title")
+    said = " ".join([*heads, title.text_content().lower() if title is not None else ""])
+    heads = [h for h in heads if len(h.split()) >= 4]
+    kept = []
+    for para in walker.paragraphs:
+        line = " ".join(para.split()).lower()
+        if len(line.split()) >= _LEDE_WORDS and line not in said and not any(h in line for h in heads):
+            kept.append(para)
+    return kept
 
 
 def _walk(root, walker, parts, extra) -> str:

@@ -1,0 +1,64 @@
+"""The article's standfirst (issue 11, session 6: recall on templates nobody
+here wrote).
+
+News and magazine templates set the article's opening in its own header,
+beside the body box: the headline, then a standfirst, lede, summary or
+subtitle ("<header class=entry__header><h1>..</h1><p class=subtitle>..</p>"),
+sometimes a lead photo's caption. A reader reads that standfirst as the start
+of the article, so the body reads it too: the header box that precedes the
+main container inside the box holding both it and the page's headline.
+The headline (h1), bylines, dates, kickers and share bars in it stay out
+(body._Walker's skips, as inside the main container).
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.boilerplate import RegionMap
+
+# The headline's box is at most this many levels above the main container:
+# farther up lies the page wrapper, whose header is the site's banner.
+_MAX_CLIMB = 6
+# A standfirst box is short and mostly not links (a site banner is menus).
+_MAX_HEADER_CHARS = 2500
+_MAX_LINK_SHARE = 0.5
+
+
+def header_ledes(root: HtmlElement, regions: RegionMap) -> tuple:
+    """Header boxes holding the article's standfirst, in page order."""
+    main = regions.main
+    if main is None:
+        return ()
+    headlines = [h for h in root.iter("h1") if regions.text_len.get(h)]
+    if not headlines:
+        return ()
+    holders = {a for h in headlines for a in h.iterancestors()}
+    box, node = None, main.getparent()
+    for _ in range(_MAX_CLIMB):
+        if node is None or node.tag in ("body", "html"):
+            return ()
+        if node in holders:
+            box = node
+            break
+        node = node.getparent()
+    if box is None:
+        return ()
+    return tuple(_header_boxes(box, main, regions))
+
+
+def _header_boxes(box: HtmlElement, main: HtmlElement, regions: RegionMap) -> list:
+    """The outermost header-claimed boxes before `main` inside `box`."""
+    found: list = []
+    text_len, link_len = regions.text_len, regions.link_len
+    it = box.iter()
+    for el in it:
+        if el is main:
+            break
+        if not isinstance(el.tag, str) or regions.wraps_main(el):
+            continue
+        if regions.mark(el) == "header" and not any(a in found for a in el.iterancestors()):
+            total = text_len.get(el, 0)
+            if 0 < total <= _MAX_HEADER_CHARS and link_len.get(el, 0) <= _MAX_LINK_SHARE * total:
+                found.append(el)
+    return found
