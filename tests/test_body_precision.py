@@ -278,3 +278,43 @@ def test_dated_news_item_under_card_rails_is_an_article():
     assert "Other story number" not in news.body_text
     hub = extract_page(_news_with_rails(""), URL)
     assert hub.kind == "center" and "Other story number" in hub.body_text
+
+
+def test_picture_credits_standing_alone_are_not_body():
+    """A picture credit on its own line ("Foto: ...", "Titelbild: ...",
+    "Crédits photos : ...") says who made a picture, not what the article says;
+    a sentence that starts with the same word stays."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><p>Foto: Jane Doe / Example Agency</p>"
+             f"<p>{MORE}</p><p>Titelbild: Flickr, CC BY 2.0</p><p>Crédits photos : Agence Exemple</p>"
+             "<p>Photos of the spine taken before and after the treatment show how much the disc "
+             "had moved, and the surgeon explained each of them to the patient.</p></article>")
+    body = body_of(inner)
+    assert "Back pain is one of the most common" in body and "Staying active" in body
+    assert "Jane Doe" not in body and "Flickr" not in body and "Agence Exemple" not in body
+    assert "Photos of the spine taken before and after" in body
+
+
+def test_site_rights_lines_are_not_body():
+    """A licence for the site's content and a copyright line joined to other
+    footer items are about the site; a publisher's rights notice on its own
+    ("(c) 2024 Example Agency. All rights reserved.") is left to the article."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><p>{MORE}</p>"
+             "<p>Unless otherwise stated, the content of this page is licensed under Creative "
+             "Commons Attribution-ShareAlike 3.0 License</p>"
+             "<p>(c) Jane Doe • Further rights: see imprint</p>"
+             "<p>&copy; 2024 Example Agency. All rights reserved.</p></article>")
+    body = body_of(inner)
+    assert "Staying active" in body
+    assert "Unless otherwise stated" not in body and "Further rights" not in body
+    assert "Example Agency. All rights reserved." in body
+
+
+def test_comment_box_status_lines_are_not_body():
+    """ "No comments yet", "Comments are closed", "Kommentar schreiben": the state
+    of the comment box, not the article."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><p>{MORE}</p>"
+             "<p>Bisher keine Kommentare</p><p>Kommentar schreiben</p>"
+             "<p>Feed | Comments are closed | Trackback URL</p></article>")
+    body = body_of(inner)
+    assert "Staying active" in body
+    assert "Kommentar" not in body and "closed" not in body

@@ -25,6 +25,7 @@ from condition_archive.extract.lede import header_ledes
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
+from condition_archive.extract.sitelines import is_site_line
 from condition_archive.extract.teasers import HEADINGISH, is_link_cluster, opens_teasers
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
@@ -173,7 +174,7 @@ class _Walker:
                 text = caption_text(text)
             if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
                     and not _is_byline(text) and not is_counter(text) and not is_call_to_action(text) \
-                    and not is_meta_paragraph(text):
+                    and not is_meta_paragraph(text) and not is_site_line(text):
                 self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:

@@ -1,0 +1,59 @@
+"""Lines about the page, the site or its pictures that sit inside the article
+box but are not the article: body.py drops a paragraph made of one of them.
+
+- A picture credit standing alone ("Foto: Jane Doe", "Titelbild: Flickr, CC BY
+  2.0", "Crédits photos : Agency", "(Bild: Jane Doe)", "Quelle: dpa"): who made
+  or supplied a picture or a figure, in the archive's languages. A caption's
+  own words stay (captions.py strips credits inside captions).
+- A site's rights line: a licence for the page's content ("Unless otherwise
+  stated, the content of this page is licensed under ...", "Sofern nicht
+  anders ausgewiesen ...") or a copyright line joined to other footer items by
+  separators ("(c) Jane Doe • Impressum", "Copyright © 2020 by: site •
+  Design by ..."). A wire service's notice at an article's end ("© 2019 Agency.
+  All rights reserved.") is left alone: publishers put it in the article.
+- A comment box's status line ("Bisher keine Kommentare", "Comments are
+  closed", "Kommentar schreiben", "Kommentarfunktion ist deaktiviert") and a
+  lone "Comments" / "Print" label.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CREDIT = re.compile(
+    r"^\W*(?:fotos?|bild(?:er)?|titelbild|beitragsbild|headerbild|aufmacherbild|bildquelle|photos?"
+    r"|image|credits?|cr[ée]dits?(?:\s+photos?)?|crédito|zdjęci[ea]|fot\.|quelle|source|fuente)"
+    r"\s*(?::|via\b)", re.I)
+_CREDIT_WORDS = 12
+_LICENCE = re.compile(
+    r"unless\s+otherwise\s+(?:stated|noted|indicated)|sofern\s+nicht\s+anders\s+(?:ausgewiesen|angegeben|vermerkt)"
+    r"|sauf\s+mention\s+contraire|chroniony\s+prawem\s+autorskim"
+    r"|(?:content|contents|text)\s+of\s+this\s+(?:page|site|website|blog)\s+(?:is|are)\s+licensed", re.I)
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:©|\(c\)|copyright\b)", re.I)
+_SEPARATOR = re.compile(r"[|•·]")
+_RIGHTS_WORDS = 40
+_COMMENTS = re.compile(
+    r"\b(?:(?:no|0|keine|bisher\s+keine|noch\s+keine|aucun|sin|brak)\s+"
+    r"(?:comments?|kommentare?|bewertungen|commentaires?|comentarios?|komentarzy)"
+    r"|comments?\s+(?:are\s+)?closed|kommentare\s+(?:sind\s+)?geschlossen|commentaires\s+(?:sont\s+)?fermés"
+    r"|(?:leave|write|post|add)\s+a\s+(?:comment|reply)|kommentar\s+(?:schreiben|verfassen|hinterlassen|abgeben)"
+    r"|(?:logged\s+in|angemeldet\s+sein),?\s+(?:to|um)\s+(?:post\s+a\s+|einen\s+)?(?:comments?|kommentare?)"
+    r"|kommentare\s+insgesamt|kommentarfunktion\s+ist\s+(?:deaktiviert|geschlossen))", re.I)
+_COMMENT_WORDS = 14
+_LABELS = frozenset(("kommentieren", "kommentare", "comments", "permalink", "permalien", "imprimer",
+                     "drucken", "print"))
+
+
+def is_site_line(text: str) -> bool:
+    """A paragraph that is a picture credit, a site's rights line or a comment
+    box's status line."""
+    if "\n" in text:
+        return False
+    words = len(text.split())
+    if words > _RIGHTS_WORDS:
+        return False
+    if words <= _CREDIT_WORDS and _CREDIT.match(text):
+        return True
+    if _LICENCE.search(text) or (_COPYRIGHT.match(text) and _SEPARATOR.search(text)):
+        return True
+    return words <= _COMMENT_WORDS and (text.lower() in _LABELS or bool(_COMMENTS.search(text)))
