@@ -15,6 +15,7 @@ from condition_archive.archive.db import load_schema, open_archive
 from condition_archive.serve.metadata import canned_queries, load_datasette_config
 
 LARGE = {"pages", "versions", "fetches", "ledger", "urls", "captures", "links", "link_runs", "link_block_items", "link_targets",
+         "link_anchors",
          "date_evidence",
          "cards", "sections", "date_candidates", "changes",
          "card_changes"}

@@ -226,12 +226,43 @@ def fetch_rows(conn) -> list[tuple]:
     return conn.execute(f"SELECT {FETCH_COLUMNS} FROM fetches ORDER BY id").fetchall()
 
 
-def make_old_ledger(conn) -> None:
+OLD_TARGETS = ("CREATE TABLE [link_targets] ([id] INTEGER PRIMARY KEY, [href] TEXT, [text] TEXT, [region] TEXT, "
+               "[section] TEXT)")
+OLD_LINKS_VIEW = """CREATE VIEW links AS SELECT r.id + i.position - 1 AS id, r.version_id,
+    r.position + i.position - 1 AS position, t.href, t.text, t.region, t.section
+  FROM link_runs r JOIN link_block_items i ON i.block_id = r.block_id JOIN link_targets t ON t.id = i.target_id"""
+
+
+def make_old_targets(conn) -> None:
+    """Each distinct link a `link_targets` table with its href as text, as issue 16's
+    sessions 4 to 7 stored them (same rows and ids; link_block_items' foreign key
+    names link_targets)."""
+    rows = conn.execute("SELECT id, href, text, region, section FROM link_targets ORDER BY id").fetchall()
+    conn.execute("DROP VIEW links")
+    conn.execute("DROP VIEW link_targets")
+    conn.execute("PRAGMA legacy_alter_table = OFF")
+    conn.execute("ALTER TABLE link_anchors RENAME TO link_targets")  # link_block_items' key follows
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    conn.execute("ALTER TABLE link_targets RENAME TO link_anchors_gone")  # ... and stays link_targets
+    conn.execute("PRAGMA legacy_alter_table = OFF")
+    conn.execute(OLD_TARGETS)
+    conn.executemany("INSERT INTO link_targets (id, href, text, region, section) VALUES (?, ?, ?, ?, ?)", rows)
+    conn.execute("DROP TABLE link_anchors_gone")
+    conn.execute("CREATE INDEX idx_link_targets_href ON link_targets (href)")
+    conn.execute(OLD_LINKS_VIEW)
+    conn.execute("DELETE FROM urls WHERE id NOT IN (SELECT url_id FROM ledger UNION SELECT referer_id FROM ledger "
+                 "WHERE referer_id IS NOT NULL)")  # the ledger's own URLs only
+
+
+def make_old_ledger(conn, links: bool = True) -> None:
     """The ledger as a `fetches` table with session 5's indexes, as every layout before
-    session 6 of issue 16 had it (same rows and ids)."""
+    session 6 of issue 16 had it (same rows and ids); with `links`, the links as before
+    session 8 too (else urls stays for today's link tables: the ledger alone is old)."""
+    if links and conn.execute("SELECT type FROM sqlite_master WHERE name = 'link_targets'").fetchone()[0] == "view":
+        make_old_targets(conn)
     rows = fetch_rows(conn)
     conn.execute("DROP VIEW fetches")  # and its triggers
-    for table in ("ledger", "urls", "ledger_headers"):
+    for table in ("ledger", "urls", "ledger_headers") if links else ("ledger", "ledger_headers"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute(OLD_FETCHES)
     conn.executemany(f"INSERT INTO fetches ({FETCH_COLUMNS}) VALUES ({', '.join('?' * 21)})", rows)
@@ -371,3 +402,56 @@ def test_an_old_archive_read_only_still_reads_its_captures_and_links(archive, pa
     upgrade_if_writable(path)  # what `serve` does first
     assert link_rows(open_archive(path, readonly=True).conn) == before
     assert "links" in open_archive(path, readonly=True).view_names()
+
+
+def test_link_targets_of_sessions_4_to_7_move_to_urls_ids(archive, pages):
+    """An archive whose link_targets table holds each href as text (issue 16's sessions 4
+    to 7) migrates when opened: the same link_targets and links rows and ids, each href
+    a urls row shared with the ledger, link_block_items' key on the new table, no href
+    index left; a page recorded afterwards reuses the URLs already there."""
+    path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    archive.db.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        make_old_targets(conn)
+    targets = conn.execute("SELECT * FROM link_targets ORDER BY id").fetchall()
+    links, fetches = link_rows(conn), fetch_rows(conn)
+    conn.close()
+    db = open_archive(path)
+    assert "link_targets" in db.view_names() and db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT * FROM link_targets ORDER BY id").fetchall() == targets
+    assert link_rows(db.conn) == links and fetch_rows(db.conn) == fetches
+    assert [r[2] for r in db.execute("PRAGMA foreign_key_list(link_block_items)")] == ["link_anchors", "link_blocks"]
+    assert "href" not in db["link_anchors"].columns_dict
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_link_anchors_href_id" in indexes and "idx_link_targets_href" not in indexes
+    urls = db.execute("SELECT count(*) FROM urls").fetchone()[0]
+    assert db.execute("SELECT count(DISTINCT href) FROM link_targets").fetchone()[0] < urls  # shared, not added
+    arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
+    url, body = pages[1]
+    changed = body.replace(b"</h1>", b" (revised)</h1>", 1)
+    arc.record_page(start_crawl(db, [url], {}, "test"), FetchedPage(
+        url=url, status=200, headers={"content-type": "text/html"}, body=changed,
+        fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
+    assert db.execute("SELECT count(*) FROM urls").fetchone()[0] == urls
+    new = db.execute("SELECT max(version_id) FROM links").fetchone()[0]
+    assert [r[3:] for r in link_rows(db.conn) if r[1] == new] == [
+        r[3:] for r in link_rows(db.conn) if r[1] == db.execute(
+            "SELECT id FROM versions WHERE page_id = (SELECT page_id FROM versions WHERE id = ?) AND number = 1",
+            [new]).fetchone()[0]]
+
+
+def test_each_link_url_is_stored_once_and_found_by_index(archive):
+    """A link's href is its urls row (the ledger's when the crawl requested it): no URL
+    twice in urls, none in link_anchors, and `links WHERE href = ?` starts at urls(url)."""
+    conn = archive.db.conn
+    total, distinct = conn.execute("SELECT count(*), count(DISTINCT url) FROM urls").fetchone()
+    assert total == distinct
+    shared = conn.execute("SELECT count(DISTINCT t.href_id) FROM link_anchors t JOIN ledger l "
+                          "ON l.url_id = t.href_id").fetchone()[0]
+    assert shared >= 20  # the pages the crawl fetched are link targets too
+    href = conn.execute("SELECT href FROM links WHERE region = 'main' LIMIT 1").fetchone()[0]
+    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM links WHERE href = ?", [href]))
+    assert "idx_urls_url" in plan and "idx_link_anchors_href_id" in plan and "SCAN" not in plan
+    assert conn.execute("SELECT count(*) FROM links WHERE href = ?", [href]).fetchone()[0] == sum(
+        1 for r in link_rows(conn) if r[3] == href)

@@ -155,6 +155,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
             _apply_table(db, name, table)
         if linkstore.has_old_table(db.conn):
             linkstore.migrate_old_table(db.conn)  # links were a table before issue 16
+        if linkstore.has_old_targets(db.conn):
+            linkstore.migrate_old_targets(db.conn)  # link_targets held each href as text until session 8
         if datestore.has_old_table(db.conn):
             datestore.migrate_old_table(db.conn)  # and date candidates until its session 5
         for index in schema.get("indexes", []):

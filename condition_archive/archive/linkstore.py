@@ -1,7 +1,8 @@
-"""Links stored once: each distinct (href, text, region, section) is a link_targets
-row, each run of consecutive links with the same region and section a link_blocks
-row (its targets in link_block_items), and a version's links are its link_runs,
-one per run. A site's menu or footer is one block however many pages carry it; the
+"""Links stored once: each distinct (href, text, region, section) is a link_anchors
+row (its href a urls id, shared with the fetch ledger; the link_targets view reads
+it back), each run of consecutive links with the same region and section a
+link_blocks row (its targets in link_block_items), and a version's links are its
+link_runs, one per run. A site's menu or footer is one block however many pages carry it; the
 `links` view (schema/archive.yml) gives the old shape back, one row per link of
 each version, with the same ids and positions.
 
@@ -72,12 +73,53 @@ def block_id(conn: sqlite3.Connection, run: Sequence[Link]) -> int:
 
 
 def target_id(conn: sqlite3.Connection, link: Link) -> int:
-    row = conn.execute("SELECT id FROM link_targets WHERE href IS ? AND text IS ? AND region IS ? "
-                       "AND section IS ?", list(link)).fetchone()
+    href_id = url_id(conn, link[0])
+    row = conn.execute("SELECT id FROM link_anchors WHERE href_id IS ? AND text IS ? AND region IS ? "
+                       "AND section IS ?", [href_id, *link[1:]]).fetchone()
     if row:
         return row[0]
-    return conn.execute("INSERT INTO link_targets (href, text, region, section) VALUES (?, ?, ?, ?)",
-                        list(link)).lastrowid
+    return conn.execute("INSERT INTO link_anchors (href_id, text, region, section) VALUES (?, ?, ?, ?)",
+                        [href_id, *link[1:]]).lastrowid
+
+
+def url_id(conn: sqlite3.Connection, url: str | None) -> int | None:
+    """The urls row of `url` (shared with the fetch ledger), made when it is new."""
+    if url is None:
+        return None
+    row = conn.execute("SELECT id FROM urls WHERE url = ?", [url]).fetchone()
+    if row:
+        return row[0]
+    return conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
+
+
+def has_old_targets(conn: sqlite3.Connection) -> bool:
+    """link_targets is a table with its href text (issue 16's sessions 4 to 7)."""
+    row = conn.execute("SELECT type FROM sqlite_master WHERE name = 'link_targets'").fetchone()
+    return bool(row) and row[0] == "table"
+
+
+def migrate_old_targets(conn: sqlite3.Connection) -> int:
+    """Turn an archive's `link_targets` table into `link_anchors`, each href a urls id,
+    keeping every row's id; the caller makes the link_targets view. Runs inside the
+    caller's transaction (a failure leaves the old table as it was); the empty
+    link_anchors table the schema just made gives way to the renamed one, so the
+    foreign keys of link_block_items follow it. Returns the rows moved."""
+    if conn.execute("SELECT count(*) FROM link_anchors").fetchone()[0]:
+        raise sqlite3.DatabaseError("both link_targets and a non-empty link_anchors table: restore the archive from a backup")
+    conn.execute("DROP TABLE link_anchors")
+    conn.execute("DROP VIEW IF EXISTS links")  # made again from the schema; it names link_targets.href
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    conn.execute("PRAGMA legacy_alter_table = OFF")  # link_block_items' foreign key follows the rename
+    try:
+        conn.execute("ALTER TABLE link_targets RENAME TO link_anchors")
+    finally:
+        conn.execute(f"PRAGMA legacy_alter_table = {legacy}")
+    conn.execute("ALTER TABLE link_anchors ADD COLUMN href_id INTEGER REFERENCES urls(id)")
+    conn.execute("INSERT OR IGNORE INTO urls (url) SELECT href FROM link_anchors WHERE href IS NOT NULL ORDER BY id")
+    moved = conn.execute("UPDATE link_anchors SET href_id = (SELECT id FROM urls WHERE url = href)").rowcount
+    conn.execute("DROP INDEX IF EXISTS idx_link_targets_href")
+    conn.execute("ALTER TABLE link_anchors DROP COLUMN href")
+    return moved
 
 
 def has_old_table(conn: sqlite3.Connection) -> bool:
