@@ -29,6 +29,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import count
 
 from lxml.html import HtmlElement
 
@@ -105,7 +106,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     if body is None:
         return CenterLayout()
     resolved = resolve_links(root, url) if resolved is None else resolved
-    order = {el: i for i, el in enumerate(body.iter())}
+    order = dict(zip(body.iter(), count()))  # node -> position, built in C
     links = {a: href for a, href in resolved.items()
              if not same_page(href, url) and regions.region(a) in CARD_REGIONS
              and not is_sponsored_link(a, href)}
@@ -216,7 +217,7 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     heads = []
     taken: set = set()
     found = [*body.iter(*HEADING_TAGS),
-             *(el for el, toks in classed if toks & HEADING_TOKENS)]
+             *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
         if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"
                                      for a in el.iterancestors()):

@@ -180,6 +180,12 @@ def _split_names(text: str, single: bool = False) -> tuple[str, ...]:
 
 def names_from_line(line: str) -> tuple[list[str], list[str]]:
     """(authors, reviewers) named after labels in one line of text."""
+    authors, reviewers = _names_from_line(line)
+    return list(authors), list(reviewers)
+
+
+@lru_cache(maxsize=4096)  # a site's byline lines repeat from page to page
+def _names_from_line(line: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     authors: list[str] = []
     reviewers: list[str] = []
     lead = NAME_THEN_DATE.match(line)
@@ -194,7 +200,7 @@ def names_from_line(line: str) -> tuple[list[str], list[str]]:
         run = rest[:cut.start()] if cut else rest
         target = reviewers if match.group("rev") else authors
         target.extend(split_names(run))
-    return authors, reviewers
+    return tuple(authors), tuple(reviewers)
 
 
 # Label words that are ordinary words mid-sentence ("caused by", "von der"): a
@@ -238,8 +244,9 @@ def byline_people(root: HtmlElement, regions,
     authors: list[str] = []
     reviewers: list[str] = []
     for el, toks in scan.classed:
-        is_rev = bool(toks & REVIEWER_TOKENS)
-        if (is_rev or toks & AUTHOR_TOKENS) and not is_foreign(el, regions, scan.foreign):
+        # isdisjoint: no set built per element (a page has hundreds classed)
+        is_rev = not REVIEWER_TOKENS.isdisjoint(toks)
+        if (is_rev or not AUTHOR_TOKENS.isdisjoint(toks)) and not is_foreign(el, regions, scan.foreign):
             _read_byline(el, is_rev, authors, reviewers)
     seen: set = set()
     for owner, text in scan.texts:
