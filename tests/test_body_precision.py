@@ -318,3 +318,40 @@ def test_comment_box_status_lines_are_not_body():
     body = body_of(inner)
     assert "Staying active" in body
     assert "Kommentar" not in body and "closed" not in body
+
+
+def test_teaser_classed_cards_inside_the_article_are_not_body():
+    """A box classed "teaser" that opens with a link is a card for another page,
+    even between the article's paragraphs; a "teaser" box that opens with its own
+    words (a standfirst) stays."""
+    inner = (f"<article><h1>Back pain</h1><div class='article-teaser'>{PROSE}</div><p>{MORE}</p>"
+             "<div class='teaser'><h2><a href='/knee'>Knee pain: what helps</a></h2>"
+             "<p class='teasertext'>Our guide to sore knees and when to see a doctor.</p></div>"
+             f"<p>{PROSE}</p></article>")
+    body = body_of(inner)
+    assert body.count("Back pain is one of the most common") == 2 and "Staying active" in body
+    assert "Knee pain: what helps" not in body and "Our guide to sore knees" not in body
+
+
+def test_cookie_and_consent_notices_are_not_body():
+    """A cookie notice and a blocked embed's consent placeholder are the site
+    asking the reader, not the article; an article sentence about consent stays."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p>"
+             "<p>Wir respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis "
+             "keine Verbindung zu Twitter her.</p><p>This website uses cookies to improve your "
+             "experience.</p><p>Patients gave written consent before the physiotherapy study "
+             "began, and could leave it at any time.</p></article>")
+    body = body_of(inner)
+    assert "Back pain is one of the most common" in body and "written consent" in body
+    assert "Privatsphäre" not in body and "uses cookies" not in body
+
+
+def test_a_trailing_teaser_title_line_goes_with_its_box():
+    """A short line titling a box of other pages' teasers, left at the body's end
+    once the box is dropped, is not the article's last paragraph."""
+    inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><p>{MORE}</p>"
+             "<div>Verwandte Themenbereiche</div>"
+             "<ul><li><a href='/a'>Knee pain</a></li><li><a href='/b'>Neck pain</a></li>"
+             "<li><a href='/c'>Hip pain</a></li></ul></article>")
+    body = body_of(inner)
+    assert body.endswith("muscles of the lower back.")

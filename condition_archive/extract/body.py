@@ -26,7 +26,8 @@ from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
 from condition_archive.extract.sitelines import is_site_line
-from condition_archive.extract.teasers import HEADINGISH, is_link_cluster, opens_teasers
+from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
+                                               opens_teasers)
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
 
@@ -210,7 +211,7 @@ class _Walker:
                                           and not _prose_gallery(el, regions)):
             return True
         if (self.in_caption and is_credit_element(el)) or \
-                is_link_cluster(el, regions.text_len, regions.link_len):
+                is_link_cluster(el, regions.text_len, regions.link_len) or is_teaser_card(el):
             return True
         if not self.read_captions and (tag == "figure" or is_caption(el)):
             return True
@@ -284,8 +285,10 @@ class _Walker:
         # ("You may also like", "Comments"): drop it too.
         paragraphs = self.paragraphs
         # (A "heading" of sentences is a page setting its prose in heading tags.)
-        while paragraphs and len(paragraphs) - 1 in self.headings \
-                and len(paragraphs[-1].split()) <= _BOX_TITLE_WORDS:
+        # (A line standing in for such a heading says so by its words.)
+        while paragraphs and ((len(paragraphs) - 1 in self.headings
+                               and len(paragraphs[-1].split()) <= _BOX_TITLE_WORDS)
+                              or (len(paragraphs) > 1 and is_teaser_title(paragraphs[-1]))):
             paragraphs.pop()
         return "\n\n".join(paragraphs)
 

@@ -11,6 +11,10 @@ box but are not the article: body.py drops a paragraph made of one of them.
   separators ("(c) Jane Doe • Impressum", "Copyright © 2020 by: site •
   Design by ..."). A wire service's notice at an article's end ("© 2019 Agency.
   All rights reserved.") is left alone: publishers put it in the article.
+- A cookie notice or a blocked embed's consent placeholder ("Wir verwenden
+  Cookies, ...", "This website uses cookies ...", "Wir respektieren deine
+  Privatsphäre und stellen deshalb ohne dein Einverständnis keine Verbindung
+  zu Twitter her"): the site asking, not the article.
 - A comment box's status line ("Bisher keine Kommentare", "Comments are
   closed", "Kommentar schreiben", "Kommentarfunktion ist deaktiviert") and a
   lone "Comments" / "Print" label.
@@ -40,20 +44,31 @@ _COMMENTS = re.compile(
     r"|(?:logged\s+in|angemeldet\s+sein),?\s+(?:to|um)\s+(?:post\s+a\s+|einen\s+)?(?:comments?|kommentare?)"
     r"|kommentare\s+insgesamt|kommentarfunktion\s+ist\s+(?:deaktiviert|geschlossen))", re.I)
 _COMMENT_WORDS = 14
+_CONSENT = re.compile(
+    r"\b(?:(?:we|wir|this\s+(?:web)?site|diese\s+(?:web)?seite|unsere\s+(?:web)?seite|nous|nuestro\s+sitio)\s+"
+    r"(?:uses?|verwende[nt]?|nutz(?:en|t)|setz(?:en|t)|utilisons|utiliza(?:mos)?)\s+(?:\w+\s+){0,2}cookies"
+    r"|korzystamy\s+z\s+(?:plików\s+)?cookies|utilizamos\s+cookies"
+    r"|ohne\s+(?:dein|ihr)\s+einverständnis|keine\s+zustimmung\s+gegeben"
+    r"|laden\s+der\s+inhalte\s+von\s+\S+\s+blockiert)", re.I)
+_CONSENT_WORDS = 60
+_MAX_WORDS = 60  # the longest of the shapes above
 _LABELS = frozenset(("kommentieren", "kommentare", "comments", "permalink", "permalien", "imprimer",
                      "drucken", "print"))
 
 
 def is_site_line(text: str) -> bool:
-    """A paragraph that is a picture credit, a site's rights line or a comment
-    box's status line."""
+    """A paragraph that is a picture credit, a site's rights line, a cookie or
+    consent notice or a comment box's status line."""
     if "\n" in text:
         return False
     words = len(text.split())
-    if words > _RIGHTS_WORDS:
+    if words > _MAX_WORDS:
         return False
     if words <= _CREDIT_WORDS and _CREDIT.match(text):
         return True
-    if _LICENCE.search(text) or (_COPYRIGHT.match(text) and _SEPARATOR.search(text)):
+    if words <= _RIGHTS_WORDS and (
+            _LICENCE.search(text) or (_COPYRIGHT.match(text) and _SEPARATOR.search(text))):
+        return True
+    if words <= _CONSENT_WORDS and _CONSENT.search(text):
         return True
     return words <= _COMMENT_WORDS and (text.lower() in _LABELS or bool(_COMMENTS.search(text)))

@@ -23,6 +23,7 @@ _RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}",
 # (a bold "Sources" line may be followed by more of the article).
 _TEASER_LINE = re.compile(rf"^\W*(?:{vocab.RELATED_TEASERS})\W*$|{vocab.TEASER_HEADING}", re.I)
 _HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "title", "h2", "h3", "h4", "h5"))
+_TITLE_WORDS = 8
 _LINE_TAGS = frozenset(("div", "p", "span", "strong", "b"))
 _INLINE = frozenset(("span", "font", "em", "i", "small"))
 # The tags opens_teasers can answer for (callers skip the call for the rest).
@@ -42,6 +43,13 @@ def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
     return is_related or bool(pattern.match(" ".join("".join(el.itertext()).split())))
 
 
+def is_teaser_title(text: str) -> bool:
+    """A short line that titles a box of other pages' teasers ("Verwandte
+    Themenbereiche", "You may also like..."): at the body's end, the box it
+    titled was dropped, so it goes too."""
+    return "\n" not in text and len(text.split()) <= _TITLE_WORDS and bool(_RELATED_HEADING.match(text))
+
+
 def _is_bold_line(el: HtmlElement) -> bool:
     """A paragraph that is one bold run and nothing else ("<p><strong>Schon
     gelesen?</strong></p>"): a heading in all but its tag."""
@@ -56,6 +64,29 @@ def _is_heading_classed(el: HtmlElement) -> bool:
     cls = el.get("class")
     return (el.tag in _LINE_TAGS and bool(cls) and not _HEADING_TOKENS.isdisjoint(tokens(cls))
             and not any(c.tag in vocab.BLOCK_TAGS for c in el))
+
+
+_TEASER_TOKENS = frozenset(("teaser", "teasers", "teaserbox", "teaserlist"))
+
+
+def is_teaser_card(el: HtmlElement) -> bool:
+    """A box whose class calls it a teaser and whose first text is a link (or
+    which is a link): a card pointing at another page. (A "teaser" box that
+    opens with its own words is often the article's standfirst.)"""
+    cls = el.get("class")
+    if not cls or _TEASER_TOKENS.isdisjoint(tokens(cls)):
+        return False
+    node = el
+    for _ in range(8):
+        if node.tag == "a":
+            return True
+        if node.text and node.text.strip():
+            return False
+        children = [c for c in node if isinstance(c.tag, str)]
+        if not children:
+            return False
+        node = children[0]
+    return False
 
 
 def is_link_cluster(el: HtmlElement, text_len: dict, link_len: dict) -> bool:
