@@ -181,3 +181,25 @@ def test_standfirst_in_the_article_header_is_read():
         for left_out in ("Transport", "Jane Doe", "Cycle lanes approved", "Cyclists wait at the crossing",
                          "trusted local paper", "News City"):
             assert left_out not in body, (cls, left_out)
+
+
+# Without a header box, the prose between the headline and the body box (a long
+# body: the main box does not widen for a short line) is the standfirst ("<p class=subtitle>", "Vorspann"); a share bar, the date line and a
+# photo box (an image and its caption) there stay out.
+def test_prose_between_headline_and_body_box_is_read():
+    html = ("<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>Radwege</title></head>"
+            "<body><div id='site'><div class='logo'>Stadtzeitung</div><div class='wrap'><div class='story'>"
+            "<h1>Neue Radwege am Fluss beschlossen</h1>"
+            "<div class='vorspann'>Der Stadtrat hat nach langer Debatte den Bau eines geschützten "
+            "Radwegs entlang des Flusses beschlossen.</div>"
+            "<div class='share-tools'><a href='/s'>Teilen Sie diesen Artikel mit Ihren Freunden</a> "
+            "auf allen Kanälen</div><p class='datum'>12. März 2024, 10:15 Uhr</p>"
+            "<div class='image top'><img src='a.jpg' alt=''><p>Radfahrer warten an der Kreuzung bei der "
+            "alten Brücke am Montagmorgen.</p></div>"
+            "<div class='text'>" + "".join(f"<p>{PROSE}</p>" for _ in range(30))
+            + "</div></div></div></div></body></html>")
+    body = extract_page(html, URL).body_text
+    assert body.startswith("Der Stadtrat hat nach langer Debatte")
+    assert PROSE.strip() in body
+    for left_out in ("Neue Radwege", "Teilen Sie", "12. März", "Radfahrer warten"):
+        assert left_out not in body, left_out

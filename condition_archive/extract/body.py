@@ -89,6 +89,12 @@ def _prose_gallery(el: HtmlElement, regions: RegionMap) -> bool:
         is_caption(d) for d in el.iter())
 
 
+def _photo_box(el: HtmlElement, regions: RegionMap) -> bool:
+    """A short box its class names as an image, around one: a photo and its caption."""
+    return regions.text_len.get(el, 0) < _PHOTO_BOX and not _PHOTO_TOKENS.isdisjoint(
+        tokens(el.get("class") or "")) and el.find(".//img") is not None
+
+
 def _starts_with_link(item: HtmlElement) -> bool:
     """The item's first text (or image) sits inside a link: a card headline."""
     node = item
@@ -132,6 +138,9 @@ _PARA_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
 _SHORT_BODY = 200
 # A line of the article's header shorter than this is a label, not a standfirst.
 _LEDE_WORDS = 6
+# A box this short, named as an image and holding one, holds its caption.
+_PHOTO_BOX = 500
+_PHOTO_TOKENS = frozenset(("image", "img", "photo", "picture", "figure", "foto", "bild", "imagen"))
 
 
 class _Walker:
@@ -213,8 +222,8 @@ class _Walker:
         if (self.in_caption and is_credit_element(el)) or \
                 is_link_cluster(el, regions.text_len, regions.link_len) or is_teaser_card(el):
             return True
-        if not self.read_captions and (tag == "figure" or is_caption(el)):
-            return True
+        if not self.read_captions and (tag == "figure" or is_caption(el) or _photo_box(el, regions)):
+            return True  # a photo, its caption or a small box around it
         if is_caption(el):
             # The same caption under every photo of a gallery is read once.
             # (A figcaption inside a caption-classed <figure> is that caption.)
@@ -312,7 +321,7 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
         if len(alt) > len(text):
             text = alt
     # The article's standfirst in its header beside the body box (lede.py).
-    ledes = _ledes(root, regions, drop)
+    ledes = [p for p in _ledes(root, regions, drop) if p not in text]
     return "\n\n".join((*ledes, text)) if ledes else text
 
 
@@ -325,8 +334,11 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
         return []
     walker = _Walker(regions, drop=drop, captions=False)
     for box in boxes:
-        walker.flush()
-        walker.walk(box)
+        # A header box's claim is what brought it here; other blocks face the
+        # walker's usual skips (share bars, bylines, dates).
+        if regions.mark(box) == "header" or not walker.skip(box):
+            walker.flush()
+            walker.walk(box)
     walker.flush()
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.

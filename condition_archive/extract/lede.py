@@ -26,39 +26,58 @@ _MAX_LINK_SHARE = 0.5
 
 
 def header_ledes(root: HtmlElement, regions: RegionMap) -> tuple:
-    """Header boxes holding the article's standfirst, in page order."""
+    """Boxes holding the article's standfirst, in page order: header boxes
+    before the main container, and unclaimed blocks between the headline and
+    it, inside the box holding both."""
     main = regions.main
     if main is None:
         return ()
     headlines = [h for h in root.iter("h1") if regions.text_len.get(h)]
     if not headlines:
         return ()
-    holders = {a for h in headlines for a in h.iterancestors()}
-    box, node = None, main.getparent()
+    holders = {a: h for h in reversed(headlines) for a in h.iterancestors()}
+    node = main.getparent()
     for _ in range(_MAX_CLIMB):
         if node is None or node.tag in ("body", "html"):
             return ()
         if node in holders:
-            box = node
-            break
+            return tuple(_standfirst_boxes(node, holders[node], main, regions))
         node = node.getparent()
-    if box is None:
-        return ()
-    return tuple(_header_boxes(box, main, regions))
+    return ()
 
 
-def _header_boxes(box: HtmlElement, main: HtmlElement, regions: RegionMap) -> list:
-    """The outermost header-claimed boxes before `main` inside `box`."""
+def _standfirst_boxes(box: HtmlElement, headline: HtmlElement, main: HtmlElement,
+                      regions: RegionMap) -> list:
+    """The outermost header-claimed boxes before `main` inside `box`, and
+    the outermost unclaimed blocks between `headline` and `main`."""
     found: list = []
     text_len, link_len = regions.text_len, regions.link_len
-    it = box.iter()
-    for el in it:
-        if el is main:
-            break
-        if not isinstance(el.tag, str) or regions.wraps_main(el):
-            continue
-        if regions.mark(el) == "header" and not any(a in found for a in el.iterancestors()):
-            total = text_len.get(el, 0)
-            if 0 < total <= _MAX_HEADER_CHARS and link_len.get(el, 0) <= _MAX_LINK_SHARE * total:
-                found.append(el)
+    after = False
+    above = set(headline.iterancestors())
+
+    def visit(node: HtmlElement) -> bool:  # True once `main` is reached
+        nonlocal after
+        for el in node:
+            if el is main:
+                return True
+            if el is headline:
+                after = True
+                continue
+            if not isinstance(el.tag, str) or not text_len.get(el):
+                continue
+            if regions.wraps_main(el):
+                if visit(el):
+                    return True
+                continue
+            if regions.mark(el) == "header" or (after and regions.region(el) == "main"):
+                total = text_len[el]
+                if total <= _MAX_HEADER_CHARS and link_len.get(el, 0) <= _MAX_LINK_SHARE * total:
+                    found.append(el)
+                    after = after or el in above  # a header box holding the headline
+                    continue
+            if visit(el):
+                return True
+        return False
+
+    visit(box)
     return found
