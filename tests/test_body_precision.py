@@ -355,3 +355,14 @@ def test_a_trailing_teaser_title_line_goes_with_its_box():
              "<li><a href='/c'>Hip pain</a></li></ul></article>")
     body = body_of(inner)
     assert body.endswith("muscles of the lower back.")
+
+
+def test_comment_reply_form_box_is_not_body():
+    """The comment form's box (WordPress's "respond": its heading, its notes)
+    inside the article container is not the article."""
+    inner = (f"<div class='post'><h1>Back pain</h1><p>{PROSE}</p><p>{MORE}</p>"
+             "<div id='respond'><h3>Was denkst du?</h3><p>Deine E-Mail-Adresse wird nicht "
+             "veröffentlicht, Pflichtfelder sind markiert.</p></div></div>")
+    body = body_of(inner)
+    assert "Staying active" in body
+    assert "Was denkst du" not in body and "Pflichtfelder" not in body

@@ -53,7 +53,7 @@ TOKEN_REGION = {
         "sidebar", "side", "aside", "rail", "widget", "widgets", "newsletter", "subscribe",
         "subscription", "signup", "optin", "cookie", "cookies", "consent", "gdpr",
         "modal", "popup", "overlay", "lightbox", "share", "sharing", "sharebar",
-        "social", "socials", "comments", "comment", "disqus", "follow",
+        "social", "socials", "comments", "comment", "respond", "disqus", "follow",
         "login", "print", "toast", "alert", "mediacontact", "presscontact", "pressekontakt",
     ),
     "related": (
