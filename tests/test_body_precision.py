@@ -314,10 +314,12 @@ def test_comment_box_status_lines_are_not_body():
     of the comment box, not the article."""
     inner = (f"<article><h1>Back pain</h1><p>{PROSE}</p><p>{MORE}</p>"
              "<p>Bisher keine Kommentare</p><p>Kommentar schreiben</p>"
-             "<p>Feed | Comments are closed | Trackback URL</p></article>")
+             "<p>Feed | Comments are closed | Trackback URL</p><p>Advert</p>"
+             "<p>[ Read All Comments ]</p></article>")
     body = body_of(inner)
     assert "Staying active" in body
     assert "Kommentar" not in body and "closed" not in body
+    assert "Advert" not in body and "Read All" not in body
 
 
 def test_teaser_classed_cards_inside_the_article_are_not_body():

@@ -16,8 +16,8 @@ box but are not the article: body.py drops a paragraph made of one of them.
   Privatsphäre und stellen deshalb ohne dein Einverständnis keine Verbindung
   zu Twitter her"): the site asking, not the article.
 - A comment box's status line ("Bisher keine Kommentare", "Comments are
-  closed", "Kommentar schreiben", "Kommentarfunktion ist deaktiviert") and a
-  lone "Comments" / "Print" label.
+  closed", "Kommentar schreiben", "Read all comments") and a lone label of
+  the page's tools or ad slots ("Comments", "Print", "Advert", "Don't miss").
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ _COMMENTS = re.compile(
     r"\b(?:(?:no|0|keine|bisher\s+keine|noch\s+keine|aucun|sin|brak)\s+"
     r"(?:comments?|kommentare?|bewertungen|commentaires?|comentarios?|komentarzy)"
     r"|comments?\s+(?:are\s+)?closed|kommentare\s+(?:sind\s+)?geschlossen|commentaires\s+(?:sont\s+)?fermés"
-    r"|(?:leave|write|post|add)\s+a\s+(?:comment|reply)|kommentar\s+(?:schreiben|verfassen|hinterlassen|abgeben)"
+    r"|(?:leave|write|post|add)\s+(?:a\s+)?(?:comment|reply)|kommentar\s+(?:schreiben|verfassen|hinterlassen|abgeben)"
+    r"|(?:top\s+rated|read\s+all|view\s+all|show\s+all|see\s+all)\s+comments?"
+    r"|alle\s+kommentare\s+(?:anzeigen|lesen|ansehen)"
     r"|(?:logged\s+in|angemeldet\s+sein),?\s+(?:to|um)\s+(?:post\s+a\s+|einen\s+)?(?:comments?|kommentare?)"
     r"|kommentare\s+insgesamt|kommentarfunktion\s+ist\s+(?:deaktiviert|geschlossen))", re.I)
 _COMMENT_WORDS = 14
@@ -53,7 +55,8 @@ _CONSENT = re.compile(
 _CONSENT_WORDS = 60
 _MAX_WORDS = 60  # the longest of the shapes above
 _LABELS = frozenset(("kommentieren", "kommentare", "comments", "permalink", "permalien", "imprimer",
-                     "drucken", "print"))
+                     "drucken", "print", "view all", "advert", "adverts", "don't miss", "don’t miss"))
+_LABEL_STRIP = " :.!()[]"
 
 
 def is_site_line(text: str) -> bool:
@@ -71,4 +74,4 @@ def is_site_line(text: str) -> bool:
         return True
     if words <= _CONSENT_WORDS and _CONSENT.search(text):
         return True
-    return words <= _COMMENT_WORDS and (text.lower() in _LABELS or bool(_COMMENTS.search(text)))
+    return words <= _COMMENT_WORDS and (text.lower().strip(_LABEL_STRIP) in _LABELS or bool(_COMMENTS.search(text)))
