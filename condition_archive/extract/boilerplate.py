@@ -77,8 +77,9 @@ class RegionMap:
             chain.append(node)
             node = node.getparent()
         current = memo[node] if node is not None else "main"
+        exempt, marks = self._exempt, self._marks
         for node in reversed(chain):
-            mark = self.mark(node)
+            mark = None if node in exempt else marks.get(node)  # self.mark(node), inlined
             # A menu inside the page header is navigation; inside a footer it
             # stays footer (site-info link lists are footers).
             if mark and mark != "main" and (current == "main" or mark in _SPECIFIC

@@ -29,7 +29,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.date_vocab import DATE_RE, DATE_TOKENS, LABEL_WORDS, OTHER_EVENT_RE, VETO_RE
+from condition_archive.extract.date_vocab import DATE_RE, DATE_TOKENS, OTHER_EVENT_RE, VETO_RE, has_label_word
 from condition_archive.extract.meta import class_tokens
 from condition_archive.extract.model import DateCandidate
 
@@ -170,7 +170,7 @@ def _dateline(el: HtmlElement, order) -> DateCandidate | None:
     # ("<a>Georg Quaas</a>, 21. Jan. 2015").
     own = "" if el.tag == "a" else norm(el.text)
     for text, before in ((own, None), (norm(el.tail), own)):
-        if LABEL_WORDS.search(text) or "©" in text or "copyright" in text.lower():
+        if has_label_word(text) or "©" in text or "copyright" in text.lower():
             return None
         if text and len(text.split()) > _DATELINE_MAX_WORDS:
             text = _LEADING_DATE.match(text).group(1) if _LEADING_DATE.match(text) else ""

@@ -20,6 +20,12 @@ from datetime import date, datetime
 from condition_archive.extract.date_vocab import DATE_RE, MONTHS
 from condition_archive.extract.meta import norm
 
+# Compiled once (re's cache lookup per call showed in the crawl's profile).
+_DIGITS = re.compile(r"\d+")
+_EIGHT_DIGITS = re.compile(r"^\d{8}$")
+_ISO_DAY_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
 
 def two_digit_year(yy: int) -> int:
     """POSIX pivot: 69-99 are 1900s, 00-68 are 2000s."""
@@ -93,7 +99,7 @@ def parse_date_why(text: str, day_first: DayOrder | bool | None = None) -> tuple
     if kind == "iso":
         found = _parse_iso(raw)
         return (*found, "") if found else None
-    nums = [int(n) for n in re.findall(r"\d+", raw)]
+    nums = [int(n) for n in _DIGITS.findall(raw)]
     why = ""
     if kind == "ymd":
         value = _safe_date(nums[0], nums[1], nums[2])
@@ -140,12 +146,12 @@ def parse_machine_date(text: str, order: DayOrder | bool | None = None) -> str |
     text = norm(text)
     if not text:
         return None
-    if re.match(r"^\d{8}$", text):  # 20240314, seen in DC.date and sailthru
+    if _EIGHT_DIGITS.match(text):  # 20240314, seen in DC.date and sailthru
         return _safe_date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", text):
+    if _ISO_DAY_START.match(text):
         found = _parse_iso(DATE_RE.match(text).group(0) if DATE_RE.match(text) else text)
         return found[0] if found else None
-    if re.match(r"^\d{4}-\d{2}$", text):
+    if _ISO_MONTH.match(text):
         return _safe_date(int(text[:4]), int(text[5:]), 1)
     found = parse_date(text, order)
     return found[0] if found else None

@@ -103,6 +103,15 @@ LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|aktualis
                          r"erstellt|\bstand\b|mis à jour|publié|publicado|pubblicato|gepubliceerd|"
                          r"actualiz|aggiorn|bijgewerkt|aktualiz|datum|opublik",
                          re.I)
+_LABEL_WORDS_LOWER = re.compile(LABEL_WORDS.pattern)  # its words are lowercase
+
+
+def has_label_word(text: str) -> bool:
+    """bool(LABEL_WORDS.search(text)), 3-4x faster on ASCII text (most text): for
+    ASCII, re.I is the same as searching the lowercased text without it."""
+    if text.isascii():
+        return _LABEL_WORDS_LOWER.search(text.lower()) is not None
+    return LABEL_WORDS.search(text) is not None
 
 # Longest names first, so that "marzo" is not read as "mar"; a name ends at a
 # non-letter (the patterns below want a space and digits after it).

@@ -84,6 +84,7 @@ from condition_archive.extract.date_vocab import (  # noqa: F401 - re-exported
     TOKEN_FIELDS,
     VETO_RE,
     VISIBLE_RE,
+    has_label_word,
 )
 from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
     MONTH_ONLY,
@@ -111,6 +112,10 @@ from condition_archive.extract.meta import (
 )
 from condition_archive.extract.model import DateCandidate, ExtractOptions
 from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
+
+# The label just before a <time> (time_candidates), compiled once.
+_LABEL_BEFORE = re.compile(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", re.I)
+
 
 def field_of_label(label: str) -> str:
     low = label.lower()
@@ -189,7 +194,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
     seen: set = set()
     scan = scan or scan_page(root)
     for owner, text in scan.texts:
-        if not LABEL_WORDS.search(text) or owner is None or owner.tag in SKIP_TAGS:
+        if not has_label_word(text) or owner is None or owner.tag in SKIP_TAGS:
             continue
         block = block_of(owner)
         if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):
@@ -252,7 +257,7 @@ def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         if DATE_TOKENS.isdisjoint(toks) or el.tag in ("time", "meta", "script") or el.get("itemprop"):
             continue
         text = visible_text(el)
-        if not text or len(text.split()) > DATE_ELEMENT_MAX_WORDS or LABEL_WORDS.search(text):
+        if not text or len(text.split()) > DATE_ELEMENT_MAX_WORDS or has_label_word(text):
             continue
         parsed = parse_date_why(text, day_first)
         if parsed and not is_foreign(el, regions, scan.foreign) and not listed_item(el):
@@ -282,7 +287,7 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
         before = text_before(el)
         if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):
             continue
-        label = re.search(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", before, re.I)
+        label = _LABEL_BEFORE.search(before)
         if label:
             field, source = field_of_label(label.group(1)), "time[datetime]"
         else:

