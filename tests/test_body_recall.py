@@ -203,3 +203,33 @@ def test_prose_between_headline_and_body_box_is_read():
     assert PROSE.strip() in body
     for left_out in ("Neue Radwege", "Teilen Sie", "12. März", "Radfahrer warten"):
         assert left_out not in body, left_out
+
+
+# The headline is the article's h1, not a linked card title set as h1 in a box
+# nearer the body (templates that set every title as h1).
+def test_standfirst_found_past_a_card_title_set_as_h1():
+    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
+            "<body><article><header class='story-header'><h1>Cycle lanes approved after a long debate</h1>"
+            "<p class='dek'>Riders will get a protected route along the river by next summer, the "
+            "council decided on Tuesday.</p></header><div class='wrap'>"
+            "<div class='more-box'><h1><a href='/other'>Another story from the city desk</a></h1></div>"
+            "<div class='text'>" + "".join(f"<p>{PROSE}</p>" for _ in range(6))
+            + "</div></div></article></body></html>")
+    body = extract_page(html, URL).body_text
+    assert body.startswith("Riders will get a protected route along the river")
+    assert "Another story" not in body
+
+
+# The page's wrapper (a child of <body>) is no article box: its header boxes
+# are the site's top bar and banner, whose tagline is not a standfirst.
+def test_site_top_bar_is_not_a_standfirst():
+    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
+            "<body><div id='page' class='site'><div class='top-bar'><p>Now open on Saturdays in both of "
+            "our clinics, book online or call us today.</p></div>"
+            "<div class='site-branding'><p>Sports and musculoskeletal physiotherapy for the whole city "
+            "and its suburbs.</p></div><div class='content-area'><div class='entry-content'>"
+            "<h1>Cycle lanes approved after a long debate</h1>"
+            + "".join(f"<p>{PROSE}</p>" for _ in range(4)) + "</div></div></div></body></html>")
+    body = extract_page(html, URL).body_text
+    assert body.startswith(PROSE.strip())
+    assert "Now open on Saturdays" not in body and "musculoskeletal" not in body

@@ -23,6 +23,7 @@ _MAX_CLIMB = 6
 # A standfirst box is short and mostly not links (a site banner is menus).
 _MAX_HEADER_CHARS = 2500
 _MAX_LINK_SHARE = 0.5
+_ARTICLE_BOUNDS = frozenset(("article", "main"))
 
 
 def header_ledes(root: HtmlElement, regions: RegionMap) -> tuple:
@@ -32,17 +33,23 @@ def header_ledes(root: HtmlElement, regions: RegionMap) -> tuple:
     main = regions.main
     if main is None:
         return ()
-    headlines = [h for h in root.iter("h1") if regions.text_len.get(h)]
+    # A linked h1 is a card's title or the site's logo, not the headline.
+    headlines = [h for h in root.iter("h1") if regions.text_len.get(h)
+                 and regions.link_len.get(h, 0) * 2 < regions.text_len[h]]
     if not headlines:
         return ()
     holders = {a: h for h in reversed(headlines) for a in h.iterancestors()}
     node = main.getparent()
     for _ in range(_MAX_CLIMB):
-        if node is None or node.tag in ("body", "html"):
-            return ()
+        parent = node.getparent() if node is not None else None
+        bound = node is not None and (node.tag in _ARTICLE_BOUNDS or node.get("role") in _ARTICLE_BOUNDS)
+        if parent is None or node.tag == "body" or (parent.tag == "body" and not bound):
+            return ()  # the page's wrapper: its header is the site's banner
         if node in holders:
-            return tuple(_standfirst_boxes(node, holders[node], main, regions))
-        node = node.getparent()
+            found = _standfirst_boxes(node, holders[node], main, regions)
+            if found or bound:
+                return tuple(found)  # the article's box bounds its header
+        node = parent
     return ()
 
 
@@ -69,12 +76,15 @@ def _standfirst_boxes(box: HtmlElement, headline: HtmlElement, main: HtmlElement
                 if visit(el):
                     return True
                 continue
-            if regions.mark(el) == "header" or (after and regions.region(el) == "main"):
+            mark = regions.mark(el)
+            if mark == "header" or (after and regions.region(el) == "main"):
                 total = text_len[el]
                 if total <= _MAX_HEADER_CHARS and link_len.get(el, 0) <= _MAX_LINK_SHARE * total:
                     found.append(el)
                     after = after or el in above  # a header box holding the headline
                     continue
+            elif mark and mark != "main" and el not in above:
+                continue  # a menu, side box or ad: no standfirst inside
             if visit(el):
                 return True
         return False
