@@ -234,9 +234,9 @@ OLD_LINKS_VIEW = """CREATE VIEW links AS SELECT r.id + i.position - 1 AS id, r.v
 
 
 def make_old_targets(conn) -> None:
-    """Each distinct link a `link_targets` table with its href as text, as issue 16's
-    sessions 4 to 7 stored them (same rows and ids; link_block_items' foreign key
-    names link_targets)."""
+    """Each distinct link a `link_targets` table with its href as text and link_runs
+    keyed by id, as issue 16's sessions 4 to 7 stored them (same rows and ids;
+    link_block_items' foreign key names link_targets)."""
     rows = conn.execute("SELECT id, href, text, region, section FROM link_targets ORDER BY id").fetchall()
     conn.execute("DROP VIEW links")
     conn.execute("DROP VIEW link_targets")
@@ -249,6 +249,14 @@ def make_old_targets(conn) -> None:
     conn.executemany("INSERT INTO link_targets (id, href, text, region, section) VALUES (?, ?, ?, ?, ?)", rows)
     conn.execute("DROP TABLE link_anchors_gone")
     conn.execute("CREATE INDEX idx_link_targets_href ON link_targets (href)")
+    runs = conn.execute("SELECT id, version_id, position, block_id FROM link_runs").fetchall()
+    conn.execute("DROP TABLE link_runs")  # keyed by id, with an index by version
+    conn.execute("DROP TABLE link_sequence")
+    conn.execute("CREATE TABLE link_runs (id INTEGER PRIMARY KEY, version_id INTEGER REFERENCES versions(id), "
+                 "position INTEGER, block_id INTEGER REFERENCES link_blocks(id))")
+    conn.executemany("INSERT INTO link_runs VALUES (?, ?, ?, ?)", runs)
+    conn.execute("CREATE INDEX idx_link_runs_version_id_position ON link_runs (version_id, position)")
+    conn.execute("CREATE INDEX idx_link_runs_block_id ON link_runs (block_id)")
     conn.execute(OLD_LINKS_VIEW)
     conn.execute("DELETE FROM urls WHERE id NOT IN (SELECT url_id FROM ledger UNION SELECT referer_id FROM ledger "
                  "WHERE referer_id IS NOT NULL)")  # the ledger's own URLs only
@@ -404,11 +412,13 @@ def test_an_old_archive_read_only_still_reads_its_captures_and_links(archive, pa
     assert "links" in open_archive(path, readonly=True).view_names()
 
 
-def test_link_targets_of_sessions_4_to_7_move_to_urls_ids(archive, pages):
-    """An archive whose link_targets table holds each href as text (issue 16's sessions 4
-    to 7) migrates when opened: the same link_targets and links rows and ids, each href
-    a urls row shared with the ledger, link_block_items' key on the new table, no href
-    index left; a page recorded afterwards reuses the URLs already there."""
+def test_links_of_sessions_4_to_7_migrate(archive, pages):
+    """An archive whose link_targets table holds each href as text and whose link_runs
+    is keyed by id (issue 16's sessions 4 to 7) migrates when opened: the same
+    link_targets and links rows and ids, each href a urls row shared with the ledger,
+    link_block_items' key on the new table, no href or (version_id, position) index
+    left; a page recorded afterwards reuses the URLs already there and takes the next
+    link ids."""
     path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
     archive.db.close()
     conn = sqlite3.connect(path)
@@ -425,6 +435,9 @@ def test_link_targets_of_sessions_4_to_7_move_to_urls_ids(archive, pages):
     assert "href" not in db["link_anchors"].columns_dict
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "idx_link_anchors_href_id" in indexes and "idx_link_targets_href" not in indexes
+    assert "idx_link_runs_version_id_position" not in indexes and "idx_link_runs_block_id" in indexes
+    assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'link_runs'").fetchone()[0]
+    assert db.execute("SELECT next_id FROM link_sequence").fetchone()[0] == links[-1][0] + 1
     urls = db.execute("SELECT count(*) FROM urls").fetchone()[0]
     assert db.execute("SELECT count(DISTINCT href) FROM link_targets").fetchone()[0] < urls  # shared, not added
     arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
@@ -435,6 +448,7 @@ def test_link_targets_of_sessions_4_to_7_move_to_urls_ids(archive, pages):
         fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
     assert db.execute("SELECT count(*) FROM urls").fetchone()[0] == urls
     new = db.execute("SELECT max(version_id) FROM links").fetchone()[0]
+    assert link_rows(db.conn)[-1][0] == db.execute("SELECT next_id FROM link_sequence").fetchone()[0] - 1
     assert [r[3:] for r in link_rows(db.conn) if r[1] == new] == [
         r[3:] for r in link_rows(db.conn) if r[1] == db.execute(
             "SELECT id FROM versions WHERE page_id = (SELECT page_id FROM versions WHERE id = ?) AND number = 1",

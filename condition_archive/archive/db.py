@@ -155,6 +155,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
             _apply_table(db, name, table)
         if linkstore.has_old_table(db.conn):
             linkstore.migrate_old_table(db.conn)  # links were a table before issue 16
+        if linkstore.has_rowid_runs(db.conn):
+            linkstore.migrate_rowid_runs(db.conn, table_ddl("link_runs_by_version", schema["tables"]["link_runs"]))
         if linkstore.has_old_targets(db.conn):
             linkstore.migrate_old_targets(db.conn)  # link_targets held each href as text until session 8
         if datestore.has_old_table(db.conn):
@@ -196,20 +198,28 @@ def _apply_fts(db: sqlite_utils.Database, name: str, columns: list[str]) -> None
     db[name].rebuild_fts()
 
 
+def table_ddl(name: str, table: dict) -> str:
+    """CREATE TABLE for a schema table. Plain DDL: SQLite accepts foreign keys to
+    tables created later, which the circular pages <-> versions reference needs. A
+    table with a `primary_key` is stored in that key's order (WITHOUT ROWID)."""
+    primary_key = table.get("primary_key")
+    defs = []
+    for col, spec in table["columns"].items():
+        sql = f"[{col}] {_SQL_TYPES[spec['type']]}"
+        if col == "id" and not primary_key:
+            sql += " PRIMARY KEY"
+        elif "fk" in spec:
+            sql += f" REFERENCES [{spec['fk']}]([id])"
+        defs.append(sql)
+    if primary_key:
+        defs.append("PRIMARY KEY (" + ", ".join(f"[{c}]" for c in primary_key) + ")")
+    return f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(defs) + "\n)" + (" WITHOUT ROWID" if primary_key else "")
+
+
 def _apply_table(db: sqlite_utils.Database, name: str, table: dict) -> None:
     columns = table["columns"]
     if not db[name].exists():
-        # Plain DDL: SQLite accepts foreign keys to tables created later, which
-        # the circular pages <-> versions reference needs.
-        defs = []
-        for col, spec in columns.items():
-            sql = f"[{col}] {_SQL_TYPES[spec['type']]}"
-            if col == "id":
-                sql += " PRIMARY KEY"
-            elif "fk" in spec:
-                sql += f" REFERENCES [{spec['fk']}]([id])"
-            defs.append(sql)
-        db.execute(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(defs) + "\n)")
+        db.execute(table_ddl(name, table))
     else:
         existing = set(db[name].columns_dict)
         for col, spec in columns.items():

@@ -41,15 +41,21 @@ def runs(links: Iterable[Link]) -> list[list[Link]]:
 
 
 def next_link_id(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT r.id + b.size FROM link_runs r JOIN link_blocks b ON b.id = r.block_id "
-                       "ORDER BY r.id DESC LIMIT 1").fetchone()
-    return row[0] if row else 1
+    row = conn.execute("SELECT next_id FROM link_sequence WHERE id = 1").fetchone()
+    return row[0] if row else _largest_link_id(conn) + 1
+
+
+def _largest_link_id(conn: sqlite3.Connection) -> int:
+    """Read from every run (once per archive: then link_sequence keeps it)."""
+    row = conn.execute("SELECT max(r.id + b.size) FROM link_runs r JOIN link_blocks b ON b.id = r.block_id").fetchone()
+    return (row[0] or 1) - 1
 
 
 def insert_links(conn: sqlite3.Connection, version_id: int, links: Sequence[Link],
                  first_id: int | None = None, first_position: int = 1) -> int:
     """Record a version's links (in page order); returns the id after the last one."""
-    link_id = next_link_id(conn) if first_id is None else first_id
+    following = next_link_id(conn)
+    link_id = following if first_id is None else first_id
     position = first_position
     rows = []
     for run in runs(links):
@@ -57,6 +63,7 @@ def insert_links(conn: sqlite3.Connection, version_id: int, links: Sequence[Link
         link_id += len(run)
         position += len(run)
     conn.executemany("INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)", rows)
+    conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [max(following, link_id)])
     return link_id
 
 
@@ -90,6 +97,34 @@ def url_id(conn: sqlite3.Connection, url: str | None) -> int | None:
     if row:
         return row[0]
     return conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
+
+
+def has_rowid_runs(conn: sqlite3.Connection) -> bool:
+    """link_runs keyed by its id, with a (version_id, position) index (sessions 4 to 7)."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'link_runs'").fetchone()
+    return bool(row) and "WITHOUT ROWID" not in row[0].upper()
+
+
+def migrate_rowid_runs(conn: sqlite3.Connection, ddl: str) -> int:
+    """Store an archive's link_runs by (version_id, position), its rows and ids as they
+    were, its indexes gone with the old table (the schema makes block_id's again); the
+    caller's transaction covers it. `ddl` creates the new table as link_runs_by_version.
+    Returns the rows moved."""
+    conn.execute("DROP VIEW IF EXISTS links")  # made again from the schema
+    conn.execute(ddl)
+    moved = conn.execute("INSERT INTO link_runs_by_version (id, version_id, position, block_id) "
+                         "SELECT id, version_id, position, block_id FROM link_runs ORDER BY version_id, position"
+                         ).rowcount
+    largest = _largest_link_id(conn)
+    conn.execute("DROP TABLE link_runs")
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        conn.execute("ALTER TABLE link_runs_by_version RENAME TO link_runs")
+    finally:
+        conn.execute(f"PRAGMA legacy_alter_table = {legacy}")
+    conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [largest + 1])
+    return moved
 
 
 def has_old_targets(conn: sqlite3.Connection) -> bool:
