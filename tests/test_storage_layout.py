@@ -13,7 +13,7 @@ import zlib
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from condition_archive.archive import codec
+from condition_archive.archive import codec, linkstore
 from condition_archive.archive.crawls import start_crawl
 from condition_archive.archive.db import ArchiveError, open_archive
 from condition_archive.archive.reprocess import reprocess
@@ -257,6 +257,16 @@ def make_old_targets(conn) -> None:
     conn.executemany("INSERT INTO link_runs VALUES (?, ?, ?, ?)", runs)
     conn.execute("CREATE INDEX idx_link_runs_version_id_position ON link_runs (version_id, position)")
     conn.execute("CREATE INDEX idx_link_runs_block_id ON link_runs (block_id)")
+    items = conn.execute("SELECT block_id, position, target_id FROM link_block_items ORDER BY block_id, position")
+    items = items.fetchall()
+    conn.execute("DROP TABLE link_block_items")  # keyed by a row id, with an index by block
+    conn.execute("CREATE TABLE link_block_items (id INTEGER PRIMARY KEY, block_id INTEGER REFERENCES "
+                 "link_blocks(id), position INTEGER, target_id INTEGER REFERENCES link_targets(id))")
+    conn.executemany("INSERT INTO link_block_items (block_id, position, target_id) VALUES (?, ?, ?)", items)
+    conn.execute("CREATE INDEX idx_link_block_items_block_id_position ON link_block_items (block_id, position)")
+    conn.execute("CREATE INDEX idx_link_block_items_target_id ON link_block_items (target_id)")
+    conn.executemany("UPDATE link_blocks SET hash = ? WHERE id = ?",  # as hex digits
+                     [(h.hex(), i) for i, h in conn.execute("SELECT id, hash FROM link_blocks").fetchall()])
     conn.execute(OLD_LINKS_VIEW)
     conn.execute("DELETE FROM urls WHERE id NOT IN (SELECT url_id FROM ledger UNION SELECT referer_id FROM ledger "
                  "WHERE referer_id IS NOT NULL)")  # the ledger's own URLs only
@@ -431,13 +441,17 @@ def test_links_of_sessions_4_to_7_migrate(archive, pages):
     assert "link_targets" in db.view_names() and db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT * FROM link_targets ORDER BY id").fetchall() == targets
     assert link_rows(db.conn) == links and fetch_rows(db.conn) == fetches
-    assert [r[2] for r in db.execute("PRAGMA foreign_key_list(link_block_items)")] == ["link_anchors", "link_blocks"]
+    assert {r[2] for r in db.execute("PRAGMA foreign_key_list(link_block_items)")} == {"link_anchors", "link_blocks"}
+    assert db.execute("SELECT DISTINCT typeof(hash), length(hash) FROM link_blocks").fetchall() == [("blob", 16)]
     assert "href" not in db["link_anchors"].columns_dict
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "idx_link_anchors_href_id" in indexes and "idx_link_targets_href" not in indexes
     assert "idx_link_runs_version_id_position" not in indexes and "idx_link_runs_block_id" in indexes
-    assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'link_runs'").fetchone()[0]
-    assert db.execute("SELECT next_id FROM link_sequence").fetchone()[0] == links[-1][0] + 1
+    assert "idx_link_block_items_block_id_position" not in indexes and "idx_link_block_items_target_id" in indexes
+    for table in ("link_runs", "link_block_items"):
+        assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    runs_before = db.execute("SELECT count(*) FROM link_blocks").fetchone()[0]
+    assert linkstore.next_link_id(db.conn) == links[-1][0] + 1  # read from the runs once
     urls = db.execute("SELECT count(*) FROM urls").fetchone()[0]
     assert db.execute("SELECT count(DISTINCT href) FROM link_targets").fetchone()[0] < urls  # shared, not added
     arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
@@ -447,6 +461,7 @@ def test_links_of_sessions_4_to_7_migrate(archive, pages):
         url=url, status=200, headers={"content-type": "text/html"}, body=changed,
         fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
     assert db.execute("SELECT count(*) FROM urls").fetchone()[0] == urls
+    assert db.execute("SELECT count(*) FROM link_blocks").fetchone()[0] == runs_before  # found by their hashes
     new = db.execute("SELECT max(version_id) FROM links").fetchone()[0]
     assert link_rows(db.conn)[-1][0] == db.execute("SELECT next_id FROM link_sequence").fetchone()[0] - 1
     assert [r[3:] for r in link_rows(db.conn) if r[1] == new] == [

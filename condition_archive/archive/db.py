@@ -155,10 +155,13 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
             _apply_table(db, name, table)
         if linkstore.has_old_table(db.conn):
             linkstore.migrate_old_table(db.conn)  # links were a table before issue 16
-        if linkstore.has_rowid_runs(db.conn):
-            linkstore.migrate_rowid_runs(db.conn, table_ddl("link_runs_by_version", schema["tables"]["link_runs"]))
         if linkstore.has_old_targets(db.conn):
             linkstore.migrate_old_targets(db.conn)  # link_targets held each href as text until session 8
+        if linkstore.has_text_hashes(db.conn):
+            linkstore.migrate_text_hashes(db.conn)  # and link_blocks its hashes as hex
+        for name, table in schema["tables"].items():
+            if table.get("primary_key") and _has_rowid(db.conn, name):
+                _store_by_key(db.conn, name, table)  # link_runs and link_block_items until session 8
         if datestore.has_old_table(db.conn):
             datestore.migrate_old_table(db.conn)  # and date candidates until its session 5
         for index in schema.get("indexes", []):
@@ -214,6 +217,31 @@ def table_ddl(name: str, table: dict) -> str:
     if primary_key:
         defs.append("PRIMARY KEY (" + ", ".join(f"[{c}]" for c in primary_key) + ")")
     return f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(defs) + "\n)" + (" WITHOUT ROWID" if primary_key else "")
+
+
+def _has_rowid(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone()
+    return bool(row) and "WITHOUT ROWID" not in row[0].upper()
+
+
+def _store_by_key(conn: sqlite3.Connection, name: str, table: dict) -> int:
+    """Rebuild an archive's rowid table as the schema's WITHOUT ROWID one: the same
+    rows (the columns both have), its indexes gone with it (the index loop makes the
+    schema's). Inside apply_schema's transaction; the views are made again after."""
+    keyed = f"{name}_keyed"
+    conn.execute(table_ddl(keyed, table))
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")}
+    columns = ", ".join(f"[{c}]" for c in table["columns"] if c in have)
+    order = ", ".join(f"[{c}]" for c in table["primary_key"])
+    moved = conn.execute(f"INSERT INTO [{keyed}] ({columns}) SELECT {columns} FROM [{name}] ORDER BY {order}").rowcount
+    conn.execute(f"DROP TABLE [{name}]")
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    conn.execute("PRAGMA legacy_alter_table = ON")  # views naming the table are made again from the schema
+    try:
+        conn.execute(f"ALTER TABLE [{keyed}] RENAME TO [{name}]")
+    finally:
+        conn.execute(f"PRAGMA legacy_alter_table = {legacy}")
+    return moved
 
 
 def _apply_table(db: sqlite_utils.Database, name: str, table: dict) -> None:

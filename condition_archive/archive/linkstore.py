@@ -25,14 +25,29 @@ Link = tuple[str, str, str, str]  # href, text, region, section
 OLD_TABLE_COLUMNS = {"id", "version_id", "position", "href", "text", "region", "section"}
 
 
-def block_hash(links: Sequence[Link]) -> str:
+def block_hash(links: Sequence[Link]) -> bytes:
     return _block_hash(tuple(links))
 
 
 @lru_cache(maxsize=4096)  # a site's menus and footers: the same runs on every page
-def _block_hash(links: tuple[Link, ...]) -> str:
+def _block_hash(links: tuple[Link, ...]) -> bytes:
     blob = json.dumps(list(links), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(blob.encode("utf-8")).digest()[:16]
+
+
+def has_text_hashes(conn: sqlite3.Connection) -> bool:
+    """Block hashes as 32 hex digits (issue 16's sessions 4 to 7): the latest block tells."""
+    row = conn.execute("SELECT typeof(hash) FROM link_blocks ORDER BY id DESC LIMIT 1").fetchone()
+    return bool(row) and row[0] == "text"
+
+
+def migrate_text_hashes(conn: sqlite3.Connection) -> int:
+    """Each block's hash as the 16 bytes its hex digits spell (inside the caller's
+    transaction); a hash that is not 32 hex digits stays as it is. Returns the rows changed."""
+    rows = conn.execute("SELECT id, hash FROM link_blocks WHERE typeof(hash) = 'text'").fetchall()
+    changed = [(bytes.fromhex(h), i) for i, h in rows if len(h) == 32 and all(c in "0123456789abcdef" for c in h)]
+    conn.executemany("UPDATE link_blocks SET hash = ? WHERE id = ?", changed)
+    return len(changed)
 
 
 def runs(links: Iterable[Link]) -> list[list[Link]]:
@@ -97,34 +112,6 @@ def url_id(conn: sqlite3.Connection, url: str | None) -> int | None:
     if row:
         return row[0]
     return conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
-
-
-def has_rowid_runs(conn: sqlite3.Connection) -> bool:
-    """link_runs keyed by its id, with a (version_id, position) index (sessions 4 to 7)."""
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'link_runs'").fetchone()
-    return bool(row) and "WITHOUT ROWID" not in row[0].upper()
-
-
-def migrate_rowid_runs(conn: sqlite3.Connection, ddl: str) -> int:
-    """Store an archive's link_runs by (version_id, position), its rows and ids as they
-    were, its indexes gone with the old table (the schema makes block_id's again); the
-    caller's transaction covers it. `ddl` creates the new table as link_runs_by_version.
-    Returns the rows moved."""
-    conn.execute("DROP VIEW IF EXISTS links")  # made again from the schema
-    conn.execute(ddl)
-    moved = conn.execute("INSERT INTO link_runs_by_version (id, version_id, position, block_id) "
-                         "SELECT id, version_id, position, block_id FROM link_runs ORDER BY version_id, position"
-                         ).rowcount
-    largest = _largest_link_id(conn)
-    conn.execute("DROP TABLE link_runs")
-    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
-    conn.execute("PRAGMA legacy_alter_table = ON")
-    try:
-        conn.execute("ALTER TABLE link_runs_by_version RENAME TO link_runs")
-    finally:
-        conn.execute(f"PRAGMA legacy_alter_table = {legacy}")
-    conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [largest + 1])
-    return moved
 
 
 def has_old_targets(conn: sqlite3.Connection) -> bool:
