@@ -1,9 +1,11 @@
-"""Links pipeline: schedule the links of each extracted page through the engine.
+"""Links pipeline: hand each extracted page's links to the spider.
 
 Which links are followed, how deep, and the crawl's bookkeeping (traps,
---max-pages, URLs already scheduled) are the spider's (`follow_links`); this
-pipeline hands the requests to the engine and keeps the links not followed
-(skipped, with the reason) on the page, for the store to write with it.
+--max-pages, URLs already scheduled) are the spider's (`follow_links`). The
+condition_center spider keeps the links waiting for their depth and requests
+them itself, depth by depth; for a spider that returns requests, this pipeline
+hands them to the engine and keeps the outcomes (a refused meta refresh) on the
+page, for the store to write with it.
 """
 
 from __future__ import annotations

@@ -56,7 +56,22 @@ class RequestGuardMiddleware:
         if reason:
             self.crawler.stats.inc_value("archive/refused")
             raise RefusedRequest(f"refused: {reason}: {request.url}")
+        if request.meta.get("redirect_urls"):
+            _own_validators(request, getattr(self.crawler.spider, "view", None))
         return None
+
+
+def _own_validators(request: Request, view) -> None:
+    """A redirect hop is a copy of the request it came from, validators included:
+    it asks for its target with the target's own (or none), so a 304 means the
+    target is unchanged and an unchanged target is not downloaded again."""
+    for name in (b"If-None-Match", b"If-Modified-Since"):
+        request.headers.pop(name, None)
+    etag, modified = view.validators.get(request.url, (None, None)) if view is not None else (None, None)
+    if etag:
+        request.headers[b"If-None-Match"] = etag
+    if modified:
+        request.headers[b"If-Modified-Since"] = modified
 
 
 class RedirectGuardMiddleware:

@@ -42,6 +42,7 @@ return 0
 
 class DistributedSpider(ConditionCenterSpider):
     name = "condition_center_redis"
+    layered = False  # requests go to Redis at once; their priority orders them
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
