@@ -16,6 +16,7 @@ from sample_truth import CENTER_PATH, page_html, url_of
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
+from condition_archive.crawl.archive_view import ArchiveView
 from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.crawl.policy import to_follow
 from condition_archive.crawl.worker import ExtractionPool
@@ -130,6 +131,20 @@ def test_links_wait_for_their_depth_and_are_released_in_crawl_order_whatever_cam
         assert referer == (center.url if out.url in dict(center_links) else article.url)
         assert isinstance(out, Request) or out.outcome == "skipped"
         assert (out.meta[DEPTH_KEY] if isinstance(out, Request) else out.depth) == 1
+
+
+def test_a_resumed_crawl_does_not_record_a_skipped_link_twice():
+    """--resume: a link the interrupted crawl already recorded as skipped (in its
+    ledger: the view's `done`) is not written again when its depth is released."""
+    spider = _spider()
+    page = _page(ARTICLE_PATH)
+    skipped = [u for u, reason in _links(spider, page) if reason]
+    spider.view = ArchiveView(None, None)
+    spider.view.done = set(skipped)  # what crawls.done_urls reads from the interrupted crawl's ledger
+    list(spider.follow_links(page))
+    outs = spider._next_depth()
+    assert skipped and not [o for o in outs if isinstance(o, Outcome)]
+    assert set(skipped) <= spider.scheduled
 
 
 def test_the_spider_yields_the_raw_page_and_extracts_nothing():
