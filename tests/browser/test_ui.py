@@ -37,14 +37,16 @@ def test_home_explains_the_archive_and_hides_plumbing(page, server):
     assert "condition-center websites over time" in page.inner_text("body")
     page.goto(server["home"])
     body = page.inner_text("body")
-    for name in ("crawls", "pages", "versions", "link_targets", "changes"):
+    for name in ("crawls", "pages", "versions", "changes"):
         assert page.locator(f"h3 a[href$='/{name}']").count() == 1, name
-    for name in ("articles", "center_cards", "version_history", "links"):  # links: a view since issue 16
+    # links and link_targets: views since issue 16 (sessions 4 and 8)
+    for name in ("articles", "center_cards", "version_history", "links", "link_targets"):
         assert page.locator(f"#views ~ ul a[href$='/{name}']").count() == 1, name
     for query in canned_queries().values():
         assert query["title"] in body
     assert page.locator("h3 a[href$='/captures']").count() == 0
     assert page.locator("h3 a[href$='/link_runs']").count() == 0
+    assert page.locator("h3 a[href$='/link_anchors']").count() == 0
     assert page.locator("h3 a[href$='/versions_fts']").count() == 0
     screenshot(page, "01-database")
     assert not page.errors
