@@ -4,11 +4,14 @@ here wrote).
 News and magazine templates set the article's opening in its own header,
 beside the body box: the headline, then a standfirst, lede, summary or
 subtitle ("<header class=entry__header><h1>..</h1><p class=subtitle>..</p>"),
-sometimes a lead photo's caption. A reader reads that standfirst as the start
-of the article, so the body reads it too: the header box that precedes the
-main container inside the box holding both it and the page's headline.
-The headline (h1), bylines, dates, kickers and share bars in it stay out
-(body._Walker's skips, as inside the main container).
+sometimes a lead photo's caption; or as a block between the headline and a
+body box too narrow to hold it ("Vorspann", p.subtitle). A reader reads that
+standfirst as the start of the article, so the body reads it too: the header
+boxes before the main container, and the unclaimed blocks between the
+headline and it, inside the box holding both. The climb to that box stops at
+the article's own box and never takes the page's wrapper (a child of <body>),
+whose header boxes are the site's top bar and tagline. The headline (h1),
+bylines, dates, kickers, share bars and the lead photo stay out (body._ledes).
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import RegionMap
 
-# The headline's box is at most this many levels above the main container:
-# farther up lies the page wrapper, whose header is the site's banner.
+# The headline's box is at most this many levels above the main container.
 _MAX_CLIMB = 6
 # A standfirst box is short and mostly not links (a site banner is menus).
 _MAX_HEADER_CHARS = 2500
