@@ -74,3 +74,13 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
     with pytest.raises(ArchiveError, match="not a condition archive"):
         open_archive(other)
     assert other.read_bytes() == before
+
+
+def test_schema_loads_as_pure_python_yaml_reads_it():
+    """load_schema uses libyaml's loader when PyYAML has one (crawl start-up CPU):
+    the same dict as yaml.safe_load."""
+    import yaml
+
+    from condition_archive.archive.db import SCHEMA_FILE, load_schema
+
+    assert load_schema() == yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))

@@ -52,7 +52,8 @@ def load_schema(path: Path = SCHEMA_FILE) -> dict:
         raise ArchiveError(
             f"schema file {path} is missing: reinstall condition-archive (`pip install .` from a checkout)"
         )
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: the same dict, ~8x less CPU at every crawl's start.
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def sqlite_uri(path: str | Path, **params: str) -> str:
