@@ -344,6 +344,15 @@ def make_old_layout(path) -> None:
     conn.close()
 
 
+def _record_revised(db, url: str, body: bytes) -> None:
+    """A new version of one page (its h1 revised), recorded in a crawl of its own."""
+    arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
+    changed = body.replace(b"</h1>", b" (revised)</h1>", 1)
+    arc.record_page(start_crawl(db, [url], {}, "test"), FetchedPage(
+        url=url, status=200, headers={"content-type": "text/html"}, body=changed,
+        fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
+
+
 def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_path):
     path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
     archive.db.close()
@@ -358,12 +367,7 @@ def test_an_old_archive_opens_migrates_and_keeps_its_links(archive, pages, tmp_p
     assert "date_candidates" in db.view_names() and date_rows(db.conn) == dates
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert set(NEW_INDEXES) <= indexes and not indexes & (set(OLD_INDEXES) | {"idx_links_href", "idx_fetches_url"})
-    arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
-    url, body = pages[1]
-    changed = body.replace(b"</h1>", b" (revised)</h1>", 1)
-    arc.record_page(start_crawl(db, [url], {}, "test"), FetchedPage(
-        url=url, status=200, headers={"content-type": "text/html"}, body=changed,
-        fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
+    _record_revised(db, *pages[1])
     after = link_rows(db.conn)
     assert after[:len(before)] == before and after[len(before)][0] == before[-1][0] + 1
 
@@ -454,12 +458,7 @@ def test_links_of_sessions_4_to_7_migrate(archive, pages):
     assert linkstore.next_link_id(db.conn) == links[-1][0] + 1  # read from the runs once
     urls = db.execute("SELECT count(*) FROM urls").fetchone()[0]
     assert db.execute("SELECT count(DISTINCT href) FROM link_targets").fetchone()[0] < urls  # shared, not added
-    arc = Archive(db, now=lambda: "2025-02-01T00:00:00+00:00")
-    url, body = pages[1]
-    changed = body.replace(b"</h1>", b" (revised)</h1>", 1)
-    arc.record_page(start_crawl(db, [url], {}, "test"), FetchedPage(
-        url=url, status=200, headers={"content-type": "text/html"}, body=changed,
-        fetched_at="2025-02-01T00:00:00+00:00"), extract_page(changed, url, {"content-type": "text/html"}), "test")
+    _record_revised(db, *pages[1])
     assert db.execute("SELECT count(*) FROM urls").fetchone()[0] == urls
     assert db.execute("SELECT count(*) FROM link_blocks").fetchone()[0] == runs_before  # found by their hashes
     new = db.execute("SELECT max(version_id) FROM links").fetchone()[0]

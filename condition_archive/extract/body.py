@@ -27,7 +27,7 @@ from condition_archive.extract.parse import parse_html
 from condition_archive.extract.promo import is_call_to_action
 from condition_archive.extract.sitelines import is_site_line
 from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
-                                               opens_teasers)
+                                               opens_teasers, starts_with_link)
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
 
@@ -95,21 +95,6 @@ def _photo_box(el: HtmlElement, regions: RegionMap) -> bool:
         tokens(el.get("class") or "")) and el.find(".//img") is not None
 
 
-def _starts_with_link(item: HtmlElement) -> bool:
-    """The item's first text (or image) sits inside a link: a card headline."""
-    node = item
-    for _ in range(6):
-        if node.tag == "a":
-            return True
-        if node.text and node.text.strip():
-            return False
-        children = [c for c in node if isinstance(c.tag, str)]
-        if not children:
-            return False
-        node = children[0]
-    return False
-
-
 def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
     """At least three look-alike items, each a linked headline plus a short teaser:
     "more stories", "popular" rows and sponsored look-alikes that carry no label."""
@@ -122,7 +107,7 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
     if tag == "p" or count < 0.7 * len(kids):
         return False
     cards = sum(1 for c in kids if text_len[c] < 500 and link_len.get(c, 0) >= 0.15 * text_len[c]
-                and _starts_with_link(c))
+                and starts_with_link(c))
     return cards >= 0.8 * len(kids)
 
 

@@ -76,8 +76,14 @@ def is_teaser_card(el: HtmlElement) -> bool:
     cls = el.get("class")
     if not cls or _TEASER_TOKENS.isdisjoint(tokens(cls)):
         return False
+    return starts_with_link(el, 8)
+
+
+def starts_with_link(el: HtmlElement, depth: int = 6) -> bool:
+    """The element's first text (or image) sits inside a link, within `depth`
+    first children: a card headline."""
     node = el
-    for _ in range(8):
+    for _ in range(depth):
         if node.tag == "a":
             return True
         if node.text and node.text.strip():
