@@ -280,6 +280,15 @@ def test_dated_news_item_under_card_rails_is_an_article():
     assert hub.kind == "center" and "Other story number" in hub.body_text
 
 
+def test_a_hub_whose_cms_writes_date_published_into_its_json_ld_stays_a_hub():
+    """CMSs (Yoast on WordPress, for one) write datePublished into the JSON-LD of
+    every page, hubs included: that alone does not make a hub with a lede a news item."""
+    graph = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+             '"WebPage", "name": "Back pain", "datePublished": "2021-03-01T00:00:00+00:00"}]}</script>')
+    hub = extract_page(_news_with_rails(graph), URL)
+    assert hub.kind == "center" and "Other story number" in hub.body_text
+
+
 def test_picture_credits_standing_alone_are_not_body():
     """A picture credit on its own line ("Foto: ...", "Titelbild: ...",
     "Crédits photos : ...") says who made a picture, not what the article says;

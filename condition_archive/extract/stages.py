@@ -119,7 +119,10 @@ def assemble(doc: Doc, art: ArticleFields, layout: CenterLayout, links: tuple[Li
         return PageExtract(url=doc.url, problem=doc.parsed.problem or "no html")
     own_words = max(len(art.body_text.split()) - layout.card_text_words, 0)
     stated = any(not c.source.startswith("http:") for c in art.date_candidates)
-    published = any(c.field == "published" and not c.source.startswith("http:") for c in art.date_candidates)
+    # A CMS writes datePublished into the JSON-LD of every page, hubs included: only a
+    # publication date the page states otherwise (visible, meta, microdata) makes it news.
+    published = any(c.field == "published" and not c.source.startswith(("http:", "json-ld"))
+                    for c in art.date_candidates)
     kind = page_kind(doc.root, layout.sections, own_words, bool(art.authors or art.reviewers), stated,
                      art.scan, published)
     body = art.body_text
