@@ -205,6 +205,22 @@ def test_prose_between_headline_and_body_box_is_read():
         assert left_out not in body, left_out
 
 
+def test_a_trust_badge_or_disclosure_in_the_header_is_not_the_standfirst():
+    """Boxes of the article's header that class words call a badge, a disclosure
+    or a meta line are about the page, not its opening; the summary is read."""
+    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Upper back pain</title></head>"
+            "<body><main><article><header class='article-header'><h1>What causes upper back pain?</h1>"
+            "<div class='review-badge'>Our articles are fact checked by a team of experts and updated "
+            "regularly</div><div class='affiliate-disclosure'>We may earn a commission from links on this "
+            "page at no cost to you</div><p class='summary'>Poor posture, muscle strain and injuries are "
+            "the most common causes of pain between the shoulder blades.</p></header>"
+            "<div class='article-body'>" + "".join(f"<p>{PROSE}</p>" for _ in range(8))
+            + "</div></article></main></body></html>")
+    body = extract_page(html, URL).body_text
+    assert body.startswith("Poor posture, muscle strain and injuries")
+    assert "fact checked" not in body and "commission" not in body
+
+
 # The headline is the article's h1, not a linked card title set as h1 in a box
 # nearer the body (templates that set every title as h1).
 def test_standfirst_found_past_a_card_title_set_as_h1():

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import is_caption, is_hidden, is_noise, tokens
+from condition_archive.extract.markers import class_tokens, is_caption, is_hidden, is_noise, tokens
 from condition_archive.extract.lede import header_ledes
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
@@ -310,6 +310,21 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     return "\n\n".join((*ledes, text)) if ledes else text
 
 
+# Boxes in an article's header that class words call something other than its
+# standfirst: a trust badge ("fact checked by our experts"), a disclosure, the
+# byline or meta line, a kicker, its tags.
+_NOT_STANDFIRST = frozenset(("badge", "badges", "disclaimer", "disclosure", "trust", "notice", "meta",
+                             "byline", "author", "authors", "credit", "credits", "kicker", "eyebrow", "tags"))
+
+
+def _not_standfirst(boxes) -> frozenset:
+    """The elements inside the header boxes that their class or id names so."""
+    return frozenset(el for box in boxes for el in box.iterdescendants()
+                     if isinstance(el.tag, str) and (el.get("class") or el.get("id"))
+                     and not (_NOT_STANDFIRST.isdisjoint(class_tokens(el.get("class") or ""))
+                              and _NOT_STANDFIRST.isdisjoint(tokens(el.get("id") or ""))))
+
+
 def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     """The sentences of the article's header boxes (a standfirst, a summary):
     short lines there are kickers, section labels and bylines, and the lead
@@ -317,7 +332,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     boxes = header_ledes(root, regions)
     if not boxes:
         return []
-    walker = _Walker(regions, drop=drop, captions=False)
+    walker = _Walker(regions, drop=drop | _not_standfirst(boxes), captions=False)
     for box in boxes:
         # A header box's claim is what brought it here; other blocks face the
         # walker's usual skips (share bars, bylines, dates).

@@ -47,6 +47,13 @@ def tokens(value: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8192)
+def class_tokens(value: str) -> tuple[str, ...]:
+    """The tokens of a class value without its BEM modifiers ("item--has-badge"
+    names a neighbour or a state, not the box)."""
+    return tokens(_BEM_MODIFIER.sub("", value))
+
+
+@lru_cache(maxsize=8192)
 def compound_region(tok: str) -> str | None:
     """Region of a one-word compound ("leftnav" nav, "adright1" ad, "rightcol"
     sidebar): a modifier word and a region token, both whole (vocab.COMPOUND_MODIFIERS)."""
