@@ -111,6 +111,18 @@ def test_byline_shapes(byline, authors, reviewers):
     assert (got.authors, got.reviewers) == (authors, reviewers)
 
 
+def test_a_byline_that_dates_itself_gives_the_publication_date():
+    """ "Written by X on March 3, 2024": the byline's date is when it was published;
+    "Updated on" beside it stays the update, and the reviewer stays a reviewer."""
+    byline = "<p>Medically reviewed by Jane Doe, MD &mdash; Written by John Roe on March 3, 2024</p>"
+    got = extract_page(page(article(byline + f"<p>{PROSE}</p>" * 3)), URL)
+    assert (got.authors, got.reviewers, got.date_published) == (("John Roe",), ("Jane Doe",), "2024-03-03")
+    assert [c.source for c in got.date_candidates if c.field == "published"] == ["visible:Written"]
+    updated = "<p>Written by John Roe &mdash; Updated on March 3, 2024</p>"
+    got = extract_page(page(article(updated + f"<p>{PROSE}</p>" * 3)), URL)
+    assert (got.date_published, got.date_updated) == (None, "2024-03-03")
+
+
 def test_review_box_after_article_and_references_are_not_authors():
     html = page(article(f"<p>{PROSE}</p><h2>References</h2><ol><li>Smith J, Jones K. Back pain in "
                         "adults. Spine J. 2019;3:1-9.</li></ol>")

@@ -23,7 +23,7 @@ from condition_archive.extract.parse import parse_html
 from condition_archive.extract.stages import follow_links, run_all
 
 # Recorded with every extraction in the archive: bump when any output changes.
-EXTRACTOR_VERSION = "0.4.12"
+EXTRACTOR_VERSION = "0.4.13"
 
 __all__ = [
     "EXTRACTOR_VERSION", "KINDS", "REGIONS", "Card", "DateCandidate", "ExtractOptions",

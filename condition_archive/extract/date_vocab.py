@@ -67,6 +67,8 @@ LABEL = (r"(?:last\s+)?update\s+posted|last\s+update\b|"  # "Last Update Posted"
          r"(?:(?:page\s+)?last\s+|first\s+|originally\s+|content\s+)?(?:updated|modified|revised|"
          r"published|posted|(?:(?:medically|clinically|peer|expert|medical)[\s-]+)?reviewed)"
          r"(?:\s+on)?|date\s+(?:published|updated|modified|posted|reviewed)|date"
+         # "Written by Jane Doe on March 3, 2024": a byline that dates itself (BY_PART).
+         r"|written(?=\s+by\b)"
          # The same labels in the other languages the archive meets.
          r"|(?:zuletzt\s+)?(?:aktualisiert|veröffentlicht|geändert|erstellt)(?:\s+am)?|stand"
          r"|mise\s+en\s+ligne(?:\s+le)?"
@@ -84,7 +86,7 @@ FIELD_STEMS = (("updat", "updated"), ("modif", "updated"), ("revis", "updated"),
                ("publi", "published"),
                ("pubbl", "published"), ("opublik", "published"), ("datum", "published"),
                ("review", "reviewed"), ("publish", "published"), ("post", "published"),
-               ("date", "published"))
+               ("date", "published"), ("writ", "published"))
 # Words just before a label or date that make it a plan or a legal notice.
 VETO_RE = re.compile(r"(?:next|due|due\s+for|expires?|scheduled|©|copyright|\(c\))\W*$", re.I)
 REVIEW_DUE_RE = re.compile(r"(?:next\s+review|review\s+due|due\s+for\s+review)\W*$", re.I)
@@ -98,7 +100,7 @@ TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdat
 DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
                          "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
 DATE_ELEMENT_MAX_WORDS = 8
-LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|aktualis|veröffentl|geändert|"
+LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|written|aktualis|veröffentl|geändert|"
                          r"mise en ligne|"
                          r"erstellt|\bstand\b|mis à jour|publié|publicado|pubblicato|gepubliceerd|"
                          r"actualiz|aggiorn|bijgewerkt|aktualiz|datum|opublik",
