@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import class_tokens, is_caption, is_hidden, is_noise, tokens
+from condition_archive.extract.markers import is_caption, is_hidden, is_noise, name_tokens, tokens
 from condition_archive.extract.lede import header_ledes
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
@@ -321,8 +321,8 @@ def _not_standfirst(boxes) -> frozenset:
     """The elements inside the header boxes that their class or id names so."""
     return frozenset(el for box in boxes for el in box.iterdescendants()
                      if isinstance(el.tag, str) and (el.get("class") or el.get("id"))
-                     and not (_NOT_STANDFIRST.isdisjoint(class_tokens(el.get("class") or ""))
-                              and _NOT_STANDFIRST.isdisjoint(tokens(el.get("id") or ""))))
+                     and not (_NOT_STANDFIRST.isdisjoint(name_tokens(el.get("class") or "", True))
+                              and _NOT_STANDFIRST.isdisjoint(name_tokens(el.get("id") or "", False))))
 
 
 def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:

@@ -46,11 +46,11 @@ def tokens(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words + joined + flat))
 
 
-@lru_cache(maxsize=8192)
-def class_tokens(value: str) -> tuple[str, ...]:
-    """The tokens of a class value without its BEM modifiers ("item--has-badge"
-    names a neighbour or a state, not the box)."""
-    return tokens(_BEM_MODIFIER.sub("", value))
+def name_tokens(value: str, is_class: bool) -> tuple[str, ...]:
+    """The tokens a class or id value names its box by: a class's BEM modifiers
+    ("item--has-badge", "field--type-entity-reference") say what variant or
+    neighbour a block has, not what it is."""
+    return tokens(_BEM_MODIFIER.sub("", value) if is_class else value)
 
 
 @lru_cache(maxsize=8192)
@@ -121,7 +121,7 @@ def marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str
 def _value_region(value: str, is_class: bool) -> str | None:
     """The region one class, id or data-testid value claims (cached per value:
     pages repeat their class values far more than their combinations)."""
-    return _token_region(tokens(_BEM_MODIFIER.sub("", value) if is_class else value))
+    return _token_region(name_tokens(value, is_class))
 
 
 def own_marker(el: HtmlElement) -> str | None:
@@ -181,7 +181,7 @@ def is_noise(el: HtmlElement) -> bool:
 def _noise_value(value: str, is_class: bool) -> bool:
     """A class or id value naming noise; a BEM modifier ("field--type-entity-
     reference") says what variant a block is, not what it is, as for regions."""
-    return not _NOISE_TOKENS.isdisjoint(tokens(_BEM_MODIFIER.sub("", value) if is_class else value))
+    return not _NOISE_TOKENS.isdisjoint(name_tokens(value, is_class))
 
 
 def is_caption(el: HtmlElement) -> bool:
