@@ -19,8 +19,6 @@ from condition_archive.extract.model import (
     PageExtract,
     Section,
 )
-from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import follow_links, run_all
 
 # Recorded with every extraction in the archive: bump when any output changes.
 EXTRACTOR_VERSION = "0.4.13"
@@ -29,6 +27,19 @@ __all__ = [
     "EXTRACTOR_VERSION", "KINDS", "REGIONS", "Card", "DateCandidate", "ExtractOptions",
     "Link", "PageExtract", "Section", "extract_page", "follow_links", "parse_html",
 ]
+
+
+def __getattr__(name: str):
+    """parse_html and follow_links, imported on first use: the crawl process imports
+    this package for its model and EXTRACTOR_VERSION, and leaves the extraction
+    modules (lxml, htmldate, the vocabularies) to its extraction worker."""
+    if name == "parse_html":
+        from condition_archive.extract.parse import parse_html
+        return parse_html
+    if name == "follow_links":
+        from condition_archive.extract.stages import follow_links
+        return follow_links
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def extract_page(data: str | bytes, url: str, headers: dict[str, str] | None = None,
@@ -44,4 +55,5 @@ def extract_page(data: str | bytes, url: str, headers: dict[str, str] | None = N
 
 def _extract(data, url: str, headers: dict[str, str], options: ExtractOptions) -> PageExtract:
     # One code path with the crawl's pipelines: see stages.py.
+    from condition_archive.extract.stages import run_all
     return run_all(data, url, headers, options)
