@@ -134,3 +134,31 @@ def test_a_sample_page_extracts_the_same_twice():
     html = _sample_pages()[0]
     first = extract_page(html, "http://sample.test/a").to_dict()
     assert extract_page(html, "http://sample.test/a").to_dict() == first
+
+
+# TEXT_PREFILTER as the alternation it was before it became a trie.
+_PLAIN_TEXT_PREFILTER = re.compile(r"updat|modif|revis|publish|posted|review|date|by\b|author|contributor|writer|checked"
+                                   r"|evidence|datum|stand|aktualis|veröffentl|geändert|erstellt|mis à jour|publié|publicado"
+                                   r"|pubblicato|gepubliceerd|actualiz|aggiorn|bijgewerkt|aktualiz|opublik|autor|auteur"
+                                   r"|geprüft|text|mise en ligne")
+
+
+def test_word_tries_match_the_texts_the_plain_alternations_match():
+    from condition_archive.extract.meta import TEXT_PREFILTER
+    from condition_archive.extract.wordre import any_word, any_word_pattern
+
+    assert any_word_pattern(["ab", "a", "b\\b", "\\bc"]) == "a(?:b)?|b\\b|\\bc"
+    nested = any_word("da|date|dates|\\bda\\b|db", re.I)
+    for text in ["", "by", "bye", "standby", "mis à jou", "mise en ligne", "the date", "Autor:", "byline",
+                 "x by", "au", "dat", "DATES", "dab", "da!", "textual", "reviewed", "dbx"]:
+        assert bool(TEXT_PREFILTER.search(text)) == bool(_PLAIN_TEXT_PREFILTER.search(text)), text
+        assert bool(nested.search(text)) == bool(re.search("da|date|dates|\\bda\\b|db", text, re.I)), text
+
+
+@given(st.lists(_WORDS, max_size=8).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_text_prefilter_trie_agrees_with_its_alternation(text):
+    from condition_archive.extract.meta import TEXT_PREFILTER
+
+    low = text.lower()
+    assert bool(TEXT_PREFILTER.search(low)) == bool(_PLAIN_TEXT_PREFILTER.search(low))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from condition_archive.extract.wordre import any_word
+
 # Month names and abbreviations of the languages the archive meets (English,
 # German, French, Spanish, Italian, Portuguese, Dutch, Polish in the genitive
 # that dates use and the nominative). Keys are lower case, without a dot.
@@ -105,7 +107,10 @@ LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|written|
                          r"erstellt|\bstand\b|mis à jour|publié|publicado|pubblicato|gepubliceerd|"
                          r"actualiz|aggiorn|bijgewerkt|aktualiz|datum|opublik",
                          re.I)
-_LABEL_WORDS_LOWER = re.compile(LABEL_WORDS.pattern)  # its words are lowercase
+# The same words as tries (wordre.any_word: same texts match, faster);
+# its words are lowercase.
+_LABEL_WORDS_LOWER = any_word(LABEL_WORDS.pattern)
+_LABEL_WORDS_ANY_CASE = any_word(LABEL_WORDS.pattern, re.I)
 
 
 def has_label_word(text: str) -> bool:
@@ -113,7 +118,7 @@ def has_label_word(text: str) -> bool:
     ASCII, re.I is the same as searching the lowercased text without it."""
     if text.isascii():
         return _LABEL_WORDS_LOWER.search(text.lower()) is not None
-    return LABEL_WORDS.search(text) is not None
+    return _LABEL_WORDS_ANY_CASE.search(text) is not None
 
 # Longest names first, so that "marzo" is not read as "mar"; a name ends at a
 # non-letter (the patterns below want a space and digits after it).
