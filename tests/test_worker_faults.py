@@ -41,8 +41,7 @@ def test_an_extraction_bug_in_the_worker_keeps_the_page_with_the_reason():
 
 
 def _worker_pids(crawl_pid: int) -> list[int]:
-    """The crawl's extraction workers (spawned children running multiprocessing's
-    spawn_main, not its resource tracker)."""
+    """The crawl's extraction workers (children running workermain)."""
     try:
         children = Path(f"/proc/{crawl_pid}/task/{crawl_pid}/children").read_text().split()
     except OSError:
@@ -53,7 +52,7 @@ def _worker_pids(crawl_pid: int) -> list[int]:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
         except OSError:
             continue
-        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+        if b"condition_archive.crawl.workermain" in cmdline:
             pids.append(pid)
     return pids
 

@@ -8,6 +8,7 @@ site's dictionary once the store has trained one and announced it with the
 workers the pool runs the same function in this thread: one code path whatever
 the worker count.
 
+`analyse_page` itself is in workermain.py, the worker process's own module.
 `ExtractionPool` owns the workers (workerproc.py: a process each, its pipes read
 and written from the event loop): a page may take at most ARCHIVE_PAGE_BUDGET
 seconds of a worker (then the worker is killed and replaced, and the page is
@@ -22,15 +23,12 @@ import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass, field
-from functools import lru_cache
-from urllib.parse import urlsplit
 
-from condition_archive.archive.capture import Packed, pack
+from condition_archive.archive.capture import Packed
 from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.workermain import analyse_page, site_of
 from condition_archive.crawl.workerproc import TARGET, WorkerProcess
-from condition_archive.extract.model import PageExtract, options_for
-from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import header_value, run_all
+from condition_archive.extract.model import PageExtract
 
 logger = logging.getLogger(__name__)
 
@@ -42,23 +40,6 @@ stop_extraction = object()
 capture_dictionary = object()
 
 IN_FLIGHT = 4  # pages handed to a worker at a time: it never waits for its next page
-
-
-@lru_cache(maxsize=256)
-def site_of(url: str) -> str:
-    """The site a capture is filed under (its dictionary's): the URL's host."""
-    return urlsplit(url).hostname or ""
-
-
-def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...],
-                 zstd: tuple | None = None) -> tuple[str | None, PageExtract | None, Packed | None]:
-    """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture).
-    `zstd`: the site's (dictionary key, compressor), else the capture is zlib."""
-    parsed = parse_html(data, url, header_value(headers, "content-type"))
-    if parsed.root is None:
-        return parsed.problem or "not html", None, None
-    extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)
-    return None, extract, pack(data, zstd)
 
 
 # (why it is not HTML, the PageExtract, the packed capture, why extraction failed)

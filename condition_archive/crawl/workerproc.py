@@ -2,73 +2,24 @@
 
 The crawl writes each page to the worker's inbox pipe from its asyncio event loop
 (buffered by the loop, never blocking it) and reads the results from the outbox
-pipe with a loop reader: no helper threads, no locks, no wake-up pipe. Messages
-are pickles framed as multiprocessing's `Connection.send_bytes` frames them (a
-4-byte big-endian length, then the bytes), so the worker uses a plain
-`Connection` on its side.
-
-Messages to the worker: ("page", seq, args) and ("dict", site, key, dictionary)
-(the site's zstd capture dictionary: from then on the worker compresses that
-site's captures with it, as the store would). From the worker: ("ready",) once
-its imports are done, then ("ok", seq, result) or ("error", seq, message) per
-page, in the order the pages came.
+pipe with a loop reader: no helper threads, no locks, no wake-up pipe. The worker
+is a plain `python -c` child (workermain.py: its side, and the messages) given
+the pipes' ends and this process's sys.path: multiprocessing's spawn would first
+import the crawl's whole CLI in it again (its __main__).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import multiprocessing
 import os
 import pickle
-import struct
-import threading
-import time
+import subprocess
+import sys
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 
-HEADER = struct.Struct("!i")
-TARGET = "condition_archive.crawl.worker:analyse_page"
+from condition_archive.crawl.workermain import CODE, HEADER, TARGET
 
-
-def exit_with_parent(parent_pid: int) -> None:
-    """Exit as soon as the crawl that started this worker is gone (kill -9
-    included), instead of waiting forever on its pipe."""
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.2)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def serve(inbox: Connection, outbox: Connection, parent_pid: int, target: str) -> None:
-    """The worker's main loop: run `target` (module:function, analyse_page's
-    signature plus the site's (key, compressor) or None) on each page."""
-    exit_with_parent(parent_pid)
-    module, name = target.split(":")
-    fn = getattr(importlib.import_module(module), name)
-    from condition_archive.archive.codec import zstd_compressor
-    from condition_archive.crawl.worker import site_of
-
-    compressors: dict[str, tuple] = {}
-    outbox.send_bytes(pickle.dumps(("ready",)))
-    while True:
-        try:
-            message = pickle.loads(inbox.recv_bytes())
-        except EOFError:
-            return
-        if message[0] == "dict":
-            _, site, key, dictionary = message
-            compressors[site] = (key, zstd_compressor(dictionary))
-            continue
-        _, seq, args = message
-        try:
-            reply = ("ok", seq, fn(*args, compressors.get(site_of(args[1]))))
-        except Exception as exc:  # noqa: BLE001 - the crawl records it; the worker goes on
-            reply = ("error", seq, f"{type(exc).__name__}: {exc}")
-        outbox.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
+__all__ = ["TARGET", "WorkerProcess"]
 
 
 class _Reader(asyncio.Protocol):
@@ -107,15 +58,16 @@ class WorkerProcess:
 
     def __init__(self, target: str, on_message: Callable[[tuple], None], on_lost: Callable[[], None]):
         self.on_message, self.on_lost = on_message, on_lost
-        ctx = multiprocessing.get_context("spawn")
-        inbox_r, inbox_w = ctx.Pipe(duplex=False)
-        outbox_r, outbox_w = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=serve, args=(inbox_r, outbox_w, os.getpid(), target),
-                                   name="extraction-worker", daemon=True)
-        self.process.start()
-        inbox_r.close()
-        outbox_w.close()
-        self._pipes = (inbox_w, outbox_r)
+        inbox_r, inbox_w = os.pipe()
+        outbox_r, outbox_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", CODE, str(inbox_r), str(outbox_w), str(os.getpid()), target, *sys.path],
+                stdin=subprocess.DEVNULL, pass_fds=(inbox_r, outbox_w))
+        finally:
+            os.close(inbox_r)
+            os.close(outbox_w)
+        self._pipes = (open(inbox_w, "wb", buffering=0), open(outbox_r, "rb", buffering=0))
         self.transport: asyncio.WriteTransport | None = None
         self._reader: asyncio.ReadTransport | None = None
         self.gone = False
@@ -142,9 +94,11 @@ class WorkerProcess:
             self.on_lost()
 
     def kill(self) -> None:
+        """SIGKILL, and reap it (a killed process is gone in a few milliseconds)."""
         try:
             self.process.kill()
-        except (OSError, ValueError, AttributeError):
+            self.process.wait(timeout=1)
+        except (OSError, subprocess.TimeoutExpired):  # gone already; or reaped at exit
             pass
 
     def close(self) -> None:
@@ -158,4 +112,4 @@ class WorkerProcess:
                     pass
         for pipe in self._pipes:
             pipe.close()  # a no-op when the transport closed it
-        self.process.join(0)  # reaped now if it is gone already; the rest at exit (daemon)
+        self.process.poll()  # reaped now if it is gone already; else it exits on the pipe's EOF

@@ -1,0 +1,120 @@
+"""The extraction worker process's own side: its entry point, its loop, and
+`analyse_page`, the function it runs on each page.
+
+The crawl starts it as `python -c "...workermain import main; main()" ...`
+(workerproc.py), not with multiprocessing's spawn, which first imports the
+crawl's `__main__` in the child (the console script: the whole CLI, ~0.3 s of
+CPU per worker start) before the worker's own modules. This module imports the
+extraction and nothing of the crawl's (no asyncio, Scrapy or CLI).
+
+Messages are pickles framed as multiprocessing's `Connection.send_bytes` frames
+them (a 4-byte big-endian length, then the bytes). To the worker: ("page", seq,
+args) and ("dict", site, key, dictionary) (the site's zstd capture dictionary:
+from then on the worker compresses that site's captures with it, as the store
+would). From the worker: ("ready",) once its imports are done, then ("ok", seq,
+result) or ("error", seq, message) per page, in the order the pages came.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import signal
+import struct
+import sys
+import threading
+import time
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from condition_archive.archive.capture import Packed, pack
+from condition_archive.archive.codec import zstd_compressor
+from condition_archive.extract.model import PageExtract, options_for
+from condition_archive.extract.parse import parse_html
+from condition_archive.extract.stages import header_value, run_all
+
+HEADER = struct.Struct("!i")
+TARGET = "condition_archive.crawl.workermain:analyse_page"
+# What the crawl runs: `python -c CODE inbox_fd outbox_fd parent_pid target *sys.path`.
+CODE = ("import sys; sys.path[:] = sys.argv[5:]; "
+        "from condition_archive.crawl.workermain import main; main(*sys.argv[1:5])")
+
+
+@lru_cache(maxsize=256)
+def site_of(url: str) -> str:
+    """The site a capture is filed under (its dictionary's): the URL's host."""
+    return urlsplit(url).hostname or ""
+
+
+def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...],
+                 zstd: tuple | None = None) -> tuple[str | None, PageExtract | None, Packed | None]:
+    """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture).
+    `zstd`: the site's (dictionary key, compressor), else the capture is zlib."""
+    parsed = parse_html(data, url, header_value(headers, "content-type"))
+    if parsed.root is None:
+        return parsed.problem or "not html", None, None
+    extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)
+    return None, extract, pack(data, zstd)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Exit as soon as the crawl that started this worker is gone (kill -9
+    included), instead of waiting forever on its pipe."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def main(inbox_fd: str, outbox_fd: str, parent_pid: str, target: str) -> None:
+    """The worker process: serve pages until the crawl closes its pipe or is gone.
+    Ctrl-C reaches the whole process group: the crawl decides, and stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(int(parent_pid))
+    with open(int(inbox_fd), "rb") as inbox, open(int(outbox_fd), "wb") as outbox:
+        serve(inbox, outbox, target)
+
+
+def _send(outbox, message: tuple) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    outbox.write(HEADER.pack(len(data)))
+    outbox.write(data)
+    outbox.flush()
+
+
+def _receive(inbox) -> tuple | None:
+    header = inbox.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None  # the crawl closed the pipe
+    (size,) = HEADER.unpack(header)
+    data = inbox.read(size)
+    return pickle.loads(data) if len(data) == size else None
+
+
+def serve(inbox, outbox, target: str) -> None:
+    """The worker's loop: run `target` (module:function, analyse_page's signature
+    plus the site's (key, compressor) or None) on each page."""
+    module, name = target.split(":")
+    fn = getattr(importlib.import_module(module), name)
+
+    compressors: dict[str, tuple] = {}
+    _send(outbox, ("ready",))
+    while (message := _receive(inbox)) is not None:
+        if message[0] == "dict":
+            _, site, key, dictionary = message
+            compressors[site] = (key, zstd_compressor(dictionary))
+            continue
+        _, seq, args = message
+        try:
+            reply = ("ok", seq, fn(*args, compressors.get(site_of(args[1]))))
+        except Exception as exc:  # noqa: BLE001 - the crawl records it; the worker goes on
+            reply = ("error", seq, f"{type(exc).__name__}: {exc}")
+        _send(outbox, reply)
+
+
+if __name__ == "__main__":  # pragma: no cover - the crawl runs CODE, which imports this module once
+    sys.exit("run by the crawl (condition_archive.crawl.workerproc), not by hand")
