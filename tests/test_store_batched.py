@@ -1,0 +1,223 @@
+"""The crawl's way of storing (one Archive, several pages per commit) writes the same
+archive, row for row and table by table, as one transaction per write with a new
+Archive each time (nothing carried from one write to the next); and a write that
+fails, rolled back to its savepoint or with the whole batch, leaves nothing behind
+that a later write could use.
+
+The writes are the sample site's three crawls (2012, then 2025: changes, a move, a
+removal, then 2025 again with 304s), extracted offline, as the crawl hands them to
+the store: pages (a redirect's target with its hops), outcomes, a page whose
+extraction failed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from condition_archive.archive import crawls
+from condition_archive.archive.batch import BatchWriter
+from condition_archive.archive.db import open_archive
+from condition_archive.archive.store import Archive
+from condition_archive.crawl.items import FetchedPage, Outcome
+from condition_archive.crawl.worker import analyse_page
+from condition_archive.extract import EXTRACTOR_VERSION
+from condition_archive.sample_site.render_common import BASE as SITE_BASE
+from condition_archive.sample_site.site import build_site
+
+BASE = "http://127.0.0.1:8000"
+NOW = "2026-01-01T00:00:00+00:00"
+BATCH = 7  # pages per commit: batches begin and end all over the sequence
+
+
+def _item(version: str, n: int, path: str, res, site: dict, round_: int):
+    url = BASE + path
+    at = f"20{12 + 13 * (version == '2025')}-0{round_ + 1}-01T00:{n // 60:02d}:{n % 60:02d}+00:00"
+    if res.status == 301:
+        target = site[res.location]
+        fetched = _item(version, n, res.location, target, site, round_)
+        fetched.redirects = [(url, 301)]
+        return fetched
+    if res.status in (404, 410):
+        return Outcome(url, "gone", f"HTTP {res.status}", at, status=res.status, depth=1)
+    if res.status != 200:
+        return Outcome(url, "error", f"HTTP {res.status}", at, status=res.status, depth=1)
+    if res.kind in ("binary", "text"):
+        return Outcome(url, "skipped", "not a page", at, depth=2, referer=BASE + "/")
+    if round_ == 2 and n % 2:
+        return Outcome(url, "not-modified", "HTTP 304", at, status=304, depth=1,
+                       headers={"etag": res.etag, "content-type": res.content_type})
+    body = res.body.replace(SITE_BASE.encode(), BASE.encode())
+    headers = {"content-type": res.content_type, "etag": res.etag, "content-length": str(len(body))}
+    problem, extract, packed = analyse_page(body, url, headers, ())
+    page = FetchedPage(url, 200, headers, body, at, depth=1 + path.count("/") % 2, referer=BASE + "/",
+                       extract=extract, packed=packed)
+    if round_ == 1 and n == 5:
+        page.failure = "extraction crashed: ValueError"  # the raw bytes are kept, no version
+    return page
+
+
+@pytest.fixture(scope="module")
+def rounds() -> list[list]:
+    """Three crawls' writes, in the order a crawl could make them."""
+    out = []
+    for round_, version in enumerate(("2012", "2025", "2025")):
+        site = build_site(version)
+        out.append([_item(version, n, path, res, site, round_)
+                    for n, (path, res) in enumerate(sorted(site.items()))])
+    return out
+
+
+def _write(archive: Archive, crawl_id: int, item):
+    if isinstance(item, Outcome):
+        return archive.record_outcome, (crawl_id, item)
+    if item.failure:
+        return archive.record_unextracted, (crawl_id, item, item.failure)
+    return archive.record_page, (crawl_id, item, item.extract, EXTRACTOR_VERSION)
+
+
+def tables(path: Path) -> dict[str, list[tuple]]:
+    """Every table's and view's rows (FTS5's shadow tables left out: how its index is cut
+    into segments depends on when commits happen, what a search finds does not)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT GLOB '*_fts_*'")]
+        out = {}
+        for name in names:  # ordered by every column: rows that tie on the first come in any order
+            width = len(conn.execute(f"SELECT * FROM [{name}] LIMIT 0").description)
+            rowid = "rowid, " if name.endswith("_fts") else ""
+            order = ", ".join(str(i) for i in range(1, width + 1 + bool(rowid)))
+            out[name] = conn.execute(f"SELECT {rowid}* FROM [{name}] ORDER BY {order}").fetchall()
+        for name in ("versions_fts", "cards_fts"):
+            out[f"{name} MATCH"] = conn.execute(f"SELECT rowid FROM {name} WHERE {name} MATCH 'pain' "
+                                                "ORDER BY rank, rowid").fetchall()
+    finally:
+        conn.close()
+    for row in out["crawls"]:
+        assert row[9] is not None  # pid
+    out["crawls"] = [row[:9] + row[10:] for row in out["crawls"]]
+    return out
+
+
+def one_per_transaction(path: Path, rounds: list[list]) -> dict:
+    """The plain way: a new Archive per write, each write its own transaction."""
+    db = open_archive(path)
+    for n, items in enumerate(rounds):
+        crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+        for item in items:
+            fn, args = _write(Archive(db, now=lambda: NOW), crawl_id, item)
+            fn(*args)
+        Archive(db, now=lambda: NOW).refresh_card_changes(crawl_id)
+        crawls.finish_crawl(db, crawl_id, "finished", "finished", now=NOW)
+    db.close()
+    return tables(path)
+
+
+def batch_writer(archive: Archive, pages: int) -> BatchWriter:
+    """The store pipeline's writer (pipelines/store.py)."""
+    return BatchWriter(archive.db, pages, 3600.0)
+
+
+def counts_agree(path: Path, crawl_id: int) -> bool:
+    """What a reader sees: the crawl's page counts match its ledger (a kill leaves this)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        counted = conn.execute("SELECT pages_new + pages_changed + pages_unchanged, not_modified "
+                               "FROM crawls WHERE id = ?", [crawl_id]).fetchone()
+        ledger = conn.execute("SELECT count(*) FILTER (WHERE outcome = 'fetched'), "
+                              "count(*) FILTER (WHERE outcome = 'not-modified') FROM fetches "
+                              "WHERE crawl_id = ?", [crawl_id]).fetchone()
+    finally:
+        conn.close()
+    return counted == ledger
+
+
+def _fail_once(conn: sqlite3.Connection, kind: str, write) -> None:
+    """Run `write` with a trigger that makes its first ledger row fail (and no later
+    one: the writes BatchWriter replays after a ROLLBACK go through)."""
+    armed = [True]
+
+    def fire() -> bool:
+        was, armed[0] = armed[0], False
+        return was
+    conn.create_function("fail_once", 0, fire)
+    conn.execute(f"CREATE TEMP TRIGGER fail_once BEFORE INSERT ON ledger WHEN fail_once() "
+                 f"BEGIN SELECT RAISE({kind}, 'injected failure'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
+        write()
+    assert not armed[0]
+    conn.execute("DROP TRIGGER IF EXISTS fail_once")  # a ROLLBACK took it with the batch
+    assert not conn.in_transaction  # the batch before it was committed
+
+
+def batched(path: Path, rounds: list[list], fail: tuple[int, int, str] | None = None) -> dict:
+    """The crawl's way: one Archive, BATCH writes per commit. `fail` = (round, item,
+    RAISE kind): that write fails once (a real SQLite error, from a trigger on the
+    ledger, after its version, blocks and links are written), and is written again."""
+    db = open_archive(path)
+    archive = Archive(db, now=lambda: NOW)
+    for n, items in enumerate(rounds):
+        crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+        batch = batch_writer(archive, BATCH)
+        for i, item in enumerate(items):
+            fn, args = _write(archive, crawl_id, item)
+            if fail and (n, i) == fail[:2]:
+                _fail_once(db.conn, fail[2], lambda: batch.write(fn, *args))
+            batch.write(fn, *args)
+            if not db.conn.in_transaction:
+                assert counts_agree(path, crawl_id)
+        batch.commit()
+        assert counts_agree(path, crawl_id)
+        archive.refresh_card_changes(crawl_id)
+        crawls.finish_crawl(db, crawl_id, "finished", "finished", now=NOW)
+    db.close()
+    return tables(path)
+
+
+def _differences(got: dict, want: dict) -> list[str]:
+    out = []
+    for name in sorted(set(got) | set(want)):
+        a, b = got.get(name, []), want.get(name, [])
+        extra = [r for r in a if r not in set(b)]
+        missing = [r for r in b if r not in set(a)]
+        if a != b:
+            out.append(f"{name}: {len(a)} rows against {len(want.get(name, []))}; "
+                       f"first extra {extra[:1]!r:.300}, first missing {missing[:1]!r:.300}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def plain(rounds, tmp_path_factory) -> dict:
+    return one_per_transaction(tmp_path_factory.mktemp("plain") / "archive.db", rounds)
+
+
+def test_the_sample_site_is_written_alike_row_for_row(plain):
+    assert plain["versions"] and plain["link_runs"] and plain["date_evidence"] and plain["card_changes"]
+    changes = {row[4] for row in plain["changes"]}
+    assert {"new", "changed", "moved", "removed"} <= changes
+    outcomes = {row[4] for row in plain["fetches"]}
+    assert {"fetched", "not-modified", "redirected", "gone", "error", "skipped"} <= outcomes
+
+
+def test_batched_writes_make_the_same_archive_row_for_row(rounds, plain, tmp_path):
+    got = batched(tmp_path / "archive.db", rounds)
+    assert not _differences(got, plain), "\n".join(_differences(got, plain))
+    assert got == plain
+
+
+@pytest.mark.parametrize("kind", ["ABORT", "ROLLBACK"], ids=["savepoint", "whole-batch"])
+@pytest.mark.parametrize("where", [(0, 9), (1, 20)], ids=["first-crawl", "re-crawl"])
+def test_a_failed_write_leaves_nothing_a_later_write_uses(rounds, plain, kind, where, tmp_path):
+    """ABORT rolls the write back to its savepoint and the batch before it is committed;
+    ROLLBACK takes the whole batch with it, which is then written again one page per
+    transaction. Either way the ids the failed write made (link blocks, date sources,
+    the next link id) are gone with it, and writing it again gives the same archive."""
+    items = rounds[where[0]]
+    assert isinstance(items[where[1]], FetchedPage) and items[where[1]].extract.links
+    got = batched(tmp_path / "archive.db", rounds, fail=(*where, kind))
+    assert not _differences(got, plain), "\n".join(_differences(got, plain))
+    assert got == plain
