@@ -16,7 +16,6 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.reactor import CallLaterOnce
 
 from condition_archive.archive import crawls
-from condition_archive.archive.batch import BatchWriter
 from condition_archive.archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from condition_archive.crawl.items import FetchedPage, Outcome
@@ -65,7 +64,7 @@ class StorePipeline:
             self.crawl_id = crawls.start_crawl(self.db, spider.seeds, settings, EXTRACTOR_VERSION)
         spider.crawl_id = self.crawl_id
         self.crawler.stats.set_value("archive/crawl_id", self.crawl_id)
-        self.batch = BatchWriter(self.db, self.commit_pages, self.commit_seconds)
+        self.batch = self.archive.batch_writer(self.commit_pages, self.commit_seconds)
 
     def process_item(self, item):
         if self.failure:

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from condition_archive.archive import crawls
-from condition_archive.archive.batch import BatchWriter
 from condition_archive.archive.db import open_archive
+from condition_archive.archive.memo import Memo
 from condition_archive.archive.store import Archive
 from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.crawl.worker import analyse_page
 from condition_archive.extract import EXTRACTOR_VERSION
+from condition_archive.extract.model import DateCandidate, Link, PageExtract
 from condition_archive.sample_site.render_common import BASE as SITE_BASE
 from condition_archive.sample_site.site import build_site
 
@@ -119,7 +120,7 @@ def one_per_transaction(path: Path, rounds: list[list]) -> dict:
 
 def batch_writer(archive: Archive, pages: int) -> BatchWriter:
     """The store pipeline's writer (pipelines/store.py)."""
-    return BatchWriter(archive.db, pages, 3600.0)
+    return archive.batch_writer(pages, 3600.0)
 
 
 def counts_agree(path: Path, crawl_id: int) -> bool:
@@ -221,3 +222,92 @@ def test_a_failed_write_leaves_nothing_a_later_write_uses(rounds, plain, kind, w
     got = batched(tmp_path / "archive.db", rounds, fail=(*where, kind))
     assert not _differences(got, plain), "\n".join(_differences(got, plain))
     assert got == plain
+
+
+# -- a lost batch: the ids it made, found or cached go with it --------------------
+
+MENU = (Link("http://127.0.0.1:8000/", "Home", "nav"), Link("http://127.0.0.1:8000/a-z", "A to Z", "nav"))
+
+
+def _page(n: int, links: tuple[Link, ...]) -> tuple[FetchedPage, PageExtract]:
+    url = f"http://127.0.0.1:8000/p{n}"
+    extract = PageExtract(url=url, kind="article", title=f"Page {n}", body_text=f"Text of page {n}.",
+                          date_candidates=(DateCandidate("updated", "2024-01-0%d" % n, f"visible:Updated {n}", ""),),
+                          links=links)
+    body = f"<html><body><h1>Page {n}</h1><p>Text of page {n}.</p></body></html>".encode()
+    return FetchedPage(url, 200, {"content-type": "text/html"}, body, NOW), extract
+
+
+def _disk(conn: sqlite3.Connection) -> list[bool]:
+    """A switch: while its one element is True every ledger row fails with a
+    ROLLBACK (a disk that stays full), the writes BatchWriter replays included."""
+    full = [False]
+    conn.create_function("disk_full", 0, lambda: full[0])
+    conn.execute("CREATE TEMP TRIGGER disk_full BEFORE INSERT ON ledger WHEN disk_full() "
+                 "BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END")
+    return full
+
+
+def test_after_a_lost_batch_no_write_uses_the_ids_it_had_made(tmp_path):
+    """The menu block made by one page and found by the next (so kept in memory),
+    the date sources and the site's dictionary trained in the batch are rolled back
+    with it: the next page makes them again, and its links are its own."""
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    archive.codecs.samples = 2  # a dictionary after two captures: trained inside the batch
+    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    full = _disk(db.conn)
+    batch = archive.batch_writer(50, 3600.0)
+    for n in (1, 2):
+        fetched, extract = _page(n, MENU)
+        batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    assert db.execute("SELECT count(*) FROM capture_dicts").fetchone()[0] in (0, 1)
+    fetched, extract = _page(3, MENU)
+    full[0] = True
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    full[0] = False
+    assert db.execute("SELECT count(*) FROM link_blocks").fetchone()[0] == 0
+    other = (Link("http://127.0.0.1:8000/other", "Other", "main"),)
+    fetched, extract = _page(4, other + MENU)
+    batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    batch.commit()
+    links = db.execute("SELECT href, text, region FROM links ORDER BY id").fetchall()
+    assert links == [(link.href, link.text, link.region) for link in other + MENU]
+    assert db.execute("SELECT field, source FROM date_candidates").fetchall() == [("updated", "visible:Updated 4")]
+    compression, dict_id, body = db.execute("SELECT compression, dict_id, body FROM captures").fetchone()
+    assert (compression, dict_id) == ("zlib", None)
+    assert archive.codecs.read(1) == fetched.body
+    assert db.execute("SELECT pages_new FROM crawls").fetchone()[0] == 1
+
+
+def test_ids_count_once_their_transaction_committed():
+    """What a rolled-back transaction made is forgotten, what a committed one made is
+    kept through later rollbacks, and the newest id of a key wins (a site's retrained
+    dictionary over its first)."""
+    memo = Memo()
+    memo.blocks[b"menu"] = 1
+    assert memo.blocks.get(b"menu") == 1
+    memo.rolled_back()
+    assert memo.blocks.get(b"menu") is None
+    memo.blocks[b"menu"] = 1
+    memo.site_keys["h"] = (1, 10)
+    memo.committed()
+    memo.site_keys["h"] = (2, 20)
+    assert memo.site_keys.get("h") == (2, 20)
+    memo.rolled_back()
+    assert (memo.blocks.get(b"menu"), memo.site_keys.get("h")) == (1, (1, 10))
+
+
+def test_a_batch_that_ends_without_its_commit_takes_what_it_learnt(tmp_path):
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    batch = archive.batch_writer(50, 3600.0)
+    for n in (1, 2):
+        fetched, extract = _page(n, MENU)
+        batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    assert archive.memo.blocks.tentative and archive.memo.date_sources.tentative
+    db.conn.execute("ROLLBACK")  # gone without BatchWriter seeing it fail
+    batch.commit()
+    assert not (archive.memo.blocks.tentative or archive.memo.date_sources.tentative or archive.memo.batch_open)

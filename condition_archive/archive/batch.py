@@ -12,7 +12,10 @@ flushes its index and the WAL is appended and checkpointed at every commit), so
 - a crash or SIGKILL loses at most the open batch: those pages have no ledger
   row, so `crawl --resume` fetches them again; the file is never corrupt.
 
-Pure SQLite: the store pipeline calls `commit()` on a timer and at the end.
+Pure SQLite: the store pipeline calls `commit()` on a timer and at the end. A
+`listener` (the Archive, through `Archive.batch_writer`) is told when a batch
+begins, is about to commit, and how it ended, so that what it keeps in memory
+follows the transaction.
 """
 
 from __future__ import annotations
@@ -20,14 +23,23 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import sqlite_utils
 
 
+class Listener(Protocol):
+    def batch_begun(self) -> None: ...
+
+    def batch_ended(self, committed: bool) -> None: ...
+
+
 class BatchWriter:
     def __init__(self, db: sqlite_utils.Database, pages: int = 50, seconds: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, listener: Listener | None = None):
         self.db = db
+        self.listener = listener
+        self.begun = False  # the listener was told a batch began, and not yet how it ended
         self.pages = max(1, pages)
         self.seconds = seconds
         self.clock = clock
@@ -47,6 +59,9 @@ class BatchWriter:
         if not conn.in_transaction:
             conn.execute("BEGIN")
             self.opened_at = self.clock()
+            if self.listener is not None:
+                self.begun = True
+                self.listener.batch_begun()
         try:
             result = fn(*args)
         except sqlite3.Error:
@@ -62,6 +77,7 @@ class BatchWriter:
         conn = self.db.conn
         if not conn.in_transaction:
             self.pending.clear()
+            self._ended(False)  # gone without a word: none of it was kept
             return
         try:
             conn.execute("COMMIT")
@@ -69,6 +85,12 @@ class BatchWriter:
             self._save_before_failure()
             raise
         self.pending.clear()
+        self._ended(True)
+
+    def _ended(self, committed: bool) -> None:
+        if self.begun:
+            self.begun = False
+            self.listener.batch_ended(committed)
 
     def _save_before_failure(self) -> None:
         """Keep what the batch wrote before a failure: commit it if the
@@ -79,10 +101,12 @@ class BatchWriter:
         if conn.in_transaction:
             try:
                 conn.execute("COMMIT")
+                self._ended(True)
                 return
             except sqlite3.Error:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+        self._ended(False)
         for fn, args in pending:
             try:
                 fn(*args)

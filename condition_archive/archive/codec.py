@@ -66,11 +66,21 @@ class Codecs:
     # Told (site, key, dictionary) when a site's dictionary is first used: the crawl's
     # extraction workers then compress with it (zstd_data below).
     on_dictionary: Callable[[str, tuple[int, int], bytes], None] | None = None
+    # Each site's dictionary key (False: none yet) while the store lets it be kept
+    # (archive/memo.py's IdCache; None: read it every time).
+    keys: object | None = None
 
     def site_dict(self, site: str) -> tuple[int, int] | None:
+        if self.keys is not None:
+            known = self.keys.get(site)
+            if known is not None:
+                return known or None
         row = self.conn.execute("SELECT id, zstd_dict_id FROM capture_dicts WHERE site = ? ORDER BY id DESC "
                                 "LIMIT 1", [site]).fetchone()
-        return (row[0], row[1]) if row else None
+        key = (row[0], row[1]) if row else None
+        if self.keys is not None:
+            self.keys[site] = key or False
+        return key
 
     def encode(self, site: str, body: bytes, zlib_data: bytes | None,
                zstd_data: tuple[tuple[int, int], bytes] | None = None) -> Encoded:
@@ -146,10 +156,13 @@ class Codecs:
             trained = zstandard.train_dictionary(size, bodies, **TRAIN)
         except zstandard.ZstdError:
             return None
-        return self.conn.execute(
+        dict_id = self.conn.execute(
             "INSERT INTO capture_dicts (site, codec, zstd_dict_id, size, samples, created_at, dictionary) "
             "VALUES (?, ?, ?, ?, ?, datetime('now'), ?)",
             [site, ZSTD, trained.dict_id(), len(trained.as_bytes()), len(bodies), trained.as_bytes()]).lastrowid
+        if self.keys is not None:
+            self.keys[site] = (dict_id, trained.dict_id())
+        return dict_id
 
     def _rewrite(self, ids: list[int], site: str, bodies: list[bytes]) -> None:
         """Recompress captures in place. Deleted and inserted again under the same id, not

@@ -15,10 +15,14 @@ Candidate = tuple[str, str, str, str]  # field, value, source, raw
 OLD_TABLE_COLUMNS = {"id", "version_id", "field", "value", "source", "raw"}
 
 
-def source_id(conn: sqlite3.Connection, field: str, source: str, cache: dict | None = None) -> int:
+def source_id(conn: sqlite3.Connection, field: str, source: str, cache=None) -> int:
+    """The date_sources row of the pair, made when it is new; `cache` (a dict, or
+    archive/memo.py's IdCache) remembers it."""
     key = (field, source)
-    if cache is not None and key in cache:
-        return cache[key]
+    if cache is not None:
+        known = cache.get(key)
+        if known is not None:
+            return known
     row = conn.execute("SELECT id FROM date_sources WHERE field IS ? AND source IS ?", key).fetchone()
     found = row[0] if row else conn.execute(
         "INSERT INTO date_sources (field, source) VALUES (?, ?)", key).lastrowid
@@ -27,8 +31,9 @@ def source_id(conn: sqlite3.Connection, field: str, source: str, cache: dict | N
     return found
 
 
-def insert_candidates(conn: sqlite3.Connection, version_id: int, candidates: Iterable[Candidate]) -> None:
-    rows = [(version_id, source_id(conn, field, source), value, None if raw == value else raw)
+def insert_candidates(conn: sqlite3.Connection, version_id: int, candidates: Iterable[Candidate],
+                      cache=None) -> None:
+    rows = [(version_id, source_id(conn, field, source, cache), value, None if raw == value else raw)
             for field, value, source, raw in candidates]
     conn.executemany("INSERT INTO date_evidence (version_id, source_id, value, raw) VALUES (?, ?, ?, ?)", rows)
 

@@ -67,26 +67,47 @@ def _largest_link_id(conn: sqlite3.Connection) -> int:
 
 
 def insert_links(conn: sqlite3.Connection, version_id: int, links: Sequence[Link],
-                 first_id: int | None = None, first_position: int = 1) -> int:
-    """Record a version's links (in page order); returns the id after the last one."""
+                 first_id: int | None = None, first_position: int = 1, blocks=None) -> int:
+    """Record a version's links (in page order); returns the id after the last one.
+    `blocks`: block ids by hash already known (archive/memo.py's IdCache)."""
     following = next_link_id(conn)
-    link_id = following if first_id is None else first_id
-    position = first_position
-    rows = []
-    for run in runs(links):
-        rows.append((link_id, version_id, position, block_id(conn, run)))
-        link_id += len(run)
-        position += len(run)
-    conn.executemany("INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)", rows)
-    conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [max(following, link_id)])
+    link_id = insert_runs(conn, version_id, links, following if first_id is None else first_id,
+                          first_position, blocks)
+    write_next_link_id(conn, max(following, link_id))
     return link_id
 
 
-def block_id(conn: sqlite3.Connection, run: Sequence[Link]) -> int:
-    """The block holding exactly these links, made when it is new."""
+def write_next_link_id(conn: sqlite3.Connection, next_id: int) -> None:
+    conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [next_id])
+
+
+def insert_runs(conn: sqlite3.Connection, version_id: int, links: Sequence[Link], first_id: int,
+                first_position: int = 1, blocks=None) -> int:
+    """The link_runs rows of a version's links, the first with id `first_id` (the
+    caller keeps link_sequence); returns the id after the last link."""
+    link_id = first_id
+    position = first_position
+    rows = []
+    for run in runs(links):
+        rows.append((link_id, version_id, position, block_id(conn, run, blocks)))
+        link_id += len(run)
+        position += len(run)
+    conn.executemany("INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)", rows)
+    return link_id
+
+
+def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None) -> int:
+    """The block holding exactly these links, made when it is new. A block found is
+    remembered in `blocks` (one made is not: most are one page's own)."""
     digest = block_hash(run)
+    if blocks is not None:
+        known = blocks.get(digest)
+        if known is not None:
+            return known
     row = conn.execute("SELECT id FROM link_blocks WHERE hash = ?", [digest]).fetchone()
     if row:
+        if blocks is not None:
+            blocks[digest] = row[0]
         return row[0]
     new_id = conn.execute("INSERT INTO link_blocks (hash, size) VALUES (?, ?)", [digest, len(run)]).lastrowid
     conn.executemany("INSERT INTO link_block_items (block_id, position, target_id) VALUES (?, ?, ?)",

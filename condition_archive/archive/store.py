@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from .batch import BatchWriter
 from .capture import Packed, digests
 from .codec import Codecs
 from . import datestore, linkstore
+from .memo import Memo
 from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
@@ -66,6 +69,59 @@ class Archive:
         self.db = db
         self.now = now
         self.codecs = Codecs(db.conn)
+        self.memo = Memo()
+
+    # -- transactions ------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One atomic write: a transaction, or a savepoint inside an open one (a
+        batch's). What the memo learnt stays only once it is known to be committed:
+        at once for a transaction of its own, at the batch's commit inside a batch,
+        never inside someone else's transaction (whose end it does not see)."""
+        conn, memo = self.db.conn, self.memo
+        nested = conn.in_transaction
+        saved = memo.snapshot()
+        conn.execute("SAVEPOINT archive_write" if nested else "BEGIN")
+        memo.depth += 1
+        self.codecs.keys = memo.site_keys
+        try:
+            yield
+            conn.execute("RELEASE archive_write" if nested else "COMMIT")
+        except BaseException:
+            if conn.in_transaction and nested:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
+                conn.execute("ROLLBACK TO archive_write")
+                conn.execute("RELEASE archive_write")
+            elif conn.in_transaction:
+                conn.execute("ROLLBACK")
+            memo.restore(saved)
+            raise
+        finally:
+            memo.depth -= 1
+            if not memo.depth:
+                self.codecs.keys = None
+        if not nested:
+            memo.committed()
+        elif not memo.batch_open:
+            memo.rolled_back()
+        if not memo.batch_open:
+            memo.next_link = None
+
+    def batch_writer(self, pages: int = 50, seconds: float = 1.0) -> BatchWriter:
+        """A BatchWriter for this archive's record_* calls that tells it how each batch ends."""
+        return BatchWriter(self.db, pages, seconds, listener=self)
+
+    def batch_begun(self) -> None:
+        self.memo.batch_open = True
+
+    def batch_ended(self, committed: bool) -> None:
+        """Called by the BatchWriter once its transaction committed or is gone."""
+        self.memo.batch_open = False
+        if committed:
+            self.memo.committed()
+        else:
+            self.memo.rolled_back()
+        self.memo.next_link = None
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
@@ -98,7 +154,7 @@ class Archive:
     def record_page(self, crawl_id: int, fetched: FetchedPage, page: PageExtract,
                     extractor_version: str) -> str:
         """Archive one 200 response. Returns "new", "changed" or "unchanged"."""
-        with self.db.atomic():
+        with self._write():
             capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             for hop_url, status in fetched.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, fetched)
@@ -125,7 +181,7 @@ class Archive:
     def record_unextracted(self, crawl_id: int, fetched: FetchedPage, reason: str) -> None:
         """A 200 whose extraction crashed: keep the raw bytes (reprocess can retry
         them) and an "error" ledger row with the reason; no version."""
-        with self.db.atomic():
+        with self._write():
             capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
                          fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
@@ -180,8 +236,10 @@ class Archive:
         return version_id
 
     def _insert_children(self, version_id: int, page: PageExtract) -> None:
+        memo = self.memo if self.memo.depth else None  # a subclass's own transaction: nothing kept
         datestore.insert_candidates(self.db.conn, version_id,  # field/source pairs once
-                                    [(c.field, c.value, c.source, c.raw) for c in page.date_candidates])
+                                    [(c.field, c.value, c.source, c.raw) for c in page.date_candidates],
+                                    memo and memo.date_sources)
         for s_pos, section in enumerate(page.sections, 1):
             section_id = self._insert("sections", {"version_id": version_id, "position": s_pos,
                                                    "heading": section.heading, "card_count": len(section.cards)})
@@ -190,8 +248,14 @@ class Archive:
                  "position": c_pos, "title": card.title, "href": canonical_url(card.href),
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
-        linkstore.insert_links(self.db.conn, version_id, [
-            (_canonical(link.href), link.text, link.region, link.section) for link in page.links])
+        links = [(_canonical(link.href), link.text, link.region, link.section) for link in page.links]
+        if memo is None or not memo.batch_open:
+            linkstore.insert_links(self.db.conn, version_id, links, blocks=memo and memo.blocks)
+            return
+        if memo.next_link is None:  # read once per batch
+            memo.next_link = linkstore.next_link_id(self.db.conn)
+        memo.next_link = linkstore.insert_runs(self.db.conn, version_id, links, memo.next_link, blocks=memo.blocks)
+        linkstore.write_next_link_id(self.db.conn, memo.next_link)
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
@@ -229,7 +293,7 @@ class Archive:
         """Recompute the crawl's card changes once it has met every redirect: a
         center is recorded before the crawl learns that one of its old cards'
         URLs moved, and such a card is moved (or unchanged), not removed + added."""
-        with self.db.atomic():
+        with self._write():
             rows = self.db.execute(
                 "SELECT c.page_id, c.from_version_id, c.to_version_id FROM changes c "
                 "JOIN versions v ON v.id = c.to_version_id WHERE c.crawl_id = ? AND c.change = 'changed' "
@@ -242,7 +306,7 @@ class Archive:
                            extractor_version: str) -> bool:
         """Re-extracted content of a stored capture: a new version labelled
         "reprocess" when it differs from the current one. True when one was made."""
-        with self.db.atomic():
+        with self._write():
             current_id = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?",
                                          [page_id]).fetchone()[0]
             current = self._version(current_id) if current_id else None
@@ -269,7 +333,7 @@ class Archive:
 
     def record_outcome(self, crawl_id: int, outcome: Outcome) -> None:
         """Archive a request that did not give a new 200 body: 304, 404/410, errors, skips."""
-        with self.db.atomic():
+        with self._write():
             for hop_url, status in outcome.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, outcome)
             page = self.db.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
