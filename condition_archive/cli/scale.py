@@ -112,6 +112,7 @@ def _crawl_one(site: Site, db: str, log_level: str) -> None:
     from condition_archive.archive.db import ArchiveError
     from condition_archive.crawl.policy import BadSeed
     from condition_archive.crawl.runner import run_crawl
+    from condition_archive.cli.base import tune_gc_for_crawl
 
     seeds = site_seeds(site)
     opts = site_options(site, seeds, db, log_level)
@@ -119,6 +120,7 @@ def _crawl_one(site: Site, db: str, log_level: str) -> None:
         opts.validate()
         cli._check_archive_path(db)
         cli._check_reachable(opts.urls)
+        tune_gc_for_crawl()
         row = run_crawl(opts)
     except (BadSeed, ValueError, ArchiveError, CrawlBusy) as exc:
         raise click.ClickException(f"site {site.name}: {exc}") from None
