@@ -5,13 +5,21 @@ script), and it exits when the crawl that started it is killed with SIGKILL."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
+from sample_truth import CENTER_PATH, page_html, url_of
+
+from condition_archive.extract import extract_page
+from condition_archive.extract.model import Link
 
 TESTS = Path(__file__).parent
 
@@ -62,3 +70,18 @@ def test_the_worker_imports_no_cli_and_exits_when_its_crawl_is_killed(tmp_path):
     finally:
         parent.kill()
         parent.wait(timeout=30)
+
+
+def test_a_page_extract_comes_out_of_a_pickle_as_it_went_in():
+    """PageExtract pickles its links flat (the worker's replies): everything comes
+    back, `extra` (left out of ==) included, still frozen and hashable."""
+    extract = extract_page(page_html("2025", CENTER_PATH).encode("utf-8"), url_of(CENTER_PATH),
+                           {"content-type": "text/html; charset=utf-8"})
+    extract = dataclasses.replace(extract, extra={"note": ["kept"]})
+    assert len(extract.links) > 10
+    back = pickle.loads(pickle.dumps(extract, pickle.HIGHEST_PROTOCOL))
+    assert back == extract and back.extra == {"note": ["kept"]} and hash(back) == hash(extract)
+    assert all(type(link) is Link for link in back.links) and back.links == extract.links
+    assert [vars(link) for link in back.links] == [vars(link) for link in extract.links]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.title = "changed"
