@@ -162,3 +162,40 @@ def test_text_prefilter_trie_agrees_with_its_alternation(text):
 
     low = text.lower()
     assert bool(TEXT_PREFILTER.search(low)) == bool(_PLAIN_TEXT_PREFILTER.search(low))
+
+
+_TRICKY = ('<html><head><title>t</title></head><body class="" id="b"><div class="card" hidden>h<p>x</p></div>'
+           '<a href="/a">A <img alt="i" class="sr-only"> <span style="display:none">s</span>!</a>'
+           '<p class="">p<!-- c -->q<b>r</b>, <script>x</script>s</p><label>lab<i>el</i></label>'
+           '<div aria-hidden="true"><a href="/b">B</a></div><ul><li>(<a>one</a> )</li></ul>'
+           '<select><option>o</option></select><form>f<input></form></body><p id="after">z</p></html>')
+
+
+def _tricky_and_sample_roots():
+    yield parse_html(_TRICKY, "http://h.test/").root
+    yield from _sample_roots()
+
+
+def test_the_region_walk_knows_every_hidden_element_and_where_all_text_is_visible():
+    from condition_archive.extract.markers import is_hidden
+    from condition_archive.extract.meta import _visible_text
+
+    for root in _tricky_and_sample_roots():
+        regions = classify_regions(root)
+        elements = list(root.iter(etree.Element))
+        assert regions.hidden == {el for el in elements if is_hidden(el)}
+        assert regions.named == {el: (el.get("class"), el.get("id")) for el in elements
+                                 if el.get("class") is not None or el.get("id") is not None}
+        assert regions.plain and len(regions.plain) < len(elements)
+        for el in elements:
+            # The itertext path (plain elements) and the memo give what the walk does.
+            assert visible_text(el, regions) == _visible_text(el, None) == visible_text(el)
+            assert visible_text(el, regions) == _visible_text(el, None)
+
+
+def test_the_page_scan_from_the_region_walk_is_the_scan_from_the_tree():
+    from condition_archive.extract.meta import scan_page
+
+    for root in _tricky_and_sample_roots():
+        regions = classify_regions(root)
+        assert scan_page(root, regions=regions) == scan_page(root)

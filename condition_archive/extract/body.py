@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import is_caption, is_hidden, is_noise, name_tokens, tokens
+from condition_archive.extract.markers import is_caption, is_noise, name_tokens, tokens
 from condition_archive.extract.lede import header_ledes
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.parse import parse_html
@@ -134,6 +134,7 @@ class _Walker:
     def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
                  drop: frozenset = frozenset(), lenient: bool = False, captions: bool = True) -> None:
         self.regions = regions
+        self.hidden = regions.hidden  # markers.is_hidden, looked up
         self.read_captions = captions
         self.lenient = lenient  # keep link lists and card lists (body_text's retry)
         self.drop = drop  # blocks known not to be the page's (sponsored cards)
@@ -177,7 +178,7 @@ class _Walker:
         regions = self.regions
         if not isinstance(tag, str) or (tag in _DROP and (tag != "form" or not regions.text_len.get(el))):
             return True
-        if is_hidden(el) or el in self.drop:
+        if el in self.hidden or el in self.drop:
             return True
         if el in self.keep_inner:
             # Inside a card only paid bits are dropped: its title link and teaser

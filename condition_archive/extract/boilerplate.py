@@ -13,7 +13,6 @@ paragraph runs when a body is split by ads or inline modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -23,18 +22,23 @@ from condition_archive.extract import vocab
 # tokens, compound_region and is_hidden are also imported from here by older callers.
 from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
-from condition_archive.extract.markers import hidden_class, marker
 from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
 
-# The same elements as //*[@hidden or @aria-hidden or ...], found 1.7x faster:
-# libxml2 walks attribute axes quicker than it tests predicates on every element.
-_SPECIAL = etree.XPath("(//@hidden | //@aria-hidden | //@style | //@role | //@itemprop "
-                       "| //@data-testid | //@data-component)/..")
+# SPECIAL and the tag sets are also imported from here by older callers.
+from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
+from condition_archive.extract.measure import SPECIAL as _SPECIAL  # noqa: F401
+from condition_archive.extract.measure import measure
 
-_DROP_TAGS = frozenset(vocab.DROP_TAGS) - {"form"}
-_SCORED_TAGS = frozenset(("p", "pre", "td", "blockquote"))
-_CONTAINER_TAGS = frozenset(("div", "section", "article", "main", "td", "body", "span", "font"))
+class _AskIsHidden:
+    """`el in` it: markers.is_hidden(el)."""
+
+    def __contains__(self, el) -> bool:
+        return is_hidden(el)
+
+
+_ASK_IS_HIDDEN = _AskIsHidden()
+
 
 @dataclass
 class RegionMap:
@@ -55,6 +59,14 @@ class RegionMap:
     relaxed: bool = False
     # meta.is_foreign's memo: element -> it or an ancestor is furniture.
     furniture: dict = field(default_factory=dict, repr=False)
+    # Facts of measure.py's walk, for the later stages: element -> (class, id);
+    # the hidden elements (a set, or markers.is_hidden itself for a map built
+    # without a walk); the elements whose text is all visible text (none known
+    # without a walk); meta.visible_text's memo.
+    named: dict | None = field(default=None, repr=False)
+    hidden: object = field(default_factory=lambda: _ASK_IS_HIDDEN, repr=False)
+    plain: frozenset = field(default=frozenset(), repr=False)
+    texts: dict = field(default_factory=dict, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -91,83 +103,6 @@ class RegionMap:
     def link_density(self, el: HtmlElement) -> float:
         total = self.text_len.get(el, 0)
         return self.link_len.get(el, 0) / total if total else 0.0
-
-
-def _measure(elements: list) -> tuple[dict, dict, dict, list]:
-    """Bottom-up: text length, link-text length and own region claim per element,
-    plus the paragraph-like blocks (children come before parents when the
-    document-order list is reversed)."""
-    text_len: dict = {}
-    link_len: dict = {}
-    marks: dict = {}
-    blocks = []
-    tag_region = vocab.TAG_REGION.get
-    # The few elements with a hidden, aria-hidden, style, role, itemprop or
-    # data-testid attribute, found in C; the others claim by class and id alone.
-    special = set(_SPECIAL(elements[0])) if elements else set()
-    text_of, links_of = text_len.get, link_len.get
-    for el in reversed(elements):
-        tag = el.tag
-        if tag in _DROP_TAGS:
-            text_len[el] = link_len[el] = 0
-            continue
-        if el in special:
-            if is_hidden(el):
-                text_len[el] = link_len[el] = 0
-                continue
-            mark = own_marker(el)
-        else:
-            get = el.get
-            cls, ident = get("class"), get("id")
-            if cls or ident:
-                mark = _plain_claim(tag, cls, ident)
-                if mark is _HIDDEN:
-                    text_len[el] = link_len[el] = 0
-                    continue
-            else:
-                mark = tag_region(tag)
-        text = el.text
-        own = len(text.strip()) if text else 0
-        total = own
-        links = 0
-        for child in el:
-            tail = child.tail
-            if tail:
-                n = len(tail.strip())
-                own += n
-                total += n
-            total += text_of(child, 0)
-            links += links_of(child, 0)
-        if tag == "a":
-            links = total
-        elif tag == "form" and total < vocab.FORM_WRAPPER_CHARS:
-            # A search, sign-up or comment form; a form holding the page is an
-            # ASP.NET-style wrapper and is read like a <div>.
-            text_len[el] = link_len[el] = 0
-            continue
-        text_len[el] = total
-        link_len[el] = links
-        if mark:
-            marks[el] = mark
-        if tag in _SCORED_TAGS:
-            blocks.append((el, total))
-        elif own >= 60 and tag in _CONTAINER_TAGS:
-            # A <div> of text and <br>s is a paragraph; only its own text counts,
-            # not its block children's (they score for themselves).
-            blocks.append((el, own))
-    return text_len, link_len, marks, blocks
-
-
-_HIDDEN = "hidden"
-
-
-@lru_cache(maxsize=32768)
-def _plain_claim(tag: str, cls: str | None, ident: str | None) -> str | None:
-    """own_marker of an element with no attributes but class and id, or _HIDDEN
-    when its class hides it (cached: a site repeats its class/id values)."""
-    if cls and hidden_class(cls):
-        return _HIDDEN
-    return marker(tag, "", cls or "", ident or "", "")
 
 
 def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
@@ -276,7 +211,14 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     if root is None:
         return RegionMap(None)
     elements = list(root.iter(etree.Element))
-    text_len, link_len, marks, blocks = _measure(elements)
+    facts = measure(elements)
+    found = _classify(root, elements, facts)
+    found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
+    return found
+
+
+def _classify(root: HtmlElement, elements: list, facts) -> RegionMap:
+    text_len, link_len, marks, blocks = facts.text_len, facts.link_len, facts.marks, facts.blocks
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
     for el in (root, root.find("body")):
         marks.pop(el, None)

@@ -222,7 +222,7 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
         if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"
                                      for a in el.iterancestors()):
             continue  # a heading inside a link is a card's title (a sponsored card's too)
-        text = visible_text(el)
+        text = visible_text(el, regions)
         if text:
             taken.add(el)
             own = regions.region(el) in HEADING_REGIONS

@@ -131,9 +131,10 @@ def _page_itself(url: str) -> str:
     return urldefrag(url).url.rstrip("/")
 
 
-def link_text(a: HtmlElement) -> str:
-    """Anchor text, else the image alt, else aria-label or title."""
-    text = visible_text(a)
+def link_text(a: HtmlElement, regions=None) -> str:
+    """Anchor text, else the image alt, else aria-label or title (`regions`, the
+    page's region map, makes the anchor text a lookup: meta.visible_text)."""
+    text = visible_text(a, regions)
     if text:
         return text
     for img in a.iter("img"):
@@ -152,7 +153,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     out: list[Link] = []
     for a, href in resolved.items():
         region, section = _region_and_section(a, href, regions, layout)
-        out.append(Link(href=href, text=link_text(a), region=region, section=section))
+        out.append(Link(href=href, text=link_text(a, regions), region=region, section=section))
     return tuple(out)
 
 

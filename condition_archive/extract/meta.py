@@ -18,11 +18,9 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.markers import is_hidden, tokens
+from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
 from condition_archive.extract.wordre import any_word
 
-# Tags whose text a reader never sees.
-INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "select",
-                            "option", "button", "head", "title", "meta", "link"))
 # Inline tags: text inside them belongs to the enclosing block's line.
 INLINE_TAGS = frozenset(("span", "b", "strong", "em", "i", "small", "a", "time", "label",
                          "font", "abbr", "sup", "sub", "u", "mark", "cite", "var", "br", "q"))
@@ -106,18 +104,36 @@ def _class_tokens(cls: str, ident: str) -> frozenset[str]:
     return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
 
 
-def visible_text(el: HtmlElement) -> str:
+def visible_text(el: HtmlElement, regions=None) -> str:
     """The text a reader sees in `el`: hidden elements, scripts and comments skipped,
     element boundaries read as spaces ("<span>By X</span><span>Updated</span>"
-    must not run together), then spaces before punctuation removed."""
+    must not run together), then spaces before punctuation removed. With the
+    page's region map: memoised per element, and read in C (itertext) when the
+    map's walk found nothing hidden or invisible inside `el`."""
+    if regions is None:
+        return _visible_text(el, None)
+    memo = regions.texts
+    text = memo.get(el)
+    if text is None:
+        text = memo[el] = _visible_text(el, regions.plain)
+    return text
+
+
+def _visible_text(el: HtmlElement, plain) -> str:
     if len(el) == 0:  # fast path: most links and leaves have no children
         tag = el.tag  # (each read of .tag or .text builds a new str: read once)
+        if plain is not None and el in plain:
+            return norm(el.text)
         if not isinstance(tag, str) or tag in INVISIBLE_TAGS or is_hidden(el):
             return ""
         return norm(el.text)
-    parts: list[str] = []
-    _collect_text(el, parts)
-    text = norm(" ".join(parts))
+    if plain is not None and el in plain:
+        # Every text node is visible: the same strings _collect_text gathers.
+        text = norm(" ".join(el.itertext()))
+    else:
+        parts: list[str] = []
+        _collect_text(el, parts)
+        text = norm(" ".join(parts))
     # After norm the only whitespace is single spaces: a literal search rules
     # out most texts before the substitutions (same result, fewer regex passes).
     if _SPACE_THEN_PUNCT.search(text):
@@ -214,7 +230,7 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
     """`el` or an ancestor below <body> is an <aside>, hidden, or classed as a
     block about other pages; memoised per element in the region map (callers ask
     about many elements of the same few boxes)."""
-    memo = regions.furniture
+    memo, hidden = regions.furniture, regions.hidden
     chain = []
     found = False
     node = el
@@ -224,7 +240,7 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
             found = known
             break
         chain.append(node)
-        if node.tag == "aside" or is_hidden(node):
+        if node.tag == "aside" or node in hidden:
             found = True
             break
         # The main container and its wrappers are the page itself, whatever their
@@ -289,7 +305,18 @@ def _classed_under(body: HtmlElement) -> list:
     return found[1:] if found and found[0] is body else found
 
 
-def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
+def _named_under(body: HtmlElement, named: dict) -> list:
+    """(element, class, id) for what _classed_under finds, from the class and id
+    values the region map's walk read (measure.py: reverse document order)."""
+    outside = {body, *body.iterancestors()}
+    for side in (body.itersiblings(preceding=True), body.itersiblings()):
+        outside.update(d for sibling in side for d in sibling.iter())
+    return [(el, *pair) for el, pair in reversed(named.items()) if el not in outside]
+
+
+def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
+    """See PageScan; `regions` (the page's region map, if made) gives the class
+    and id values already read."""
     body = root.find("body")
     if body is None:
         return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
@@ -312,8 +339,10 @@ def scan_page(root: HtmlElement, foreign=frozenset()) -> PageScan:
                 texts.append((node.getparent(), tail))
     classed = []
     value_tokens = _value_tokens
-    for el in _classed_under(body):
-        cls, ident = el.get("class"), el.get("id")
+    named = regions.named if regions is not None else None
+    found = _named_under(body, named) if named is not None else \
+        [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
+    for el, cls, ident in found:
         # Per value, not per (class, id) pair: ids are unique, class values repeat.
         if cls and ident:
             classed.append((el, value_tokens(cls) | value_tokens(ident)))

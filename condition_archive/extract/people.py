@@ -249,7 +249,7 @@ def byline_people(root: HtmlElement, regions,
         # isdisjoint: no set built per element (a page has hundreds classed)
         is_rev = not REVIEWER_TOKENS.isdisjoint(toks)
         if (is_rev or not AUTHOR_TOKENS.isdisjoint(toks)) and not is_foreign(el, regions, scan.foreign):
-            _read_byline(el, is_rev, authors, reviewers)
+            _read_byline(el, is_rev, authors, reviewers, regions)
     seen: set = set()
     for owner, text in scan.texts:
         hit = _BYLINE_PREFILTER_LOWER.search(text.lower()) if text.isascii() else BYLINE_PREFILTER.search(text)
@@ -283,11 +283,11 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
 
 
 def _read_byline(el: HtmlElement, is_rev: bool, authors: list[str],
-                 reviewers: list[str]) -> None:
-    text = visible_text(el)
+                 reviewers: list[str], regions=None) -> None:
+    text = visible_text(el, regions)
     if not text or len(text.split()) > BYLINE_MAX_WORDS:
         named = [c for c in el.iter() if isinstance(c.tag, str) and class_tokens(c) & NAME_TOKENS]
-        text = visible_text(named[0]) if named else ""
+        text = visible_text(named[0], regions) if named else ""
     found_a, found_r = names_from_line(text)
     if found_a or found_r:
         authors.extend(found_a)
@@ -295,7 +295,7 @@ def _read_byline(el: HtmlElement, is_rev: bool, authors: list[str],
         return
     # No label: the linked names ("Answer From <a>Laura M. Ostrowski, M.D.</a>"),
     # else the whole text.
-    linked = [n for a in el.iter("a") for n in split_names(visible_text(a), single=True)]
+    linked = [n for a in el.iter("a") for n in split_names(visible_text(a, regions), single=True)]
     (reviewers if is_rev else authors).extend(linked or split_names(text, single=True))
 
 

@@ -69,7 +69,7 @@ def parse_stage(data: str | bytes, url: str, headers: dict[str, str] | None = No
     doc = Doc(url, parsed)
     if parsed.root is not None:
         doc.regions = regions or classify_regions(parsed.root)
-        doc.scan = scan_page(parsed.root)
+        doc.scan = scan_page(parsed.root, regions=doc.regions)
         doc.resolved = resolve_links(parsed.root, url)
     return doc
 
