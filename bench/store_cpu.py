@@ -1,7 +1,7 @@
 """The crawl thread's CPU for storing a page: Archive.record_page through a BatchWriter
 (50 pages a commit, as the crawl does), with the extraction done beforehand.
 
-    python bench/store_cpu.py [--pages 2000] [--rounds 3] [--profile] [--dump FILE]
+    python bench/store_cpu.py [--pages 2000] [--rounds 5] [--profile] [--dump FILE] [--inputs FILE]
 
 The generated site (bench/gensite.py) is rendered and every page extracted first
 (analyse_page, as the worker does), headers as the bench server sends them. An
@@ -18,7 +18,9 @@ statements per page (top-level ones, and those SQLite runs inside for triggers
 and FTS5, counted on an extra round), and one JSON line. `--profile` prints
 cProfile's top functions of one more round; `--dump FILE` writes every table's
 rows after both crawls (the clock is fixed, so two versions of the code can be
-compared row for row with `diff`).
+compared row for row with `diff`). `--inputs FILE` keeps the rendered, extracted
+and packed pages in FILE (made when missing), so that runs of two versions of the
+code can alternate quickly on the same inputs (PYTHONHASHSEED=0 for both).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import argparse
 import collections
 import cProfile
 import json
+import pickle
 import pstats
 import sys
 import tempfile
@@ -244,20 +247,32 @@ def dump_tables(path: Path, out: Path) -> int:
     return rows
 
 
+def _inputs(pages: int, path: Path | None, work: Path) -> list[Crawl]:
+    if path is not None and path.exists():
+        crawl_list = pickle.loads(path.read_bytes())
+        if len(crawl_list[0].pages) == len(Generator(layout_for(pages)).paths()):
+            return crawl_list
+    start = time.perf_counter()
+    crawl_list = build_crawls(pages)
+    print(f"{sum(len(c.pages) for c in crawl_list)} pages rendered and extracted in "
+          f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+    learn_dictionaries(crawl_list, work)
+    if path is not None:
+        path.write_bytes(pickle.dumps(crawl_list))
+    return crawl_list
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="cProfile one more round, top 30 by own time")
     parser.add_argument("--dump", type=Path, help="write every table's rows after both crawls here")
+    parser.add_argument("--inputs", type=Path, help="the prepared pages, kept in this file (made when missing)")
     args = parser.parse_args(argv)
-    start = time.perf_counter()
-    crawl_list = build_crawls(args.pages)
-    print(f"{sum(len(c.pages) for c in crawl_list)} pages rendered and extracted in "
-          f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="store-cpu-") as tmp:
         work = Path(tmp)
-        learn_dictionaries(crawl_list, work)
+        crawl_list = _inputs(args.pages, args.inputs, work)
         rounds = [_store_all(crawl_list, work / "store.db") for _ in range(args.rounds)]
         statements = count_statements(crawl_list, work / "trace.db")
         if args.dump:

@@ -14,7 +14,8 @@ flushes its index and the WAL is appended and checkpointed at every commit), so
 
 Pure SQLite: the store pipeline calls `commit()` on a timer and at the end. A
 `listener` (the Archive, through `Archive.batch_writer`) is told when a batch
-begins, is about to commit, and how it ended, so that what it keeps in memory
+begins, when it is about to commit (it writes what it kept for the batch), and
+how it ended, so that what it keeps in memory
 follows the transaction.
 """
 
@@ -30,6 +31,8 @@ import sqlite_utils
 
 class Listener(Protocol):
     def batch_begun(self) -> None: ...
+
+    def batch_committing(self) -> None: ...
 
     def batch_ended(self, committed: bool) -> None: ...
 
@@ -80,12 +83,17 @@ class BatchWriter:
             self._ended(False)  # gone without a word: none of it was kept
             return
         try:
+            self._committing()
             conn.execute("COMMIT")
         except sqlite3.Error:
             self._save_before_failure()
             raise
         self.pending.clear()
         self._ended(True)
+
+    def _committing(self) -> None:
+        if self.begun:
+            self.listener.batch_committing()
 
     def _ended(self, committed: bool) -> None:
         if self.begun:
@@ -100,6 +108,7 @@ class BatchWriter:
         pending, self.pending = self.pending, []
         if conn.in_transaction:
             try:
+                self._committing()
                 conn.execute("COMMIT")
                 self._ended(True)
                 return

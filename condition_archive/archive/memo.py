@@ -5,7 +5,10 @@ same rows up on every page or update its crawl row once per page.
   sources, each site's dictionary. A rolled-back INSERT gives its id to the next
   row, so an id counts only once the transaction that found or made it has
   committed: until then it is tentative, and a rollback drops the tentative ones.
-- Inside a batch (archive/batch.py), the next free link id.
+- Inside a batch (archive/batch.py), the crawl counters and the next free link id,
+  written once, just before the batch commits: in the same transaction as the
+  pages they count, so a kill loses both or neither, and a reader always sees
+  counts that match the pages.
 
 One Memo per Archive, i.e. per connection and writer; it only learns of commits and
 rollbacks through the Archive's own writes and its BatchWriter.
@@ -13,6 +16,7 @@ rollbacks through the Archive's own writes and its BatchWriter.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 
 BLOCKS_KEPT = 50_000  # block ids kept (a few MB); then forgotten at once and learnt again
@@ -50,7 +54,9 @@ class Memo:
     blocks: IdCache = field(default_factory=lambda: IdCache(BLOCKS_KEPT))  # link_blocks.id by hash
     date_sources: IdCache = field(default_factory=IdCache)  # date_sources.id by (field, source)
     site_keys: IdCache = field(default_factory=IdCache)  # (capture_dicts.id, zstd id) by site; False: none
+    counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
     next_link: int | None = None  # the next free links.id, while a batch is open
+    sequence_dirty: bool = False  # link_sequence is behind next_link
     batch_open: bool = False  # inside a BatchWriter's transaction, which tells how it ends
     depth: int = 0  # Archive writes under way (0: a subclass writing on its own)
 
@@ -59,11 +65,11 @@ class Memo:
         return self.blocks, self.date_sources, self.site_keys
 
     def snapshot(self) -> tuple:
-        return (self.next_link,)
+        return dict(self.counts), self.next_link, self.sequence_dirty
 
     def restore(self, saved: tuple) -> None:
         """Back to before a write that failed (its savepoint was rolled back)."""
-        (self.next_link,) = saved
+        self.counts, self.next_link, self.sequence_dirty = saved
         for cache in self.caches:
             cache.rolled_back()
 
@@ -73,6 +79,21 @@ class Memo:
 
     def rolled_back(self) -> None:
         """The open transaction is gone, with whatever it wrote."""
+        self.counts.clear()
         self.next_link = None
+        self.sequence_dirty = False
         for cache in self.caches:
             cache.rolled_back()
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Write the counters and the next link id (in the open transaction)."""
+        for crawl_id in sorted({key[0] for key in self.counts}):
+            columns = sorted(column for cid, column in self.counts if cid == crawl_id)
+            sets = ", ".join(f"[{c}] = coalesce([{c}], 0) + ?" for c in columns)
+            conn.execute(f"UPDATE crawls SET {sets} WHERE id = ?",
+                         [self.counts[(crawl_id, c)] for c in columns] + [crawl_id])
+            for column in columns:  # gone once written: a failed COMMIT retried adds nothing twice
+                del self.counts[(crawl_id, column)]
+        if self.sequence_dirty:
+            conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [self.next_link])
+            self.sequence_dirty = False

@@ -87,6 +87,8 @@ class Archive:
         self.codecs.keys = memo.site_keys
         try:
             yield
+            if not memo.batch_open:  # else just before the batch commits
+                memo.flush(conn)
             conn.execute("RELEASE archive_write" if nested else "COMMIT")
         except BaseException:
             if conn.in_transaction and nested:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
@@ -113,6 +115,10 @@ class Archive:
 
     def batch_begun(self) -> None:
         self.memo.batch_open = True
+
+    def batch_committing(self) -> None:
+        """The batch's counters and next link id, in its transaction, before its COMMIT."""
+        self.memo.flush(self.db.conn)
 
     def batch_ended(self, committed: bool) -> None:
         """Called by the BatchWriter once its transaction committed or is gone."""
@@ -255,7 +261,7 @@ class Archive:
         if memo.next_link is None:  # read once per batch
             memo.next_link = linkstore.next_link_id(self.db.conn)
         memo.next_link = linkstore.insert_runs(self.db.conn, version_id, links, memo.next_link, blocks=memo.blocks)
-        linkstore.write_next_link_id(self.db.conn, memo.next_link)
+        memo.sequence_dirty = True  # written when the batch commits
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
@@ -382,8 +388,8 @@ class Archive:
             " WHERE op.id = ?)", [crawl_id, target, old_page_id]).fetchone()
         if row:
             self.db.execute("DELETE FROM changes WHERE id = ?", [row[0]])
-            self.db.execute("UPDATE crawls SET pages_new = pages_new - 1, pages_unchanged = "
-                            "coalesce(pages_unchanged, 0) + 1 WHERE id = ?", [crawl_id])
+            self._count(crawl_id, "pages_new", -1)
+            self._count(crawl_id, "pages_unchanged")
 
     def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
         current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
@@ -400,5 +406,11 @@ class Archive:
             "depth": origin.depth, "referer": origin.referer, **extra,
         })
 
-    def _count(self, crawl_id: int, column: str) -> None:
-        self.db.execute(f"UPDATE crawls SET {column} = coalesce({column}, 0) + 1 WHERE id = ?", [crawl_id])
+    def _count(self, crawl_id: int, column: str, delta: int = 1) -> None:
+        """Add to a crawl counter: at the end of the write, or of its batch (memo.flush)."""
+        if not self.memo.depth:  # a subclass's own transaction
+            self.db.execute(f"UPDATE crawls SET {column} = coalesce({column}, 0) + ? WHERE id = ?",
+                            [delta, crawl_id])
+            return
+        key = (crawl_id, column)
+        self.memo.counts[key] = self.memo.counts.get(key, 0) + delta
