@@ -311,3 +311,21 @@ def test_a_batch_that_ends_without_its_commit_takes_what_it_learnt(tmp_path):
     db.conn.execute("ROLLBACK")  # gone without BatchWriter seeing it fail
     batch.commit()
     assert not (archive.memo.blocks.tentative or archive.memo.date_sources.tentative or archive.memo.batch_open)
+
+
+def test_the_version_row_kept_is_the_row_read_back(rounds, tmp_path):
+    """The store compares a new version with the one before from the row it just
+    inserted, not read back: the same values and types as SELECT * gives."""
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    pages = [item for item in rounds[1] if isinstance(item, FetchedPage) and item.extract][:5]
+    with pytest.raises(LookupError), archive._write():
+        db.conn.execute("PRAGMA defer_foreign_keys = ON")  # no pages 1-5: rolled back below
+        for n, item in enumerate(pages, 1):
+            version_id = archive._insert_version(n, crawl_id, None, item.extract, f"h{n}", EXTRACTOR_VERSION,
+                                                 "crawl", None if n % 2 else item.fetched_at, number=1)
+            kept = archive._version_row(version_id)
+            assert kept is not None and kept == archive._version(version_id)
+            assert [type(v) for v in kept.values()] == [type(v) for v in archive._version(version_id).values()]
+        raise LookupError("roll back")

@@ -17,7 +17,11 @@ rollbacks through the Archive's own writes and its BatchWriter.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from .batch import BatchWriter
 
 BLOCKS_KEPT = 50_000  # block ids kept (a few MB); then forgotten at once and learnt again
 
@@ -97,3 +101,65 @@ class Memo:
         if self.sequence_dirty:
             conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [self.next_link])
             self.sequence_dirty = False
+
+
+class MemoWrites:
+    """The Archive's transactions, which keep its Memo in step (a mixin: it uses
+    the Archive's db, memo, codecs and _inserted)."""
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One atomic write: a transaction, or a savepoint inside an open one (a
+        batch's). What the memo learnt stays only once it is known to be committed:
+        at once for a transaction of its own, at the batch's commit inside a batch,
+        never inside someone else's transaction (whose end it does not see)."""
+        conn, memo = self.db.conn, self.memo
+        nested = conn.in_transaction
+        saved = memo.snapshot()
+        conn.execute("SAVEPOINT archive_write" if nested else "BEGIN")
+        memo.depth += 1
+        self.codecs.keys = memo.site_keys
+        try:
+            yield
+            if not memo.batch_open:  # else just before the batch commits
+                memo.flush(conn)
+            conn.execute("RELEASE archive_write" if nested else "COMMIT")
+        except BaseException:
+            if conn.in_transaction and nested:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
+                conn.execute("ROLLBACK TO archive_write")
+                conn.execute("RELEASE archive_write")
+            elif conn.in_transaction:
+                conn.execute("ROLLBACK")
+            memo.restore(saved)
+            raise
+        finally:
+            memo.depth -= 1
+            if not memo.depth:
+                self.codecs.keys = None
+                self._inserted = None
+        if not nested:
+            memo.committed()
+        elif not memo.batch_open:
+            memo.rolled_back()
+        if not memo.batch_open:
+            memo.next_link = None
+
+    def batch_writer(self, pages: int = 50, seconds: float = 1.0) -> BatchWriter:
+        """A BatchWriter for this archive's record_* calls that tells it how each batch ends."""
+        return BatchWriter(self.db, pages, seconds, listener=self)
+
+    def batch_begun(self) -> None:
+        self.memo.batch_open = True
+
+    def batch_committing(self) -> None:
+        """The batch's counters and next link id, in its transaction, before its COMMIT."""
+        self.memo.flush(self.db.conn)
+
+    def batch_ended(self, committed: bool) -> None:
+        """Called by the BatchWriter once its transaction committed or is gone."""
+        self.memo.batch_open = False
+        if committed:
+            self.memo.committed()
+        else:
+            self.memo.rolled_back()
+        self.memo.next_link = None

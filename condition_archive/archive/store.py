@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from .batch import BatchWriter
 from .capture import Packed, digests
 from .codec import Codecs
 from . import datestore, linkstore
-from .memo import Memo
+from .memo import Memo, MemoWrites
 from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
@@ -62,72 +60,17 @@ def content_hash(page: PageExtract) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-class Archive:
-    """Writes to an open archive. `now` returns the current UTC time as ISO text."""
+class Archive(MemoWrites):
+    """Writes to an open archive. `now` returns the current UTC time as ISO text.
+    Each record_* call is one atomic write (memo.MemoWrites._write)."""
 
     def __init__(self, db: sqlite_utils.Database, now: Callable[[], str] = utc_now):
         self.db = db
         self.now = now
         self.codecs = Codecs(db.conn)
         self.memo = Memo()
-
-    # -- transactions ------------------------------------------------------------
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        """One atomic write: a transaction, or a savepoint inside an open one (a
-        batch's). What the memo learnt stays only once it is known to be committed:
-        at once for a transaction of its own, at the batch's commit inside a batch,
-        never inside someone else's transaction (whose end it does not see)."""
-        conn, memo = self.db.conn, self.memo
-        nested = conn.in_transaction
-        saved = memo.snapshot()
-        conn.execute("SAVEPOINT archive_write" if nested else "BEGIN")
-        memo.depth += 1
-        self.codecs.keys = memo.site_keys
-        try:
-            yield
-            if not memo.batch_open:  # else just before the batch commits
-                memo.flush(conn)
-            conn.execute("RELEASE archive_write" if nested else "COMMIT")
-        except BaseException:
-            if conn.in_transaction and nested:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
-                conn.execute("ROLLBACK TO archive_write")
-                conn.execute("RELEASE archive_write")
-            elif conn.in_transaction:
-                conn.execute("ROLLBACK")
-            memo.restore(saved)
-            raise
-        finally:
-            memo.depth -= 1
-            if not memo.depth:
-                self.codecs.keys = None
-        if not nested:
-            memo.committed()
-        elif not memo.batch_open:
-            memo.rolled_back()
-        if not memo.batch_open:
-            memo.next_link = None
-
-    def batch_writer(self, pages: int = 50, seconds: float = 1.0) -> BatchWriter:
-        """A BatchWriter for this archive's record_* calls that tells it how each batch ends."""
-        return BatchWriter(self.db, pages, seconds, listener=self)
-
-    def batch_begun(self) -> None:
-        self.memo.batch_open = True
-
-    def batch_committing(self) -> None:
-        """The batch's counters and next link id, in its transaction, before its COMMIT."""
-        self.memo.flush(self.db.conn)
-
-    def batch_ended(self, committed: bool) -> None:
-        """Called by the BatchWriter once its transaction committed or is gone."""
-        self.memo.batch_open = False
-        if committed:
-            self.memo.committed()
-        else:
-            self.memo.rolled_back()
-        self.memo.next_link = None
+        self._inserted: dict | None = None  # the versions row this Archive inserted last
+        self._version_defaults: tuple[list[str], set[str]] | None = None
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
@@ -164,14 +107,16 @@ class Archive:
             capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             for hop_url, status in fetched.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, fetched)
-            page_id, current = self._page_row(fetched.url)
+            page_id, current_id, current_hash, made = self._page_state(fetched.url)
             new_hash = content_hash(page)
-            if current and current["content_hash"] == new_hash:
-                change, version_id = "unchanged", current["id"]
+            if current_id is not None and current_hash == new_hash:
+                change, version_id = "unchanged", current_id
             else:
+                current = self._version(current_id) if current_id is not None else None
                 change = "changed" if current else "new"
                 version_id = self._insert_version(page_id, crawl_id, capture_id, page, new_hash,
-                                                  extractor_version, "crawl", fetched.fetched_at)
+                                                  extractor_version, "crawl", fetched.fetched_at,
+                                                  number=1 if made else None)
                 if change == "new" and self._moved_here_unchanged(crawl_id, fetched.url, new_hash):
                     change = "unchanged"  # the old URL's "moved" row tells the story
                 else:
@@ -211,6 +156,18 @@ class Archive:
         self.codecs.stored(site, encoded)
         return capture_id, sha256
 
+    def _page_state(self, url: str) -> tuple[int, int | None, str | None, bool]:
+        """(page id, current version id, its content hash, whether the page row was
+        made just now) of a URL, its row made when it is new."""
+        row = self.db.conn.execute("SELECT p.id, p.current_version_id, v.content_hash FROM pages p "
+                                   "LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.url = ?",
+                                   [url]).fetchone()
+        if row is not None:
+            return row[0], row[1], row[2], False
+        page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
+                                         "first_seen": self.now(), "state": "live"})
+        return page_id, None, None, True
+
     def _page_row(self, url: str) -> tuple[int, dict | None]:
         row = self.db.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
         if row is None:
@@ -223,11 +180,14 @@ class Archive:
         return row[0], current
 
     def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
-                        chash: str, extractor_version: str, cause: str, captured_at: str | None = None) -> int:
-        number = self.db.execute(
-            "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
-        ).fetchone()[0]
-        version_id = self._insert("versions", {
+                        chash: str, extractor_version: str, cause: str, captured_at: str | None = None,
+                        number: int | None = None) -> int:
+        """A new version (`number`: 1 for a page row made in this write, else read)."""
+        if number is None:
+            number = self.db.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
+            ).fetchone()[0]
+        values = {
             "page_id": page_id, "number": number, "crawl_id": crawl_id, "capture_id": capture_id,
             "created_at": self.now(), "cause": cause, "extractor_version": extractor_version,
             "content_hash": chash, "kind": page.kind, "title": page.title,
@@ -237,9 +197,31 @@ class Archive:
             "date_reviewed": page.date_reviewed, "body_text": page.body_text,
             "word_count": len(page.body_text.split()),
             "problem": page.problem, "captured_at": captured_at or self.now(),
-        })
+        }
+        version_id = self._insert("versions", values)
+        self._inserted = self._as_read(version_id, values)
         self._insert_children(version_id, page)
         return version_id
+
+    def _as_read(self, version_id: int, values: dict) -> dict | None:
+        """The versions row just inserted as SELECT * gives it back (None when a column
+        has a default this insert leaves to SQLite)."""
+        if self._version_defaults is None:
+            info = self.db.conn.execute("PRAGMA table_info(versions)").fetchall()
+            self._version_defaults = ([r[1] for r in info], {r[1] for r in info if r[4] is not None})
+        columns, defaults = self._version_defaults
+        if any(c not in values for c in defaults):
+            return None
+        row = dict.fromkeys(columns)
+        row.update(values, id=version_id)
+        return row
+
+    def _version_row(self, version_id: int) -> dict:
+        """A versions row, without reading back the one this Archive just inserted."""
+        inserted = self._inserted
+        if inserted is not None and inserted["id"] == version_id and self.memo.depth:
+            return inserted
+        return self._version(version_id)
 
     def _insert_children(self, version_id: int, page: PageExtract) -> None:
         memo = self.memo if self.memo.depth else None  # a subclass's own transaction: nothing kept
@@ -266,7 +248,7 @@ class Archive:
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
                        current: dict | None, version_id: int, page: PageExtract) -> None:
         detail, kind = "", {}
-        new_row = self._version(version_id)
+        new_row = self._version_row(version_id)
         if current:
             fields = [f for f in CONTENT_FIELDS if f != "sections"]
             detail = ", ".join(name for name, _, _ in field_changes(current, new_row, fields)) or "sections"
@@ -288,7 +270,7 @@ class Archive:
 
     def _card_changes(self, crawl_id: int | None, page_id: int, old_id: int, new_id: int) -> None:
         old = comparable_cards(self.db, old_id, follow_moves=True)
-        between = self._between(page_id, {"id": old_id}, self._version(new_id))
+        between = self._between(page_id, {"id": old_id}, self._version_row(new_id))
         self._insert_many("card_changes", [
             {"crawl_id": crawl_id, "page_id": page_id, "from_version_id": old_id, "to_version_id": new_id,
              "change": c.change, "href": c.href, "title": c.title, "old_title": c.old_title,
