@@ -41,6 +41,16 @@ PERMANENT_REDIRECTS = (301, 308)
 OUTCOME_COUNTERS = {"error": "errors", "skipped": "skipped", "robots-denied": "robots_denied"}
 
 
+@lru_cache(maxsize=256)  # the store's statements are a few dozen: each built once
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@lru_cache(maxsize=256)
+def _update_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?"
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -76,18 +86,12 @@ class Archive(MemoWrites):
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
 
     def _insert(self, table: str, row: dict) -> int:
-        cols = ", ".join(f"[{c}]" for c in row)
-        marks = ", ".join("?" * len(row))
-        return self.db.conn.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
-                                    list(row.values())).lastrowid
+        return self.db.conn.execute(_insert_sql(table, tuple(row)), list(row.values())).lastrowid
 
     def _insert_many(self, table: str, rows) -> None:
         rows = list(rows)
         if rows:
-            cols = ", ".join(f"[{c}]" for c in rows[0])
-            marks = ", ".join("?" * len(rows[0]))
-            self.db.conn.executemany(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})",
-                                     [list(r.values()) for r in rows])
+            self.db.conn.executemany(_insert_sql(table, tuple(rows[0])), [list(r.values()) for r in rows])
 
     def _version(self, version_id: int) -> dict:
         """A versions row as a dict (what sqlite-utils' get() gives, without its table introspection)."""
@@ -95,8 +99,7 @@ class Archive(MemoWrites):
         return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 
     def _update(self, table: str, pk: int, values: dict) -> None:
-        sets = ", ".join(f"[{c}] = ?" for c in values)
-        self.db.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), pk])
+        self.db.conn.execute(_update_sql(table, tuple(values)), [*values.values(), pk])
 
     # -- pages -----------------------------------------------------------------
 
@@ -141,7 +144,7 @@ class Archive(MemoWrites):
     def _capture(self, body: bytes, content_type: str, packed: Packed | None = None,
                  url: str = "") -> tuple[int, str]:
         sha256, sha1 = (packed.sha256, packed.sha1_b32) if packed else digests(body)
-        row = self.db.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
+        row = self.db.conn.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
         if row:
             return row[0], sha256
         site = urlsplit(url).hostname or ""
@@ -169,7 +172,7 @@ class Archive(MemoWrites):
         return page_id, None, None, True
 
     def _page_row(self, url: str) -> tuple[int, dict | None]:
-        row = self.db.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
+        row = self.db.conn.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
         if row is None:
             page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
                                              "first_seen": self.now(), "state": "live"})
@@ -184,7 +187,7 @@ class Archive(MemoWrites):
                         number: int | None = None) -> int:
         """A new version (`number`: 1 for a page row made in this write, else read)."""
         if number is None:
-            number = self.db.execute(
+            number = self.db.conn.execute(
                 "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE page_id = ?", [page_id]
             ).fetchone()[0]
         values = {
@@ -324,7 +327,7 @@ class Archive(MemoWrites):
         with self._write():
             for hop_url, status in outcome.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, outcome)
-            page = self.db.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
+            page = self.db.conn.execute("SELECT id, state FROM pages WHERE url = ?", [outcome.url]).fetchone()
             page_id = page[0] if page else None
             if outcome.outcome == "not-modified" and page_id:
                 self._update("pages", page_id, {"last_seen": outcome.fetched_at, "state": "live"})
@@ -346,7 +349,7 @@ class Archive(MemoWrites):
         final = after.url
         self._ledger(crawl_id, url, "redirected", f"HTTP {status} to {final}", status, {}, after,
                      final_url=final)
-        row = self.db.execute("SELECT id, state, moved_to FROM pages WHERE url = ?", [url]).fetchone()
+        row = self.db.conn.execute("SELECT id, state, moved_to FROM pages WHERE url = ?", [url]).fetchone()
         if row and status in PERMANENT_REDIRECTS and (row[1], row[2]) != ("moved", final):
             self._update("pages", row[0], {"state": "moved", "moved_to": final})
             self._page_event(crawl_id, row[0], url, "moved", final)
@@ -357,7 +360,7 @@ class Archive(MemoWrites):
     # "moved" plus a "new": whichever of the two URLs the crawl meets first.
 
     def _moved_here_unchanged(self, crawl_id: int, url: str, new_hash: str) -> bool:
-        return self.db.execute(
+        return self.db.conn.execute(
             "SELECT 1 FROM pages p JOIN versions v ON v.id = p.current_version_id JOIN changes c "
             "ON c.page_id = p.id AND c.change = 'moved' AND c.crawl_id = ? "
             "WHERE p.moved_to = ? AND v.content_hash = ?", [crawl_id, url, new_hash]).fetchone() is not None
@@ -374,7 +377,7 @@ class Archive(MemoWrites):
             self._count(crawl_id, "pages_unchanged")
 
     def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
-        current = self.db.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
+        current = self.db.conn.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
         self._insert("changes", {"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
                                    "from_version_id": current, "to_version_id": None,
                                    "detail": detail, "at": self.now()})
