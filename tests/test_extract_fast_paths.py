@@ -199,3 +199,53 @@ def test_the_page_scan_from_the_region_walk_is_the_scan_from_the_tree():
     for root in _tricky_and_sample_roots():
         regions = classify_regions(root)
         assert scan_page(root, regions=regions) == scan_page(root)
+
+
+def _site_line_reference(text: str) -> bool:
+    """is_site_line before its word prefilters: every search made."""
+    from condition_archive.extract import sitelines as s
+
+    if "\n" in text:
+        return False
+    words = len(text.split())
+    if words > s._MAX_WORDS:
+        return False
+    if words <= s._CREDIT_WORDS and s._CREDIT.match(text):
+        return True
+    if words <= s._RIGHTS_WORDS and (
+            s._LICENCE.search(text) or (s._COPYRIGHT.match(text) and s._SEPARATOR.search(text))):
+        return True
+    if words <= s._CONSENT_WORDS and s._CONSENT.search(text):
+        return True
+    return words <= s._COMMENT_WORDS and (text.lower().strip(s._LABEL_STRIP) in s._LABELS
+                                          or bool(s._COMMENTS.search(text)))
+
+
+_SITE_WORDS = st.sampled_from([
+    "We use", "COOKIES", "cookies", "CooKieſ", "this website uses", "no", "Comments", "comments are closed",
+    "Leave a Reply", "KOMMENTARE", "keine", "Bewertungen", "sind geschlossen", "Unless otherwise stated",
+    "the content of this page is licensed", "Sofern nicht anders ausgewiesen", "keine Zustimmung gegeben",
+    "Laden der Inhalte von Twitter blockiert", "ohne dein Einverständnis", "© 2020", " • ", "Impressum",
+    "Foto:", "comentarios", "brak komentarzy", "Kelvin K", "İ", " ", "x", "Print", ": ", "\n"])
+
+
+@given(st.lists(_SITE_WORDS, max_size=9).map(" ".join))
+@settings(max_examples=600, deadline=None)
+def test_site_line_word_prefilters_change_no_answer(text):
+    from condition_archive.extract.sitelines import is_site_line
+
+    assert is_site_line(text) == _site_line_reference(text)
+
+
+_DATE_LINE_WORDS = st.sampled_from(["Updated", "Published on", "Reviewed by Dr. X", "March", "3,", "2024",
+                                    "Date:", "٣", "١٢", "2024-03-01", "Stand:", "12.", "Mai", "by", " ", "—", "o"])
+
+
+@given(st.lists(_DATE_LINE_WORDS, max_size=8).map(" ".join))
+@settings(max_examples=400, deadline=None)
+def test_a_line_without_a_digit_holds_no_labelled_date(line):
+    from condition_archive.extract.date_vocab import VISIBLE_RE
+    from condition_archive.extract.dates import _DIGIT, _line_candidates
+
+    if not _DIGIT.search(line):
+        assert VISIBLE_RE.search(line) is None and _line_candidates(line, None) == []

@@ -186,6 +186,9 @@ def _hidden_in(el: HtmlElement) -> bool:
     return any(is_hidden(node) for node in (el, *el.iterancestors()))
 
 
+_DIGIT = re.compile(r"\d")  # the \d of the date patterns (Unicode digits too)
+
+
 def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
                        scan: PageScan | None = None) -> list[DateCandidate]:
     """Labelled dates in the text a reader sees: every block holding a label word
@@ -207,7 +210,9 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
 
 
 def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateCandidate]:
-    found = []
+    found: list[DateCandidate] = []
+    if not _DIGIT.search(line):
+        return found  # every date pattern holds a digit: VISIBLE_RE cannot match
     for match in VISIBLE_RE.finditer(line):
         label = norm(match.group("label"))
         if label.lower() == "date" and ":" not in match.group(0):
