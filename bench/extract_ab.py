@@ -1,0 +1,108 @@
+"""Extraction CPU per page, stage by stage, of this tree against another
+checkout, both in one process, page by page alternating: on a shared machine
+load falls on both alike, which separate runs cannot promise.
+
+    python bench/extract_ab.py --before ../main-at-some-commit [--pages 500] [--rounds 4]
+    python bench/extract_ab.py --before-commit 72e6ae6 [--pages 500] [--rounds 4]
+
+The other tree's `condition_archive` is copied to a temporary directory as
+`condition_archive_before` (its imports rewritten), so both import side by side.
+Pages: the generated site (bench/gensite.py, the crawl bench's 2025 templates).
+Each stage's total over the pages is taken per round; the table shows the
+smallest round of each (CPU seconds: time.process_time).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+REPO = Path(__file__).resolve().parents[1]
+STAGES = ("parse+regions+scan", "center", "article", "links", "assemble", "total")
+
+
+def _copy_before(tree: Path | None, commit: str | None, into: Path) -> None:
+    """`tree`'s package (or the commit's, from this repository) as condition_archive_before."""
+    target = into / "condition_archive_before"
+    if commit:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "condition_archive"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+        (into / "condition_archive").rename(target)
+    else:
+        subprocess.run(["cp", "-r", str(tree / "condition_archive"), str(target)], check=True)
+    for path in target.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bcondition_archive\b", "condition_archive_before", text), encoding="utf-8")
+
+
+def _run(stages, options_for, data: bytes, url: str, acc: dict, side: str) -> None:
+    headers = {"content-type": "text/html; charset=utf-8"}
+    clock = time.process_time
+    t0 = clock()
+    doc = stages.parse_stage(data, url, headers)
+    t1 = clock()
+    layout = stages.center_stage(doc)
+    t2 = clock()
+    art = stages.article_stage(doc, layout, headers, options_for(url, ()))
+    t3 = clock()
+    links = stages.links_stage(doc, layout)
+    t4 = clock()
+    stages.assemble(doc, art, layout, links)
+    t5 = clock()
+    for name, span in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0)):
+        acc[side, name] += span
+
+
+@click.command()
+@click.option("--before", "tree", type=click.Path(path_type=Path, file_okay=False),
+              help="A checkout whose condition_archive is the 'before'.")
+@click.option("--before-commit", "commit", help="A commit of this repository as the 'before'.")
+@click.option("--pages", default=500, show_default=True, help="Generated-site size (centers and articles).")
+@click.option("--rounds", default=4, show_default=True)
+def main(tree: Path | None, commit: str | None, pages: int, rounds: int) -> None:
+    if not tree and not commit:
+        raise click.UsageError("give --before PATH or --before-commit REV")
+    sys.path.insert(0, str(REPO / "bench"))
+    from gensite import Generator, layout_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _copy_before(tree, commit, Path(tmp))
+        sys.path.insert(0, tmp)
+        import condition_archive.extract.stages as after
+        import condition_archive_before.extract.stages as before
+        from condition_archive.extract.model import options_for as after_options
+        from condition_archive_before.extract.model import options_for as before_options
+
+        site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+        items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+        sides = (("before", before, before_options), ("after", after, after_options))
+        warm: dict = defaultdict(float)
+        for data, url in items[:50]:
+            for side, stages, options in sides:
+                _run(stages, options, data, url, warm, side)
+        best: dict = {}
+        for rnd in range(rounds):
+            acc: dict = defaultdict(float)
+            for i, (data, url) in enumerate(items):
+                for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):
+                    _run(stages, options, data, url, acc, side)
+            for key, value in acc.items():
+                best[key] = min(best.get(key, value), value)
+    n = len(items)
+    print(f"{n} generated pages, CPU ms/page, smallest of {rounds} rounds, before and after alternating per page\n")
+    print("| stage | before | after | after/before |\n|---|---|---|---|")
+    for name in STAGES:
+        b, a = 1000 * best["before", name] / n, 1000 * best["after", name] / n
+        print(f"| {name} | {b:.3f} | {a:.3f} | {a / b:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
