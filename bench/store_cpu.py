@@ -248,8 +248,8 @@ def dump_tables(path: Path, out: Path) -> int:
 
 
 def _inputs(pages: int, path: Path | None, work: Path) -> list[Crawl]:
-    if path is not None and path.exists():
-        crawl_list = pickle.loads(path.read_bytes())
+    if path is not None and path.exists():  # (name, pages) pairs: readable whoever imports this module
+        crawl_list = [Crawl(name, items) for name, items in pickle.loads(path.read_bytes())]
         if len(crawl_list[0].pages) == len(Generator(layout_for(pages)).paths()):
             return crawl_list
     start = time.perf_counter()
@@ -258,7 +258,7 @@ def _inputs(pages: int, path: Path | None, work: Path) -> list[Crawl]:
           f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
     learn_dictionaries(crawl_list, work)
     if path is not None:
-        path.write_bytes(pickle.dumps(crawl_list))
+        path.write_bytes(pickle.dumps([(c.name, c.pages) for c in crawl_list]))
     return crawl_list
 
 
