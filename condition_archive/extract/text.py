@@ -1,0 +1,133 @@
+"""The text a reader sees: an element's visible text, a block's own lines, the
+text before an element on its line. Pure reads of the tree; with the page's
+region map (boilerplate.RegionMap), visible_text reads the facts its walk found
+(measure.py) instead of testing every element again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from condition_archive.extract.markers import is_hidden
+from condition_archive.extract.measure import INVISIBLE_TAGS
+
+# Inline tags: text inside them belongs to the enclosing block's line.
+INLINE_TAGS = frozenset(("span", "b", "strong", "em", "i", "small", "a", "time", "label",
+                         "font", "abbr", "sup", "sub", "u", "mark", "cite", "var", "br", "q"))
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
+_SPACE_THEN_PUNCT = re.compile(r" [,.;:!?)\]]")
+
+
+def norm(text: str | None) -> str:
+    """Whitespace collapsed to single spaces, ends stripped."""
+    return " ".join(text.split()) if text else ""
+
+
+def visible_text(el: HtmlElement, regions=None) -> str:
+    """The text a reader sees in `el`: hidden elements, scripts and comments skipped,
+    element boundaries read as spaces ("<span>By X</span><span>Updated</span>"
+    must not run together), then spaces before punctuation removed. With the
+    page's region map: memoised per element, and read in C (itertext) when the
+    map's walk found nothing hidden or invisible inside `el`."""
+    if regions is None:
+        return _visible_text(el, None)
+    memo = regions.texts
+    text = memo.get(el)
+    if text is None:
+        text = memo[el] = _visible_text(el, regions.plain)
+    return text
+
+
+def _visible_text(el: HtmlElement, plain) -> str:
+    if len(el) == 0:  # fast path: most links and leaves have no children
+        tag = el.tag  # (each read of .tag or .text builds a new str: read once)
+        if plain is not None and el in plain:
+            return norm(el.text)
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or is_hidden(el):
+            return ""
+        return norm(el.text)
+    if plain is not None and el in plain:
+        # Every text node is visible: the same strings _collect_text gathers.
+        text = norm(" ".join(el.itertext()))
+    else:
+        parts: list[str] = []
+        _collect_text(el, parts)
+        text = norm(" ".join(parts))
+    # After norm the only whitespace is single spaces: a literal search rules
+    # out most texts before the substitutions (same result, fewer regex passes).
+    if _SPACE_THEN_PUNCT.search(text):
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if "( " in text or "[ " in text:
+        text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    return text
+
+
+def _collect_text(el: HtmlElement, parts: list[str]) -> None:
+    tag = el.tag
+    if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not is_hidden(el):
+        text = el.text
+        if text:
+            parts.append(text)
+        for child in el:
+            _collect_text(child, parts)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+
+
+def block_of(el: HtmlElement) -> HtmlElement:
+    """The nearest ancestor-or-self that is not an inline element."""
+    node = el
+    while node.getparent() is not None and node.tag in INLINE_TAGS:
+        node = node.getparent()
+    return node
+
+
+def own_lines(block: HtmlElement) -> list[str]:
+    """The block's own text, nested blocks cut out as line breaks."""
+    parts: list[str] = []
+    _inline_text(block, parts, top=True)
+    return [line for line in (norm(s) for s in "".join(parts).split("\n")) if line]
+
+
+def _inline_text(el: HtmlElement, parts: list[str], top: bool = False) -> None:
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or is_hidden(el):
+        return
+    if not top and tag not in INLINE_TAGS:
+        parts.append("\n")
+        return
+    parts.append(" " if tag == "br" else (el.text or "") + " ")
+    for child in el:
+        _inline_text(child, parts)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+
+
+def text_before(el: HtmlElement) -> str:
+    """The text of `el`'s line that precedes it (for "Updated on <time ...>")."""
+    block = block_of(el)
+    parts: list[str] = []
+    _text_until(block, el, parts, top=True)
+    return norm("".join(parts).rsplit("\n", 1)[-1])
+
+
+def _text_until(node: HtmlElement, stop: HtmlElement, parts: list[str], top: bool) -> bool:
+    if node is stop:
+        return True
+    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or is_hidden(node):
+        return False
+    if not top and node.tag not in INLINE_TAGS:
+        parts.append("\n")
+        return stop in node.iterdescendants()
+    parts.append((node.text or "") + " ")
+    for child in node:
+        if _text_until(child, stop, parts, top=False):
+            return True
+        parts.append(child.tail or "")
+    return False
