@@ -38,7 +38,7 @@ time.sleep(600)  # until the test kills it
 
 def loaded(*args) -> tuple:
     """A target for a real worker: what it has imported, as the 'problem' string."""
-    wanted = ("condition_archive.cli", "click", "scrapy", "asyncio", "condition_archive.extract.stages")
+    wanted = ("condition_archive.cli", "click", "scrapy", "asyncio")
     return " ".join(m for m in wanted if m in sys.modules), None, None
 
 
@@ -58,7 +58,7 @@ def test_the_worker_imports_no_cli_and_exits_when_its_crawl_is_killed(tmp_path):
                               start_new_session=True)  # its own session: the worker is not reaped by us
     try:
         report = json.loads(parent.stdout.readline())
-        assert report["modules"].split() == ["condition_archive.extract.stages"]
+        assert report["modules"].split() == []
         worker = report["worker"]
         assert _alive(worker)
         parent.send_signal(signal.SIGKILL)
@@ -70,6 +70,20 @@ def test_the_worker_imports_no_cli_and_exits_when_its_crawl_is_killed(tmp_path):
     finally:
         parent.kill()
         parent.wait(timeout=30)
+
+
+def test_the_crawl_process_leaves_the_extraction_modules_to_its_workers():
+    """The crawl's own modules (CLI, pool, pipelines, spider) import no extraction
+    stage and no htmldate: those load in the worker, which runs TARGET."""
+    code = ("import sys, condition_archive.cli, condition_archive.crawl.worker, pipelines.extract, "
+            "pipelines.links, pipelines.store, spiders.condition_center; "
+            "from condition_archive.crawl.workermain import TARGET; "
+            "print(' '.join(m for m in ('condition_archive.extract.stages', 'htmldate') if m in sys.modules)); "
+            "import importlib; importlib.import_module(TARGET.split(':')[0]); "
+            "print('condition_archive.extract.stages' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=TESTS.parent).stdout.splitlines()
+    assert out == ["", "True"]
 
 
 def test_a_page_extract_comes_out_of_a_pickle_as_it_went_in():

@@ -8,7 +8,8 @@ site's dictionary once the store has trained one and announced it with the
 workers the pool runs the same function in this thread: one code path whatever
 the worker count.
 
-`analyse_page` itself is in workermain.py, the worker process's own module.
+`analyse_page` itself is in analysis.py, imported here on first use (only a
+crawl without workers runs it in this process).
 `ExtractionPool` owns the workers (workerproc.py: a process each, its pipes read
 and written from the event loop): a page may take at most ARCHIVE_PAGE_BUDGET
 seconds of a worker (then the worker is killed and replaced, and the page is
@@ -21,16 +22,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 
 from condition_archive.archive.capture import Packed
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.crawl.workermain import analyse_page, site_of
+from condition_archive.crawl.workermain import site_of
 from condition_archive.crawl.workerproc import TARGET, WorkerProcess
 from condition_archive.extract.model import PageExtract
 
 logger = logging.getLogger(__name__)
+
+
+def __getattr__(name: str):
+    """`analyse_page`, imported on first use: the extraction's modules load in
+    the workers, not in the crawl process, unless it runs without workers."""
+    if name == "analyse_page":
+        from condition_archive.crawl.analysis import analyse_page
+        globals()["analyse_page"] = analyse_page
+        return analyse_page
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Sent by the runner on the first SIGTERM/Ctrl-C: kill busy workers (their pages
 # are left for --resume) instead of letting Scrapy's graceful stop wait for them.
@@ -117,7 +129,8 @@ class ExtractionPool:
         args = (data, url, headers, day_first_sites)
         if not self.workers:  # in this thread: no budget, nothing could stop it
             try:
-                return (*analyse_page(*args, self._local.get(site_of(url))), None)
+                analyse = sys.modules[__name__].analyse_page  # tests replace it
+                return (*analyse(*args, self._local.get(site_of(url))), None)
             except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
                 return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
         if not self._workers:

@@ -1,11 +1,12 @@
-"""The extraction worker process's own side: its entry point, its loop, and
-`analyse_page`, the function it runs on each page.
+"""The extraction worker process's own side: its entry point and its loop; the
+function it runs on each page is TARGET (analysis.py's `analyse_page`).
 
 The crawl starts it as `python -c "...workermain import main; main()" ...`
 (workerproc.py), not with multiprocessing's spawn, which first imports the
 crawl's `__main__` in the child (the console script: the whole CLI, ~0.3 s of
-CPU per worker start) before the worker's own modules. This module imports the
-extraction and nothing of the crawl's (no asyncio, Scrapy or CLI).
+CPU per worker start) before the worker's own modules. This module imports
+nothing of the crawl's (no asyncio, Scrapy or CLI) and, until `serve` imports
+TARGET, nothing of the extraction: the crawl process imports it too, for the framing.
 
 Messages are pickles framed as multiprocessing's `Connection.send_bytes` frames
 them (a 4-byte big-endian length, then the bytes). To the worker: ("page", seq,
@@ -28,14 +29,10 @@ import time
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from condition_archive.archive.capture import Packed, pack
 from condition_archive.archive.codec import zstd_compressor
-from condition_archive.extract.model import PageExtract, options_for
-from condition_archive.extract.parse import parse_html
-from condition_archive.extract.stages import header_value, run_all
 
 HEADER = struct.Struct("!i")
-TARGET = "condition_archive.crawl.workermain:analyse_page"
+TARGET = "condition_archive.crawl.analysis:analyse_page"
 # What the crawl runs: `python -c CODE inbox_fd outbox_fd parent_pid target *sys.path`.
 CODE = ("import sys; sys.path[:] = sys.argv[5:]; "
         "from condition_archive.crawl.workermain import main; main(*sys.argv[1:5])")
@@ -46,16 +43,6 @@ def site_of(url: str) -> str:
     """The site a capture is filed under (its dictionary's): the URL's host."""
     return urlsplit(url).hostname or ""
 
-
-def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites: tuple[str, ...],
-                 zstd: tuple | None = None) -> tuple[str | None, PageExtract | None, Packed | None]:
-    """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture).
-    `zstd`: the site's (dictionary key, compressor), else the capture is zlib."""
-    parsed = parse_html(data, url, header_value(headers, "content-type"))
-    if parsed.root is None:
-        return parsed.problem or "not html", None, None
-    extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)
-    return None, extract, pack(data, zstd)
 
 
 def exit_with_parent(parent_pid: int) -> None:
