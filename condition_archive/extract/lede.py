@@ -91,5 +91,10 @@ def _standfirst_boxes(box: HtmlElement, headline: HtmlElement, main: HtmlElement
                 return True
         return False
 
-    visit(box)
+    try:
+        visit(box)
+    finally:
+        # `visit` calls itself through its closure: a cycle that would keep the
+        # page's region map (and so its whole tree) alive until the next full GC.
+        del visit
     return found
