@@ -72,11 +72,16 @@ def _collect_text(el: HtmlElement, parts: list[str]) -> None:
         text = el.text
         if text:
             parts.append(text)
-        for child in el:
-            _collect_text(child, parts)
-            tail = child.tail
-            if tail:
-                parts.append(tail)
+        _children(el, parts, _collect_text)
+
+
+def _children(el: HtmlElement, parts: list[str], visit) -> None:
+    """`visit` each child of `el` (it appends the child's text), each child's tail after it."""
+    for child in el:
+        visit(child, parts)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
 
 
 def block_of(el: HtmlElement) -> HtmlElement:
@@ -102,11 +107,7 @@ def _inline_text(el: HtmlElement, parts: list[str], top: bool = False) -> None:
         parts.append("\n")
         return
     parts.append(" " if tag == "br" else (el.text or "") + " ")
-    for child in el:
-        _inline_text(child, parts)
-        tail = child.tail
-        if tail:
-            parts.append(tail)
+    _children(el, parts, _inline_text)
 
 
 def text_before(el: HtmlElement) -> str:
