@@ -172,15 +172,9 @@ class Archive(MemoWrites):
         return page_id, None, None, True
 
     def _page_row(self, url: str) -> tuple[int, dict | None]:
-        row = self.db.conn.execute("SELECT id, current_version_id FROM pages WHERE url = ?", [url]).fetchone()
-        if row is None:
-            page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
-                                             "first_seen": self.now(), "state": "live"})
-            return page_id, None
-        current = None
-        if row[1] is not None:
-            current = self._version(row[1])
-        return row[0], current
+        """(page id, its current versions row or None), its row made when it is new."""
+        page_id, current_id, _, _ = self._page_state(url)
+        return page_id, self._version(current_id) if current_id is not None else None
 
     def _insert_version(self, page_id: int, crawl_id: int, capture_id: int, page: PageExtract,
                         chash: str, extractor_version: str, cause: str, captured_at: str | None = None,
