@@ -16,7 +16,8 @@ from condition_archive.extract import extract_page
 from condition_archive.extract.boilerplate import _SPECIAL, classify_regions
 from condition_archive.extract.date_vocab import LABEL_WORDS, has_label_word
 from condition_archive.extract.markers import tokens
-from condition_archive.extract.meta import _SPACE_AFTER_OPEN, _SPACE_BEFORE_PUNCT, _classed_under, visible_text
+from condition_archive.extract.meta import _classed_under, visible_text
+from condition_archive.extract.text import _SPACE_AFTER_OPEN, _SPACE_BEFORE_PUNCT
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.people import _BYLINE_PREFILTER_LOWER, BYLINE_PREFILTER
 from condition_archive.extract.stages import parse_stage
@@ -74,7 +75,7 @@ def test_attribute_axis_xpaths_find_what_the_predicates_found():
 
 
 def _visible_text_reference(el) -> str:
-    from condition_archive.extract.meta import _collect_text, norm
+    from condition_archive.extract.text import _collect_text, norm
 
     if len(el) == 0:
         return visible_text(el)
@@ -178,7 +179,7 @@ def _tricky_and_sample_roots():
 
 def test_the_region_walk_knows_every_hidden_element_and_where_all_text_is_visible():
     from condition_archive.extract.markers import is_hidden
-    from condition_archive.extract.meta import _visible_text
+    from condition_archive.extract.text import _visible_text
 
     for root in _tricky_and_sample_roots():
         regions = classify_regions(root)

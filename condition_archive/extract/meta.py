@@ -21,12 +21,8 @@ from condition_archive.extract.markers import tokens
 from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
 # The text helpers live in text.py; imported from here by most field modules.
 from condition_archive.extract.text import (  # noqa: F401
-    _SPACE_AFTER_OPEN,
-    _SPACE_BEFORE_PUNCT,
     INLINE_TAGS,
     SKIP_TAGS,
-    _collect_text,
-    _visible_text,
     block_of,
     norm,
     own_lines,
