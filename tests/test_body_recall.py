@@ -12,10 +12,18 @@ PROSE = ("The council approved the new cycle lanes after a long debate, and work
          "section along the river is due to start in the spring. ")
 
 
+def document(title: str, body: str, lang: str = "en") -> str:
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head>"
+            f"<body>{body}</body></html>")
+
+
+def paragraphs(n: int) -> str:
+    return "".join(f"<p>{PROSE}</p>" for _ in range(n))
+
+
 def page(body: str) -> str:
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
-            "<body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
-            f"<main>{body}</main><footer><p>&copy; 2024 Example News</p></footer></body></html>")
+    return document("Cycle lanes", "<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+                    f"<main>{body}</main><footer><p>&copy; 2024 Example News</p></footer>")
 
 
 # A BEM modifier says which variant a block is, not what it is: a Drupal field
@@ -187,8 +195,8 @@ def test_standfirst_in_the_article_header_is_read():
 # body: the main box does not widen for a short line) is the standfirst ("<p class=subtitle>", "Vorspann"); a share bar, the date line and a
 # photo box (an image and its caption) there stay out.
 def test_prose_between_headline_and_body_box_is_read():
-    html = ("<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>Radwege</title></head>"
-            "<body><div id='site'><div class='logo'>Stadtzeitung</div><div class='wrap'><div class='story'>"
+    html = document("Radwege", (
+            "<div id='site'><div class='logo'>Stadtzeitung</div><div class='wrap'><div class='story'>"
             "<h1>Neue Radwege am Fluss beschlossen</h1>"
             "<div class='vorspann'>Der Stadtrat hat nach langer Debatte den Bau eines geschützten "
             "Radwegs entlang des Flusses beschlossen.</div>"
@@ -196,8 +204,8 @@ def test_prose_between_headline_and_body_box_is_read():
             "auf allen Kanälen</div><p class='datum'>12. März 2024, 10:15 Uhr</p>"
             "<div class='image top'><img src='a.jpg' alt=''><p>Radfahrer warten an der Kreuzung bei der "
             "alten Brücke am Montagmorgen.</p></div>"
-            "<div class='text'>" + "".join(f"<p>{PROSE}</p>" for _ in range(30))
-            + "</div></div></div></div></body></html>")
+            "<div class='text'>" + paragraphs(30)
+            + "</div></div></div></div>"), lang="de")
     body = extract_page(html, URL).body_text
     assert body.startswith("Der Stadtrat hat nach langer Debatte")
     assert PROSE.strip() in body
@@ -208,14 +216,14 @@ def test_prose_between_headline_and_body_box_is_read():
 def test_a_trust_badge_or_disclosure_in_the_header_is_not_the_standfirst():
     """Boxes of the article's header that class words call a badge, a disclosure
     or a meta line are about the page, not its opening; the summary is read."""
-    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Upper back pain</title></head>"
-            "<body><main><article><header class='article-header'><h1>What causes upper back pain?</h1>"
+    html = document("Upper back pain", (
+            "<main><article><header class='article-header'><h1>What causes upper back pain?</h1>"
             "<div class='review-badge'>Our articles are fact checked by a team of experts and updated "
             "regularly</div><div class='affiliate-disclosure'>We may earn a commission from links on this "
             "page at no cost to you</div><p class='summary'>Poor posture, muscle strain and injuries are "
             "the most common causes of pain between the shoulder blades.</p></header>"
-            "<div class='article-body'>" + "".join(f"<p>{PROSE}</p>" for _ in range(8))
-            + "</div></article></main></body></html>")
+            "<div class='article-body'>" + paragraphs(8)
+            + "</div></article></main>"))
     body = extract_page(html, URL).body_text
     assert body.startswith("Poor posture, muscle strain and injuries")
     assert "fact checked" not in body and "commission" not in body
@@ -224,13 +232,13 @@ def test_a_trust_badge_or_disclosure_in_the_header_is_not_the_standfirst():
 # The headline is the article's h1, not a linked card title set as h1 in a box
 # nearer the body (templates that set every title as h1).
 def test_standfirst_found_past_a_card_title_set_as_h1():
-    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
-            "<body><article><header class='story-header'><h1>Cycle lanes approved after a long debate</h1>"
+    html = document("Cycle lanes", (
+            "<article><header class='story-header'><h1>Cycle lanes approved after a long debate</h1>"
             "<p class='dek'>Riders will get a protected route along the river by next summer, the "
             "council decided on Tuesday.</p></header><div class='wrap'>"
             "<div class='more-box'><h1><a href='/other'>Another story from the city desk</a></h1></div>"
-            "<div class='text'>" + "".join(f"<p>{PROSE}</p>" for _ in range(6))
-            + "</div></div></article></body></html>")
+            "<div class='text'>" + paragraphs(6)
+            + "</div></div></article>"))
     body = extract_page(html, URL).body_text
     assert body.startswith("Riders will get a protected route along the river")
     assert "Another story" not in body
@@ -239,13 +247,13 @@ def test_standfirst_found_past_a_card_title_set_as_h1():
 # The page's wrapper (a child of <body>) is no article box: its header boxes
 # are the site's top bar and banner, whose tagline is not a standfirst.
 def test_site_top_bar_is_not_a_standfirst():
-    html = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Cycle lanes</title></head>"
-            "<body><div id='page' class='site'><div class='top-bar'><p>Now open on Saturdays in both of "
+    html = document("Cycle lanes", (
+            "<div id='page' class='site'><div class='top-bar'><p>Now open on Saturdays in both of "
             "our clinics, book online or call us today.</p></div>"
             "<div class='site-branding'><p>Sports and musculoskeletal physiotherapy for the whole city "
             "and its suburbs.</p></div><div class='content-area'><div class='entry-content'>"
             "<h1>Cycle lanes approved after a long debate</h1>"
-            + "".join(f"<p>{PROSE}</p>" for _ in range(4)) + "</div></div></div></body></html>")
+            + paragraphs(4) + "</div></div></div>"))
     body = extract_page(html, URL).body_text
     assert body.startswith(PROSE.strip())
     assert "Now open on Saturdays" not in body and "musculoskeletal" not in body
