@@ -68,8 +68,9 @@ def main(inbox_fd: str, outbox_fd: str, parent_pid: str, target: str) -> None:
 
 def _send(outbox, message: tuple) -> None:
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    outbox.write(HEADER.pack(len(data)))
-    outbox.write(data)
+    # One write: a reply is larger than the file's buffer, so the header and
+    # the pickle written apart would be two system calls.
+    outbox.write(HEADER.pack(len(data)) + data)
     outbox.flush()
 
 
