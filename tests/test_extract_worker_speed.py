@@ -1,0 +1,77 @@
+"""Issue 16's second round of worker speed changes give the answers of the forms
+they replaced: the region walk's attribute reads, parse_html's skipped
+control-character pass (both shared sets were also compared field by field
+before and after: bench/extract_snapshot.py)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from condition_archive.extract.markers import is_hidden, own_marker
+from condition_archive.extract.measure import DROP_TAGS, SPECIAL, SPECIAL_ATTRS, measure
+from condition_archive.extract.parse import _BAD_BYTES, _BAD_CHARS, decode_html, parse_html
+from condition_archive.sample_site.site import build_site
+
+_ATTRIBUTES_PAGE = (
+    '<html><head><title>t</title><style>.x{}</style></head><body class="b" id="x">'
+    '<div style="display:none"><p>gone</p></div><div role="navigation" class="content">'
+    '<a href="/a">a</a></div><span itemprop="articleBody">s</span><p hidden>h</p>'
+    '<i aria-hidden="true" class="c">x</i><nav data-testid="article-body"><p>n</p></nav>'
+    '<div class="sidebar" id="main-content"><p>side</p></div><form class="hidden">f</form>'
+    '<script class="ads">s</script><!-- c --><p id="">e</p><p class="">p</p></body></html>')
+
+
+def _roots():
+    yield parse_html(_ATTRIBUTES_PAGE, "http://h.test/").root
+    for version in ("2012", "2025"):
+        for res in build_site(version).values():
+            if res.status == 200 and b"<html" in res.body.lower():
+                root = parse_html(res.body, "http://sample.test/").root
+                if root is not None:
+                    yield root
+
+
+def test_the_walk_reads_attributes_as_the_xpath_and_the_markers_do():
+    for root in _roots():
+        elements = list(root.iter(etree.Element))
+        facts = measure(elements)
+        # The elements whose names meet SPECIAL_ATTRS are the XPath's.
+        assert {el for el in elements if not SPECIAL_ATTRS.isdisjoint(el.keys())} == set(SPECIAL(root))
+        assert facts.named == {el: (el.get("class"), el.get("id")) for el in reversed(elements)
+                               if el.get("class") is not None or el.get("id") is not None}
+        assert list(facts.named) == [el for el in reversed(elements) if el in facts.named]
+        assert facts.hidden == {el for el in elements if is_hidden(el)}
+        for el, mark in facts.marks.items():
+            assert el.tag not in DROP_TAGS and mark == own_marker(el)
+
+
+@pytest.mark.parametrize("data, content_type", [
+    (b"<html><body><p>a\x01b\x1fc\x0bd\te</p></body></html>", "text/html; charset=utf-8"),
+    (b"<html><body><p>a\x01b \xe9\x93c</p></body></html>", "text/html; charset=windows-1252"),
+    (b"<html><body><p>a\x01b \xe9\xff\x02c</p></body></html>", "text/html; charset=utf-8"),  # cp1252 fallback
+    # UTF-7 turns ASCII bytes into control characters: the regex pass still runs.
+    (b"<html><body><p>a+AAE-b</p></body></html>", "text/html; charset=utf-7"),
+])
+def test_control_characters_are_removed_whatever_the_bytes(data, content_type):
+    parsed = parse_html(data, "http://h.test/", content_type)
+    text = parsed.root.findtext(".//p")
+    assert text and not _BAD_CHARS.search(text)
+    assert "a" in text and "b" in text
+
+
+def test_the_byte_check_finds_exactly_the_regex_characters():
+    for value in range(256):
+        flagged = bytes([value]).translate(_BAD_BYTES).find(0) >= 0
+        assert flagged == (value < 0x80 and bool(_BAD_CHARS.search(chr(value))))
+
+
+def test_clean_bytes_parse_as_their_text_does():
+    for version in ("2012", "2025"):
+        for res in list(build_site(version).values())[:40]:
+            if res.status != 200 or b"<html" not in res.body.lower():
+                continue
+            from_bytes = parse_html(res.body, "http://sample.test/", "text/html; charset=utf-8")
+            text, _ = decode_html(res.body, "text/html; charset=utf-8")
+            from_text = parse_html(_BAD_CHARS.sub("", text), "http://sample.test/")
+            assert etree.tostring(from_bytes.root) == etree.tostring(from_text.root)
