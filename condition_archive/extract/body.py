@@ -250,7 +250,7 @@ class _Walker:
         elif el.text:
             self.buf.append(el.text)
         cut = False
-        for child in el:
+        for child in el.getchildren():
             # "Related articles", "Lesen Sie auch": the heading (or a line
             # standing in for one) and what follows it in its box are another
             # page's teasers (teasers.py).

@@ -115,7 +115,7 @@ def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
             clean[el] = 0
             continue
         n = text_len[el]
-        for child in el:
+        for child in el.getchildren():
             ct = text_len.get(child)
             if ct:
                 n -= ct - clean.get(child, 0)

@@ -77,7 +77,7 @@ def _collect_text(el: HtmlElement, parts: list[str]) -> None:
 
 def _children(el: HtmlElement, parts: list[str], visit) -> None:
     """`visit` each child of `el` (it appends the child's text), each child's tail after it."""
-    for child in el:
+    for child in el.getchildren():
         visit(child, parts)
         tail = child.tail
         if tail:
@@ -127,7 +127,7 @@ def _text_until(node: HtmlElement, stop: HtmlElement, parts: list[str], top: boo
         parts.append("\n")
         return stop in node.iterdescendants()
     parts.append((node.text or "") + " ")
-    for child in node:
+    for child in node.getchildren():
         if _text_until(child, stop, parts, top=False):
             return True
         parts.append(child.tail or "")
