@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from condition_archive.extract.dates import _ITEMPROP
+from condition_archive.extract.mainbox import _MAIN_LANDMARK
 from condition_archive.extract.markers import is_hidden, own_marker
 from condition_archive.extract.measure import DROP_TAGS, SPECIAL, SPECIAL_ATTRS, measure
 from condition_archive.extract.parse import _BAD_BYTES, _BAD_CHARS, decode_html, parse_html
@@ -19,7 +21,9 @@ _ATTRIBUTES_PAGE = (
     '<a href="/a">a</a></div><span itemprop="articleBody">s</span><p hidden>h</p>'
     '<i aria-hidden="true" class="c">x</i><nav data-testid="article-body"><p>n</p></nav>'
     '<div class="sidebar" id="main-content"><p>side</p></div><form class="hidden">f</form>'
-    '<script class="ads">s</script><!-- c --><p id="">e</p><p class="">p</p></body></html>')
+    '<script class="ads">s</script><!-- c --><p id="">e</p><p class="">p</p><main role="main"><div role="main" itemprop="text">'
+    '<time itemprop="datePublished" datetime="2024-01-02">x</time></div></main><div role="Main"></div>'
+    '<main></main></body></html>')
 
 
 def _roots():
@@ -42,6 +46,8 @@ def test_the_walk_reads_attributes_as_the_xpath_and_the_markers_do():
                                if el.get("class") is not None or el.get("id") is not None}
         assert list(facts.named) == [el for el in reversed(elements) if el in facts.named]
         assert facts.hidden == {el for el in elements if is_hidden(el)}
+        assert facts.landmarks == _MAIN_LANDMARK(root)
+        assert facts.itemprops == _ITEMPROP(root)
         for el, mark in facts.marks.items():
             assert el.tag not in DROP_TAGS and mark == own_marker(el)
 

@@ -67,6 +67,8 @@ class RegionMap:
     hidden: object = field(default_factory=lambda: _ASK_IS_HIDDEN, repr=False)
     plain: frozenset = field(default=frozenset(), repr=False)
     texts: dict = field(default_factory=dict, repr=False)
+    # The elements with an itemprop attribute, in page order (None: not known).
+    itemprops: list | None = field(default=None, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -214,6 +216,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     facts = measure(elements)
     found = _classify(root, elements, facts)
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
+    found.itemprops = facts.itemprops
     return found
 
 
@@ -224,7 +227,7 @@ def _classify(root: HtmlElement, elements: list, facts) -> RegionMap:
         marks.pop(el, None)
     signup = mark_signup_boxes(root, text_len, marks)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
-    veto_landmark_wrappers(root, marks, text_len)
+    veto_landmark_wrappers(root, marks, text_len, facts.landmarks)
     found = _choose_main(elements, blocks, text_len, link_len, marks)
     prose = _prose_total(blocks, link_len)
     if found.main is None or found.prose_len.get(found.main, 0) < vocab.RETRY_SHARE * prose:

@@ -171,7 +171,8 @@ def meta_candidates(root: HtmlElement) -> list[DateCandidate]:
 
 def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
     found: list[DateCandidate] = []
-    for el in _ITEMPROP(root):
+    known = getattr(regions, "itemprops", None)
+    for el in _ITEMPROP(root) if known is None else known:
         prop = next((p for p in el.get("itemprop").split() if p in JSONLD_FIELDS), None)
         if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)
                             and (_hidden_in(el) or not page_item_date(el, root))):

@@ -53,6 +53,11 @@ class Measured:
     hidden: set = field(default_factory=set)
     mixed: set = field(default_factory=set)
     plain: frozenset = frozenset()
+    # In document order: the <main> and role="main" elements (what
+    # mainbox._MAIN_LANDMARK finds), the elements with an itemprop attribute
+    # (dates._ITEMPROP's).
+    landmarks: list = field(default_factory=list)
+    itemprops: list = field(default_factory=list)
 
 
 def measure(elements: list) -> Measured:
@@ -61,7 +66,7 @@ def measure(elements: list) -> Measured:
     element, the paragraph-like blocks, and the facts listed in Measured."""
     out = Measured()
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
-    named, hidden = out.named, out.hidden
+    named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
     unseen = []  # hidden elements and invisible tags: they and their ancestors are mixed
     text_of, links_of, tag_region = text_len.get, link_len.get, vocab.TAG_REGION.get
     special_attrs = SPECIAL_ATTRS
@@ -80,6 +85,12 @@ def measure(elements: list) -> Measured:
                     ident = value
             elif name in special_attrs:
                 special = True
+                if name == "itemprop":
+                    itemprops.append(el)
+                elif name == "role" and value == "main" and tag != "main":
+                    landmarks.append(el)
+        if tag == "main":
+            landmarks.append(el)
         if cls is not None or ident is not None:
             named[el] = (cls, ident)
         if tag in DROP_TAGS:
@@ -134,6 +145,8 @@ def measure(elements: list) -> Measured:
             # A <div> of text and <br>s is a paragraph; only its own text counts,
             # not its block children's (they score for themselves).
             blocks.append((el, own))
+    landmarks.reverse()
+    itemprops.reverse()
     out.mixed = _mixed(unseen)
     out.plain = frozenset(text_len.keys() - out.mixed)
     return out
