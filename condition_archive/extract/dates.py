@@ -204,7 +204,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):
             continue
         seen.add(block)
-        for line in own_lines(block):
+        for line in own_lines(block, regions):
             found.extend(_line_candidates(line, day_first))
         found.extend(_split_label_candidates(block, day_first))
     return found
@@ -262,7 +262,7 @@ def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
     for el, toks in scan.classed:
         if DATE_TOKENS.isdisjoint(toks) or el.tag in ("time", "meta", "script") or el.get("itemprop"):
             continue
-        text = visible_text(el)
+        text = visible_text(el, regions)
         if not text or len(text.split()) > DATE_ELEMENT_MAX_WORDS or has_label_word(text):
             continue
         parsed = parse_date_why(text, day_first)
@@ -290,7 +290,7 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
         if hidden_by_stylesheet(el, css_hidden):
             continue  # a theme's hidden <time class="updated">: no statement to readers
         value = parse_machine_date(raw, order)
-        before = text_before(el)
+        before = text_before(el, regions)
         if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):
             continue
         label = _LABEL_BEFORE.search(before)

@@ -259,7 +259,7 @@ def byline_people(root: HtmlElement, regions,
         if block in seen or is_foreign(block, regions, scan.foreign):
             continue
         seen.add(block)
-        for line in own_lines(block):
+        for line in own_lines(block, regions):
             if len(line.split()) <= BYLINE_MAX_WORDS:
                 found_a, found_r = names_from_line(line)
                 authors.extend(found_a)
@@ -276,9 +276,9 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
     for a in root.iter("a"):
         if "author" not in (a.get("rel") or "").split() or is_foreign(a, regions, scan.foreign):
             continue
-        if class_tokens(a) & REVIEWER_TOKENS or REVIEWER_BEFORE.search(text_before(a)):
+        if class_tokens(a) & REVIEWER_TOKENS or REVIEWER_BEFORE.search(text_before(a, regions)):
             continue
-        names.extend(n for n in split_names(visible_text(a), single=True) if _squash(n) not in known)
+        names.extend(n for n in split_names(visible_text(a, regions), single=True) if _squash(n) not in known)
     return names
 
 

@@ -7,6 +7,7 @@ region map (boilerplate.RegionMap), visible_text reads the facts its walk found
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from lxml.html import HtmlElement
 
@@ -34,20 +35,26 @@ def visible_text(el: HtmlElement, regions=None) -> str:
     page's region map: memoised per element, and read in C (itertext) when the
     map's walk found nothing hidden or invisible inside `el`."""
     if regions is None:
-        return _visible_text(el, None)
+        return _visible_text(el, None, is_hidden)
     memo = regions.texts
     text = memo.get(el)
     if text is None:
-        text = memo[el] = _visible_text(el, regions.plain)
+        text = memo[el] = _visible_text(el, regions.plain, hidden_test(regions))
     return text
 
 
-def _visible_text(el: HtmlElement, plain) -> str:
+def hidden_test(regions) -> Callable[[HtmlElement], bool]:
+    """markers.is_hidden, or with the page's region map a lookup in the hidden
+    elements its walk found (the same answers: tests/test_extract_worker_speed.py)."""
+    return is_hidden if regions is None else regions.hidden.__contains__
+
+
+def _visible_text(el: HtmlElement, plain, is_hid=is_hidden) -> str:
     if len(el) == 0:  # fast path: most links and leaves have no children
         tag = el.tag  # (each read of .tag or .text builds a new str: read once)
         if plain is not None and el in plain:
             return norm(el.text)
-        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or is_hidden(el):
+        if not isinstance(tag, str) or tag in INVISIBLE_TAGS or is_hid(el):
             return ""
         return norm(el.text)
     if plain is not None and el in plain:
@@ -55,7 +62,7 @@ def _visible_text(el: HtmlElement, plain) -> str:
         text = norm(" ".join(el.itertext()))
     else:
         parts: list[str] = []
-        _collect_text(el, parts)
+        _collect_text(el, parts, is_hid)
         text = norm(" ".join(parts))
     # After norm the only whitespace is single spaces: a literal search rules
     # out most texts before the substitutions (same result, fewer regex passes).
@@ -66,19 +73,19 @@ def _visible_text(el: HtmlElement, plain) -> str:
     return text
 
 
-def _collect_text(el: HtmlElement, parts: list[str]) -> None:
+def _collect_text(el: HtmlElement, parts: list[str], is_hid=is_hidden) -> None:
     tag = el.tag
-    if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not is_hidden(el):
+    if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not is_hid(el):
         text = el.text
         if text:
             parts.append(text)
-        _children(el, parts, _collect_text)
+        _children(el, parts, _collect_text, is_hid)
 
 
-def _children(el: HtmlElement, parts: list[str], visit) -> None:
+def _children(el: HtmlElement, parts: list[str], visit, is_hid) -> None:
     """`visit` each child of `el` (it appends the child's text), each child's tail after it."""
     for child in el.getchildren():
-        visit(child, parts)
+        visit(child, parts, is_hid)
         tail = child.tail
         if tail:
             parts.append(tail)
@@ -92,43 +99,44 @@ def block_of(el: HtmlElement) -> HtmlElement:
     return node
 
 
-def own_lines(block: HtmlElement) -> list[str]:
-    """The block's own text, nested blocks cut out as line breaks."""
+def own_lines(block: HtmlElement, regions=None) -> list[str]:
+    """The block's own text, nested blocks cut out as line breaks (`regions`:
+    the page's region map, whose walk knows the hidden elements)."""
     parts: list[str] = []
-    _inline_text(block, parts, top=True)
+    _inline_text(block, parts, hidden_test(regions), top=True)
     return [line for line in (norm(s) for s in "".join(parts).split("\n")) if line]
 
 
-def _inline_text(el: HtmlElement, parts: list[str], top: bool = False) -> None:
+def _inline_text(el: HtmlElement, parts: list[str], is_hid, top: bool = False) -> None:
     tag = el.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS or is_hidden(el):
+    if not isinstance(tag, str) or tag in SKIP_TAGS or is_hid(el):
         return
     if not top and tag not in INLINE_TAGS:
         parts.append("\n")
         return
     parts.append(" " if tag == "br" else (el.text or "") + " ")
-    _children(el, parts, _inline_text)
+    _children(el, parts, _inline_text, is_hid)
 
 
-def text_before(el: HtmlElement) -> str:
+def text_before(el: HtmlElement, regions=None) -> str:
     """The text of `el`'s line that precedes it (for "Updated on <time ...>")."""
     block = block_of(el)
     parts: list[str] = []
-    _text_until(block, el, parts, top=True)
+    _text_until(block, el, parts, True, hidden_test(regions))
     return norm("".join(parts).rsplit("\n", 1)[-1])
 
 
-def _text_until(node: HtmlElement, stop: HtmlElement, parts: list[str], top: bool) -> bool:
+def _text_until(node: HtmlElement, stop: HtmlElement, parts: list[str], top: bool, is_hid) -> bool:
     if node is stop:
         return True
-    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or is_hidden(node):
+    if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or is_hid(node):
         return False
     if not top and node.tag not in INLINE_TAGS:
         parts.append("\n")
         return stop in node.iterdescendants()
     parts.append((node.text or "") + " ")
     for child in node.getchildren():
-        if _text_until(child, stop, parts, top=False):
+        if _text_until(child, stop, parts, False, is_hid):
             return True
         parts.append(child.tail or "")
     return False

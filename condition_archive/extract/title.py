@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     ARTICLE_TYPES,
@@ -81,11 +80,12 @@ def main_h1(root: HtmlElement, regions) -> str:
     the region map, but so is a site banner whose logo is an H1) and when it is
     not a link home."""
     fallback = ""
+    hidden = regions.hidden  # markers.is_hidden's elements (or is_hidden itself)
     for h1 in root.iter("h1"):
         region = regions.region(h1)
-        if region in FOREIGN_REGIONS or any(is_hidden(a) for a in h1.iterancestors()):
+        if region in FOREIGN_REGIONS or any(a in hidden for a in h1.iterancestors()):
             continue
-        text = visible_text(h1)
+        text = visible_text(h1, regions)
         if not text:
             continue
         if region != "header":
