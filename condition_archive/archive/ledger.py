@@ -10,9 +10,13 @@ writes the view as it wrote the table, and reads get back exactly what was writt
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from datetime import date
 
 import sqlite_utils
+
+from .linkstore import url_id
 
 # The columns of the fetches table before issue 16's session 6 (and of the view now).
 COLUMNS = ("id", "crawl_id", "url", "fetched_at", "outcome", "reason", "status", "final_url", "etag",
@@ -64,3 +68,114 @@ def migrate_old_table(db: sqlite_utils.Database, schema: dict) -> int:
                          "ORDER BY id").rowcount
     conn.execute("DROP TABLE fetches_before_ledger")
     return moved
+
+
+# -- the store's rows, written into ledger directly ---------------------------------
+# What fetches_insert (schema/archive.yml) does for a row, done in Python: the trigger
+# program is a third of the store's SQL time. Rows outside what this reproduces
+# exactly (control characters in a validator, a fetched_at that is not a plain UTC
+# time, values of unexpected types) return False and go through the view.
+
+_INSERT_LEDGER = ("INSERT INTO ledger (crawl_id, url_id, fetched_at, outcome, reason, status, final_url, etag, "
+                  "last_modified, content_type, size, sha256, capture_id, page_id, depth, referer_id, source, "
+                  "source_offset, source_record, headers_id, http_headers, validators_from, derived) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_UTC = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\+00:00|Z)?", re.ASCII)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_HEADERS = (('"etag": ', "\x01"), ('"last-modified": ', "\x02"), ('"content-type": ', "\x03"),
+            ('"content-length": ', "\x04"), ('"date": ', "\x05"))
+
+
+def trigger_is_current(conn: sqlite3.Connection, schema: dict) -> bool:
+    """`fetches` is the view whose insert trigger insert_row reproduces."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'fetches_insert'").fetchone()
+    return bool(row) and row[0] == schema["triggers"]["fetches_insert"].strip()
+
+
+def _quote(value) -> str | None:
+    """SQLite's json_quote() of a text or NULL (None for the control characters it escapes its own way)."""
+    if value is None:
+        return "null"
+    if type(value) is not str or _CONTROL.search(value):
+        return None
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _http_date(at: str | None) -> str | None:
+    """json_quote of the trigger's strftime() HTTP date of `fetched_at`."""
+    if at is None:
+        return "null"
+    match = _UTC.fullmatch(at) if type(at) is str else None
+    if match is None:
+        return None
+    try:
+        day = date(*map(int, match.groups()[:3]))
+    except ValueError:
+        return None
+    hh, mm, ss = match.groups()[3:]
+    if int(hh) > 23 or int(mm) > 59 or int(ss) > 59:
+        return None
+    return f'"{_DAYS[day.weekday()]}, {day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d} {hh}:{mm}:{ss} GMT"'
+
+
+def insert_row(conn: sqlite3.Connection, row: dict, templates=None) -> bool:
+    """Write one fetches row (no id) into ledger, urls and ledger_headers as the view's
+    trigger would; False (nothing written) when the view must do it. `templates`:
+    ledger_headers ids by template (a dict or archive/memo.py's IdCache)."""
+    headers, size = row.get("http_headers"), row.get("size")
+    if row.get("id") is not None or not all(row.get(k) is None or type(row.get(k)) is int
+                                            for k in ("size", "page_id", "capture_id")) \
+            or not all(row.get(k) is None or type(row.get(k)) is str for k in ("url", "referer", "http_headers")):
+        return False
+    quoted = [_quote(row.get(k)) for k in ("etag", "last_modified", "content_type")]
+    quoted += [_quote(None if size is None else str(size)), _http_date(row.get("fetched_at"))]
+    if None in quoted:
+        return False
+    url, referer = url_id(conn, row.get("url")), url_id(conn, row.get("referer"))
+    bits, template, headers_id, column = _header_bits(conn, headers, quoted, templates)
+    validators = None
+    if row.get("outcome") == "not-modified" and row.get("page_id") is not None:
+        validators = conn.execute("SELECT max(id) FROM ledger WHERE page_id = ? AND outcome = 'fetched'",
+                                  [row["page_id"]]).fetchone()[0]
+    if validators is not None:
+        old = conn.execute("SELECT etag, last_modified, content_type FROM ledger WHERE id = ?", [validators]).fetchone()
+        for bit, key, value in zip((1, 2, 4), ("etag", "last_modified", "content_type"), old):
+            bits |= bit if row.get(key) is not None and row[key] == value and type(value) is str else 0
+    sha256, capture_id = row.get("sha256"), row.get("capture_id")
+    if sha256 is not None and capture_id is not None and type(sha256) is str and sha256 == (conn.execute(
+            "SELECT sha256 FROM captures WHERE id = ?", [capture_id]).fetchone() or [None])[0]:
+        bits |= 8
+    conn.execute(_INSERT_LEDGER, [
+        row.get("crawl_id"), url, row.get("fetched_at"), row.get("outcome"), row.get("reason"), row.get("status"),
+        row.get("final_url"), None if bits & 1 else row.get("etag"), None if bits & 2 else row.get("last_modified"),
+        None if bits & 4 else row.get("content_type"), size, None if bits & 8 else sha256, capture_id,
+        row.get("page_id"), row.get("depth"), referer, row.get("source"), row.get("source_offset"),
+        row.get("source_record"), headers_id, column, validators if bits & 7 else None, (bits & 31) or None])
+    return True
+
+
+def _header_bits(conn: sqlite3.Connection, headers: str | None, quoted: list[str],
+                 templates) -> tuple[int, str | None, int | None, str | None]:
+    """(bits 16 and 32, the template, its ledger_headers id, the http_headers column)
+    of a row's headers: the template when filling it gives the headers back."""
+    if headers is None:
+        return 0, None, None, None
+    template = headers
+    for (name, mark), value in zip(_HEADERS, quoted):
+        template = template.replace(name + value, name + mark)
+    filled = template
+    for (_, mark), value in zip(_HEADERS, quoted):
+        filled = filled.replace(mark, value)
+    if template == headers or filled != headers:
+        return 0, template, None, headers
+    if "\x05" not in template:
+        return 16, template, None, template
+    known = templates.get(template) if templates is not None else None
+    if known is None:
+        conn.execute("INSERT OR IGNORE INTO ledger_headers (template) VALUES (?)", [template])
+        known = conn.execute("SELECT id FROM ledger_headers WHERE template = ?", [template]).fetchone()[0]
+        if templates is not None:
+            templates[template] = known
+    return 48, template, known, None

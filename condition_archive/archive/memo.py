@@ -58,6 +58,7 @@ class Memo:
     blocks: IdCache = field(default_factory=lambda: IdCache(BLOCKS_KEPT))  # link_blocks.id by hash
     date_sources: IdCache = field(default_factory=IdCache)  # date_sources.id by (field, source)
     site_keys: IdCache = field(default_factory=IdCache)  # (capture_dicts.id, zstd id) by site; False: none
+    templates: IdCache = field(default_factory=IdCache)  # ledger_headers.id by template
     counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
     next_link: int | None = None  # the next free links.id, while a batch is open
     sequence_dirty: bool = False  # link_sequence is behind next_link
@@ -66,7 +67,7 @@ class Memo:
 
     @property
     def caches(self) -> tuple[IdCache, ...]:
-        return self.blocks, self.date_sources, self.site_keys
+        return self.blocks, self.date_sources, self.site_keys, self.templates
 
     def snapshot(self) -> tuple:
         return dict(self.counts), self.next_link, self.sequence_dirty

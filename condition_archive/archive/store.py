@@ -20,7 +20,8 @@ import sqlite_utils
 
 from .capture import Packed, digests
 from .codec import Codecs
-from . import datestore, linkstore
+from . import datestore, ledger, linkstore
+from .db import load_schema
 from .memo import Memo, MemoWrites
 from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
@@ -81,6 +82,7 @@ class Archive(MemoWrites):
         self.memo = Memo()
         self._inserted: dict | None = None  # the versions row this Archive inserted last
         self._version_defaults: tuple[list[str], set[str]] | None = None
+        self._direct_ledger: bool | None = None  # ledger rows written without the fetches view
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
@@ -378,12 +380,19 @@ class Archive(MemoWrites):
 
     def _ledger(self, crawl_id: int, url: str, outcome: str, reason: str, status: int | None,
                 headers: dict, origin: FetchedPage | Outcome, **extra) -> None:
-        self._insert("fetches", {
+        """A fetches row: into the ledger directly when the view's trigger is the one
+        ledger.insert_row reproduces, else through the view."""
+        row = {
             "crawl_id": crawl_id, "url": url, "fetched_at": origin.fetched_at, "outcome": outcome,
             "reason": reason, "status": status, "etag": headers.get("etag"),
             "last_modified": headers.get("last-modified"), "content_type": headers.get("content-type"),
             "depth": origin.depth, "referer": origin.referer, **extra,
-        })
+        }
+        if self._direct_ledger is None:
+            self._direct_ledger = ledger.trigger_is_current(self.db.conn, load_schema())
+        if not (self._direct_ledger and ledger.insert_row(self.db.conn, row,
+                                                          self.memo.templates if self.memo.depth else None)):
+            self._insert("fetches", row)
 
     def _count(self, crawl_id: int, column: str, delta: int = 1) -> None:
         """Add to a crawl counter: at the end of the write, or of its batch (memo.flush)."""
