@@ -225,7 +225,8 @@ UNSTABLE = {"crawls": ("pid",), "capture_dicts": ("created_at",)}
 
 def dump_tables(path: Path, out: Path) -> int:
     """Every table's rows (FTS5 shadow tables left out: their layout is not what a
-    query sees; the FTS tables' own rows are in), one JSON line per row."""
+    query sees; the FTS tables' own rows are in), then every term instance each FTS
+    index holds, one JSON line per row."""
     import sqlite3
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -242,6 +243,13 @@ def dump_tables(path: Path, out: Path) -> int:
                 for column in UNSTABLE.get(name, ()):
                     values[column] = None
                 fh.write(json.dumps([name, list(values.values())]) + "\n")
+                rows += 1
+        for fts in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                               "sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' ORDER BY name")]:
+            # the index itself (an external-content FTS table reads its rows from the table)
+            conn.execute(f"CREATE VIRTUAL TABLE temp.[{fts}_terms] USING fts5vocab(main, [{fts}], instance)")
+            for row in conn.execute(f"SELECT term, doc, col, offset FROM temp.[{fts}_terms] ORDER BY 1, 2, 3, 4"):
+                fh.write(json.dumps([f"{fts} index", list(row)]) + "\n")
                 rows += 1
     conn.close()
     return rows

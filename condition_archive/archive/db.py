@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import sqlite_utils
 import yaml
 
-from . import change_kind, datestore, ledger, linkstore
+from . import change_kind, datestore, ftsbatch, ledger, linkstore
 
 def _schema_dir() -> Path:
     """schema/ as shipped inside the package (a wheel), else the checkout's."""
@@ -174,7 +174,8 @@ def apply_schema(db: sqlite_utils.Database, schema: dict | None = None) -> None:
     for name, view in schema.get("views", {}).items():
         db.create_view(name, view["sql"], replace=True)
     with db.conn:
-        ledger.apply_triggers(db.conn, schema)  # writes to the fetches view
+        ledger.apply_triggers(db.conn, schema)  # writes to the fetches view, and the FTS triggers
+        ftsbatch.index(db.conn, schema)  # a batch note left behind (none should be): its rows indexed
     with db.conn:
         change_kind.backfill(db)  # changes recorded before changes.kind existed
 

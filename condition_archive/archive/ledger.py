@@ -36,7 +36,11 @@ def apply_view(db: sqlite_utils.Database, schema: dict) -> None:
 
 
 def apply_triggers(conn: sqlite3.Connection, schema: dict) -> None:
+    """Make every trigger of the schema as it declares it, all in one transaction
+    (begun here when the caller has none open)."""
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    if not conn.in_transaction:
+        conn.execute("BEGIN")
     for name, sql in schema.get("triggers", {}).items():
         if present.get(name) == sql.strip():
             continue

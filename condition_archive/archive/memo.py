@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from . import ftsbatch
 from .batch import BatchWriter
+from .db import load_schema
 
 BLOCKS_KEPT = 50_000  # block ids kept (a few MB); then forgotten at once and learnt again
 
@@ -108,6 +110,8 @@ class MemoWrites:
     """The Archive's transactions, which keep its Memo in step (a mixin: it uses
     the Archive's db, memo, codecs and _inserted)."""
 
+    _fts_batch: bool | None = None  # its batches index full text in one statement (archive/ftsbatch.py)
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One atomic write: a transaction, or a savepoint inside an open one (a
@@ -151,9 +155,15 @@ class MemoWrites:
 
     def batch_begun(self) -> None:
         self.memo.batch_open = True
+        if self._fts_batch is None:
+            self._fts_batch = ftsbatch.can_defer(self.db.conn, load_schema())
+        if self._fts_batch:
+            ftsbatch.begin(self.db.conn, load_schema())
 
     def batch_committing(self) -> None:
-        """The batch's counters and next link id, in its transaction, before its COMMIT."""
+        """The batch's full-text index, counters and next link id, in its transaction, before its COMMIT."""
+        if self._fts_batch:
+            ftsbatch.index(self.db.conn, load_schema())
         self.memo.flush(self.db.conn)
 
     def batch_ended(self, committed: bool) -> None:
