@@ -3,7 +3,7 @@ checkout, both in one process, page by page alternating: on a shared machine
 load falls on both alike, which separate runs cannot promise.
 
     python bench/extract_ab.py --before ../main-at-some-commit [--pages 500] [--rounds 4]
-    python bench/extract_ab.py --before-commit 72e6ae6 [--pages 500] [--rounds 4]
+    python bench/extract_ab.py --before-commit 72e6ae6 [--pages 500] [--rounds 4] [--cold-caches]
 
 The other tree's `condition_archive` is copied to a temporary directory as
 `condition_archive_before` (its imports rewritten), so both import side by side.
@@ -61,13 +61,29 @@ def _run(stages, options_for, data: bytes, url: str, acc: dict, side: str) -> No
         acc[side, name] += span
 
 
+def _empty_caches() -> None:
+    """Every functools cache and per-value memo dict of both packages emptied."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("condition_archive.", "condition_archive_before.")):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+        for memo in ("_WORTH_A_LOOK",):
+            if isinstance(getattr(module, memo, None), dict):
+                getattr(module, memo).clear()
+
+
 @click.command()
 @click.option("--before", "tree", type=click.Path(path_type=Path, file_okay=False),
               help="A checkout whose condition_archive is the 'before'.")
 @click.option("--before-commit", "commit", help="A commit of this repository as the 'before'.")
 @click.option("--pages", default=500, show_default=True, help="Generated-site size (centers and articles).")
 @click.option("--rounds", default=4, show_default=True)
-def main(tree: Path | None, commit: str | None, pages: int, rounds: int) -> None:
+@click.option("--cold-caches", is_flag=True,
+              help="Empty both sides' per-value caches before each round, as a crawl of "
+                   "new pages finds them (rounds after the first otherwise meet every text again).")
+def main(tree: Path | None, commit: str | None, pages: int, rounds: int, cold_caches: bool) -> None:
     if not tree and not commit:
         raise click.UsageError("give --before PATH or --before-commit REV")
     sys.path.insert(0, str(REPO / "bench"))
@@ -90,6 +106,8 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int) -> None
                 _run(stages, options, data, url, warm, side)
         best: dict = {}
         for rnd in range(rounds):
+            if cold_caches:
+                _empty_caches()
             acc: dict = defaultdict(float)
             for i, (data, url) in enumerate(items):
                 for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):

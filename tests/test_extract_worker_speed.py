@@ -81,3 +81,29 @@ def test_clean_bytes_parse_as_their_text_does():
             text, _ = decode_html(res.body, "text/html; charset=utf-8")
             from_text = parse_html(_BAD_CHARS.sub("", text), "http://sample.test/")
             assert etree.tostring(from_bytes.root) == etree.tostring(from_text.root)
+
+
+def _scan_texts_directly(root) -> list:
+    """scan_page's text list as it was computed before the per-text memo."""
+    from condition_archive.extract.meta import INVISIBLE_TAGS, LEAD_LABELS, SCAN_MAX_CHARS, TEXT_PREFILTER
+
+    body, texts = root.find("body"), []
+    for node in body.iter():
+        for text, owner, ok in ((node.text, node, isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS),
+                                (node.tail, node.getparent(), node is not body)):
+            if text and len(text) < SCAN_MAX_CHARS and not text.isspace() and ok:
+                low = text.lower()
+                if TEXT_PREFILTER.search(low) or low.lstrip().startswith(LEAD_LABELS):
+                    texts.append((owner, text))
+    return texts
+
+
+def test_the_scan_memo_gives_the_direct_verdicts(monkeypatch):
+    from condition_archive.extract import meta
+    from condition_archive.extract.boilerplate import classify_regions
+
+    monkeypatch.setattr(meta, "_WORTH_A_LOOK_MAX", 50)  # emptied on the way, as in a long crawl
+    for _ in range(2):  # the second pass meets every text again
+        for root in _roots():
+            assert list(meta.scan_page(root, regions=classify_regions(root)).texts) == _scan_texts_directly(root)
+            assert len(meta._WORTH_A_LOOK) <= 50

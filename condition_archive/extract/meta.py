@@ -210,7 +210,7 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
     if body is None:
         return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
     texts = []
-    search = TEXT_PREFILTER.search
+    known = _WORTH_A_LOOK
     for node in body.iter():
         text = node.text
         # A label or byline is a short line; a long text node is prose; most
@@ -218,26 +218,45 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
         # word in the lowercased text, or a lead label starting it.
         if text and len(text) < SCAN_MAX_CHARS and not text.isspace() and isinstance(node.tag, str) \
                 and node.tag not in INVISIBLE_TAGS:
-            low = text.lower()
-            if search(low) or low.lstrip().startswith(LEAD_LABELS):
+            hit = known.get(text)
+            if hit if hit is not None else _worth_a_look(text):
                 texts.append((node, text))
         tail = node.tail
         if tail and len(tail) < SCAN_MAX_CHARS and not tail.isspace() and node is not body:
-            low = tail.lower()
-            if search(low) or low.lstrip().startswith(LEAD_LABELS):
+            hit = known.get(tail)
+            if hit if hit is not None else _worth_a_look(tail):
                 texts.append((node.getparent(), tail))
-    classed = []
-    value_tokens = _value_tokens
     named = regions.named if regions is not None else None
     found = _named_under(body, named) if named is not None else \
         [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
+    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
+
+
+# scan_page's verdict per text: a site repeats its menus, footers and card
+# titles on every page, so most short texts were judged on an earlier page.
+_WORTH_A_LOOK: dict[str, bool] = {}
+_WORTH_A_LOOK_MAX = 1 << 16
+
+
+def _worth_a_look(text: str) -> bool:
+    if len(_WORTH_A_LOOK) >= _WORTH_A_LOOK_MAX:
+        _WORTH_A_LOOK.clear()
+    low = text.lower()
+    hit = _WORTH_A_LOOK[text] = bool(TEXT_PREFILTER.search(low) or low.lstrip().startswith(LEAD_LABELS))
+    return hit
+
+
+def _classed_tokens(found) -> tuple:
+    """(element, class/id tokens) for each (element, class, id) of `found`."""
+    classed = []
+    value_tokens = _value_tokens
     for el, cls, ident in found:
         # Per value, not per (class, id) pair: ids are unique, class values repeat.
         if cls and ident:
             classed.append((el, value_tokens(cls) | value_tokens(ident)))
         else:
             classed.append((el, value_tokens(cls or ident) if cls or ident else _NO_TOKENS))
-    return PageScan(tuple(texts), tuple(classed), tuple(jsonld_nodes(root)), frozenset(foreign))
+    return tuple(classed)
 
 
 def meta_content(root: HtmlElement, *names: str) -> str:
