@@ -7,7 +7,8 @@ load falls on both alike, which separate runs cannot promise.
 
 The other tree's `condition_archive` is copied to a temporary directory as
 `condition_archive_before` (its imports rewritten), so both import side by side.
-Pages: the generated site (bench/gensite.py, the crawl bench's 2025 templates).
+Pages: the generated site (bench/gensite.py, the crawl bench's 2025 templates),
+or with --shared the 1,171 pages of both shared extraction sets.
 Each stage's total over the pages is taken per round; the table shows the
 smallest round of each (CPU seconds: time.process_time).
 """
@@ -80,10 +81,13 @@ def _empty_caches() -> None:
 @click.option("--before-commit", "commit", help="A commit of this repository as the 'before'.")
 @click.option("--pages", default=500, show_default=True, help="Generated-site size (centers and articles).")
 @click.option("--rounds", default=4, show_default=True)
+@click.option("--shared", is_flag=True,
+              help="The 1,171 pages of both shared sets (extract_snapshot.py's) instead of the generated site.")
 @click.option("--cold-caches", is_flag=True,
               help="Empty both sides' per-value caches before each round, as a crawl of "
                    "new pages finds them (rounds after the first otherwise meet every text again).")
-def main(tree: Path | None, commit: str | None, pages: int, rounds: int, cold_caches: bool) -> None:
+def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared: bool,
+         cold_caches: bool) -> None:
     if not tree and not commit:
         raise click.UsageError("give --before PATH or --before-commit REV")
     sys.path.insert(0, str(REPO / "bench"))
@@ -97,8 +101,13 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, cold_ca
         from condition_archive.extract.model import options_for as after_options
         from condition_archive_before.extract.model import options_for as before_options
 
-        site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
-        items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+        if shared:
+            from extract_snapshot import _pages
+
+            items = [(data, url) for _, data, url in _pages(False)]
+        else:
+            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
         sides = (("before", before, before_options), ("after", after, after_options))
         warm: dict = defaultdict(float)
         for data, url in items[:50]:
@@ -115,7 +124,7 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, cold_ca
             for key, value in acc.items():
                 best[key] = min(best.get(key, value), value)
     n = len(items)
-    print(f"{n} generated pages, CPU ms/page, smallest of {rounds} rounds, before and after alternating per page\n")
+    print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds, before and after alternating per page\n")
     print("| stage | before | after | after/before |\n|---|---|---|---|")
     for name in STAGES:
         b, a = 1000 * best["before", name] / n, 1000 * best["after", name] / n
