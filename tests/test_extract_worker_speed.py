@@ -107,3 +107,16 @@ def test_the_scan_memo_gives_the_direct_verdicts(monkeypatch):
         for root in _roots():
             assert list(meta.scan_page(root, regions=classify_regions(root)).texts) == _scan_texts_directly(root)
             assert len(meta._WORTH_A_LOOK) <= 50
+
+
+def test_new_link_is_the_dataclass_link():
+    import pickle
+
+    from condition_archive.extract.model import Link, PageExtract, new_link
+
+    made, built = new_link("http://h.test/a", "A", "main", "S"), Link("http://h.test/a", "A", "main", "S")
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert list(made.__dict__) == list(built.__dict__)
+    assert new_link("http://h.test/b", "B", "nav") == Link("http://h.test/b", "B", "nav")
+    page = PageExtract(url="http://h.test/", links=(made,))
+    assert pickle.loads(pickle.dumps(page)) == page

@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from lxml.html import HtmlElement
 
 from condition_archive.extract.meta import norm, visible_text
-from condition_archive.extract.model import Link
+from condition_archive.extract.model import Link, new_link
 
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "callto:",
                 "blob:", "file:", "ftp:")
@@ -153,7 +153,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     out: list[Link] = []
     for a, href in resolved.items():
         region, section = _region_and_section(a, href, regions, layout)
-        out.append(Link(href=href, text=link_text(a, regions), region=region, section=section))
+        out.append(new_link(href, link_text(a, regions), region, section))
     return tuple(out)
 
 
