@@ -232,10 +232,15 @@ def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateC
     return found
 
 
+# A block holding a date label and nothing else (compiled once: built per call,
+# the long pattern string was hashed again for re's cache every time).
+_LABEL_ONLY = re.compile(rf"\s*({LABEL})\s*:?\s*", re.I)
+
+
 def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | None) -> list[DateCandidate]:
     """A block that is only a label ("Updated:") dated by the text after it or
     the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
-    label_only = re.fullmatch(rf"\s*({LABEL})\s*:?\s*", visible_text(block), re.I)
+    label_only = _LABEL_ONLY.fullmatch(visible_text(block))
     sibling = block.getnext()
     if not label_only:
         return []

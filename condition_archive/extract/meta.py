@@ -194,13 +194,12 @@ def _classed_under(body: HtmlElement) -> list:
     return found[1:] if found and found[0] is body else found
 
 
-def _named_under(body: HtmlElement, named: dict) -> list:
-    """(element, class, id) for what _classed_under finds, from the class and id
-    values the region map's walk read (measure.py: reverse document order)."""
+def _outside(body: HtmlElement) -> set:
+    """<body>, its ancestors and everything beside it (<head> and its contents)."""
     outside = {body, *body.iterancestors()}
     for side in (body.itersiblings(preceding=True), body.itersiblings()):
         outside.update(d for sibling in side for d in sibling.iter())
-    return [(el, *pair) for el, pair in reversed(named.items()) if el not in outside]
+    return outside
 
 
 def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
@@ -227,8 +226,13 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
             if hit if hit is not None else _worth_a_look(tail):
                 texts.append((node.getparent(), tail))
     named = regions.named if regions is not None else None
-    found = _named_under(body, named) if named is not None else \
-        [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
+    # The class and id values the region map's walk read (in reverse document
+    # order), else read here: what _classed_under finds.
+    if named is not None:
+        outside = _outside(body)
+        found = [(el, cls, ident) for el, (cls, ident) in reversed(named.items()) if el not in outside]
+    else:
+        found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
     return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
 
 
