@@ -9,11 +9,8 @@ crawl counters. A crash between two calls leaves no half page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
-from functools import lru_cache
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -27,48 +24,11 @@ from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.crawl.policy import canonical_url
+from .rows import (CONTENT_FIELDS, PAGE_COLUMNS, PAGE_STATE, canonical, content_hash,  # noqa: F401
+                   insert_sql, json_list, page_columns, update_sql, utc_now)
 
-# A page's links are mostly the site's menus and footers: the same hrefs on every page.
-_canonical = lru_cache(maxsize=1 << 16)(canonical_url)
-
-# Fields whose change makes a new version. Links, ads, menus, HTTP headers and
-# date candidates from the HTTP header are deliberately not in here.
-CONTENT_FIELDS = (
-    "kind", "title", "description", "authors", "reviewers", "badges",
-    "date_published", "date_updated", "date_reviewed", "body_text", "sections",
-)
 PERMANENT_REDIRECTS = (301, 308)
 OUTCOME_COUNTERS = {"error": "errors", "skipped": "skipped", "robots-denied": "robots_denied"}
-
-
-@lru_cache(maxsize=256)  # the store's statements are a few dozen: each built once
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-@lru_cache(maxsize=256)
-def _update_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ?"
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def content_fields(page: PageExtract) -> dict:
-    """The fields whose change makes a new version, JSON-ready (no links: they
-    are most of a page's data and not part of its content)."""
-    data = {key: getattr(page, key) for key in CONTENT_FIELDS if key != "sections"}
-    for key in ("authors", "reviewers", "badges"):
-        data[key] = list(data[key])
-    data["sections"] = [{"heading": s.heading, "cards": [vars(c) for c in s.cards]} for s in page.sections]
-    return data
-
-
-def content_hash(page: PageExtract) -> str:
-    blob = json.dumps(content_fields(page), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class Archive(MemoWrites):
@@ -83,17 +43,18 @@ class Archive(MemoWrites):
         self._inserted: dict | None = None  # the versions row this Archive inserted last
         self._version_defaults: tuple[list[str], set[str]] | None = None
         self._direct_ledger: bool | None = None  # ledger rows written without the fetches view
+        self._page_values: tuple[int, dict] | None = None  # (page id, its PAGE_COLUMNS) as _page_state read them
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
 
     def _insert(self, table: str, row: dict) -> int:
-        return self.db.conn.execute(_insert_sql(table, tuple(row)), list(row.values())).lastrowid
+        return self.db.conn.execute(insert_sql(table, tuple(row)), list(row.values())).lastrowid
 
     def _insert_many(self, table: str, rows) -> None:
         rows = list(rows)
         if rows:
-            self.db.conn.executemany(_insert_sql(table, tuple(rows[0])), [list(r.values()) for r in rows])
+            self.db.conn.executemany(insert_sql(table, tuple(rows[0])), [list(r.values()) for r in rows])
 
     def _version(self, version_id: int) -> dict:
         """A versions row as a dict (what sqlite-utils' get() gives, without its table introspection)."""
@@ -101,7 +62,7 @@ class Archive(MemoWrites):
         return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
 
     def _update(self, table: str, pk: int, values: dict) -> None:
-        self.db.conn.execute(_update_sql(table, tuple(values)), [*values.values(), pk])
+        self.db.conn.execute(update_sql(table, tuple(values)), [*values.values(), pk])
 
     # -- pages -----------------------------------------------------------------
 
@@ -112,7 +73,7 @@ class Archive(MemoWrites):
             capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             for hop_url, status in fetched.redirects:
                 self._redirect_hop(crawl_id, hop_url, status, fetched)
-            page_id, current_id, current_hash, made = self._page_state(fetched.url)
+            page_id, current_id, current_hash, made = self._page_state(fetched.url, page_columns(fetched, page))
             new_hash = content_hash(page)
             if current_id is not None and current_hash == new_hash:
                 change, version_id = "unchanged", current_id
@@ -161,16 +122,18 @@ class Archive(MemoWrites):
         self.codecs.stored(site, encoded)
         return capture_id, sha256
 
-    def _page_state(self, url: str) -> tuple[int, int | None, str | None, bool]:
+    def _page_state(self, url: str, new: dict | None = None) -> tuple[int, int | None, str | None, bool]:
         """(page id, current version id, its content hash, whether the page row was
-        made just now) of a URL, its row made when it is new."""
-        row = self.db.conn.execute("SELECT p.id, p.current_version_id, v.content_hash FROM pages p "
-                                   "LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.url = ?",
-                                   [url]).fetchone()
+        made just now) of a URL, its row made when it is new (with the columns `new`).
+        The row's PAGE_COLUMNS are kept for _update_page."""
+        row = self.db.conn.execute(PAGE_STATE, [url]).fetchone()
         if row is not None:
-            return row[0], row[1], row[2], False
-        page_id = self._insert("pages", {"url": url, "site": urlsplit(url).hostname or "",
-                                         "first_seen": self.now(), "state": "live"})
+            self._page_values = (row[0], dict(zip(PAGE_COLUMNS, row[2:])))
+            return row[0], row[2 + PAGE_COLUMNS.index("current_version_id")], row[1], False
+        values = {"url": url, "site": urlsplit(url).hostname or "", "first_seen": self.now(), "state": "live",
+                  **(new or {})}
+        page_id = self._insert("pages", values)
+        self._page_values = (page_id, {c: values.get(c) for c in PAGE_COLUMNS})
         return page_id, None, None, True
 
     def _page_row(self, url: str) -> tuple[int, dict | None]:
@@ -190,8 +153,8 @@ class Archive(MemoWrites):
             "page_id": page_id, "number": number, "crawl_id": crawl_id, "capture_id": capture_id,
             "created_at": self.now(), "cause": cause, "extractor_version": extractor_version,
             "content_hash": chash, "kind": page.kind, "title": page.title,
-            "description": page.description, "authors": json.dumps(list(page.authors)),
-            "reviewers": json.dumps(list(page.reviewers)), "badges": json.dumps(list(page.badges)),
+            "description": page.description, "authors": json_list(page.authors),
+            "reviewers": json_list(page.reviewers), "badges": json_list(page.badges),
             "date_published": page.date_published, "date_updated": page.date_updated,
             "date_reviewed": page.date_reviewed, "body_text": page.body_text,
             "word_count": len(page.body_text.split()),
@@ -232,10 +195,10 @@ class Archive(MemoWrites):
                                                    "heading": section.heading, "card_count": len(section.cards)})
             self._insert_many("cards", [
                 {"version_id": version_id, "section_id": section_id, "section": section.heading,
-                 "position": c_pos, "title": card.title, "href": canonical_url(card.href),
+                 "position": c_pos, "title": card.title, "href": canonical(card.href),
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
-        links = [(_canonical(link.href), link.text, link.region, link.section) for link in page.links]
+        links = [(canonical(link.href), link.text, link.region, link.section) for link in page.links]
         if memo is None or not memo.batch_open:
             linkstore.insert_links(self.db.conn, version_id, links, blocks=memo and memo.blocks)
             return
@@ -310,11 +273,14 @@ class Archive(MemoWrites):
         return True
 
     def _update_page(self, page_id: int, fetched: FetchedPage, page: PageExtract, version_id: int) -> None:
-        self._update("pages", page_id, {
-            "kind": page.kind, "title": page.title, "last_seen": fetched.fetched_at, "state": "live",
-            "moved_to": None, "current_version_id": version_id,
-            "etag": fetched.headers.get("etag"), "last_modified": fetched.headers.get("last-modified"),
-        })
+        """The page row as this fetch leaves it: only the columns that differ from the
+        row _page_state read (an unchanged page's last_seen, mostly)."""
+        values = {**page_columns(fetched, page), "current_version_id": version_id}
+        known, self._page_values = self._page_values, None
+        if known is not None and known[0] == page_id:
+            values = {k: v for k, v in values.items() if not (type(v) is type(known[1][k]) and v == known[1][k])}
+        if values:
+            self._update("pages", page_id, values)
 
     # -- other outcomes ----------------------------------------------------------
 
