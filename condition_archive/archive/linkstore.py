@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -25,13 +26,17 @@ Link = tuple[str, str, str, str]  # href, text, region, section
 OLD_TABLE_COLUMNS = {"id", "version_id", "position", "href", "text", "region", "section"}
 
 
+_BLOCK_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once, not per block
+_RUN_KEY = operator.itemgetter(2, 3)  # region, section
+
+
 def block_hash(links: Sequence[Link]) -> bytes:
-    return _block_hash(tuple(links))
+    return _block_hash(links if type(links) is tuple else tuple(links))
 
 
 @lru_cache(maxsize=4096)  # a site's menus and footers: the same runs on every page
 def _block_hash(links: tuple[Link, ...]) -> bytes:
-    blob = json.dumps(list(links), ensure_ascii=False, separators=(",", ":"))
+    blob = _BLOCK_JSON.encode(list(links))
     return hashlib.sha256(blob.encode("utf-8")).digest()[:16]
 
 
@@ -50,9 +55,9 @@ def migrate_text_hashes(conn: sqlite3.Connection) -> int:
     return len(changed)
 
 
-def runs(links: Iterable[Link]) -> list[list[Link]]:
+def runs(links: Iterable[Link]) -> list[tuple[Link, ...]]:
     """Consecutive links with the same region and section."""
-    return [list(run) for _, run in itertools.groupby(links, key=lambda link: (link[2], link[3]))]
+    return [tuple(run) for _, run in itertools.groupby(links, key=_RUN_KEY)]
 
 
 def next_link_id(conn: sqlite3.Connection) -> int:
