@@ -321,11 +321,13 @@ def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionM
     shape_tags = {tag for tag, _ in shapes}
     found: list = []
     after = False
-    for el in elements:
+    # The elements of those tags in document order, filtered in C (main's own
+    # tag is among them: `after` turns on at main).
+    for el in elements[0].iter(*shape_tags):
         if el is main:
             after = True
             continue
-        if not after or el.tag not in shape_tags or (el.tag, el.get("class")) not in shapes or el in inside:
+        if not after or (el.tag, el.get("class")) not in shapes or el in inside:
             continue
         if any(a is main or a in found for a in el.iterancestors()):
             continue

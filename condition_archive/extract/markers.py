@@ -100,8 +100,10 @@ def _one_token_region(tok: str) -> str | None:
     return region if region is not None else compound_region(tok)
 
 
+@lru_cache(maxsize=8192)
 def marker(tag: str, role: str, cls: str, ident: str, itemprop: str, testid: str = "") -> str | None:
-    """The region an element with these attribute values claims (own_marker)."""
+    """The region an element with these attribute values claims (own_marker;
+    cached: a site's templates repeat their role/itemprop boxes on every page)."""
     if itemprop and itemprop.lower() in vocab.MAIN_ITEMPROPS:
         return "main"
     region = (vocab.ROLE_REGION.get(role.lower()) if role else None) or vocab.TAG_REGION.get(tag)
