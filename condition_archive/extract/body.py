@@ -92,7 +92,7 @@ def _prose_gallery(el: HtmlElement, regions: RegionMap) -> bool:
 def _photo_box(el: HtmlElement, regions: RegionMap) -> bool:
     """A short box its class names as an image, around one: a photo and its caption."""
     return regions.text_len.get(el, 0) < _PHOTO_BOX and not _PHOTO_TOKENS.isdisjoint(
-        tokens(el.get("class") or "")) and el.find(".//img") is not None
+        tokens(el.get("class") or "")) and next(el.iterdescendants("img"), None) is not None
 
 
 def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:

@@ -130,7 +130,8 @@ def _heading_ancestry(body: HtmlElement) -> set:
     """Unlinked headings and every ancestor of one (to test "holds a heading")."""
     ancestry: set = set()
     for el in body.iter(*TITLE_TAGS):
-        if el not in ancestry and el.find(".//a") is None \
+        # next(iterdescendants(tag)): el.find(".//tag") found in C, without ElementPath.
+        if el not in ancestry and next(el.iterdescendants("a"), None) is None \
                 and not any(a.tag == "a" for a in el.iterancestors()):
             ancestry.add(el)
             ancestry.update(el.iterancestors())
@@ -197,7 +198,7 @@ def _link_title(a: HtmlElement) -> str:
 def _signature(el: HtmlElement) -> tuple:
     toks = tuple(sorted(t for t in (el.get("class") or "").split() if not _stateful(t)))
     shape = toks or tuple(c.tag for c in el if isinstance(c.tag, str))
-    return el.tag, shape, el.find(".//img") is not None or el.tag == "img"
+    return el.tag, shape, next(el.iterdescendants("img"), None) is not None or el.tag == "img"
 
 
 @lru_cache(maxsize=4096)
@@ -360,7 +361,7 @@ def _title_element(card: HtmlElement, card_links: list) -> HtmlElement | None:
             return el
     for el in card.iter():
         if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el) \
-                and el.find(".//p") is None and el is not card:
+                and next(el.iterdescendants("p"), None) is None and el is not card:
             return el
     titled = [a for a in card_links if _link_title(a)]
     return max(titled, key=lambda a: len(_link_title(a)), default=None)

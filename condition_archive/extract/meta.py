@@ -294,7 +294,7 @@ def lede(root: HtmlElement, regions) -> str:
     body = root.find("body")
     if body is None:
         return ""
-    after_h1 = root.find(".//h1") is None
+    after_h1 = next(root.iterdescendants("h1"), None) is None
     for el in body.iter(etree.Element):
         if el.tag == "h1":
             after_h1 = True
@@ -303,7 +303,7 @@ def lede(root: HtmlElement, regions) -> str:
         if not (classed or (after_h1 and el.tag == "p")) or is_foreign(el, regions):
             continue
         text = visible_text(el)
-        if len(text) >= LEDE_MIN_CHARS and el.find(".//p") is None:
+        if len(text) >= LEDE_MIN_CHARS and next(el.iterdescendants("p"), None) is None:
             return text
     return ""
 

@@ -36,7 +36,8 @@ BANNER_OVERLAP = 0.3
 def page_title(root: HtmlElement, regions, url: str = "") -> str:
     """The page's headline (see the module docstring)."""
     site = meta_content(root, "og:site_name", "application-name")
-    raw_title = norm(root.findtext(".//title"))
+    title = next(root.iterdescendants("title"), None)  # = root.findtext(".//title"), in C
+    raw_title = norm(title.text if title is not None else None)
     headlines = [strip_site_suffix(c, site, url) for c in (
         meta_content(root, "og:title", "twitter:title"), _jsonld_text(root, "headline", "name"),
         raw_title) if c]
