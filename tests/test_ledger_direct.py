@@ -126,3 +126,42 @@ def test_an_archive_whose_trigger_differs_is_written_through_the_view(archives):
     with direct.conn:
         direct.execute("DROP TRIGGER fetches_insert")
     assert not ledger.trigger_is_current(direct.conn, load_schema())
+
+
+def test_url_and_anchor_ids_of_a_lost_batch_are_not_used_again(tmp_path):
+    """The store keeps the ids of URLs, link anchors and header templates it found or
+    made (archive/memo.py); a batch lost whole (a full disk) takes them with it, and
+    the pages written after it point at their own rows."""
+    from condition_archive.archive import crawls
+    from condition_archive.archive.store import Archive
+    from condition_archive.extract import EXTRACTOR_VERSION
+    from condition_archive.extract.model import Link
+    from test_store_batched import MENU, NOW, _disk, _page
+
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, ["http://127.0.0.1:8000/"], {}, EXTRACTOR_VERSION, now=NOW)
+    full = _disk(db.conn)
+    batch = archive.batch_writer(50, 3600.0)
+    own = (Link("http://127.0.0.1:8000/own", "Own", "main"),)
+    for n in (1, 2):
+        fetched, extract = _page(n, own + MENU)
+        fetched.headers = {"content-type": "text/html", "date": "Thu, 01 Jan 2026 00:00:00 GMT"}
+        batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    assert archive.memo.urls.tentative and archive.memo.anchors.tentative and archive.memo.templates.tentative
+    full[0] = True
+    with pytest.raises(Exception, match="disk full"):
+        batch.write(archive.record_page, crawl_id, *_page(3, own + MENU), EXTRACTOR_VERSION)
+    full[0] = False
+    assert not (archive.memo.urls.tentative or archive.memo.anchors.tentative or archive.memo.templates.tentative)
+    assert db.execute("SELECT count(*) FROM urls").fetchone()[0] == 0
+    other = (Link("http://127.0.0.1:8000/other", "Other", "main"),)
+    fetched, extract = _page(4, other + own + MENU)
+    fetched.headers = {"content-type": "text/html", "date": "Thu, 01 Jan 2026 00:00:00 GMT"}
+    batch.write(archive.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
+    batch.commit()
+    links = db.execute("SELECT href, text, region FROM links ORDER BY id").fetchall()
+    assert links == [(link.href, link.text, link.region) for link in other + own + MENU]
+    assert db.execute("SELECT url, http_headers FROM fetches").fetchall() == [
+        (fetched.url, json.dumps(fetched.headers))]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -124,10 +124,10 @@ def _http_date(at: str | None) -> str | None:
     return f'"{_DAYS[day.weekday()]}, {day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d} {hh}:{mm}:{ss} GMT"'
 
 
-def insert_row(conn: sqlite3.Connection, row: dict, templates=None) -> bool:
+def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None) -> bool:
     """Write one fetches row (no id) into ledger, urls and ledger_headers as the view's
-    trigger would; False (nothing written) when the view must do it. `templates`:
-    ledger_headers ids by template (a dict or archive/memo.py's IdCache)."""
+    trigger would; False (nothing written) when the view must do it. `templates`,
+    `urls`: ledger_headers ids by template, urls ids by URL (dicts, or archive/memo.py's IdCaches)."""
     headers, size = row.get("http_headers"), row.get("size")
     if row.get("id") is not None or not all(row.get(k) is None or type(row.get(k)) is int
                                             for k in ("size", "page_id", "capture_id")) \
@@ -137,7 +137,7 @@ def insert_row(conn: sqlite3.Connection, row: dict, templates=None) -> bool:
     quoted += [_quote(None if size is None else str(size)), _http_date(row.get("fetched_at"))]
     if None in quoted:
         return False
-    url, referer = url_id(conn, row.get("url")), url_id(conn, row.get("referer"))
+    url, referer = url_id(conn, row.get("url"), urls), url_id(conn, row.get("referer"), urls)
     bits, template, headers_id, column = _header_bits(conn, headers, quoted, templates)
     validators = None
     if row.get("outcome") == "not-modified" and row.get("page_id") is not None:

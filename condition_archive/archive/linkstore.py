@@ -87,21 +87,22 @@ def write_next_link_id(conn: sqlite3.Connection, next_id: int) -> None:
 
 
 def insert_runs(conn: sqlite3.Connection, version_id: int, links: Sequence[Link], first_id: int,
-                first_position: int = 1, blocks=None) -> int:
+                first_position: int = 1, blocks=None, ids=None) -> int:
     """The link_runs rows of a version's links, the first with id `first_id` (the
-    caller keeps link_sequence); returns the id after the last link."""
+    caller keeps link_sequence); returns the id after the last link. `ids`: the
+    anchors' and URLs' ids known (archive/memo.py's Memo: its `anchors` and `urls`)."""
     link_id = first_id
     position = first_position
     rows = []
     for run in runs(links):
-        rows.append((link_id, version_id, position, block_id(conn, run, blocks)))
+        rows.append((link_id, version_id, position, block_id(conn, run, blocks, ids)))
         link_id += len(run)
         position += len(run)
     conn.executemany("INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)", rows)
     return link_id
 
 
-def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None) -> int:
+def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None, ids=None) -> int:
     """The block holding exactly these links, made when it is new. A block found is
     remembered in `blocks` (one made is not: most are one page's own)."""
     digest = block_hash(run)
@@ -116,28 +117,39 @@ def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None) -> int:
         return row[0]
     new_id = conn.execute("INSERT INTO link_blocks (hash, size) VALUES (?, ?)", [digest, len(run)]).lastrowid
     conn.executemany("INSERT INTO link_block_items (block_id, position, target_id) VALUES (?, ?, ?)",
-                     [(new_id, pos, target_id(conn, link)) for pos, link in enumerate(run, 1)])
+                     [(new_id, pos, target_id(conn, link, ids)) for pos, link in enumerate(run, 1)])
     return new_id
 
 
-def target_id(conn: sqlite3.Connection, link: Link) -> int:
-    href_id = url_id(conn, link[0])
+def target_id(conn: sqlite3.Connection, link: Link, ids=None) -> int:
+    """The link_anchors row of a link, made when it is new (remembered in `ids.anchors`)."""
+    known = ids.anchors.get(link) if ids is not None else None
+    if known is not None:
+        return known
+    href_id = url_id(conn, link[0], ids and ids.urls)
     row = conn.execute("SELECT id FROM link_anchors WHERE href_id IS ? AND text IS ? AND region IS ? "
                        "AND section IS ?", [href_id, *link[1:]]).fetchone()
-    if row:
-        return row[0]
-    return conn.execute("INSERT INTO link_anchors (href_id, text, region, section) VALUES (?, ?, ?, ?)",
-                        [href_id, *link[1:]]).lastrowid
+    found = row[0] if row else conn.execute(
+        "INSERT INTO link_anchors (href_id, text, region, section) VALUES (?, ?, ?, ?)", [href_id, *link[1:]]).lastrowid
+    if ids is not None:
+        ids.anchors[link] = found
+    return found
 
 
-def url_id(conn: sqlite3.Connection, url: str | None) -> int | None:
-    """The urls row of `url` (shared with the fetch ledger), made when it is new."""
+def url_id(conn: sqlite3.Connection, url: str | None, cache=None) -> int | None:
+    """The urls row of `url` (shared with the fetch ledger), made when it is new;
+    `cache` (archive/memo.py's IdCache) remembers it."""
     if url is None:
         return None
+    if cache is not None:
+        known = cache.get(url)
+        if known is not None:
+            return known
     row = conn.execute("SELECT id FROM urls WHERE url = ?", [url]).fetchone()
-    if row:
-        return row[0]
-    return conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
+    found = row[0] if row else conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
+    if cache is not None:
+        cache[url] = found
+    return found
 
 
 def has_old_targets(conn: sqlite3.Connection) -> bool:

@@ -2,7 +2,7 @@
 same rows up on every page or update its crawl row once per page.
 
 - Ids of rows it found or made: link blocks (a site's menus and footers), date
-  sources, each site's dictionary. A rolled-back INSERT gives its id to the next
+  sources, each site's dictionary, header templates, URLs and link anchors. A rolled-back INSERT gives its id to the next
   row, so an id counts only once the transaction that found or made it has
   committed: until then it is tentative, and a rollback drops the tentative ones.
 - Inside a batch (archive/batch.py), the crawl counters and the next free link id,
@@ -26,6 +26,7 @@ from .batch import BatchWriter
 from .db import load_schema
 
 BLOCKS_KEPT = 50_000  # block ids kept (a few MB); then forgotten at once and learnt again
+URLS_KEPT = 100_000  # URL and link anchor ids kept (some 15 MB each at most), alike
 
 
 class IdCache:
@@ -61,6 +62,8 @@ class Memo:
     date_sources: IdCache = field(default_factory=IdCache)  # date_sources.id by (field, source)
     site_keys: IdCache = field(default_factory=IdCache)  # (capture_dicts.id, zstd id) by site; False: none
     templates: IdCache = field(default_factory=IdCache)  # ledger_headers.id by template
+    urls: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # urls.id by URL
+    anchors: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # link_anchors.id by (href, text, region, section)
     counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
     next_link: int | None = None  # the next free links.id, while a batch is open
     sequence_dirty: bool = False  # link_sequence is behind next_link
@@ -69,7 +72,7 @@ class Memo:
 
     @property
     def caches(self) -> tuple[IdCache, ...]:
-        return self.blocks, self.date_sources, self.site_keys, self.templates
+        return self.blocks, self.date_sources, self.site_keys, self.templates, self.urls, self.anchors
 
     def snapshot(self) -> tuple:
         return dict(self.counts), self.next_link, self.sequence_dirty

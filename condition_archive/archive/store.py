@@ -204,7 +204,8 @@ class Archive(MemoWrites):
             return
         if memo.next_link is None:  # read once per batch
             memo.next_link = linkstore.next_link_id(self.db.conn)
-        memo.next_link = linkstore.insert_runs(self.db.conn, version_id, links, memo.next_link, blocks=memo.blocks)
+        memo.next_link = linkstore.insert_runs(self.db.conn, version_id, links, memo.next_link, blocks=memo.blocks,
+                                               ids=memo)
         memo.sequence_dirty = True  # written when the batch commits
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
@@ -356,8 +357,9 @@ class Archive(MemoWrites):
         }
         if self._direct_ledger is None:
             self._direct_ledger = ledger.trigger_is_current(self.db.conn, load_schema())
-        if not (self._direct_ledger and ledger.insert_row(self.db.conn, row,
-                                                          self.memo.templates if self.memo.depth else None)):
+        memo = self.memo if self.memo.depth else None  # a subclass's own transaction: nothing kept
+        if not (self._direct_ledger and ledger.insert_row(self.db.conn, row, memo and memo.templates,
+                                                          memo and memo.urls)):
             self._insert("fetches", row)
 
     def _count(self, crawl_id: int, column: str, delta: int = 1) -> None:
