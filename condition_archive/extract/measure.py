@@ -10,7 +10,6 @@ up instead of reading and parsing the attributes again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 
@@ -69,6 +68,7 @@ def measure(elements: list) -> Measured:
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
     unseen = []  # hidden elements and invisible tags: they and their ancestors are mixed
     text_of, links_of, tag_region = text_len.get, link_len.get, vocab.TAG_REGION.get
+    claims = _CLAIMS
     special_attrs = SPECIAL_ATTRS
     for el in reversed(elements):
         tag = el.tag
@@ -104,7 +104,10 @@ def measure(elements: list) -> Measured:
         if special:
             mark = _HIDDEN if is_hidden(el) else own_marker(el)
         elif cls or ident:
-            mark = _plain_claim(tag, cls, ident)
+            key = (tag, cls, ident)
+            mark = claims.get(key, _UNSEEN)
+            if mark is _UNSEEN:
+                mark = _new_claim(key)
         else:
             mark = tag_region(tag)
         if mark is _HIDDEN:
@@ -162,10 +165,23 @@ def _mixed(unseen: list) -> set:
     return mixed
 
 
-@lru_cache(maxsize=32768)
 def _plain_claim(tag: str, cls: str | None, ident: str | None) -> str | None:
     """own_marker of an element with no attributes but class and id, or _HIDDEN
-    when its class hides it (cached: a site repeats its class/id values)."""
+    when its class hides it."""
     if cls and hidden_class(cls):
         return _HIDDEN
     return marker(tag, "", cls or "", ident or "", "")
+
+
+# _plain_claim per (tag, class, id), read by the walk with one dict lookup (a
+# site repeats its class/id values; an lru_cache call costs twice the lookup).
+_CLAIMS: dict = {}
+_CLAIMS_MAX = 1 << 15
+_UNSEEN = object()
+
+
+def _new_claim(key: tuple) -> str | None:
+    if len(_CLAIMS) >= _CLAIMS_MAX:
+        _CLAIMS.clear()
+    claim = _CLAIMS[key] = _plain_claim(*key)
+    return claim
