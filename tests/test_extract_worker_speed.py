@@ -23,7 +23,7 @@ _ATTRIBUTES_PAGE = (
     '<div class="sidebar" id="main-content"><p>side</p></div><form class="hidden">f</form>'
     '<script class="ads">s</script><!-- c --><p id="">e</p><p class="">p</p><main role="main"><div role="main" itemprop="text">'
     '<time itemprop="datePublished" datetime="2024-01-02">x</time></div></main><div role="Main"></div>'
-    '<main></main></body></html>')
+    '<main></main><p class="first" class="second" id="a" id="b" role="main" role="nav">d</p></body></html>')
 
 
 def _roots():

@@ -64,25 +64,35 @@ def measure(elements: list) -> Measured:
     when reversed): text length, link-text length and own region claim per
     element, the paragraph-like blocks, and the facts listed in Measured."""
     out = Measured()
+    unseen = _walk(elements, out)
+    out.landmarks.reverse()
+    out.itemprops.reverse()
+    out.mixed = _mixed(unseen)
+    out.plain = frozenset(out.text_len.keys() - out.mixed)
+    return out
+
+
+def _walk(elements: list, out: Measured) -> list:
+    """measure's loop; returns the hidden elements and invisible tags (they and
+    their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
-    unseen = []  # hidden elements and invisible tags: they and their ancestors are mixed
+    unseen: list = []
     text_of, links_of, tag_region = text_len.get, link_len.get, vocab.TAG_REGION.get
     claims = _CLAIMS
     special_attrs = SPECIAL_ATTRS
     for el in reversed(elements):
         tag = el.tag
-        # One read of the attribute names: most elements have a class or an id
-        # and nothing in SPECIAL_ATTRS (those claim by tag, class and id alone).
+        # One read of the attributes (libxml2 keeps only the first of a repeated
+        # name): most elements have a class or an id and nothing in SPECIAL_ATTRS
+        # (those claim by tag, class and id alone).
         cls = ident = None
         special = False
         for name, value in el.items():
             if name == "class":
-                if cls is None:
-                    cls = value
+                cls = value
             elif name == "id":
-                if ident is None:
-                    ident = value
+                ident = value
             elif name in special_attrs:
                 special = True
                 if name == "itemprop":
@@ -148,11 +158,7 @@ def measure(elements: list) -> Measured:
             # A <div> of text and <br>s is a paragraph; only its own text counts,
             # not its block children's (they score for themselves).
             blocks.append((el, own))
-    landmarks.reverse()
-    itemprops.reverse()
-    out.mixed = _mixed(unseen)
-    out.plain = frozenset(text_len.keys() - out.mixed)
-    return out
+    return unseen
 
 
 def _mixed(unseen: list) -> set:
