@@ -95,6 +95,7 @@ def test_every_description_is_the_whole_sentence_written():
 def test_internal_tables_are_hidden(tmp_db):
     tables = build_metadata("archive")["databases"]["archive"]["tables"]
     assert tables["captures"]["hidden"] and tables["versions_fts"]["hidden"] and tables["cards_fts"]["hidden"]
+    assert tables["fts_pending"]["hidden"] and tables["capture_dicts"]["hidden"]
 
 
 def test_facets_sorts_labels_and_search_name_real_columns(tmp_db):
