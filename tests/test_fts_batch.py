@@ -138,3 +138,18 @@ def test_a_note_left_behind_is_indexed_when_the_archive_is_opened(tmp_path):
     db.close()
     db = open_archive(path)
     assert indexed_once(db.conn) and not waiting(db.conn)
+
+
+
+def test_a_batch_after_a_note_left_behind_adds_no_second_note(tmp_path):
+    """A note committed by a failed run covers the next batch's rows too: that batch
+    adds no note of its own, and its commit indexes every row once."""
+    db = open_archive(tmp_path / "archive.db")
+    write(db, range(1, 4))
+    with db.conn:
+        ftsbatch.begin(db.conn, load_schema())
+    with db.conn:
+        ftsbatch.begin(db.conn, load_schema())
+    assert waiting(db.conn) == len(FTS)
+    write(db, range(4, 7))
+    assert not waiting(db.conn) and indexed_once(db.conn)

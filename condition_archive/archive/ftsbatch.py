@@ -26,15 +26,17 @@ def can_defer(conn: sqlite3.Connection, schema: dict) -> bool:
 
 def begin(conn: sqlite3.Connection, schema: dict) -> None:
     """Leave the rows the open transaction adds from now on to `index`."""
-    for table in schema["fts"]:
-        conn.execute(f"INSERT INTO fts_pending (table_name, first_id) SELECT ?, coalesce(max(id), 0) + 1 "
-                     f"FROM [{table}]", [table])
+    for table in schema["fts"]:  # a note already there (committed by a failed run) covers these rows too
+        conn.execute(f"INSERT INTO fts_pending (table_name, first_id) SELECT ?, (SELECT coalesce(max(id), 0) + 1 "
+                     f"FROM [{table}]) WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE table_name = ?)",
+                     [table, table])
 
 
 def index(conn: sqlite3.Connection, schema: dict) -> None:
     """Index the rows that wait, in the open transaction; then nothing waits (so a
     second call, a COMMIT retried, adds nothing twice)."""
-    waiting = conn.execute("SELECT table_name, first_id FROM fts_pending ORDER BY id").fetchall()
+    waiting = conn.execute("SELECT table_name, min(first_id) FROM fts_pending GROUP BY table_name "
+                           "ORDER BY min(id)").fetchall()  # one INSERT a table: no row twice
     for table, first_id in waiting:
         columns = ", ".join(f"[{c}]" for c in schema["fts"][table])
         conn.execute(f"INSERT INTO [{table}_fts] (rowid, {columns}) SELECT id, {columns} FROM [{table}] "

@@ -27,6 +27,9 @@ from .db import load_schema
 
 BLOCKS_KEPT = 50_000  # block ids kept (a few MB); then forgotten at once and learnt again
 URLS_KEPT = 100_000  # URL and link anchor ids kept (some 15 MB each at most), alike
+# Header templates kept: a server that sends a per-response header (a cookie, a request
+# id) makes a new template at every fetch, and each key is its headers' JSON.
+TEMPLATES_KEPT = 10_000
 
 
 class IdCache:
@@ -61,7 +64,7 @@ class Memo:
     blocks: IdCache = field(default_factory=lambda: IdCache(BLOCKS_KEPT))  # link_blocks.id by hash
     date_sources: IdCache = field(default_factory=IdCache)  # date_sources.id by (field, source)
     site_keys: IdCache = field(default_factory=IdCache)  # (capture_dicts.id, zstd id) by site; False: none
-    templates: IdCache = field(default_factory=IdCache)  # ledger_headers.id by template
+    templates: IdCache = field(default_factory=lambda: IdCache(TEMPLATES_KEPT))  # ledger_headers.id by template
     urls: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # urls.id by URL
     anchors: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # link_anchors.id by (href, text, region, section)
     counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
