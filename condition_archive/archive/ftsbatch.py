@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 
+from .ledger import triggers_as_declared
+
 
 def can_defer(conn: sqlite3.Connection, schema: dict) -> bool:
     """The archive's FTS triggers are the schema's (an archive whose triggers were
     made again by other tools indexes every row itself: never twice)."""
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-    return all(present.get(f"{table}_{kind}") == schema["triggers"][f"{table}_{kind}"].strip()
-               for table in schema["fts"] for kind in ("ai", "ad", "au"))
+    names = [f"{table}_{kind}" for table in schema["fts"] for kind in ("ai", "ad", "au")]
+    return triggers_as_declared(conn, schema, names)
 
 
 def begin(conn: sqlite3.Connection, schema: dict) -> None:

@@ -92,10 +92,16 @@ _HEADERS = (('"etag": ', "\x01"), ('"last-modified": ', "\x02"), ('"content-type
             ('"content-length": ', "\x04"), ('"date": ', "\x05"))
 
 
+def triggers_as_declared(conn: sqlite3.Connection, schema: dict, names) -> bool:
+    """The archive's triggers `names` are the schema's, word for word (not made again
+    by another tool): the store may then do their work itself."""
+    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    return all(present.get(name) == schema["triggers"][name].strip() for name in names)
+
+
 def trigger_is_current(conn: sqlite3.Connection, schema: dict) -> bool:
     """`fetches` is the view whose insert trigger insert_row reproduces."""
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'fetches_insert'").fetchone()
-    return bool(row) and row[0] == schema["triggers"]["fetches_insert"].strip()
+    return triggers_as_declared(conn, schema, ["fetches_insert"])
 
 
 def _quote(value) -> str | None:
