@@ -29,7 +29,7 @@ from condition_archive.crawl.items import FetchedPage, Outcome
 from condition_archive.crawl.middleware import describe_failure
 from condition_archive.crawl.policy import (TrapGuard, TrapLimits, check_seed, private_seed_netlocs, refusal, skip_reason,
                                       to_follow)
-from condition_archive.archive.store import utc_now
+from condition_archive.archive.rows import utc_now
 
 GONE = (404, 410)
 # Statuses the spider records itself. Listing them in the request meta (needed

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from condition_archive.extract import extract_page
-from condition_archive.extract.boilerplate import _SPECIAL, classify_regions
+from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.extract.date_vocab import LABEL_WORDS, has_label_word
 from condition_archive.extract.markers import tokens
 from condition_archive.extract.meta import _classed_under, visible_text
 from condition_archive.extract.text import _SPACE_AFTER_OPEN, _SPACE_BEFORE_PUNCT
+from test_extract_worker_speed import SPECIAL
 from condition_archive.extract.parse import parse_html
 from condition_archive.extract.people import _BYLINE_PREFILTER_LOWER, BYLINE_PREFILTER
 from condition_archive.extract.stages import parse_stage
@@ -69,7 +70,7 @@ def test_attribute_axis_xpaths_find_what_the_predicates_found():
     page = ('<html><body class="b" id="x"><div style="a" role="main"><p hidden>h</p><span itemprop="n" '
             'data-testid="t">s</span></div><i id="i" class="c">x</i><!-- c --><p>p</p></body></html>')
     for root in [parse_html(page, "http://h.test/").root, *_sample_roots()]:
-        assert list(_SPECIAL(root)) == list(special(root))
+        assert list(SPECIAL(root)) == list(special(root))
         body = root.find("body")
         assert _classed_under(body) == body.xpath(".//*[@class or @id]")
 

@@ -11,7 +11,7 @@ from lxml import etree
 from condition_archive.extract.dates import _ITEMPROP
 from condition_archive.extract.mainbox import _MAIN_LANDMARK
 from condition_archive.extract.markers import is_hidden, own_marker
-from condition_archive.extract.measure import DROP_TAGS, SPECIAL, SPECIAL_ATTRS, measure
+from condition_archive.extract.measure import DROP_TAGS, SPECIAL_ATTRS, measure
 from condition_archive.extract.parse import _BAD_BYTES, _BAD_CHARS, decode_html, parse_html
 from condition_archive.sample_site.site import build_site
 
@@ -24,6 +24,10 @@ _ATTRIBUTES_PAGE = (
     '<script class="ads">s</script><!-- c --><p id="">e</p><p class="">p</p><main role="main"><div role="main" itemprop="text">'
     '<time itemprop="datePublished" datetime="2024-01-02">x</time></div></main><div role="Main"></div>'
     '<main></main><p class="first" class="second" id="a" id="b" role="main" role="nav">d</p></body></html>')
+
+# The XPath the walk's attribute reads replaced: the elements with any of SPECIAL_ATTRS.
+SPECIAL = etree.XPath("(//@hidden | //@aria-hidden | //@style | //@role | //@itemprop "
+                      "| //@data-testid | //@data-component)/..")
 
 
 def _roots():

@@ -24,7 +24,7 @@ from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from condition_archive.crawl.items import FetchedPage, Outcome
-from .rows import (CONTENT_FIELDS, PAGE_COLUMNS, PAGE_STATE, canonical, content_hash,  # noqa: F401
+from .rows import (CONTENT_FIELDS, PAGE_COLUMNS, PAGE_STATE, canonical, content_hash,
                    insert_sql, json_list, page_columns, update_sql, utc_now)
 
 PERMANENT_REDIRECTS = (301, 308)

@@ -30,7 +30,8 @@ from condition_archive.archive.crawls import CrawlLock
 from condition_archive.archive.db import open_archive
 from ..extract import EXTRACTOR_VERSION
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.archive.store import Archive, utc_now
+from condition_archive.archive.rows import utc_now
+from condition_archive.archive.store import Archive
 from .keys import GROUP, Keys
 from .redisq import publish_view
 

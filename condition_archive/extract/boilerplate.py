@@ -25,9 +25,8 @@ from condition_archive.extract.markers import compound_region, is_hidden, own_ma
 from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
 
-# SPECIAL and the tag sets are also imported from here by older callers.
+# The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import SPECIAL as _SPECIAL  # noqa: F401
 from condition_archive.extract.measure import measure
 
 class _AskIsHidden:

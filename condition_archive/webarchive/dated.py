@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from condition_archive.archive.capture import Packed
 from ..extract.model import PageExtract
-from condition_archive.archive.store import CONTENT_FIELDS, PERMANENT_REDIRECTS, Archive, content_hash
+from condition_archive.archive.rows import CONTENT_FIELDS, content_hash
+from condition_archive.archive.store import PERMANENT_REDIRECTS, Archive
 from condition_archive.archive.history import field_changes, last_capture_before
 from condition_archive.crawl.items import Outcome
 

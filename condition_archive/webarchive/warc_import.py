@@ -29,7 +29,7 @@ import sqlite_utils
 
 from condition_archive.crawl.policy import canonical_url
 from condition_archive.archive.codec import read_capture
-from condition_archive.archive.store import utc_now
+from condition_archive.archive.rows import utc_now
 from .dated import DatedCapture, already_recorded
 from .ingest import Ingest
 from .records import (READ_ERRORS, Failure, header, http_headers, http_status, iso_date, iter_records,
