@@ -153,3 +153,27 @@ def test_a_batch_after_a_note_left_behind_adds_no_second_note(tmp_path):
     assert waiting(db.conn) == len(FTS)
     write(db, range(4, 7))
     assert not waiting(db.conn) and indexed_once(db.conn)
+
+
+def test_an_oserror_in_a_write_commits_the_pages_before_it_indexed(tmp_path):
+    """A store write failing with an OSError (not an SQLite error) mid-batch: the
+    batch's earlier pages are committed through the store, their full text indexed
+    and no note left, not left in a transaction that the crawl's end commits."""
+    db = open_archive(tmp_path / "archive.db")
+    batch = write(db, range(1, 4), commit=False)
+    assert db.conn.in_transaction and waiting(db.conn) == len(FTS)
+
+    def broken() -> None:
+        raise OSError(28, "No space left on device")
+
+    try:
+        batch.write(broken)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the OSError was swallowed")
+    assert not db.conn.in_transaction and not batch.open
+    crawls.finish_crawl(db, 1, "failed", "OSError")
+    assert db.execute("SELECT count(*) FROM versions").fetchone()[0] == 3
+    assert not waiting(db.conn) and indexed_once(db.conn)
+    assert db.execute("SELECT count(*) FROM versions_fts WHERE versions_fts MATCH 'page'").fetchone()[0] == 3

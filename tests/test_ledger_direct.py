@@ -165,3 +165,16 @@ def test_url_and_anchor_ids_of_a_lost_batch_are_not_used_again(tmp_path):
     assert db.execute("SELECT url, http_headers FROM fetches").fetchall() == [
         (fetched.url, json.dumps(fetched.headers))]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_an_edited_trigger_sends_the_store_back_to_the_view(archives):
+    """insert_row reproduces one trigger text: a schema whose `fetches_insert` differs
+    (edited without insert_row) is not taken as current, so rows go through the view."""
+    _, direct = archives
+    schema = load_schema()
+    assert ledger.trigger_is_current(direct.conn, schema)
+    trigger = schema["triggers"]["fetches_insert"].replace("INSERT INTO ledger", "INSERT  INTO ledger", 1)
+    edited = {**schema, "triggers": {**schema["triggers"], "fetches_insert": trigger}}
+    ledger.apply_triggers(direct.conn, edited)
+    assert not ledger.trigger_is_current(direct.conn, edited)
+    assert not ledger.trigger_is_current(direct.conn, schema)  # the archive's trigger is no longer the schema's

@@ -6,7 +6,7 @@ few milliseconds, and a commit per page was half of the store's time (FTS5
 flushes its index and the WAL is appended and checkpointed at every commit), so
 `BatchWriter` keeps one transaction open for up to `pages` writes or `seconds`:
 
-- a write that fails rolls back to its own savepoint; the pages before it in
+- a write that fails (sqlite3.Error or OSError) rolls back to its own savepoint; the pages before it in
   the batch are committed, or, when the failure took the whole transaction
   with it (a full disk), written again one transaction each until one fails;
 - a crash or SIGKILL loses at most the open batch: those pages have no ledger
@@ -67,7 +67,10 @@ class BatchWriter:
                 self.listener.batch_begun()
         try:
             result = fn(*args)
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
+            # An OSError too (a capture that could not be read or written): the
+            # batch's earlier pages are committed through the listener, full
+            # text indexed, rather than left in a transaction someone else commits.
             self._save_before_failure()
             raise
         self.pending.append((fn, args))
