@@ -68,6 +68,9 @@ class RegionMap:
     texts: dict = field(default_factory=dict, repr=False)
     # The elements with an itemprop attribute, in page order (None: not known).
     itemprops: list | None = field(default=None, repr=False)
+    # The elements whose class or id names a field (measure.names_a_field), in
+    # page order; read with `named` (None: not known).
+    field_named: list | None = field(default=None, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -215,7 +218,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     facts = measure(elements)
     found = _classify(root, elements, facts)
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
-    found.itemprops = facts.itemprops
+    found.itemprops, found.field_named = facts.itemprops, facts.field_named
     return found
 
 

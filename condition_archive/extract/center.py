@@ -36,11 +36,10 @@ from lxml.html import HtmlElement
 from condition_archive.extract.links import is_sponsored_link, resolve_links, same_page
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
+from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
 TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
-HEADING_TOKENS = frozenset(("sectiontitle", "sectionheading", "sectionheader", "sectionname",
-                            "sectionhead", "blocktitle", "moduletitle", "railtitle"))
 TITLE_TOKENS = frozenset(("title", "headline", "cardtitle", "teasertitle", "name", "heading"))
 TEASER_TOKENS = frozenset(("teaser", "summary", "excerpt", "description", "dek", "blurb",
                            "snippet", "abstract", "deck", "lede", "intro"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from condition_archive.extract.vocab import DATE_TOKENS
 from condition_archive.extract.wordre import any_word
 
 # Month names and abbreviations of the languages the archive meets (English,
@@ -98,9 +99,8 @@ TOKEN_FIELDS = (({"updated", "modified", "lastupdated", "updatedate", "dateupdat
                 ({"reviewed", "reviewdate", "lastreviewed", "reviewedon"}, "reviewed"),
                 ({"published", "publish", "pubdate", "posted", "datepublished", "publishdate",
                   "postdate", "created", "publishedon", "postedon"}, "published"))
-# Class tokens of a small element whose text is a date without a label.
-DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
-                         "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
+# (DATE_TOKENS, the class tokens of a small element whose text is a date
+# without a label, are in vocab.py.)
 DATE_ELEMENT_MAX_WORDS = 8
 LABEL_WORDS = re.compile(r"updat|modif|revis|publish|posted|review|date|written|aktualis|veröffentl|geändert|"
                          r"mise en ligne|"

@@ -10,10 +10,11 @@ up instead of reading and parsing the attributes again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 from condition_archive.extract import vocab
-from condition_archive.extract.markers import hidden_class, is_hidden, marker, own_marker
+from condition_archive.extract.markers import hidden_class, is_hidden, marker, own_marker, tokens
 
 # The attributes that make an element "special": its region claim or hidden
 # flag needs more than its tag, class and id (markers.own_marker, is_hidden).
@@ -53,6 +54,9 @@ class Measured:
     # (dates._ITEMPROP's).
     landmarks: list = field(default_factory=list)
     itemprops: list = field(default_factory=list)
+    # In document order: the elements whose class or id tokens name a field
+    # (vocab.FIELD_CLASS_TOKENS: bylines, dates, section headings).
+    field_named: list = field(default_factory=list)
 
 
 def measure(elements: list) -> Measured:
@@ -63,6 +67,7 @@ def measure(elements: list) -> Measured:
     unseen = _walk(elements, out)
     out.landmarks.reverse()
     out.itemprops.reverse()
+    out.field_named.reverse()
     out.mixed = _mixed(unseen)
     out.plain = frozenset(out.text_len.keys() - out.mixed)
     return out
@@ -73,6 +78,7 @@ def _walk(elements: list, out: Measured) -> list:
     their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
+    field_named = out.field_named
     unseen: list = []
     text_of, links_of, tag_region = text_len.get, link_len.get, vocab.TAG_REGION.get
     claims = _CLAIMS
@@ -100,6 +106,8 @@ def _walk(elements: list, out: Measured) -> list:
         if cls is not None or ident is not None:
             named[el] = (cls, ident)
         if tag in DROP_TAGS:
+            if (cls or ident) and names_a_field(cls, ident):
+                field_named.append(el)
             if is_hidden(el) if special else bool(cls) and hidden_class(cls):
                 hidden.add(el)
                 unseen.append(el)
@@ -109,11 +117,16 @@ def _walk(elements: list, out: Measured) -> list:
             continue
         if special:
             mark = _HIDDEN if is_hidden(el) else own_marker(el)
+            if (cls or ident) and names_a_field(cls, ident):
+                field_named.append(el)
         elif cls or ident:
             key = (tag, cls, ident)
             mark = claims.get(key, _UNSEEN)
             if mark is _UNSEEN:
                 mark = _new_claim(key)
+            if mark.__class__ is tuple:  # (claim,): the class or id names a field
+                field_named.append(el)
+                mark = mark[0]
         else:
             mark = tag_region(tag)
         if mark is _HIDDEN:
@@ -176,7 +189,8 @@ def _plain_claim(tag: str, cls: str | None, ident: str | None) -> str | None:
 
 
 # _plain_claim per (tag, class, id), read by the walk with one dict lookup (a
-# site repeats its class/id values; an lru_cache call costs twice the lookup).
+# site repeats its class/id values; an lru_cache call costs twice the lookup);
+# wrapped in a 1-tuple when the class or id names a field (names_a_field).
 _CLAIMS: dict = {}
 _CLAIMS_MAX = 1 << 15
 _UNSEEN = object()
@@ -185,5 +199,20 @@ _UNSEEN = object()
 def _new_claim(key: tuple) -> str | None:
     if len(_CLAIMS) >= _CLAIMS_MAX:
         _CLAIMS.clear()
-    claim = _CLAIMS[key] = _plain_claim(*key)
+    claim = _plain_claim(*key)
+    if names_a_field(key[1], key[2]):
+        claim = (claim,)
+    _CLAIMS[key] = claim
     return claim
+
+
+def names_a_field(cls: str | None, ident: str | None) -> bool:
+    """The class or id value holds a token of vocab.FIELD_CLASS_TOKENS (the
+    same tokens as meta.class_tokens)."""
+    return not vocab.FIELD_CLASS_TOKENS.isdisjoint(value_tokens(cls or "")) or \
+        not vocab.FIELD_CLASS_TOKENS.isdisjoint(value_tokens(ident or ""))
+
+
+@lru_cache(maxsize=16384)
+def value_tokens(value: str) -> frozenset[str]:
+    return frozenset(tokens(value)) if value else frozenset()

@@ -19,6 +19,8 @@ from lxml.html import HtmlElement
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.markers import tokens
 from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
+from condition_archive.extract.measure import value_tokens
+from condition_archive.extract.vocab import FIELD_CLASS_TOKENS
 # The text helpers live in text.py; imported from here by most field modules.
 from condition_archive.extract.text import (  # noqa: F401
     INLINE_TAGS,
@@ -88,11 +90,6 @@ def class_tokens(el: HtmlElement) -> frozenset[str]:
 
 
 _NO_TOKENS: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=16384)
-def _value_tokens(value: str) -> frozenset[str]:
-    return frozenset(tokens(value))
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +170,9 @@ class PageScan:
              that name a date label, a byline word or a review badge
              (TEXT_PREFILTER); scripts and styles left out; a tail belongs to
              its element's parent.
-    classed: (element, class/id tokens) for body elements with a class or id.
+    classed: (element, class/id tokens) for the body elements whose class or
+             id tokens name a field (vocab.FIELD_CLASS_TOKENS: bylines,
+             reviewers, dates, section headings), the ones fields read.
     jsonld:  every JSON-LD node of the page (see jsonld_nodes).
     foreign: elements known to describe other pages (the center's cards):
              dates and bylines inside them are not the page's own."""
@@ -226,11 +225,12 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
             if hit if hit is not None else _worth_a_look(tail):
                 texts.append((node.getparent(), tail))
     named = regions.named if regions is not None else None
-    # The class and id values the region map's walk read (in reverse document
-    # order), else read here: what _classed_under finds.
+    # The elements the region map's walk found naming a field, with the class
+    # and id values it read, else read here: what _classed_under finds.
     if named is not None:
-        outside = _outside(body)
-        found = [(el, cls, ident) for el, (cls, ident) in reversed(named.items()) if el not in outside]
+        listed = regions.field_named
+        outside = _outside(body) if listed else ()
+        found = [(el, *named[el]) for el in listed if el not in outside]
     else:
         found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
     return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
@@ -251,15 +251,17 @@ def _worth_a_look(text: str) -> bool:
 
 
 def _classed_tokens(found) -> tuple:
-    """(element, class/id tokens) for each (element, class, id) of `found`."""
+    """(element, class/id tokens) for each (element, class, id) of `found`
+    whose tokens name a field (FIELD_CLASS_TOKENS)."""
     classed = []
-    value_tokens = _value_tokens
     for el, cls, ident in found:
         # Per value, not per (class, id) pair: ids are unique, class values repeat.
         if cls and ident:
-            classed.append((el, value_tokens(cls) | value_tokens(ident)))
+            toks = value_tokens(cls) | value_tokens(ident)
         else:
-            classed.append((el, value_tokens(cls or ident) if cls or ident else _NO_TOKENS))
+            toks = value_tokens(cls or ident) if cls or ident else _NO_TOKENS
+        if not FIELD_CLASS_TOKENS.isdisjoint(toks):
+            classed.append((el, toks))
     return tuple(classed)
 
 

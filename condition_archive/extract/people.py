@@ -32,6 +32,7 @@ from condition_archive.extract.meta import (
     text_before,
     visible_text,
 )
+from condition_archive.extract.vocab import AUTHOR_TOKENS, REVIEWER_TOKENS
 
 CREDENTIALS = frozenset("""
 md do phd pt dpt dc rn np pa pac mph ms ma msc bsc bs ba facs faaos facp faapmr frcs frcp
@@ -66,10 +67,6 @@ LEAD_WORDS = frozenset(("about", "meet", "from", "with", "answer", "by", "more",
 STAFF_WORDS = frozenset(("staff", "team", "editors"))
 NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "del", "della", "di", "la",
                             "le", "du", "dos", "das", "bin", "ibn", "al", "el", "y", "st"))
-AUTHOR_TOKENS = frozenset(("author", "authors", "byline", "bylines", "contributor",
-                           "contributors", "writer", "writtenby", "authorname"))
-REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalreviewer",
-                             "medicalreview", "expertreviewer"))
 NAME_TOKENS = frozenset(("name", "authorname", "reviewername", "fn"))
 BYLINE_MAX_WORDS = 40
 BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|posted|published|geprüft|"

@@ -281,3 +281,17 @@ FURNITURE_LINES = (
     # The advertisement label in the other languages the archive meets.
     "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "reklama", "advertentie",
 )
+
+# Class/id tokens the field extractors read elements by: bylines and reviewer
+# lines (people.py), small date elements (dates.py), section headings (center.py).
+# The region walk (measure.py) lists the elements carrying one, in page order,
+# so those extractors look at a handful of elements instead of every classed one.
+AUTHOR_TOKENS = frozenset(("author", "authors", "byline", "bylines", "contributor",
+                           "contributors", "writer", "writtenby", "authorname"))
+REVIEWER_TOKENS = frozenset(("reviewer", "reviewers", "reviewedby", "medicalreviewer",
+                             "medicalreview", "expertreviewer"))
+DATE_TOKENS = frozenset(("date", "dateline", "timestamp", "posted", "published", "updated",
+                         "modified", "pubdate", "postdate", "publishdate", "lastupdated"))
+HEADING_TOKENS = frozenset(("sectiontitle", "sectionheading", "sectionheader", "sectionname",
+                            "sectionhead", "blocktitle", "moduletitle", "railtitle"))
+FIELD_CLASS_TOKENS = AUTHOR_TOKENS | REVIEWER_TOKENS | DATE_TOKENS | HEADING_TOKENS

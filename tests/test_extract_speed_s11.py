@@ -1,0 +1,56 @@
+"""Issue 16, session 11's extraction speed changes give the answers of the forms
+they replaced (both shared sets and the generated site were also compared page
+by page before and after: bench/extract_snapshot.py diff)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from condition_archive.extract.boilerplate import classify_regions
+from condition_archive.extract.meta import class_tokens, scan_page
+from condition_archive.extract.parse import parse_html
+from condition_archive.extract.vocab import FIELD_CLASS_TOKENS
+from test_extract_fast_paths import _tricky_and_sample_roots
+
+_FIELDS = ('<html><head><title>t</title></head><body class="page-date">'
+           '<p class="byline" hidden>By A</p><div id="Author-Box"><span class="a date">d</span></div>'
+           '<img class="postDate" alt="x"><h2 class="section-title">S</h2><div class="card">c</div>'
+           '<button class="reviewed-by">r</button><div class="date" style="color:red">x</div>'
+           '</body><p class="byline">after</p></html>')
+
+
+def _roots():
+    yield parse_html(_FIELDS, "http://h.test/").root
+    yield from _tricky_and_sample_roots()
+
+
+def test_the_walk_lists_the_field_named_elements_in_page_order():
+    """Every element whose class/id tokens meet FIELD_CLASS_TOKENS, dropped tags
+    (img, button), hidden and styled elements included; nothing else."""
+    for root in _roots():
+        regions = classify_regions(root)
+        expected = [el for el in root.iter(etree.Element)
+                    if not FIELD_CLASS_TOKENS.isdisjoint(class_tokens(el))]
+        assert regions.field_named == expected
+
+
+def test_the_scan_lists_the_field_named_body_elements_of_the_full_classed_list():
+    """scan.classed is the body's classed elements (what the scan listed before)
+    filtered to those naming a field, with the same tokens, in page order."""
+    for root in _roots():
+        body = root.find("body")
+        full = [(el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+        expected = tuple((el, toks) for el, toks in full if not FIELD_CLASS_TOKENS.isdisjoint(toks))
+        assert scan_page(root, regions=classify_regions(root)).classed == expected
+        assert scan_page(root).classed == expected
+
+
+def test_field_named_page_gives_its_byline_date_and_section():
+    from condition_archive.extract import extract_page
+
+    page = extract_page('<html><body><main><h1>Title of it</h1>'
+                        '<div class="byline">By Jane Roe</div><span class="post-date">March 3, 2024</span>'
+                        '<p>' + 'Words of the article here. ' * 20 + '</p></main></body></html>',
+                        "http://h.test/a")
+    assert page.authors == ("Jane Roe",)
+    assert page.date_published == "2024-03-03"
