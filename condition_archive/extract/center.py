@@ -33,7 +33,7 @@ from itertools import count
 
 from lxml.html import HtmlElement
 
-from condition_archive.extract.links import is_sponsored_link, resolve_links, same_page
+from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
 from condition_archive.extract.vocab import HEADING_TOKENS
@@ -78,6 +78,9 @@ class CenterLayout:
     # intro between them): read into a center's body with the intro.
     section_boxes: tuple = ()
     links: dict = field(default_factory=dict)  # card-region link element -> href
+    # Every resolved link element -> its region, "sponsored" for a sponsored
+    # link (links.link_kinds): read again by links.page_links.
+    kinds: dict = field(default_factory=dict)
     _positions: list = field(default_factory=list, repr=False)  # of headings, for heading_before
 
     def sponsored_blocks(self, regions) -> frozenset:
@@ -106,9 +109,10 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
         return CenterLayout()
     resolved = resolve_links(root, url) if resolved is None else resolved
     order = dict(zip(body.iter(), count()))  # node -> position, built in C
+    kinds = link_kinds(resolved, regions)
+    # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
-             if not same_page(href, url) and regions.region(a) in CARD_REGIONS
-             and not is_sponsored_link(a, href)}
+             if kinds[a] in CARD_REGIONS and not same_page(href, url)}
     finder = _CardFinder(links, _heading_ancestry(body))
     cards: dict = {}
     for link in links:
@@ -122,6 +126,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     layout = _assemble(cards, heads, order, links, url, title_pos, boxes)
     layout.resolved = resolved
     layout.links = links
+    layout.kinds = kinds
     return layout
 
 

@@ -150,11 +150,19 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     output of resolve_links, if already computed."""
     if resolved is None:
         resolved = resolve_links(root, url)
+    kinds = layout.kinds if layout is not None else {}
     out: list[Link] = []
     for a, href in resolved.items():
-        region, section = _region_and_section(a, href, regions, layout)
+        region, section = _region_and_section(a, href, regions, layout, kinds.get(a))
         out.append(new_link(href, link_text(a, regions), region, section))
     return tuple(out)
+
+
+def link_kinds(resolved: dict, regions) -> dict:
+    """Each link element of `resolved` -> "sponsored" (is_sponsored_link), else
+    its region: what center and link extraction both ask of every link."""
+    region = regions.region
+    return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
 
 
 def is_sponsored_link(a: HtmlElement, href: str) -> bool:
@@ -168,15 +176,19 @@ def _sponsored_href(href: str) -> bool:
     return bool(SPONSORED_HREF.search(href))
 
 
-def _region_and_section(a: HtmlElement, href: str, regions, layout) -> tuple[str, str]:
-    if is_sponsored_link(a, href):
+def _region_and_section(a: HtmlElement, href: str, regions, layout,
+                        kind: str | None = None) -> tuple[str, str]:
+    """`kind`: link_kinds' answer for `a`, if known."""
+    if kind is None:
+        kind = "sponsored" if is_sponsored_link(a, href) else None
+    if kind == "sponsored":
         return "sponsored", ""
     if layout is not None:
         if a in layout.sponsored:
             return "sponsored", ""
         if a in layout.card_links:
             return "main", layout.card_links[a]
-    region = regions.region(a)
+    region = kind or regions.region(a)
     if region != "main":
         return region, ""
     return region, layout.heading_before(a) if layout is not None else ""
