@@ -206,6 +206,7 @@ def _new_claim(key: tuple) -> str | None:
     return claim
 
 
+@lru_cache(maxsize=16384)
 def names_a_field(cls: str | None, ident: str | None) -> bool:
     """The class or id value holds a token of vocab.FIELD_CLASS_TOKENS (the
     same tokens as meta.class_tokens)."""

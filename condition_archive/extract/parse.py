@@ -64,6 +64,12 @@ class Parsed:
     encoding: str | None
 
 
+def _blank(data: str | bytes) -> bool:
+    """`not data.strip()` without copying the page: strip() and isspace() know
+    the same whitespace (ASCII for bytes, Unicode for str)."""
+    return not data or data.isspace()
+
+
 def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
     # A page labelled utf-8 with a few Windows-1252 bytes (smart quotes pasted from
     # Word) is far more common than real garbage: decode the bad bytes as cp1252.
@@ -173,7 +179,7 @@ def parse_html(data: str | bytes, url: str = "", content_type: str | None = None
     encoding: str | None = None
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = bytes(data)
-        if not data.strip():
+        if _blank(data):
             return Parsed(None, "empty document", None)
         wide = wide_codec(data)
         if wide:  # UTF-16/32 text is full of NUL bytes: decode it before the binary sniff
@@ -196,7 +202,7 @@ def _parse_text(text: str, url: str, encoding: str | None, clean: bool = False) 
     """`clean`: the caller knows `text` has no _BAD_CHARS."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if _blank(text):
         return Parsed(None, "empty document", encoding)
     if text.count("\x00") > len(text) // 100 + 1:
         return Parsed(None, "not html: binary data (NUL bytes)", encoding)
@@ -204,7 +210,7 @@ def _parse_text(text: str, url: str, encoding: str | None, clean: bool = False) 
     text = _XML_DECL.sub("", text, count=1)
     if not clean:
         text = _BAD_CHARS.sub("", text)
-    if not text.strip():
+    if _blank(text):
         return Parsed(None, "empty document", encoding)
     try:
         root = etree.fromstring(text, _parser(), base_url=url or None)

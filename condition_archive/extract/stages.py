@@ -84,7 +84,7 @@ def article_stage(doc: Doc, layout: CenterLayout, headers: dict[str, str] | None
     published, updated = choose_dates(candidates)
     authors, reviewers = page_people(root, regions, scan)
     return ArticleFields(
-        title=page_title(root, regions, doc.url), description=page_description(root, regions),
+        title=page_title(root, regions, doc.url, scan.jsonld), description=page_description(root, regions),
         authors=authors, reviewers=reviewers, badges=page_badges(root, regions, scan),
         date_published=published, date_updated=updated, date_reviewed=choose_reviewed(candidates),
         date_candidates=candidates, body_text=body_text(root, regions), scan=scan,

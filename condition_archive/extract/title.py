@@ -33,13 +33,14 @@ _WORD = re.compile(r"[^\W_]+")
 BANNER_OVERLAP = 0.3
 
 
-def page_title(root: HtmlElement, regions, url: str = "") -> str:
-    """The page's headline (see the module docstring)."""
+def page_title(root: HtmlElement, regions, url: str = "", jsonld: tuple | None = None) -> str:
+    """The page's headline (see the module docstring). `jsonld`: the page's
+    JSON-LD nodes (meta.PageScan.jsonld), if already read."""
     site = meta_content(root, "og:site_name", "application-name")
     title = next(root.iterdescendants("title"), None)  # = root.findtext(".//title"), in C
     raw_title = norm(title.text if title is not None else None)
     headlines = [strip_site_suffix(c, site, url) for c in (
-        meta_content(root, "og:title", "twitter:title"), _jsonld_text(root, "headline", "name"),
+        meta_content(root, "og:title", "twitter:title"), _jsonld_text(root, jsonld, "headline", "name"),
         raw_title) if c]
     h1 = main_h1(root, regions)
     if h1 and not is_banner(h1, headlines, site, raw_title):
@@ -112,8 +113,8 @@ def strip_site_suffix(title: str, site_name: str = "", url: str = "") -> str:
     return title
 
 
-def _jsonld_text(root: HtmlElement, *keys: str) -> str:
-    for node in jsonld_nodes(root):
+def _jsonld_text(root: HtmlElement, jsonld: tuple | None, *keys: str) -> str:
+    for node in (jsonld_nodes(root) if jsonld is None else jsonld):
         if jsonld_types(node) & ARTICLE_TYPES:
             for key in keys:
                 if isinstance(node.get(key), str) and norm(node[key]):
