@@ -11,11 +11,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from condition_archive.crawl.items import FetchedPage
-from condition_archive.crawl.policy import canonical_url
+from condition_archive.crawl.policy import canonical  # noqa: F401 - the store's name for it (memoised)
 from condition_archive.extract.model import PageExtract
-
-# A page's links are mostly the site's menus and footers: the same hrefs on every page.
-canonical = lru_cache(maxsize=1 << 16)(canonical_url)
 
 # Fields whose change makes a new version. Links, ads, menus, HTTP headers and
 # date candidates from the HTTP header are deliberately not in here.

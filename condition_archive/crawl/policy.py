@@ -12,6 +12,7 @@ import socket
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -70,6 +71,11 @@ def canonical_url(url: str) -> str:
         return safe_url_string(normalize(url))
     except ValueError:  # a port out of range: kept as written, refused where it is fetched
         return url
+
+
+# Memoised: a site's menus, footers and related boxes repeat the same hrefs on
+# every page (the links pipeline and the store ask for each link of each page).
+canonical = lru_cache(maxsize=1 << 16)(canonical_url)
 
 
 def normalize(url: str) -> str:
@@ -151,7 +157,7 @@ def to_follow(links: Iterable[Link], allowed_hosts: frozenset[str],
     for link in links:
         if link.region not in regions:
             continue
-        url = canonical_url(link.href)
+        url = canonical(link.href)
         if url in seen:
             continue
         seen.add(url)

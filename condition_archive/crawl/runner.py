@@ -7,6 +7,7 @@ several crawls (the demo, the tests) start one process per crawl.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -117,7 +118,18 @@ def _process(settings):
             for crawler in self.crawlers:
                 crawler.signals.send_catch_log(signal=stop_extraction)
 
-    return Process(settings)
+    process = Process(settings)
+    _scrapy_logs_at(settings.get("LOG_LEVEL"))
+    return process
+
+
+def _scrapy_logs_at(level_name: str) -> None:
+    """Scrapy's loggers at the crawl's log level. Scrapy sets them to DEBUG and lets
+    its handler drop what is below LOG_LEVEL, so at INFO every response and every
+    item still made a DEBUG record that nothing printed."""
+    level = logging.getLevelName(str(level_name).upper())
+    if isinstance(level, int):
+        logging.getLogger("scrapy").setLevel(max(logging.DEBUG, level))
 
 
 def run_crawl(opts: CrawlOptions) -> dict:

@@ -73,6 +73,18 @@ DOWNLOADER_MIDDLEWARES = {
     "condition_archive.crawl.middleware.BackoffRetryMiddleware": 550,
     # Sees responses before the redirect middlewares (580, 600) build a request.
     "condition_archive.crawl.middleware.RedirectGuardMiddleware": 650,
+    # Lets every request of this spider through (they are all dont_filter, and
+    # RequestGuardMiddleware refuses other hosts before it), at a signal and a call a request.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+}
+# Spider middlewares that do nothing for this spider, each a generator layer every
+# item passed through: its requests are made in start() and scheduled through the
+# engine, with their own depth (ca_depth) and Referer header, never copied from a
+# response's meta.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 
 # Crawl traps (endless calendars, faceted search): beyond these a URL is recorded

@@ -11,6 +11,7 @@ import the crawl's whole CLI in it again (its __main__).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import pickle
 import subprocess
@@ -20,6 +21,18 @@ from collections.abc import Callable
 from condition_archive.crawl.workermain import CODE, HEADER, TARGET
 
 __all__ = ["TARGET", "WorkerProcess"]
+
+# Pipe buffers (Linux: at most /proc/sys/fs/pipe-max-size, 1 MiB by default). At
+# the default 64 KiB the pages in flight to a busy worker fill the pipe, and each
+# then costs the event loop a writer callback and more writes.
+PIPE_SIZE = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
+    except OSError:  # over the system's limit, or not Linux: the default size works too
+        pass
 
 
 class _Reader(asyncio.Protocol):
@@ -60,6 +73,8 @@ class WorkerProcess:
         self.on_message, self.on_lost = on_message, on_lost
         inbox_r, inbox_w = os.pipe()
         outbox_r, outbox_w = os.pipe()
+        _widen(inbox_w)
+        _widen(outbox_w)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", CODE, str(inbox_r), str(outbox_w), str(os.getpid()), target, *sys.path],
