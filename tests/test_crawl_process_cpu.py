@@ -125,3 +125,45 @@ def test_links_are_made_canonical_once_per_distinct_href():
     hits = canonical.cache_info().hits
     assert to_follow(links, hosts) == first
     assert canonical.cache_info().hits >= hits + 3  # the second page with these links: no new work
+
+
+def test_the_stats_are_scrapys_without_the_per_call_shim():
+    from condition_archive.crawl.scrapystats import CrawlStats
+
+    crawler = _spider().crawler
+    stats = crawler.stats
+    assert type(stats) is CrawlStats
+    stats.inc_value("archive/new")
+    stats.inc_value("archive/new", 2)
+    stats.max_value("depth", 3)
+    stats.set_value("archive/crawl_id", 7)
+    assert stats.get_stats() == {"archive/new": 3, "depth": 3, "archive/crawl_id": 7}
+    assert stats.get_value("missing", 0) == 0
+
+
+def test_host_names_are_encoded_once_each_with_scrapys_fallbacks_kept(monkeypatch):
+    """Twisted encodes every request's host name with the idna package; the handler
+    keeps each name's encoding (Scrapy's fallback for underscores included), and a
+    name that cannot be encoded fails every time, as before."""
+    from scrapy.core.downloader._idna_patch import _install_twisted_idna_fallbacks
+    from twisted.internet import _idna, _resolver, _sslverify, endpoints
+
+    from condition_archive.crawl.netguard import _memoise_idna
+
+    for module in (_idna, _resolver, _sslverify, endpoints):  # put back as they were after the test
+        for name in ("_idnaBytes", "_idnaText"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, getattr(module, name))
+    _install_twisted_idna_fallbacks()  # what the HTTP handler's __init__ does before _memoise_idna
+    _memoise_idna()
+    encode = endpoints._idnaBytes
+    assert encode("www.spine-health.com") == b"www.spine-health.com"
+    assert encode("my_host.example.org") == b"my_host.example.org"  # Scrapy's IDNA 2003 fallback
+    assert encode("bücher.example") == b"xn--bcher-kva.example"
+    assert encode("www.spine-health.com") == b"www.spine-health.com"
+    assert encode.cache_info().hits == 1
+    for _ in range(2):
+        with pytest.raises(UnicodeError):
+            encode("bad host:with space")
+    _memoise_idna()  # a second handler: not wrapped twice
+    assert endpoints._idnaBytes is encode

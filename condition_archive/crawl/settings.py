@@ -94,6 +94,9 @@ SPIDER_MIDDLEWARES = {
 ARCHIVE_TRAP_MAX_QUERY_VARIANTS = 25
 ARCHIVE_TRAP_MAX_PATTERN_PAGES = 200
 
+# Scrapy's stats, read and written without its per-call deprecation shim (scrapystats.py).
+STATS_CLASS = "condition_archive.crawl.scrapystats.CrawlStats"
+
 # The spider records every status itself (404, 410, 500 ... become ledger rows),
 # so HttpErrorMiddleware lets them all through; redirects are still followed.
 HTTPERROR_ALLOW_ALL = True
