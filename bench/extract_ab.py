@@ -70,7 +70,7 @@ def _empty_caches() -> None:
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
-        for memo in ("_WORTH_A_LOOK", "_CLAIMS"):
+        for memo in ("_WORTH_A_LOOK", "_CLAIMS", "_SITE_HREFS"):
             if isinstance(getattr(module, memo, None), dict):
                 getattr(module, memo).clear()
 

@@ -54,3 +54,23 @@ def test_field_named_page_gives_its_byline_date_and_section():
                         "http://h.test/a")
     assert page.authors == ("Jane Roe",)
     assert page.date_published == "2024-03-03"
+
+
+def test_hrefs_memoised_per_site_resolve_as_on_each_page():
+    """resolve_links keeps hrefs with a host or a root-relative path per origin
+    (a site's menus repeat); relative ones still resolve against each page."""
+    from condition_archive.extract.links import absolute_href, page_base, resolve_links
+
+    hrefs = ["/a", "b", "../c", "http://Other.test/X#f", "//cdn.test/y", "#top", "", "mailto:x",
+             "/a?q=1", "HTTP://h.test/Z", "/", "./d", "javascript:void(0)"]
+    body = "".join(f'<a href="{h}">l</a>' for h in hrefs) + "<a>none</a>"
+    pages = [(f"<html><body>{body}</body></html>", "http://h.test/one/two"),
+             (f"<html><body>{body}</body></html>", "http://h.test/three/"),
+             (f'<html><head><base href="/base/"></head><body>{body}</body></html>', "http://h.test/x/y"),
+             (f"<html><body>{body}</body></html>", "https://h.test/one/two")]
+    for _ in range(2):  # the second time from the memo
+        for html, url in pages:
+            root = parse_html(html, url).root
+            base = page_base(root, url)
+            expected = {a: absolute_href(a.get("href"), base) for a in root.iter("a")}
+            assert resolve_links(root, url) == {a: h for a, h in expected.items() if h}

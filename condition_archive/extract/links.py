@@ -50,12 +50,30 @@ def resolve_links(root: HtmlElement, url: str) -> dict:
     if body is None:
         return {}
     base = page_base(root, url)
+    origin = _origin(base)
+    # absolute_href of the hrefs that do not depend on the page's path (with a
+    # host, or root-relative), per origin: a site's menus repeat on every page.
+    if len(_SITE_HREFS) > _SITES_MAX:
+        _SITE_HREFS.clear()
+    known = _SITE_HREFS.setdefault(origin, {}) if origin is not None else {}
+    if len(known) > _SITE_HREFS_MAX:
+        known.clear()
     found = {}
     for a in body.iter("a"):
-        href = absolute_href(a.get("href"), base)
+        raw = a.get("href")
+        href = known.get(raw)
+        if href is None:
+            href = absolute_href(raw, base)
+            if raw and (_HAS_HOST.match(raw) or (raw[0] == "/" and raw[1:2] != "/")):
+                known[raw] = href
         if href:
             found[a] = href
     return found
+
+
+_SITE_HREFS: dict = {}
+_SITES_MAX = 64
+_SITE_HREFS_MAX = 1 << 14
 
 
 def absolute_href(href: str | None, base: str) -> str:

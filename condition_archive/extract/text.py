@@ -39,7 +39,13 @@ def visible_text(el: HtmlElement, regions=None) -> str:
     memo = regions.texts
     text = memo.get(el)
     if text is None:
-        text = memo[el] = _visible_text(el, regions.plain, hidden_test(regions))
+        plain = regions.plain
+        if el in plain and not len(el):
+            # A leaf all of whose text is visible: _visible_text's first answer.
+            text = el.text
+            text = memo[el] = " ".join(text.split()) if text else ""
+        else:
+            text = memo[el] = _visible_text(el, plain, hidden_test(regions))
     return text
 
 
