@@ -4,6 +4,11 @@ load falls on both alike, which separate runs cannot promise.
 
     python bench/extract_ab.py --before ../main-at-some-commit [--pages 500] [--rounds 4]
     python bench/extract_ab.py --before-commit 72e6ae6 [--pages 500] [--rounds 4] [--cold-caches]
+    python bench/extract_ab.py --before-commit 879745e --worker   # the worker's whole function
+
+With --worker the one stage timed is crawl/analysis.py's `analyse_page` (parse,
+extraction and the capture's pack: two hashes and zlib level 9, as a worker
+packs a site's first captures; later ones are zstd with the site's dictionary).
 
 The other tree's `condition_archive` is copied to a temporary directory as
 `condition_archive_before` (its imports rewritten), so both import side by side.
@@ -27,6 +32,7 @@ import click
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("parse+regions+scan", "center", "article", "links", "assemble", "total")
+HEADERS = {"content-type": "text/html; charset=utf-8"}
 
 
 def _copy_before(tree: Path | None, commit: str | None, into: Path) -> None:
@@ -45,8 +51,13 @@ def _copy_before(tree: Path | None, commit: str | None, into: Path) -> None:
 
 
 def _run(stages, options_for, data: bytes, url: str, acc: dict, side: str) -> None:
-    headers = {"content-type": "text/html; charset=utf-8"}
+    headers = HEADERS
     clock = time.process_time
+    if options_for is None:  # --worker: `stages` is analyse_page
+        t0 = clock()
+        stages(data, url, headers, ())
+        acc[side, "analyse_page"] += clock() - t0
+        return
     t0 = clock()
     doc = stages.parse_stage(data, url, headers)
     t1 = clock()
@@ -75,6 +86,21 @@ def _empty_caches() -> None:
                 getattr(module, memo).clear()
 
 
+def _sides(worker: bool) -> tuple:
+    """(side, what to time, its options_for) for both trees; options_for None: analyse_page."""
+    if worker:
+        from condition_archive.crawl.analysis import analyse_page as after_page
+        from condition_archive_before.crawl.analysis import analyse_page as before_page
+
+        return ("before", before_page, None), ("after", after_page, None)
+    import condition_archive.extract.stages as after
+    import condition_archive_before.extract.stages as before
+    from condition_archive.extract.model import options_for as after_options
+    from condition_archive_before.extract.model import options_for as before_options
+
+    return ("before", before, before_options), ("after", after, after_options)
+
+
 @click.command()
 @click.option("--before", "tree", type=click.Path(path_type=Path, file_okay=False),
               help="A checkout whose condition_archive is the 'before'.")
@@ -83,11 +109,12 @@ def _empty_caches() -> None:
 @click.option("--rounds", default=4, show_default=True)
 @click.option("--shared", is_flag=True,
               help="The 1,171 pages of both shared sets (extract_snapshot.py's) instead of the generated site.")
+@click.option("--worker", is_flag=True, help="Time the worker's analyse_page (parse to pack) as one stage.")
 @click.option("--cold-caches", is_flag=True,
               help="Empty both sides' per-value caches before each round, as a crawl of "
                    "new pages finds them (rounds after the first otherwise meet every text again).")
 def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared: bool,
-         cold_caches: bool) -> None:
+         worker: bool, cold_caches: bool) -> None:
     if not tree and not commit:
         raise click.UsageError("give --before PATH or --before-commit REV")
     sys.path.insert(0, str(REPO / "bench"))
@@ -96,11 +123,7 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared:
     with tempfile.TemporaryDirectory() as tmp:
         _copy_before(tree, commit, Path(tmp))
         sys.path.insert(0, tmp)
-        import condition_archive.extract.stages as after
-        import condition_archive_before.extract.stages as before
-        from condition_archive.extract.model import options_for as after_options
-        from condition_archive_before.extract.model import options_for as before_options
-
+        sides = _sides(worker)
         if shared:
             from extract_snapshot import _pages
 
@@ -108,7 +131,6 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared:
         else:
             site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
             items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
-        sides = (("before", before, before_options), ("after", after, after_options))
         warm: dict = defaultdict(float)
         for data, url in items[:50]:
             for side, stages, options in sides:
@@ -126,7 +148,7 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared:
     n = len(items)
     print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds, before and after alternating per page\n")
     print("| stage | before | after | after/before |\n|---|---|---|---|")
-    for name in STAGES:
+    for name in ("analyse_page",) if worker else STAGES:
         b, a = 1000 * best["before", name] / n, 1000 * best["after", name] / n
         print(f"| {name} | {b:.3f} | {a:.3f} | {a / b:.3f} |")
 
