@@ -74,3 +74,20 @@ def test_hrefs_memoised_per_site_resolve_as_on_each_page():
             base = page_base(root, url)
             expected = {a: absolute_href(a.get("href"), base) for a in root.iter("a")}
             assert resolve_links(root, url) == {a: h for a, h in expected.items() if h}
+
+
+def test_card_finder_answers_as_with_every_href_under_every_node():
+    """_CardFinder stops a link's climb at a node already holding two hrefs: its
+    two questions (holds a link? more than one?) get the full sets' answers."""
+    from condition_archive.extract.center import _CardFinder
+    from condition_archive.extract.links import resolve_links
+
+    for root in _roots():
+        links = resolve_links(root, "http://h.test/")
+        full: dict = {}
+        for a, href in links.items():
+            for node in (a, *a.iterancestors()):
+                full.setdefault(node, set()).add(href)
+        finder = _CardFinder(links, set())
+        assert set(finder.hrefs) == set(full)
+        assert {n for n, h in finder.hrefs.items() if len(h) > 1} == {n for n, h in full.items() if len(h) > 1}

@@ -150,10 +150,22 @@ class _CardFinder:
     def __init__(self, links: dict, heading_anc: set) -> None:
         self.links = links
         self.heading_anc = heading_anc
+        # node -> the hrefs under it, read only as "holds a link" and "more than
+        # one": above a node that already held two hrefs every ancestor does,
+        # so the climb stops there (the sets above it stay incomplete).
         self.hrefs: dict = {}
+        hrefs = self.hrefs
         for a, href in links.items():
-            for node in (a, *a.iterancestors()):
-                self.hrefs.setdefault(node, set()).add(href)
+            node = a
+            while node is not None:
+                held = hrefs.get(node)
+                if held is None:
+                    hrefs[node] = {href}
+                elif len(held) > 1:
+                    break
+                else:
+                    held.add(href)
+                node = node.getparent()
         self.lists: dict = {}
 
     def card_of(self, link: HtmlElement) -> HtmlElement:
