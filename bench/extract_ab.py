@@ -79,7 +79,7 @@ def _empty_caches() -> None:
         if not name.startswith(("condition_archive.", "condition_archive_before.")):
             continue
         for value in list(vars(module).values()):
-            if callable(getattr(value, "cache_clear", None)):
+            if callable(getattr(value, "cache_clear", None)) and not isinstance(value, type):
                 value.cache_clear()
         for memo in ("_WORTH_A_LOOK", "_CLAIMS", "_SITE_HREFS"):
             if isinstance(getattr(module, memo, None), dict):

@@ -91,3 +91,25 @@ def test_card_finder_answers_as_with_every_href_under_every_node():
         finder = _CardFinder(links, set())
         assert set(finder.hrefs) == set(full)
         assert {n for n, h in finder.hrefs.items() if len(h) > 1} == {n for n, h in full.items() if len(h) > 1}
+
+
+def test_remembered_prefilter_verdicts_are_the_searches():
+    """The byline, badge and date-label prefilters remembered per text answer as
+    the searches they stand for, before and after being emptied or filled up."""
+    from condition_archive.extract.date_vocab import has_label_word
+    from condition_archive.extract.dates import _LABEL_HIT
+    from condition_archive.extract.meta import _BADGE_HIT, BADGE_PREFILTER
+    from condition_archive.extract.people import _BYLINE_HIT, BYLINE_PREFILTER
+    from condition_archive.extract.wordre import TextVerdicts
+
+    texts = ["By Jane Roe", "BY JANE", "Medically Reviewed", "fact-checked", "Updated: May 2",
+             "Zuletzt geändert", "von Max", "Texto: Ana", "caused by", "nothing here", "", "Évidence",
+             "İ by", "Posted in News", "Geprüft"]
+    for memo, search in ((_BYLINE_HIT, BYLINE_PREFILTER.search), (_BADGE_HIT, BADGE_PREFILTER.search),
+                         (_LABEL_HIT, has_label_word)):
+        for _ in range(2):
+            assert [memo[t] for t in texts] == [bool(search(t)) for t in texts]
+            memo.cache_clear()
+    small = TextVerdicts(str.isupper, size=3)
+    assert [small[t] for t in ("A", "b", "C", "D", "e")] == [True, False, True, True, False]
+    assert len(small) <= 3

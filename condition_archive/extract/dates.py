@@ -112,6 +112,7 @@ from condition_archive.extract.meta import (
 )
 from condition_archive.extract.model import DateCandidate, ExtractOptions
 from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
+from condition_archive.extract.wordre import TextVerdicts
 
 # The label just before a <time> (time_candidates), compiled once.
 _LABEL_BEFORE = re.compile(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", re.I)
@@ -190,6 +191,9 @@ def _hidden_in(el: HtmlElement) -> bool:
 _DIGIT = re.compile(r"\d")  # the \d of the date patterns (Unicode digits too)
 
 
+_LABEL_HIT = TextVerdicts(has_label_word)  # per scanned text
+
+
 def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
                        scan: PageScan | None = None) -> list[DateCandidate]:
     """Labelled dates in the text a reader sees: every block holding a label word
@@ -198,7 +202,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
     seen: set = set()
     scan = scan or scan_page(root)
     for owner, text in scan.texts:
-        if not has_label_word(text) or owner is None or owner.tag in SKIP_TAGS:
+        if not _LABEL_HIT[text] or owner is None or owner.tag in SKIP_TAGS:
             continue
         block = block_of(owner)
         if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):

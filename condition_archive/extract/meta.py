@@ -31,7 +31,7 @@ from condition_archive.extract.text import (  # noqa: F401
     text_before,
     visible_text,
 )
-from condition_archive.extract.wordre import any_word
+from condition_archive.extract.wordre import TextVerdicts, any_word
 
 # Regions whose text says nothing about the page itself (bylines and dates found
 # there belong to other pages or to the site).
@@ -316,10 +316,10 @@ def page_badges(root: HtmlElement, regions, scan: PageScan | None = None) -> tup
     phrase is kept as written, deduped case-insensitively."""
     scan = scan or scan_page(root)
     found: dict[str, str] = {}
-    owners = [el for el, text in scan.texts if BADGE_PREFILTER.search(text)]
+    owners = [el for el, text in scan.texts if _BADGE_HIT[text]]
     owners += [img for img in root.iter("img") if BADGE_PREFILTER.search(img.get("alt") or "")]
     for el in dict.fromkeys(owners):
-        text = norm(el.get("alt") or el.get("title")) if el.tag == "img" else visible_text(el)
+        text = norm(el.get("alt") or el.get("title")) if el.tag == "img" else visible_text(el, regions)
         match = BADGE_RE.search(text)
         if not match or len(text.split()) > BADGE_MAX_WORDS:
             continue
@@ -328,6 +328,9 @@ def page_badges(root: HtmlElement, regions, scan: PageScan | None = None) -> tup
         phrase = match.group(0)
         found.setdefault(_badge_key(phrase), phrase)
     return tuple(found.values())
+
+
+_BADGE_HIT = TextVerdicts(BADGE_PREFILTER.search)  # per scanned text
 
 
 def _badge_key(phrase: str) -> str:

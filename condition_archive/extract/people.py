@@ -33,6 +33,7 @@ from condition_archive.extract.meta import (
     visible_text,
 )
 from condition_archive.extract.vocab import AUTHOR_TOKENS, REVIEWER_TOKENS
+from condition_archive.extract.wordre import TextVerdicts
 
 CREDENTIALS = frozenset("""
 md do phd pt dpt dc rn np pa pac mph ms ma msc bsc bs ba facs faaos facp faapmr frcs frcp
@@ -74,6 +75,10 @@ BYLINE_PREFILTER = re.compile(r"\bby\b|author|contributor|review|writer|posted|p
                               r"\btexto?\s*:", re.I)
 # The same on lowercased ASCII text without re.I (its words are lowercase): 3-4x faster.
 _BYLINE_PREFILTER_LOWER = re.compile(BYLINE_PREFILTER.pattern)
+# Its verdict per scanned text (a site's byline and date lines repeat; the
+# pattern's line-start alternatives make a search cost microseconds).
+_BYLINE_HIT = TextVerdicts(lambda text: _BYLINE_PREFILTER_LOWER.search(text.lower()) if text.isascii()
+                           else BYLINE_PREFILTER.search(text))
 # Labels that open a run of names; where the run stops is CUT_RE.
 REVIEWER_LABEL = (r"(?:(?:medically|clinically|peer|expert|medical|professionally)[\s-]+)?"
                   r"reviewed\s+by|(?:medical\s+)?reviewers?\s*:|"
@@ -249,8 +254,7 @@ def byline_people(root: HtmlElement, regions,
             _read_byline(el, is_rev, authors, reviewers, regions)
     seen: set = set()
     for owner, text in scan.texts:
-        hit = _BYLINE_PREFILTER_LOWER.search(text.lower()) if text.isascii() else BYLINE_PREFILTER.search(text)
-        if not hit or owner is None or owner.tag in ("script", "style"):
+        if not _BYLINE_HIT[text] or owner is None or owner.tag in ("script", "style"):
             continue
         block = block_of(owner)
         if block in seen or is_foreign(block, regions, scan.foreign):
