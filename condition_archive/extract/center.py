@@ -78,9 +78,7 @@ class CenterLayout:
     # intro between them): read into a center's body with the intro.
     section_boxes: tuple = ()
     links: dict = field(default_factory=dict)  # card-region link element -> href
-    # Every resolved link element -> its region, "sponsored" for a sponsored
-    # link (links.link_kinds): read again by links.page_links.
-    kinds: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)  # links.link_kinds of `resolved`, for page_links
     _positions: list = field(default_factory=list, repr=False)  # of headings, for heading_before
 
     def sponsored_blocks(self, regions) -> frozenset:
@@ -150,21 +148,14 @@ class _CardFinder:
     def __init__(self, links: dict, heading_anc: set) -> None:
         self.links = links
         self.heading_anc = heading_anc
-        # node -> the hrefs under it, read only as "holds a link" and "more than
-        # one": above a node that already held two hrefs every ancestor does,
-        # so the climb stops there (the sets above it stay incomplete).
+        # node -> hrefs under it, read as "holds a link" and "more than one": above a
+        # node holding two every ancestor does, so a climb stops there.
         self.hrefs: dict = {}
         hrefs = self.hrefs
         for a, href in links.items():
             node = a
-            while node is not None:
-                held = hrefs.get(node)
-                if held is None:
-                    hrefs[node] = {href}
-                elif len(held) > 1:
-                    break
-                else:
-                    held.add(href)
+            while node is not None and len(held := hrefs.setdefault(node, set())) < 2:
+                held.add(href)
                 node = node.getparent()
         self.lists: dict = {}
 
