@@ -103,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         key = parts.path + (f"?{parts.query}" if parts.query else "")
-        self.site._record(key)
+        self.site._record(key, self.headers.get("Referer"))
         route = ROUTES.get(parts.path)
         if route is None and parts.path.startswith("/events/"):
             route = _events
@@ -296,6 +296,7 @@ class FaultSite:
         self.huge_bytes = huge_bytes
         self.hits: Counter[str] = Counter()
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.referers: dict[str, list[str | None]] = defaultdict(list)  # the Referer header of each request
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"site": self})
         self.server = _Server(("127.0.0.1", port), handler)
@@ -309,10 +310,11 @@ class FaultSite:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def _record(self, key: str) -> None:
+    def _record(self, key: str, referer: str | None = None) -> None:
         with self._lock:
             self.hits[key] += 1
             self.times[key].append(time.monotonic())
+            self.referers[key].append(referer)
 
     def __enter__(self) -> FaultSite:
         self._thread.start()

@@ -73,10 +73,11 @@ def test_the_middlewares_left_out_had_nothing_to_do_for_this_spiders_requests():
     assert "OffsiteMiddleware" not in enabled
     spidermw = crawler.settings.getwithbase("SPIDER_MIDDLEWARES")
     off = {name.rsplit(".", 1)[1] for name, order in spidermw.items() if order is None}
-    assert off == {"RefererMiddleware", "DepthMiddleware", "MetaCopyDetectionMiddleware"}
+    assert off == {"DepthMiddleware", "MetaCopyDetectionMiddleware"}
     # Why: every request is dont_filter (Offsite lets those through; the request guard
     # refuses other hosts before it), carries its own Referer and depth (ca_depth), and
-    # none is made from a response's meta.
+    # none is made from a response's meta. The Referer middleware stays on for the
+    # redirect middlewares (tests/test_faults.py: a redirect hop's Referer).
     spider.traps = None
     request = next(iter(spider._visit(SEED + "/b", 1, SEED)))
     assert request.dont_filter and request.headers[b"Referer"] == SEED.encode()

@@ -149,6 +149,16 @@ def test_crawl_finishes_and_its_counts_match_the_ledger(faults):
     assert "Traceback" not in row["log"]
 
 
+def test_a_redirect_hop_names_the_url_that_redirected_it(faults):
+    # Scrapy's redirect middlewares set the hop's Referer through the Referer spider
+    # middleware; without it they drop the header and warn at every crawl's start.
+    base = faults["base"]
+    assert set(faults["site"].referers["/a/loop-b"]) == {base + "/a/loop"}
+    assert base + "/a/loop-b" in faults["site"].referers["/a/loop"]  # the loop's second lap
+    assert faults["site"].referers["/a/loop"][0] == base + CENTER  # the first: the page linking it
+    assert "RefererMiddleware" not in faults["row"]["log"]
+
+
 def test_transient_failures_are_retried_with_backoff(faults):
     site = faults["site"]
     assert site.hits["/a/flaky"] == 2

@@ -81,10 +81,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Spider middlewares that do nothing for this spider, each a generator layer every
 # item passed through: its requests are made in start() and scheduled through the
-# engine, with their own depth (ca_depth) and Referer header, never copied from a
-# response's meta.
+# engine, with their own depth (ca_depth), never copied from a response's meta.
+# The Referer middleware stays: Scrapy's redirect and meta-refresh middlewares set
+# a redirect hop's Referer through it (without it they drop the header and warn).
 SPIDER_MIDDLEWARES = {
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
