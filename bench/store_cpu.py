@@ -1,7 +1,7 @@
 """The crawl thread's CPU for storing a page: Archive.record_page through a BatchWriter
 (50 pages a commit, as the crawl does), with the extraction done beforehand.
 
-    python bench/store_cpu.py [--pages 2000] [--rounds 5] [--profile] [--dump FILE] [--inputs FILE]
+    python bench/store_cpu.py [--pages 2000] [--rounds 5] [--profile] [--dump FILE] [--inputs FILE] [--unpacked]
 
 The generated site (bench/gensite.py) is rendered and every page extracted first
 (analyse_page, as the worker does), headers as the bench server sends them. An
@@ -21,6 +21,9 @@ rows after both crawls (the clock is fixed, so two versions of the code can be
 compared row for row with `diff`). `--inputs FILE` keeps the rendered, extracted
 and packed pages in FILE (made when missing), so that runs of two versions of the
 code can alternate quickly on the same inputs (PYTHONHASHSEED=0 for both).
+`--unpacked`: no page comes packed, as in the crawl since issue 16's session 12 (the
+extraction workers return no capture; the store hashes each page and compresses
+the new ones).
 """
 
 from __future__ import annotations
@@ -277,10 +280,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile one more round, top 30 by own time")
     parser.add_argument("--dump", type=Path, help="write every table's rows after both crawls here")
     parser.add_argument("--inputs", type=Path, help="the prepared pages, kept in this file (made when missing)")
+    parser.add_argument("--unpacked", action="store_true", help="no page packed by a worker: the store packs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="store-cpu-") as tmp:
         work = Path(tmp)
         crawl_list = _inputs(args.pages, args.inputs, work)
+        if args.unpacked:
+            for crawl in crawl_list:
+                crawl.pages[:] = [replace(page, packed=None) for page in crawl.pages]
         rounds = [_store_all(crawl_list, work / "store.db") for _ in range(args.rounds)]
         statements = count_statements(crawl_list, work / "trace.db")
         if args.dump:

@@ -27,7 +27,8 @@ class ExtractPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.pool = ExtractionPool.from_crawler(self.crawler)
+        # No packed capture: the store hashes each page and compresses only the new ones.
+        self.pool = ExtractionPool.from_crawler(self.crawler, pack=False)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -19,7 +19,6 @@ from condition_archive.archive import crawls
 from condition_archive.archive.db import open_archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.crawl.worker import capture_dictionary
 from condition_archive.archive.store import Archive
 
 
@@ -46,9 +45,6 @@ class StorePipeline:
         self.lock.acquire()
         self.db = open_archive(self.path)
         self.archive = Archive(self.db)
-        # The workers compress each site's captures with its dictionary once it has one.
-        self.archive.codecs.on_dictionary = lambda site, key, data: self.crawler.signals.send_catch_log(
-            capture_dictionary, site=site, key=key, data=data)
         spider = self.crawler.spider
         unfinished = crawls.resumable_crawl(self.db) if self.resume else None
         if not self.resume:

@@ -41,7 +41,7 @@ def page_item(path: str, version: str = "2025") -> FetchedPage:
 def test_the_extraction_pipeline_and_extract_page_agree(path):
     item = extracted(page_item(path))
     assert item.extract == extract_page(item.body, item.url, item.headers)
-    assert item.failure is None and item.packed is not None
+    assert item.failure is None and item.packed is None  # the store packs a new capture itself
 
 
 def test_outcomes_pass_through_untouched():
@@ -69,7 +69,7 @@ def test_a_crashing_extraction_is_a_reason_and_the_raw_page_is_kept(monkeypatch,
     def boom(*args):
         raise RuntimeError("card finder bug")
 
-    monkeypatch.setattr(worker_module, "analyse_page", boom)
+    monkeypatch.setattr(worker_module, "analyse_unpacked", boom)
     item = extracted(page_item(CENTER_PATH))
     assert item.failure == "extraction failed: RuntimeError: card finder bug" and item.extract is None
     db = open_archive(tmp_db)

@@ -11,7 +11,8 @@ from condition_archive.archive.crawls import start_crawl
 from condition_archive.archive.db import open_archive
 from condition_archive.extract.model import Card, DateCandidate, Link, PageExtract, Section
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.archive.store import Archive, content_hash, digests
+from condition_archive.archive.capture import digests
+from condition_archive.archive.store import Archive, content_hash
 
 URL = "https://www.spine-health.com/conditions/upper-back-pain/causes"
 

@@ -1,7 +1,8 @@
 """A raw capture as the archive keeps it: SHA-256 (hex), SHA-1 (base32, as WARC
 and CDX records write it) and the compressed bytes (zlib, or zstd with the site's
-dictionary when the worker has it). Pure; the extraction worker packs each page
-so that the crawl's own thread does not hash and compress."""
+dictionary). Pure. The distributed crawl's nodes pack each page in their
+extraction workers (they send captures without their raw bytes); the crawl's
+store packs a page itself, and only when it has no capture with its SHA-256."""
 
 from __future__ import annotations
 
@@ -23,10 +24,14 @@ class Packed:
     dict_key: tuple[int, int] | None = None  # (capture_dicts.id, zstd's dictionary id)
 
 
+def sha1_b32(body: bytes) -> str:
+    """SHA-1 in base32, as WARC/CDX records write it."""
+    return base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
 def digests(body: bytes) -> tuple[str, str]:
     """SHA-256 hex, and SHA-1 base32 as WARC/CDX records write it."""
-    sha1 = base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-    return hashlib.sha256(body).hexdigest(), sha1
+    return hashlib.sha256(body).hexdigest(), sha1_b32(body)
 
 
 def pack(body: bytes, zstd: tuple | None = None) -> Packed:

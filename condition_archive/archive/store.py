@@ -9,13 +9,14 @@ crawl counters. A crash between two calls leaves no half page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from .capture import Packed, digests
+from .capture import Packed, sha1_b32
 from .codec import Codecs
 from . import datestore, ledger, linkstore
 from .db import load_schema
@@ -106,10 +107,12 @@ class Archive(MemoWrites):
 
     def _capture(self, body: bytes, content_type: str, packed: Packed | None = None,
                  url: str = "") -> tuple[int, str]:
-        sha256, sha1 = (packed.sha256, packed.sha1_b32) if packed else digests(body)
+        # Without the worker's digests: the SHA-1 and the compression only for a new capture.
+        sha256 = packed.sha256 if packed else hashlib.sha256(body).hexdigest()
         row = self.db.conn.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
         if row:
             return row[0], sha256
+        sha1 = packed.sha1_b32 if packed else sha1_b32(body)
         site = urlsplit(url).hostname or ""
         # zstd once the site has a dictionary; the worker's bytes when it packed them alike
         encoded = self.codecs.encode(site, body, packed.data if packed and packed.codec == "zlib" else None,

@@ -18,8 +18,15 @@ def analyse_page(data: bytes, url: str, headers: dict[str, str], day_first_sites
                  zstd: tuple | None = None) -> tuple[str | None, PageExtract | None, Packed | None]:
     """(why it is not HTML, None, None) or (None, the PageExtract, the packed capture).
     `zstd`: the site's (dictionary key, compressor), else the capture is zlib."""
+    problem, extract, _ = analyse_unpacked(data, url, headers, day_first_sites)
+    return problem, extract, None if extract is None else pack(data, zstd)
+
+
+def analyse_unpacked(data: bytes, url: str, headers: dict[str, str],
+                     day_first_sites: tuple[str, ...]) -> tuple[str | None, PageExtract | None, None]:
+    """analyse_page without the packed capture: the crawl's store hashes the page
+    and compresses it only when the capture is new (crawl/worker.py)."""
     parsed = parse_html(data, url, header_value(headers, "content-type"))
     if parsed.root is None:
         return parsed.problem or "not html", None, None
-    extract = run_all(data, url, headers, options_for(url, day_first_sites), parsed)
-    return None, extract, pack(data, zstd)
+    return None, run_all(data, url, headers, options_for(url, day_first_sites), parsed), None

@@ -2,8 +2,7 @@
 
 A FetchedPage is one 200 response with its raw bytes. An Outcome is every other
 end of a request (not-modified, gone, error, robots-denied, skipped, ...). The
-extraction pipeline fills a FetchedPage's `extract` (or `failure`) and `packed`,
-the links pipeline its `outcomes`; the store pipeline writes both kinds to the archive.
+extraction pipeline fills a FetchedPage's `extract` (or `failure`), the links pipeline its `outcomes`; the store pipeline writes both kinds to the archive.
 """
 
 from __future__ import annotations
@@ -33,8 +32,8 @@ class FetchedPage:
     # (the store then archives the raw bytes with an "error" ledger row).
     extract: PageExtract | None = None
     failure: str | None = None
-    # The capture hashed and compressed by the extraction worker, so that the
-    # crawl's thread does not; None: the store packs it.
+    # The capture hashed and compressed by an extraction worker (the distributed
+    # crawl's nodes); None: the store packs it, when it is a new capture.
     packed: Packed | None = None
     # Set by the links pipeline: links not followed, with the reason (skipped
     # outcomes), written with the page.

@@ -1,15 +1,17 @@
 """Extraction worker processes for the crawl (ARCHIVE_EXTRACT_WORKERS).
 
-The extraction pipeline sends each page's bytes to `analyse_page` in a worker and
-gets back everything the crawl's own thread would otherwise compute: the
-PageExtract (the links to follow among it) and the packed capture (zstd with the
-site's dictionary once the store has trained one and announced it with the
-`capture_dictionary` signal; zlib before). Arguments and results pickle. With 0
-workers the pool runs the same function in this thread: one code path whatever
-the worker count.
+The extraction pipeline sends each page's bytes to the workers and gets back
+what the crawl's own thread would otherwise compute: the PageExtract (the links
+to follow among it). The crawl's pool (`pack=False`) leaves hashing and
+compressing the capture to the store, which does it only for a capture it does
+not have yet (most of a re-crawl's pages), with the site's zstd dictionary once
+it has one; other users of the pool (the distributed crawl's nodes, which send
+captures without their raw bytes) get the packed capture too (`analyse_page`).
+Arguments and results pickle. With 0 workers the pool runs the same function in
+this thread: one code path whatever the worker count.
 
-`analyse_page` itself is in analysis.py, imported here on first use (only a
-crawl without workers runs it in this process).
+The functions themselves are in analysis.py, imported here on first use (only a
+crawl without workers runs them in this process).
 `ExtractionPool` owns the workers (workerproc.py: a process each, its pipes read
 and written from the event loop): a page may take at most ARCHIVE_PAGE_BUDGET
 seconds of a worker (then the worker is killed and replaced, and the page is
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 from condition_archive.archive.capture import Packed
 from condition_archive.crawl.items import FetchedPage, Outcome
-from condition_archive.crawl.workermain import site_of
+from condition_archive.crawl.workermain import UNPACKED
 from condition_archive.crawl.workerproc import TARGET, WorkerProcess
 from condition_archive.extract.model import PageExtract
 
@@ -36,25 +38,22 @@ logger = logging.getLogger(__name__)
 
 
 def __getattr__(name: str):
-    """`analyse_page`, imported on first use: the extraction's modules load in
-    the workers, not in the crawl process, unless it runs without workers."""
-    if name == "analyse_page":
-        from condition_archive.crawl.analysis import analyse_page
-        globals()["analyse_page"] = analyse_page
-        return analyse_page
+    """`analyse_page` and `analyse_unpacked`, imported on first use: the extraction's
+    modules load in the workers, not in the crawl process, unless it runs without workers."""
+    if name in ("analyse_page", "analyse_unpacked"):
+        from condition_archive.crawl import analysis
+        globals().update(analyse_page=analysis.analyse_page, analyse_unpacked=analysis.analyse_unpacked)
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Sent by the runner on the first SIGTERM/Ctrl-C: kill busy workers (their pages
 # are left for --resume) instead of letting Scrapy's graceful stop wait for them.
 stop_extraction = object()
-# Sent by the store when a site's capture dictionary is first used (site, key, data):
-# the workers then compress that site's captures with it, so the store does not.
-capture_dictionary = object()
 
 IN_FLIGHT = 4  # pages handed to a worker at a time: it never waits for its next page
 
 
-# (why it is not HTML, the PageExtract, the packed capture, why extraction failed)
+# (why it is not HTML, the PageExtract, the packed capture (None with pack=False), why extraction failed)
 Analysis = tuple[str | None, PageExtract | None, Packed | None, str | None]
 
 
@@ -71,42 +70,33 @@ class _Worker:
     proc: WorkerProcess
     jobs: deque = field(default_factory=deque)  # handed over, in the order it takes them
     ready: bool = False
-    dicts: dict = field(default_factory=dict)  # site -> dictionary key sent
 
 
 class ExtractionPool:
-    def __init__(self, workers: int, budget: float = 0.0, on_restart=None, target: str = TARGET):
-        self.workers, self.budget, self.target = max(0, workers), budget, target
+    def __init__(self, workers: int, budget: float = 0.0, on_restart=None, target: str | None = None,
+                 pack: bool = True):
+        self.workers, self.budget = max(0, workers), budget
+        self.pack = pack  # False: no packed capture (the crawl's store packs the new ones)
+        self.target = target or (TARGET if pack else UNPACKED)
         self.on_restart = on_restart or (lambda: None)  # tests run a buggy `target` in a real worker
         self.stopping = False
         self._workers: list[_Worker] = []
         self._queue: deque[_Job] = deque()  # pages waiting for a worker
         self._seq = 0
         self._tasks: set[asyncio.Task] = set()
-        self.dictionaries: dict[str, tuple] = {}  # site -> (key, dictionary bytes), for the workers
-        self._local: dict[str, tuple] = {}  # site -> (key, compressor), with no workers
 
     @classmethod
-    def from_crawler(cls, crawler) -> "ExtractionPool":
+    def from_crawler(cls, crawler, pack: bool = True) -> "ExtractionPool":
         """The pool the settings ask for (ARCHIVE_EXTRACT_WORKERS, ARCHIVE_PAGE_BUDGET),
-        stopped by the `stop_extraction` signal, told of dictionaries by `capture_dictionary`."""
+        stopped by the `stop_extraction` signal."""
         settings = crawler.settings
         pool = cls(settings.getint("ARCHIVE_EXTRACT_WORKERS", 0), settings.getfloat("ARCHIVE_PAGE_BUDGET", 30.0),
-                   on_restart=lambda: crawler.stats.inc_value("archive/extract_worker_restarts"))
+                   on_restart=lambda: crawler.stats.inc_value("archive/extract_worker_restarts"), pack=pack)
         crawler.signals.connect(pool.stop, signal=stop_extraction, weak=False)
-        crawler.signals.connect(pool.use_dictionary, signal=capture_dictionary, weak=False)
         return pool
 
-    def use_dictionary(self, site: str, key: tuple[int, int], data: bytes) -> None:
-        """Compress the site's captures with this zstd dictionary from now on."""
-        self.dictionaries[site] = (key, data)
-        if not self.workers:
-            from condition_archive.archive.codec import zstd_compressor
-
-            self._local[site] = (key, zstd_compressor(data))
-
     async def extract(self, page: FetchedPage, day_first_sites: tuple[str, ...]) -> FetchedPage | Outcome | None:
-        """The page with its `extract` (or `failure`) and `packed` filled in; a
+        """The page with its `extract` (or `failure`) and `packed` (pack=True) filled in; a
         "skipped" Outcome when it is not HTML after all; None when the crawl is stopping."""
         result = await self.analyse(page.body, page.url, page.headers, day_first_sites)
         if result is None:
@@ -129,8 +119,8 @@ class ExtractionPool:
         args = (data, url, headers, day_first_sites)
         if not self.workers:  # in this thread: no budget, nothing could stop it
             try:
-                analyse = sys.modules[__name__].analyse_page  # tests replace it
-                return (*analyse(*args, self._local.get(site_of(url))), None)
+                module = sys.modules[__name__]  # tests replace its functions
+                return (*(module.analyse_page if self.pack else module.analyse_unpacked)(*args), None)
             except Exception as exc:  # noqa: BLE001 - any extraction bug must not lose the page
                 return None, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
         if not self._workers:
@@ -167,11 +157,6 @@ class ExtractionPool:
                 self._send(min(free, key=lambda w: len(w.jobs)), job)
 
     def _send(self, worker: _Worker, job: _Job) -> None:
-        site = site_of(job.args[1])
-        known = self.dictionaries.get(site)
-        if known and worker.dicts.get(site) != known[0]:
-            worker.proc.send(("dict", site, *known))
-            worker.dicts[site] = known[0]
         self._seq += 1
         worker.jobs.append(job)
         worker.proc.send(("page", self._seq, job.args))

@@ -1,5 +1,6 @@
 """The extraction worker process's own side: its entry point and its loop; the
-function it runs on each page is TARGET (analysis.py's `analyse_page`).
+function it runs on each page is TARGET (analysis.py's `analyse_page`), or
+UNPACKED for the crawl's pipelines (the same without the packed capture).
 
 The crawl starts it as `python -c "...workermain import main; main()" ...`
 (workerproc.py), not with multiprocessing's spawn, which first imports the
@@ -10,9 +11,7 @@ TARGET, nothing of the extraction: the crawl process imports it too, for the fra
 
 Messages are pickles framed as multiprocessing's `Connection.send_bytes` frames
 them (a 4-byte big-endian length, then the bytes). To the worker: ("page", seq,
-args) and ("dict", site, key, dictionary) (the site's zstd capture dictionary:
-from then on the worker compresses that site's captures with it, as the store
-would). From the worker: ("ready",) once its imports are done, then ("ok", seq,
+args). From the worker: ("ready",) once its imports are done, then ("ok", seq,
 result) or ("error", seq, message) per page, in the order the pages came.
 """
 
@@ -26,23 +25,13 @@ import struct
 import sys
 import threading
 import time
-from functools import lru_cache
-from urllib.parse import urlsplit
-
-from condition_archive.archive.codec import zstd_compressor
 
 HEADER = struct.Struct("!i")
 TARGET = "condition_archive.crawl.analysis:analyse_page"
+UNPACKED = "condition_archive.crawl.analysis:analyse_unpacked"
 # What the crawl runs: `python -c CODE inbox_fd outbox_fd parent_pid target *sys.path`.
 CODE = ("import sys; sys.path[:] = sys.argv[5:]; "
         "from condition_archive.crawl.workermain import main; main(*sys.argv[1:5])")
-
-
-@lru_cache(maxsize=256)
-def site_of(url: str) -> str:
-    """The site a capture is filed under (its dictionary's): the URL's host."""
-    return urlsplit(url).hostname or ""
-
 
 
 def exit_with_parent(parent_pid: int) -> None:
@@ -84,21 +73,15 @@ def _receive(inbox) -> tuple | None:
 
 
 def serve(inbox, outbox, target: str) -> None:
-    """The worker's loop: run `target` (module:function, analyse_page's signature
-    plus the site's (key, compressor) or None) on each page."""
+    """The worker's loop: run `target` (module:function, analyse_page's signature) on each page."""
     module, name = target.split(":")
     fn = getattr(importlib.import_module(module), name)
 
-    compressors: dict[str, tuple] = {}
     _send(outbox, ("ready",))
     while (message := _receive(inbox)) is not None:
-        if message[0] == "dict":
-            _, site, key, dictionary = message
-            compressors[site] = (key, zstd_compressor(dictionary))
-            continue
         _, seq, args = message
         try:
-            reply = ("ok", seq, fn(*args, compressors.get(site_of(args[1]))))
+            reply = ("ok", seq, fn(*args))
         except Exception as exc:  # noqa: BLE001 - the crawl records it; the worker goes on
             reply = ("error", seq, f"{type(exc).__name__}: {exc}")
         _send(outbox, reply)
