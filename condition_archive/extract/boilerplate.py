@@ -13,6 +13,7 @@ paragraph runs when a body is split by ads or inline modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import count
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -27,7 +28,11 @@ from condition_archive.extract.signup import mark_signup_boxes
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import measure
+from condition_archive.extract.measure import ScanVerdicts, measure
+from condition_archive.extract.meta import SCAN_MAX_CHARS, WORTH_A_LOOK, worth_a_look
+
+# The page scan's verdicts, for the walk to collect its texts (meta.scan_page).
+SCAN_VERDICTS = ScanVerdicts(WORTH_A_LOOK, worth_a_look, SCAN_MAX_CHARS)
 
 class _AskIsHidden:
     """`el in` it: markers.is_hidden(el)."""
@@ -71,6 +76,10 @@ class RegionMap:
     # The elements whose class or id names a field (measure.names_a_field), in
     # page order; read with `named` (None: not known).
     field_named: list | None = field(default=None, repr=False)
+    # Every element of the tree -> its position in page order (None: not known);
+    # the page scan's text nodes read by the walk (measure.Measured.scan_hits).
+    order: dict | None = field(default=None, repr=False)
+    scan_hits: list | None = field(default=None, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -215,10 +224,11 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     if root is None:
         return RegionMap(None)
     elements = list(root.iter(etree.Element))
-    facts = measure(elements)
+    facts = measure(elements, SCAN_VERDICTS)
     found = _classify(root, elements, facts)
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
+    found.order, found.scan_hits = dict(zip(elements, count())), facts.scan_hits
     return found
 
 

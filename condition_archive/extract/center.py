@@ -106,7 +106,8 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     if body is None:
         return CenterLayout()
     resolved = resolve_links(root, url) if resolved is None else resolved
-    order = dict(zip(body.iter(), count()))  # node -> position, built in C
+    # element -> page position (the region map's, of elements only: positions compare alike)
+    order = regions.order if regions.order is not None else dict(zip(body.iter(), count()))
     kinds = link_kinds(resolved, regions)
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
@@ -122,9 +123,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     title_pos = order[title] if title is not None else len(order)
     boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
     layout = _assemble(cards, heads, order, links, url, title_pos, boxes)
-    layout.resolved = resolved
-    layout.links = links
-    layout.kinds = kinds
+    layout.resolved, layout.links, layout.kinds = resolved, links, kinds
     return layout
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
+
+from lxml import etree
 
 
 from condition_archive.extract import vocab
@@ -57,14 +60,29 @@ class Measured:
     # In document order: the elements whose class or id tokens name a field
     # (vocab.FIELD_CLASS_TOKENS: bylines, dates, section headings).
     field_named: list = field(default_factory=list)
+    # The page scan's text nodes, when `measure` is given its verdicts (see
+    # meta.scan_page): (node, 0, node, text) for an element's own text and
+    # (node, 1, parent, tail) for a tail, in no particular order; None: not read.
+    scan_hits: list | None = None
 
 
-def measure(elements: list) -> Measured:
+class ScanVerdicts:
+    """What measure needs to collect meta.scan_page's texts on its walk: the
+    verdict memo per text and the function that judges a text it lacks."""
+
+    def __init__(self, known: dict, judge, max_chars: int) -> None:
+        self.known, self.judge, self.max_chars = known, judge, max_chars
+
+
+def measure(elements: list, verdicts: ScanVerdicts | None = None) -> Measured:
     """Bottom-up over the document-order `elements` (children before parents
     when reversed): text length, link-text length and own region claim per
-    element, the paragraph-like blocks, and the facts listed in Measured."""
+    element, the paragraph-like blocks, and the facts listed in Measured
+    (`scan_hits` with `verdicts`)."""
     out = Measured()
-    unseen = _walk(elements, out)
+    if verdicts is not None:
+        out.scan_hits = []
+    unseen = _walk(elements, out, verdicts)
     out.landmarks.reverse()
     out.itemprops.reverse()
     out.field_named.reverse()
@@ -73,13 +91,20 @@ def measure(elements: list) -> Measured:
     return out
 
 
-def _walk(elements: list, out: Measured) -> list:
+def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     """measure's loop; returns the hidden elements and invisible tags (they and
     their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
     field_named = out.field_named
     unseen: list = []
+    # The page scan's texts (meta.scan_page): each text and tail read here is
+    # judged once; a text of this many characters or more is prose (never a hit).
+    hits = out.scan_hits
+    if verdicts is not None:
+        known, judge, max_chars = verdicts.known.get, verdicts.judge, verdicts.max_chars
+    else:
+        max_chars = 0
     text_of, links_of, tag_region = text_len.get, link_len.get, vocab.TAG_REGION.get
     claims = _CLAIMS
     special_attrs = SPECIAL_ATTRS
@@ -114,6 +139,8 @@ def _walk(elements: list, out: Measured) -> list:
             elif tag in INVISIBLE_TAGS:
                 unseen.append(el)
             text_len[el] = link_len[el] = 0
+            if max_chars:
+                _scan_unread(el, tag, hits, known, judge, max_chars)
             continue
         if special:
             mark = _HIDDEN if is_hidden(el) else own_marker(el)
@@ -133,11 +160,17 @@ def _walk(elements: list, out: Measured) -> list:
             hidden.add(el)
             unseen.append(el)
             text_len[el] = link_len[el] = 0
+            if max_chars:
+                _scan_unread(el, tag, hits, known, judge, max_chars)
             continue
-        if tag in INVISIBLE_TAGS:  # <head>, <title>, <option>
-            unseen.append(el)
         text = el.text
         own = len(text.strip()) if text else 0
+        if tag in INVISIBLE_TAGS:  # <head>, <title>, <option>
+            unseen.append(el)
+        elif own and len(text) < max_chars:
+            hit = known(text)
+            if hit if hit is not None else judge(text):
+                hits.append((el, 0, el, text))
         total = own
         links = 0
         # getchildren(): the same children as iterating `el`, as one list built
@@ -148,6 +181,10 @@ def _walk(elements: list, out: Measured) -> list:
                 n = len(tail.strip())
                 own += n
                 total += n
+                if n and len(tail) < max_chars:
+                    hit = known(tail)
+                    if hit if hit is not None else judge(tail):
+                        hits.append((child, 1, el, tail))
             total += text_of(child, 0)
             links += links_of(child, 0)
         if tag == "a":
@@ -168,6 +205,47 @@ def _walk(elements: list, out: Measured) -> list:
             # not its block children's (they score for themselves).
             blocks.append((el, own))
     return unseen
+
+
+def _scan_unread(el, tag: str, hits: list, known, judge, max_chars: int) -> None:
+    """The scan's texts of an element the walk reads no text of (a dropped tag,
+    a hidden element): its own text unless its tag is invisible, its children's tails."""
+    if tag not in INVISIBLE_TAGS:
+        text = el.text
+        if text and len(text) < max_chars and not text.isspace():
+            hit = known(text)
+            if hit if hit is not None else judge(text):
+                hits.append((el, 0, el, text))
+    for child in el.getchildren():
+        tail = child.tail
+        if tail and len(tail) < max_chars and not tail.isspace():
+            hit = known(tail)
+            if hit if hit is not None else judge(tail):
+                hits.append((child, 1, el, tail))
+
+
+def walked_texts(body, regions) -> list | None:
+    """meta.scan_page's texts from the hits the region map's walk judged: those
+    under <body> in page order, a node's text before its tail. None without
+    them, or when a hit is the tail of a comment (no page position for it)."""
+    hits, order = getattr(regions, "scan_hits", None), getattr(regions, "order", None)
+    if hits is None or order is None:
+        return None
+    start = order[body]
+    after = next(body.itersiblings(etree.Element), None)
+    end = order[after] if after is not None else len(order)
+    kept = []
+    for node, is_tail, owner, text in hits:
+        pos = order.get(node)
+        if pos is None:
+            return None
+        if start <= pos < end and not (is_tail and node is body):
+            kept.append((pos, is_tail, owner, text))
+    kept.sort(key=_POSITION)  # (position, is_tail) is one hit's alone
+    return [(owner, text) for _, _, owner, text in kept]
+
+
+_POSITION = itemgetter(0, 1)
 
 
 def _mixed(unseen: list) -> set:

@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.markers import tokens
 from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
-from condition_archive.extract.measure import value_tokens
+from condition_archive.extract.measure import value_tokens, walked_texts
 from condition_archive.extract.vocab import FIELD_CLASS_TOKENS
 # The text helpers live in text.py; imported from here by most field modules.
 from condition_archive.extract.text import (  # noqa: F401
@@ -207,6 +207,24 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
     body = root.find("body")
     if body is None:
         return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
+    texts = walked_texts(body, regions) if regions is not None else None
+    if texts is None:
+        texts = _scanned_texts(body)
+    named = regions.named if regions is not None else None
+    # The elements the region map's walk found naming a field, with the class
+    # and id values it read, else read here: what _classed_under finds.
+    if named is not None:
+        listed = regions.field_named
+        outside = _outside(body) if listed else ()
+        found = [(el, *named[el]) for el in listed if el not in outside]
+    else:
+        found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
+    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
+
+
+def _scanned_texts(body: HtmlElement) -> list:
+    """(element whose line holds it, text) of the body's text nodes worth a
+    second look, in page order (see PageScan.texts)."""
     texts = []
     known = _WORTH_A_LOOK
     for node in body.iter():
@@ -224,16 +242,7 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
             hit = known.get(tail)
             if hit if hit is not None else _worth_a_look(tail):
                 texts.append((node.getparent(), tail))
-    named = regions.named if regions is not None else None
-    # The elements the region map's walk found naming a field, with the class
-    # and id values it read, else read here: what _classed_under finds.
-    if named is not None:
-        listed = regions.field_named
-        outside = _outside(body) if listed else ()
-        found = [(el, *named[el]) for el in listed if el not in outside]
-    else:
-        found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
-    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
+    return texts
 
 
 # scan_page's verdict per text: a site repeats its menus, footers and card
@@ -248,6 +257,10 @@ def _worth_a_look(text: str) -> bool:
     low = text.lower()
     hit = _WORTH_A_LOOK[text] = bool(TEXT_PREFILTER.search(low) or low.lstrip().startswith(LEAD_LABELS))
     return hit
+
+
+# For the region map's walk, which judges the texts it reads (measure.py).
+WORTH_A_LOOK, worth_a_look = _WORTH_A_LOOK, _worth_a_look
 
 
 def _classed_tokens(found) -> tuple:

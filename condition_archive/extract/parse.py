@@ -163,7 +163,9 @@ def _parser() -> etree.HTMLParser:
     thread, as lxml asks of parsers."""
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = etree.HTMLParser()
+        # collect_ids=False: libxml2 keeps no hash of the id attributes (nothing
+        # here asks for an element by id: XPath's id() and getelementbyid unused).
+        parser = etree.HTMLParser(collect_ids=False)
         parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
             element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
             pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
