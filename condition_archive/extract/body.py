@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
@@ -56,7 +58,9 @@ _DATE_LINE = re.compile(
 def _is_metadata_line(text: str) -> bool:
     """Every line short and starting with a date or a dated label
     ("Published Nov 20, 2019 - 07:50 GMT")."""
-    return all(len(line.split()) <= 10 and line[-1] not in ".!?\"”" and bool(_DATE_LINE.match(line))
+    # (At most 10 words: split(None, 10) gives 11 parts when a line has more.
+    # A prose line fails on its last character first.)
+    return all(line[-1] not in ".!?\"”" and len(line.split(None, 10)) <= 10 and bool(_DATE_LINE.match(line))
                for line in text.split("\n"))
 
 
@@ -64,7 +68,7 @@ def _is_byline(text: str) -> bool:
     """A short paragraph that only says who wrote or reviewed the page
     ("Reviewed by: Rafael Soto, MD, board-certified cardiologist"): page
     metadata, read by people.py, not prose."""
-    if len(text.split()) > 25 or "\n" in text or not BYLINE_START.match(text):
+    if len(text.split(None, 25)) > 25 or "\n" in text or not BYLINE_START.match(text):
         return False
     authors, reviewers = names_from_line(text)
     return bool(authors or reviewers)
@@ -318,12 +322,25 @@ _NOT_STANDFIRST = frozenset(("badge", "badges", "disclaimer", "disclosure", "tru
                              "byline", "author", "authors", "credit", "credits", "kicker", "eyebrow", "tags"))
 
 
-def _not_standfirst(boxes) -> frozenset:
-    """The elements inside the header boxes that their class or id names so."""
-    return frozenset(el for box in boxes for el in box.iterdescendants()
-                     if isinstance(el.tag, str) and (el.get("class") or el.get("id"))
-                     and not (_NOT_STANDFIRST.isdisjoint(name_tokens(el.get("class") or "", True))
-                              and _NOT_STANDFIRST.isdisjoint(name_tokens(el.get("id") or "", False))))
+def _not_standfirst(boxes, named: dict | None = None) -> frozenset:
+    """The elements inside the header boxes that their class or id names so
+    (`named`: the region map's element -> (class, id), for the elements with either)."""
+    found = []
+    for box in boxes:
+        for el in box.iterdescendants(etree.Element):
+            if named is not None:
+                cls, ident = named.get(el, (None, None))
+            else:
+                cls, ident = el.get("class"), el.get("id")
+            if (cls or ident) and _names_not_standfirst(cls or "", ident or ""):
+                found.append(el)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def _names_not_standfirst(cls: str, ident: str) -> bool:
+    return not (_NOT_STANDFIRST.isdisjoint(name_tokens(cls, True))
+                and _NOT_STANDFIRST.isdisjoint(name_tokens(ident, False)))
 
 
 def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
@@ -333,7 +350,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     boxes = header_ledes(root, regions)
     if not boxes:
         return []
-    walker = _Walker(regions, drop=drop | _not_standfirst(boxes), captions=False)
+    walker = _Walker(regions, drop=drop | _not_standfirst(boxes, regions.named), captions=False)
     for box in boxes:
         # A header box's claim is what brought it here; other blocks face the
         # walker's usual skips (share bars, bylines, dates).

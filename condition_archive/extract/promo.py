@@ -46,7 +46,7 @@ _PUNCT = "\"'“”‘’¿¡([«»!?.,:;-—–*•"
 def is_call_to_action(text: str) -> bool:
     """True when every sentence of a short paragraph is a call to action that
     names its channel."""
-    words = text.split()
+    words = text.split(None, _MAX_WORDS)  # more than _MAX_WORDS words: _MAX_WORDS + 1 parts
     if "\n" in text or len(words) > _MAX_WORDS:
         return False
     first = words[0].strip(_PUNCT).lower()

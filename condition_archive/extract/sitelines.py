@@ -72,7 +72,7 @@ def is_site_line(text: str) -> bool:
     consent notice or a comment box's status line."""
     if "\n" in text:
         return False
-    words = len(text.split())
+    words = len(text.split(None, _MAX_WORDS))  # exact up to _MAX_WORDS (+1: more)
     if words > _MAX_WORDS:
         return False
     if words <= _CREDIT_WORDS and _CREDIT.match(text):

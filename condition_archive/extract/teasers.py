@@ -47,7 +47,8 @@ def is_teaser_title(text: str) -> bool:
     """A short line that titles a box of other pages' teasers ("Verwandte
     Themenbereiche", "You may also like..."): at the body's end, the box it
     titled was dropped, so it goes too."""
-    return "\n" not in text and len(text.split()) <= _TITLE_WORDS and bool(_RELATED_HEADING.match(text))
+    return "\n" not in text and len(text.split(None, _TITLE_WORDS)) <= _TITLE_WORDS \
+        and bool(_RELATED_HEADING.match(text))
 
 
 def _is_bold_line(el: HtmlElement) -> bool:
