@@ -112,7 +112,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
-    finder = _CardFinder(links, _heading_ancestry(body))
+    finder = _CardFinder(links, _heading_ancestry(body), regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
@@ -122,7 +122,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     title = next((h for h in body.iter("h1") if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
     boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
-    layout = _assemble(cards, heads, order, links, url, title_pos, boxes)
+    layout = _assemble(cards, heads, order, links, url, title_pos, boxes, regions)
     layout.resolved, layout.links, layout.kinds = resolved, links, kinds
     return layout
 
@@ -144,9 +144,8 @@ class _CardFinder:
     facts it needs computed once: the hrefs under each element and which
     elements are list containers."""
 
-    def __init__(self, links: dict, heading_anc: set) -> None:
-        self.links = links
-        self.heading_anc = heading_anc
+    def __init__(self, links: dict, heading_anc: set, regions=None) -> None:
+        self.links, self.heading_anc, self.regions = links, heading_anc, regions
         # node -> hrefs under it, read as "holds a link" and "more than one": above a
         # node holding two every ancestor does, so a climb stops there.
         self.hrefs: dict = {}
@@ -166,7 +165,7 @@ class _CardFinder:
                 return cur
             if len(self.hrefs[parent]) > 1 or self.is_list(parent):
                 return cur
-            if _has_title(cur) and any(s is not cur and s in self.heading_anc for s in parent):
+            if _has_title(cur, self.regions) and any(s is not cur and s in self.heading_anc for s in parent):
                 return cur
             cur = parent
 
@@ -190,14 +189,14 @@ def _has_text(el: HtmlElement) -> bool:
     return any(t.strip() for t in el.itertext())
 
 
-def _has_title(el: HtmlElement) -> bool:
+def _has_title(el: HtmlElement, regions=None) -> bool:
     if el.tag in TITLE_TAGS or next(el.iter("h2", "h3"), None) is not None:
         return True
-    return any(_link_title(a) for a in el.iter("a"))
+    return any(_link_title(a, regions) for a in el.iter("a"))
 
 
-def _link_title(a: HtmlElement) -> str:
-    text = visible_text(a)
+def _link_title(a: HtmlElement, regions=None) -> str:
+    text = visible_text(a, regions)  # (the page's region map: the same text, memoised)
     return "" if text.lower().strip(" .»›>") in GENERIC_LINK_TEXT else text
 
 
@@ -278,7 +277,7 @@ def _governing(heads: list, i: int, card: HtmlElement, boxes: dict) -> int:
 
 
 def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
-              title_pos: int, boxes: dict | None = None) -> CenterLayout:
+              title_pos: int, boxes: dict | None = None, regions=None) -> CenterLayout:
     """Group cards under the heading before them; cards before the first heading
     (but after the page title) form a section "" from their largest repeated
     group (a list of teasers under no heading), never from a lone card (a hero)."""
@@ -293,7 +292,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         if SPONSORED_HEADING.search(heading):
             layout.sponsored.update(card_links)
             continue
-        built = _build_card(card, card_links, links)
+        built = _build_card(card, card_links, links, regions)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
     host = host_of(url)
@@ -347,30 +346,30 @@ def _is_prose_link(card: HtmlElement, card_links: list) -> bool:
     return len(own.split()) >= 4
 
 
-def _build_card(card: HtmlElement, card_links: list, links: dict) -> Card | None:
-    title_el = _title_element(card, card_links)
-    title = visible_text(title_el) if title_el is not None else ""
+def _build_card(card: HtmlElement, card_links: list, links: dict, regions=None) -> Card | None:
+    title_el = _title_element(card, card_links, regions)
+    title = visible_text(title_el, regions) if title_el is not None else ""
     img = next((i for i in card.iter("img") if norm(i.get("alt"))), None)
     image_alt = norm(img.get("alt")) if img is not None else ""
     if not title:
-        title = max((_link_title(a) for a in card_links), key=len, default="") or image_alt
+        title = max((_link_title(a, regions) for a in card_links), key=len, default="") or image_alt
     if not title:
         return None
     href = _title_href(title_el, card_links, links)
     return Card(title=title, href=href, image_alt=image_alt,
-                teaser=_teaser(card, title_el, title))
+                teaser=_teaser(card, title_el, title, regions))
 
 
-def _title_element(card: HtmlElement, card_links: list) -> HtmlElement | None:
+def _title_element(card: HtmlElement, card_links: list, regions=None) -> HtmlElement | None:
     for el in card.iter(*TITLE_TAGS):
-        if visible_text(el):
+        if visible_text(el, regions):
             return el
     for el in card.iter():
-        if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el) \
+        if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el, regions) \
                 and next(el.iterdescendants("p"), None) is None and el is not card:
             return el
-    titled = [a for a in card_links if _link_title(a)]
-    return max(titled, key=lambda a: len(_link_title(a)), default=None)
+    titled = [a for a in card_links if _link_title(a, regions)]
+    return max(titled, key=lambda a: len(_link_title(a, regions)), default=None)
 
 
 def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> str:
@@ -386,12 +385,12 @@ def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> 
     return links[card_links[0]]
 
 
-def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str) -> str:
+def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str, regions=None) -> str:
     inside_title = set(title_el.iter()) if title_el is not None else set()
-    classed = [visible_text(el) for el in card.iter()
+    classed = [visible_text(el, regions) for el in card.iter()
                if isinstance(el.tag, str) and el not in inside_title
                and class_tokens(el) & TEASER_TOKENS and el is not card]
-    paragraphs = [visible_text(p) for p in card.iter("p") if p not in inside_title]
+    paragraphs = [visible_text(p, regions) for p in card.iter("p") if p not in inside_title]
     for texts in (classed, paragraphs):
         texts = [t for t in texts if t and t != title]
         if texts:

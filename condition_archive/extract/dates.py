@@ -178,7 +178,7 @@ def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> lis
         if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)
                             and (_hidden_in(el) or not page_item_date(el, root))):
             continue
-        raw = el.get("content") or el.get("datetime") or visible_text(el)
+        raw = el.get("content") or el.get("datetime") or visible_text(el, regions)
         if value := parse_machine_date(raw):
             found.append(DateCandidate(JSONLD_FIELDS[prop], value, f"microdata:{prop}", raw))
     return found
@@ -210,7 +210,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         seen.add(block)
         for line in own_lines(block, regions):
             found.extend(_line_candidates(line, day_first))
-        found.extend(_split_label_candidates(block, day_first))
+        found.extend(_split_label_candidates(block, day_first, regions))
     return found
 
 
@@ -241,17 +241,19 @@ def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateC
 _LABEL_ONLY = re.compile(rf"\s*({LABEL})\s*:?\s*", re.I)
 
 
-def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | None) -> list[DateCandidate]:
+def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | None,
+                            regions=None) -> list[DateCandidate]:
     """A block that is only a label ("Updated:") dated by the text after it or
-    the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>)."""
-    label_only = _LABEL_ONLY.fullmatch(visible_text(block))
+    the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>); `regions`,
+    the page's region map, reads visible text through its memo (same text)."""
+    label_only = _LABEL_ONLY.fullmatch(visible_text(block, regions))
     sibling = block.getnext()
     if not label_only:
         return []
     if norm(block.tail):  # <h5>Date:</h5> 03.11.2021
         text = norm(block.tail)
     elif sibling is not None and isinstance(sibling.tag, str):
-        text = visible_text(sibling)
+        text = visible_text(sibling, regions)
     else:
         return []
     parsed = parse_date_why(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None

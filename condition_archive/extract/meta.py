@@ -317,7 +317,7 @@ def lede(root: HtmlElement, regions) -> str:
         classed = bool(class_tokens(el) & LEDE_TOKENS) and el.tag in ("p", "div", "span")
         if not (classed or (after_h1 and el.tag == "p")) or is_foreign(el, regions):
             continue
-        text = visible_text(el)
+        text = visible_text(el, regions)
         if len(text) >= LEDE_MIN_CHARS and next(el.iterdescendants("p"), None) is None:
             return text
     return ""
