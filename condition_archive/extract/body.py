@@ -165,7 +165,8 @@ class _Walker:
         # Source newlines are plain whitespace; only <br> (marked NUL, which lxml
         # text never contains) breaks a line, and two <br>s in a row (old
         # templates' paragraphs) end a paragraph.
-        chunks = _PARA_BREAK.split("".join(self.buf).translate(_INVISIBLE))
+        text = "".join(self.buf)  # (_INVISIBLE's characters are not ASCII: none in an ASCII text)
+        chunks = _PARA_BREAK.split(text if text.isascii() else text.translate(_INVISIBLE))
         self.buf = []
         for chunk in chunks:
             lines = chunk.split("\x00")
