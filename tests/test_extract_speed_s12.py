@@ -117,3 +117,10 @@ def test_the_month_trie_matches_what_the_month_alternation_matched():
         for old, new in pairs:
             assert [(m.span(), m.groupdict()) for m in old.finditer(line)] == \
                 [(m.span(), m.groupdict()) for m in new.finditer(line)], line
+
+
+def test_a_region_map_of_another_tree_leaves_the_scan_to_the_tree():
+    root = parse_html(_PLACES, "http://h.test/").root
+    other = classify_regions(parse_html(_PLACES, "http://h.test/").root)
+    assert walked_texts(root.find("body"), other) is None
+    assert scan_page(root, regions=other).texts == scan_page(root).texts

@@ -229,9 +229,9 @@ def walked_texts(body, regions) -> list | None:
     under <body> in page order, a node's text before its tail. None without
     them, or when a hit is the tail of a comment (no page position for it)."""
     hits, order = getattr(regions, "scan_hits", None), getattr(regions, "order", None)
-    if hits is None or order is None:
+    start = order.get(body) if order is not None else None
+    if hits is None or start is None:  # no walk, or a map of another tree
         return None
-    start = order[body]
     after = next(body.itersiblings(etree.Element), None)
     end = order[after] if after is not None else len(order)
     kept = []
