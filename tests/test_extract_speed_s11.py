@@ -113,3 +113,27 @@ def test_remembered_prefilter_verdicts_are_the_searches():
     small = TextVerdicts(str.isupper, size=3)
     assert [small[t] for t in ("A", "b", "C", "D", "e")] == [True, False, True, True, False]
     assert len(small) <= 3
+
+
+def test_the_per_site_href_memo_stays_bounded_over_many_sites_and_answers_alike():
+    """A process that sees many sites keeps at most _SITES_MAX origins of at most
+    _SITE_HREFS_MAX hrefs each, the oldest origin dropped first; answers equal a
+    plain urljoin's whichever entries were dropped."""
+    from urllib.parse import urljoin
+
+    from condition_archive.extract import links
+
+    per_page = 300
+    for site in range(links._SITES_MAX * 2):
+        origin = f"http://s{site}.test"
+        for page in range(links._SITE_HREFS_MAX // per_page + 2):
+            hrefs = [f"/p{page}-{i}" for i in range(per_page)]
+            html = "<html><body>" + "".join(f'<a href="{h}">l</a>' for h in hrefs) + "</body></html>"
+            root = parse_html(html, origin + "/x/y").root
+            found = links.resolve_links(root, origin + "/x/y")
+            assert sorted(found.values()) == sorted(urljoin(origin + "/x/y", h) for h in hrefs)
+            assert len(links._SITE_HREFS) <= links._SITES_MAX
+            # cleared when full at a page's start: at most one page's hrefs over the cap
+            assert all(len(memo) < links._SITE_HREFS_MAX + per_page for memo in links._SITE_HREFS.values())
+    assert "http://s0.test" not in links._SITE_HREFS  # the oldest went first
+    assert f"http://s{links._SITES_MAX * 2 - 1}.test" in links._SITE_HREFS

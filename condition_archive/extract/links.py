@@ -53,11 +53,7 @@ def resolve_links(root: HtmlElement, url: str) -> dict:
     origin = _origin(base)
     # absolute_href of the hrefs that do not depend on the page's path (with a
     # host, or root-relative), per origin: a site's menus repeat on every page.
-    if len(_SITE_HREFS) > _SITES_MAX:
-        _SITE_HREFS.clear()
-    known = _SITE_HREFS.setdefault(origin, {}) if origin is not None else {}
-    if len(known) > _SITE_HREFS_MAX:
-        known.clear()
+    known = _site_hrefs(origin)
     found = {}
     for a in body.iter("a"):
         raw = a.get("href")
@@ -71,9 +67,26 @@ def resolve_links(root: HtmlElement, url: str) -> dict:
     return found
 
 
+# At most _SITES_MAX origins of about _SITE_HREFS_MAX hrefs each (~65,000 in all,
+# some MB), the least recently started origin dropped first: a process that sees
+# many sites (re-extraction over a multi-site archive) stays bounded.
 _SITE_HREFS: dict = {}
-_SITES_MAX = 64
-_SITE_HREFS_MAX = 1 << 14
+_SITES_MAX = 16
+_SITE_HREFS_MAX = 1 << 12
+
+
+def _site_hrefs(origin: str | None) -> dict:
+    """The href memo of `origin` (a throwaway dict when the page has no origin)."""
+    if origin is None:
+        return {}
+    known = _SITE_HREFS.get(origin)
+    if known is None:
+        while len(_SITE_HREFS) >= _SITES_MAX:
+            del _SITE_HREFS[next(iter(_SITE_HREFS))]
+        known = _SITE_HREFS[origin] = {}
+    elif len(known) >= _SITE_HREFS_MAX:
+        known.clear()
+    return known
 
 
 def absolute_href(href: str | None, base: str) -> str:
