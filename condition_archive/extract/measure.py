@@ -5,10 +5,20 @@ values, whether its own attributes hide it, and whether everything inside it
 is visible text. Reading attributes is most of the walk's cost: the page scan,
 visible_text and the hidden checks of body, dates and people then look these
 up instead of reading and parsing the attributes again.
+
+The walk has two implementations with one output: `_walk` below, the
+reference, and the C extension `_cwalk` (issue 16: the Python walk was 18% of
+a page's analysis on the generated site, its cost lxml's proxy objects per
+element). The C walk runs when it was built at install and its self-check
+passes; `CONDITION_ARCHIVE_PURE_PYTHON=1` forces the Python walk, and
+`which_walk()` (or `python -m condition_archive.extract.measure`) says which
+runs and why. On a tree it cannot read exactly as lxml would, the C walk
+hands the page to the Python walk.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -79,10 +89,15 @@ def measure(elements: list, verdicts: ScanVerdicts | None = None) -> Measured:
     when reversed): text length, link-text length and own region claim per
     element, the paragraph-like blocks, and the facts listed in Measured
     (`scan_hits` with `verdicts`)."""
-    out = Measured()
-    if verdicts is not None:
-        out.scan_hits = []
-    unseen = _walk(elements, out, verdicts)
+    out = Measured(scan_hits=None if verdicts is None else [])
+    unseen = None
+    cwalk = compiled_walk()
+    if cwalk is not None:
+        unseen = cwalk(elements, out, verdicts)
+        if unseen is None:  # a node the C walk does not read as lxml would
+            out = Measured(scan_hits=None if verdicts is None else [])
+    if unseen is None:
+        unseen = _walk(elements, out, verdicts)
     out.landmarks.reverse()
     out.itemprops.reverse()
     out.field_named.reverse()
@@ -295,3 +310,48 @@ def names_a_field(cls: str | None, ident: str | None) -> bool:
 @lru_cache(maxsize=16384)
 def value_tokens(value: str) -> frozenset[str]:
     return frozenset(tokens(value)) if value else frozenset()
+
+
+PURE_PYTHON_ENV = "CONDITION_ARCHIVE_PURE_PYTHON"
+
+
+def compiled_walk():
+    """_cwalk.walk, or None when the Python walk runs (see which_walk)."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    return _load_compiled()[0]
+
+
+def which_walk() -> str:
+    """Which implementation measure() runs, and why: "c" or "python: REASON"."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return f"python: {PURE_PYTHON_ENV} is set"
+    walk, reason = _load_compiled()
+    return "c" if walk is not None else f"python: {reason}"
+
+
+@lru_cache(maxsize=1)
+def _load_compiled() -> tuple:
+    """(the C walk, None), or (None, why not): configured once with this
+    module's own sets and helpers, which it calls where _walk does."""
+    try:
+        from condition_archive.extract import _cwalk
+    except ImportError as exc:
+        return None, f"the C extension is not built ({exc})"
+    try:
+        _cwalk.configure({
+            "drop": DROP_TAGS, "invisible": INVISIBLE_TAGS, "scored": SCORED_TAGS,
+            "container": CONTAINER_TAGS, "special": sorted(SPECIAL_ATTRS),
+            "tag_region": vocab.TAG_REGION, "claims": _CLAIMS, "unseen": _UNSEEN,
+            "hidden": _HIDDEN, "new_claim": _new_claim, "is_hidden": is_hidden,
+            "own_marker": own_marker, "hidden_class": hidden_class,
+            "names_a_field": names_a_field, "form_chars": vocab.FORM_WRAPPER_CHARS,
+            "element_type": etree._Element, "sample": etree.Element("p"),
+        })
+    except (RuntimeError, TypeError, KeyError) as exc:
+        return None, f"the C extension refused this lxml ({exc})"
+    return _cwalk.walk, None
+
+
+if __name__ == "__main__":
+    print(which_walk())
