@@ -108,3 +108,140 @@ def bench_path(monkeypatch):
     """bench/ scripts import each other by module name, as when run as scripts."""
     monkeypatch.syspath_prepend(str(BENCH))
     return BENCH
+
+
+_ODD_HTML = {
+    "comments, PIs and their tails": "<html><body><div class='content'>a<!-- c -->Updated 2021-01-02"
+                                     "<?php echo 1 ?>by Jane Doe<p>x</p><!-- d --></div></body></html>",
+    "unicode whitespace": "<html><body><p>\u00a0\u2003 Written by Ann \u3000\u2028</p>\u00a0<div>"
+                          "\u00a0\u00a0</div>\u205f<span>\u0085é\u0085</span></body></html>",
+    "hidden and special attributes": "<html><body><main><div hidden>Updated x</div><p aria-hidden=true>"
+                                     "by me</p><div style='display: none'>Posted</div>"
+                                     "<div role=main itemprop=articleBody class='sr-only'>t</div>"
+                                     "<span class=byline id=date>By A</span><nav class=hidden>n</nav>"
+                                     "<form><input class='author'>Reviewed by</form></main></body></html>",
+    "drop and invisible tags": "<html><head><title>Updated: now</title><style>p{}</style></head><body>"
+                               "<script>var updated=1</script>Posted on<noscript>by x</noscript>"
+                               "<select><option>Published</option></select>tail<svg class=date>"
+                               "<text>by</text></svg>Reviewed</body></html>",
+    "a long text and its boundary": "<html><body><p>" + "é" * 399 + "</p><p>updated " + "é" * 392
+                                    + "</p><div>" + "word " * 80 + "<br>by Ann</div></body></html>",
+    "role=main on main, repeated landmarks": "<html><body><main role=main><main>x</main></main>"
+                                             "<div role=main><div role=main>y</div></div></body></html>",
+    "links and forms": "<html><body><a href=#>Updated <b>bold</b> by</a><form>" + "x" * 1600
+                       + "</form><form>short</form></body></html>",
+    "empty values": "<html><body><div class='' id=''>a</div><p class id>b</p></body></html>",
+    "only a root": "<html></html>",
+    "svg and math names": "<html><body><svg:rect class=a>t</svg:rect><math><mi>x</mi></math></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ODD_HTML))
+def test_odd_html(name):
+    elements = _elements(_ODD_HTML[name])
+    assert_same_walk(elements, SCAN_VERDICTS, name)
+    assert_same_walk(elements, None, name)
+
+
+def _xml(text: str, **options) -> list:
+    root = etree.fromstring(text, etree.XMLParser(**options))
+    return list(root.iter(etree.Element))
+
+
+def test_xml_trees_cdata_entities_namespaces_and_pis():
+    cases = [
+        _xml("<r><p>a <![CDATA[ Updated ]]> 2020<b/> by <![CDATA[ Ann ]]></p></r>", strip_cdata=False),
+        _xml("<!DOCTYPE r [<!ENTITY e 'Posted'>]><r><p>x &e; y</p>&e; tail</r>",
+             resolve_entities=False),
+        _xml("<r xmlns:x='urn:x' xmlns='urn:d'><x:div x:class='nav' class='main' id='date'>"
+             "<x:main>t</x:main><main x:role='main' role='main'>by</main></x:div></r>"),
+        _xml("<r><?pi Updated?>by Ann<!--c-->Published<p class='byline'>x</p></r>"),
+    ]
+    for elements in cases:
+        assert_same_walk(elements, SCAN_VERDICTS, etree.tostring(elements[0])[:60])
+
+
+def test_a_value_of_several_nodes_falls_back_to_the_python_walk():
+    # An entity inside an attribute value: lxml joins its nodes (xmlGetNsProp);
+    # the C walk does not, so it hands the page to the Python walk.
+    elements = _xml("<!DOCTYPE r [<!ENTITY e 'nav'>]><r><p class='x &e;'>t</p></r>",
+                    resolve_entities=False)
+    assert elements[1].get("class") == "x nav"
+    assert _cwalk.walk(elements, M.Measured(scan_hits=[]), SCAN_VERDICTS) is None
+    facts = M.measure(elements, SCAN_VERDICTS)
+    assert facts.named == {elements[1]: ("x nav", None)}
+
+
+def test_a_list_that_is_not_the_trees_elements_falls_back():
+    elements = _elements(_ODD_HTML["comments, PIs and their tails"])
+    comment = next(elements[0].iter(etree.Comment))
+    assert _cwalk.walk(elements + [comment], M.Measured(), None) is None
+    assert _cwalk.walk(elements + [etree.Element("p")], M.Measured(), None) is not None
+
+
+def test_ten_thousand_deep_and_a_huge_page():
+    root = _elements("<html><body></body></html>")[0]
+    node = root.find("body")
+    for i in range(10_000):
+        node = etree.SubElement(node, ("div", "p", "section", "a")[i % 4],
+                                {"class": ("main", "byline", "", "x")[i % 4]})
+        node.text, node.tail = "by Ann " * (i % 3), " Updated " * (i % 2)
+    assert_same_walk(list(root.iter(etree.Element)), where="10,000 deep")
+    huge = "<html><body>" + "<div class=c><p>Updated by Ann " + "w " * 50 + "</p></div>" * 30_000
+    assert_same_walk(_elements(huge + "</body></html>"), where="huge")
+
+
+def test_the_environment_variable_forces_the_python_walk(monkeypatch):
+    elements = _elements(_ODD_HTML["hidden and special attributes"])
+    assert M.which_walk() == "c"
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+    assert M.compiled_walk() is None and M.which_walk().startswith("python: ")
+    monkeypatch.setattr(_cwalk, "walk", None)  # calling it would raise
+    M._load_compiled.cache_clear()
+    try:
+        facts = M.measure(elements, SCAN_VERDICTS)
+    finally:
+        monkeypatch.undo()
+        M._load_compiled.cache_clear()
+    assert facts.hidden and facts.landmarks and M.compiled_walk() is _cwalk.walk
+
+
+# Hypothesis: pages of the tags, attributes and texts the walk decides on.
+_TAGS = ("div", "p", "span", "a", "main", "article", "section", "td", "form", "nav", "footer",
+         "script", "style", "title", "option", "button", "svg", "img", "pre", "blockquote", "li",
+         "font", "label", "template")
+_TEXTS = ("", " ", "\n  ", "\u00a0", "\u2003x\u3000", "Updated 2021", "by Jane Doe", "é",
+          "Posted on", "word " * 30, "x" * 450, "Reviewed by Dr. A", "\u2028by\u0085")
+_ATTRS = st.sampled_from([
+    ("class", "main"), ("class", "content"), ("class", "sidebar"), ("class", "hidden"),
+    ("class", "byline author"), ("class", "sr-only"), ("class", ""), ("class", "post-date"),
+    ("id", "main"), ("id", "comments"), ("id", "published"), ("id", ""), ("hidden", ""),
+    ("aria-hidden", "true"), ("style", "display:none"), ("style", "color:red"), ("role", "main"),
+    ("role", "navigation"), ("itemprop", "datePublished"), ("data-testid", "byline"),
+    ("data-component", "ad"), ("href", "#"), ("lang", "en")])
+
+
+def _html(draw_tree) -> str:
+    tag, attrs, text, children, tail = draw_tree
+    body = "".join(_html(c) if isinstance(c, tuple) else c for c in children)
+    attr = "".join(f' {k}="{v}"' for k, v in dict(attrs).items())
+    return f"<{tag}{attr}>{text}{body}</{tag}>{tail}"
+
+
+_EXTRA = st.sampled_from(["<!-- c -->Updated by", "<?pi x?> by Ann", "<br>", "<!--x-->"])
+_TREES = st.recursive(
+    st.tuples(st.sampled_from(_TAGS), st.lists(_ATTRS, max_size=3), st.sampled_from(_TEXTS),
+              st.just([]), st.sampled_from(_TEXTS)),
+    lambda kids: st.tuples(st.sampled_from(_TAGS), st.lists(_ATTRS, max_size=3),
+                           st.sampled_from(_TEXTS), st.lists(kids | _EXTRA, max_size=5),
+                           st.sampled_from(_TEXTS)),
+    max_leaves=40)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TREES, min_size=1, max_size=4))
+def test_generated_pages(trees):
+    html = "<html><body>" + "".join(_html(t) for t in trees) + "</body></html>"
+    elements = _elements(html)
+    assert_same_walk(elements, SCAN_VERDICTS, html[:200])
+    assert_same_walk(elements, None, html[:200])
