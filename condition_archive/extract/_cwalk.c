@@ -29,6 +29,16 @@ static PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_typ
 static Py_ssize_t g_form_chars;
 static char **g_special; /* SPECIAL_ATTRS as UTF-8 names */
 static Py_ssize_t g_nspecial;
+/* Attribute names read per call, interned once: CPython's type cache keeps a
+ * reference to each name it is asked, so a fresh string per call would fill
+ * it with copies. */
+enum { N_TEXT_LEN, N_LINK_LEN, N_MARKS, N_BLOCKS, N_NAMED, N_HIDDEN, N_LANDMARKS,
+       N_ITEMPROPS, N_FIELD_NAMED, N_SCAN_HITS, N_KNOWN, N_JUDGE, N_MAX_CHARS,
+       N_GETCHILDREN, N_COUNT };
+static const char *g_name_text[N_COUNT] = {
+    "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
+    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren"};
+static PyObject *g_names[N_COUNT];
 
 enum { T_DROP = 1, T_INVISIBLE = 2, T_SCORED = 4, T_CONTAINER = 8, T_MAIN = 16,
        T_A = 32, T_FORM = 64 };
@@ -298,7 +308,7 @@ child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **kids, PyO
         return FALLBACK;
     if (*proxy != NULL)
         return 0;
-    if (*kids == NULL && (*kids = PyObject_CallMethod(el, "getchildren", NULL)) == NULL)
+    if (*kids == NULL && (*kids = PyObject_CallMethodNoArgs(el, g_names[N_GETCHILDREN])) == NULL)
         return -1;
     if (!PyList_Check(*kids) || index >= PyList_GET_SIZE(*kids))
         return FALLBACK;
@@ -424,14 +434,11 @@ read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
 static int
 open_walk(Walk *w, PyObject *out, PyObject *verdicts)
 {
-    static const char *names[] = {"text_len", "link_len", "marks", "blocks", "named",
-                                  "hidden", "landmarks", "itemprops", "field_named",
-                                  "scan_hits"};
     PyObject **slots[] = {&w->text_len, &w->link_len, &w->marks, &w->blocks, &w->named,
                           &w->hidden, &w->landmarks, &w->itemprops, &w->field_named,
-                          &w->hits};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if ((*slots[i] = PyObject_GetAttrString(out, names[i])) == NULL)
+                          &w->hits}; /* in the order of g_names from N_TEXT_LEN */
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if ((*slots[i] = PyObject_GetAttr(out, g_names[N_TEXT_LEN + i])) == NULL)
             return -1;
     if ((w->unseen = PyList_New(0)) == NULL)
         return -1;
@@ -443,10 +450,10 @@ open_walk(Walk *w, PyObject *out, PyObject *verdicts)
         return FALLBACK;
     if (verdicts == Py_None)
         return 0;
-    if ((w->known = PyObject_GetAttrString(verdicts, "known")) == NULL
-            || (w->judge = PyObject_GetAttrString(verdicts, "judge")) == NULL)
+    if ((w->known = PyObject_GetAttr(verdicts, g_names[N_KNOWN])) == NULL
+            || (w->judge = PyObject_GetAttr(verdicts, g_names[N_JUDGE])) == NULL)
         return -1;
-    PyObject *max_chars = PyObject_GetAttrString(verdicts, "max_chars");
+    PyObject *max_chars = PyObject_GetAttr(verdicts, g_names[N_MAX_CHARS]);
     if (max_chars == NULL)
         return -1;
     w->max_chars = PyLong_Check(max_chars) ? PyLong_AsSsize_t(max_chars) : -1;
@@ -874,5 +881,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__cwalk(void)
 {
+    for (int i = 0; i < N_COUNT; i++)
+        if (g_names[i] == NULL && (g_names[i] = PyUnicode_InternFromString(g_name_text[i])) == NULL)
+            return NULL;
     return PyModule_Create(&module);
 }
