@@ -16,7 +16,8 @@ import sys
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
-_SOURCE = "condition_archive/extract/_cwalk.c"
+_DIR = "condition_archive/extract"
+_SOURCES = [f"{_DIR}/_cwalk.c", f"{_DIR}/_cwalk_nodes.c", f"{_DIR}/_cwalk_walk.c"]
 
 
 def _include_dirs() -> list[str]:
@@ -58,7 +59,8 @@ class OptionalBuildExt(build_ext):
 
 setup(
     ext_modules=[Extension(
-        "condition_archive.extract._cwalk", [_SOURCE],
+        "condition_archive.extract._cwalk", _SOURCES,
+        depends=[f"{_DIR}/_cwalk.h"],
         include_dirs=_include_dirs(),
         optional=True,
         extra_compile_args=["-O2"] if os.name != "nt" else [],
