@@ -1,8 +1,8 @@
 /* measure._walk in C: one pass over libxml2's nodes instead of lxml proxy
  * calls per element (el.items(), el.tag, el.text, child.tail, getchildren()).
  *
- * measure.py stays the reference: this file mirrors _walk and _scan_unread
- * line by line and calls the same Python helpers (is_hidden, own_marker,
+ * measure.py stays the reference: these files (_cwalk.h lists them) mirror
+ * _walk and _scan_unread line by line and calls the same Python helpers (is_hidden, own_marker,
  * hidden_class, names_a_field, _new_claim, the scan's known/judge) where they
  * do.  It reads what lxml would read: el.tag is "{href}name" or name, el.text
  * and .tail the adjacent text/CDATA nodes joined (lxml's _collectText),
@@ -27,27 +27,6 @@ static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
     "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren"};
 
-/* The walk waits on memory: each element's node and attributes are a cache
- * miss (libxml2 allocates them apart).  Ask for the next elements' early. */
-static inline void
-prefetch(PyObject *elements, Py_ssize_t i)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    if (i >= 2) {
-        PyObject *ahead = PyList_GET_ITEM(elements, i - 2);
-        if (Py_IS_TYPE(ahead, Py_TYPE(PyList_GET_ITEM(elements, i))))
-            __builtin_prefetch(((struct LxmlElement *)ahead)->_c_node);
-    }
-    if (i >= 1) {
-        PyObject *next = PyList_GET_ITEM(elements, i - 1);
-        xmlNode *node = Py_IS_TYPE(next, Py_TYPE(PyList_GET_ITEM(elements, i)))
-            ? ((struct LxmlElement *)next)->_c_node : NULL;
-        if (node != NULL && node->properties != NULL)
-            __builtin_prefetch(node->properties);
-    }
-#endif
-}
-
 static PyObject *
 walk(PyObject *self, PyObject *args)
 {
@@ -66,7 +45,6 @@ walk(PyObject *self, PyObject *args)
         }
         PyObject *el = PyList_GET_ITEM(elements, i);
         Py_INCREF(el);
-        prefetch(elements, i);
         rc = cw_walk_element(&w, el);
         Py_DECREF(el);
     }
