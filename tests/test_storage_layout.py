@@ -159,6 +159,31 @@ def test_the_dictionary_is_trained_again_from_a_wider_sample(tmp_path, pages):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_a_page_is_compressed_with_the_tuned_parameters_and_a_large_one_at_level_9(archive, pages):
+    """Pages up to codec.TUNED_UP_TO: level 9's parameters with the lazy strategy and
+    5-byte matches (a quarter less CPU, no more bytes); larger ones: plain level 9. Both
+    frames as level 9 writes them (content size, dictionary id) and read back."""
+    import zstandard
+
+    key = archive.codecs.site_dict("127.0.0.1")
+    data = archive.db.execute("SELECT dictionary FROM capture_dicts WHERE id = ?", [key[0]]).fetchone()[0]
+    compressor = codec.zstd_compressor(data)
+    small = pages[3][1]
+    large = b"".join(body for _, body in pages)[:codec.TUNED_UP_TO + 4096]
+    params = zstandard.ZstdCompressionParameters.from_level(
+        9, source_size=codec.TUNED_UP_TO, dict_size=len(data), strategy=zstandard.STRATEGY_LAZY, min_match=5,
+        write_content_size=1, write_dict_id=1)
+    dictionary = zstandard.ZstdCompressionDict(data)
+    assert compressor.compress(small) == zstandard.ZstdCompressor(
+        dict_data=dictionary, compression_params=params).compress(small)
+    assert compressor.compress(large) == zstandard.ZstdCompressor(level=9, dict_data=dictionary).compress(large)
+    for body in (small, large):
+        frame = compressor.compress(body)
+        header = zstandard.get_frame_parameters(frame)
+        assert (header.content_size, header.dict_id, header.has_checksum) == (len(body), key[1], False)
+        assert archive.codecs.decode(0, codec.ZSTD, key[0], frame) == body
+
+
 def test_zlib_captures_of_old_archives_still_read(archive):
     db = archive.db
     body = b"<html><body><p>captured before issue 16</p></body></html>"

@@ -28,14 +28,36 @@ DICT_SAMPLES = 200  # a site's captures before its dictionary is trained
 RETRAIN_SAMPLES = 1000  # a site's captures when its dictionary is trained again
 DICT_SIZE = 112 * 1024  # zstd's default; a 64 KiB one costs 30% more bytes per capture
 ZSTD_LEVEL = 9  # with a dictionary faster than zlib 9; level 19 saves 8% more at 20x the time
+# A page of up to TUNED_UP_TO bytes (nearly all) is compressed with level 9's parameters
+# for its size but zstd's lazy strategy (level 9 has lazy2) and matches of 5 bytes or
+# more (not 4): with a site's dictionary a quarter less CPU and 0.5-1.4% fewer bytes on
+# the generated site (docs/benchmarks.md, issue 16 session 11). Larger pages: level 9.
+TUNED_UP_TO = 128 * 1024
+TUNED = {"strategy": zstandard.STRATEGY_LAZY, "min_match": 5}
 MIN_DICT_SIZE = 4096
 # fastCOVER parameters fixed: its search over them takes 4x longer for 1.5% fewer bytes.
 TRAIN = {"k": 2048, "d": 8}
 
 
-def zstd_compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
+class SiteCompressor:
+    """Compresses a site's captures with its dictionary (the store's and the workers')."""
+
+    def __init__(self, dictionary: zstandard.ZstdCompressionDict):
+        size = len(dictionary.as_bytes())
+        # as ZstdCompressor(level=9) writes its frames: content size and dictionary id, no checksum
+        tuned = zstandard.ZstdCompressionParameters.from_level(
+            ZSTD_LEVEL, source_size=TUNED_UP_TO, dict_size=size, write_content_size=1, write_dict_id=1,
+            write_checksum=0, **TUNED)
+        self.tuned = zstandard.ZstdCompressor(dict_data=dictionary, compression_params=tuned)
+        self.plain = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary)
+
+    def compress(self, body: bytes) -> bytes:
+        return (self.tuned if len(body) <= TUNED_UP_TO else self.plain).compress(body)
+
+
+def zstd_compressor(dictionary: bytes) -> SiteCompressor:
     """The compressor a site's captures are written with (the store's and the workers')."""
-    return zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary))
+    return SiteCompressor(zstandard.ZstdCompressionDict(dictionary))
 
 
 class CaptureReadError(Exception):
@@ -60,7 +82,7 @@ class Codecs:
     retrain: int = RETRAIN_SAMPLES
     pending: dict[str, int] = field(default_factory=dict)  # zlib captures stored per site this run
     since: dict[str, int] = field(default_factory=dict)  # captures with a first dictionary, per site this run
-    _compressors: dict[tuple[int, int], zstandard.ZstdCompressor] = field(default_factory=dict)
+    _compressors: dict[tuple[int, int], SiteCompressor] = field(default_factory=dict)
     _decompressors: dict[tuple[int, int], zstandard.ZstdDecompressor] = field(default_factory=dict)
     _dict_column: bool | None = None
     # Told (site, key, dictionary) when a site's dictionary is first used: the crawl's
@@ -94,7 +116,7 @@ class Codecs:
         compressor = self._compressors.get(key)
         if compressor is None:
             dictionary = self._dictionary(key)
-            compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary)
+            compressor = SiteCompressor(dictionary)
             self._compressors = {key: compressor}  # one site at a time in practice
             if self.on_dictionary is not None:
                 self.on_dictionary(site, key, dictionary.as_bytes())
