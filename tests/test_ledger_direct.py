@@ -178,3 +178,38 @@ def test_an_edited_trigger_sends_the_store_back_to_the_view(archives):
     ledger.apply_triggers(direct.conn, edited)
     assert not ledger.trigger_is_current(direct.conn, edited)
     assert not ledger.trigger_is_current(direct.conn, schema)  # the archive's trigger is no longer the schema's
+
+
+def test_a_capture_digest_the_caller_knows_gives_the_triggers_rows(archives):
+    """insert_row told the sha256 its capture holds (capture_sha256) writes what the
+    trigger writes, which reads it from captures: the digest left out when it repeats
+    the capture's, kept when it differs."""
+    view, direct = archives
+    templates: dict = {}
+    for r in ROWS:
+        write_view(view.conn, r)
+        assert ledger.insert_row(direct.conn, r, templates, capture_sha256=SHA if r["capture_id"] == 1 else None), r
+    assert stored(direct.conn) == stored(view.conn)
+    assert fetch_rows(direct.conn) == fetch_rows(view.conn)
+
+
+def test_the_store_does_not_read_back_the_digest_of_the_capture_it_just_wrote(tmp_path):
+    """record_page found or made its capture by its sha256: its ledger row says the
+    digest is the capture's (derived bit 8) without a SELECT on captures for it."""
+    from condition_archive.archive import crawls
+    from condition_archive.archive.store import Archive
+    from condition_archive.extract import EXTRACTOR_VERSION
+    from test_store_batched import MENU, NOW, _page
+
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, ["http://127.0.0.1:8000/"], {}, EXTRACTOR_VERSION, now=NOW)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    for n in (1, 2, 1):  # the third: a capture found again
+        archive.record_page(crawl_id, *_page(n, MENU), EXTRACTOR_VERSION)
+    db.conn.set_trace_callback(None)
+    assert not [s for s in statements if s.startswith("SELECT sha256 FROM captures")]
+    rows = db.execute("SELECT f.sha256 = c.sha256, l.sha256, l.derived & 8 FROM fetches f "
+                      "JOIN captures c ON c.id = f.capture_id JOIN ledger l ON l.id = f.id ORDER BY f.id").fetchall()
+    assert rows == [(1, None, 8)] * 3

@@ -141,10 +141,13 @@ def _http_date(at: str | None) -> str | None:
     return f'"{_DAYS[day.weekday()]}, {day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d} {hh}:{mm}:{ss} GMT"'
 
 
-def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None) -> bool:
+def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None,
+               capture_sha256: str | None = None) -> bool:
     """Write one fetches row (no id) into ledger, urls and ledger_headers as the view's
     trigger would; False (nothing written) when the view must do it. `templates`,
-    `urls`: ledger_headers ids by template, urls ids by URL (dicts, or archive/memo.py's IdCaches)."""
+    `urls`: ledger_headers ids by template, urls ids by URL (dicts, or archive/memo.py's IdCaches).
+    `capture_sha256`: the sha256 the row's capture is known to hold (the store found or
+    made it by that digest in this write), so that it is not read back."""
     headers, size = row.get("http_headers"), row.get("size")
     if row.get("id") is not None or not all(row.get(k) is None or type(row.get(k)) is int
                                             for k in ("size", "page_id", "capture_id")) \
@@ -165,8 +168,8 @@ def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None) -
         for bit, key, value in zip((1, 2, 4), ("etag", "last_modified", "content_type"), old):
             bits |= bit if row.get(key) is not None and row[key] == value and type(value) is str else 0
     sha256, capture_id = row.get("sha256"), row.get("capture_id")
-    if sha256 is not None and capture_id is not None and type(sha256) is str and sha256 == (conn.execute(
-            "SELECT sha256 FROM captures WHERE id = ?", [capture_id]).fetchone() or [None])[0]:
+    if sha256 is not None and capture_id is not None and type(sha256) is str and sha256 == (
+            capture_sha256 if capture_sha256 is not None else _capture_sha256(conn, capture_id)):
         bits |= 8
     conn.execute(_INSERT_LEDGER, [
         row.get("crawl_id"), url, row.get("fetched_at"), row.get("outcome"), row.get("reason"), row.get("status"),
@@ -175,6 +178,10 @@ def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None) -
         row.get("page_id"), row.get("depth"), referer, row.get("source"), row.get("source_offset"),
         row.get("source_record"), headers_id, column, validators if bits & 7 else None, (bits & 31) or None])
     return True
+
+
+def _capture_sha256(conn: sqlite3.Connection, capture_id: int) -> str | None:
+    return (conn.execute("SELECT sha256 FROM captures WHERE id = ?", [capture_id]).fetchone() or [None])[0]
 
 
 def _header_bits(conn: sqlite3.Connection, headers: str | None, quoted: list[str],

@@ -90,7 +90,7 @@ class Archive(MemoWrites):
                     self._insert_change(crawl_id, page_id, fetched.url, change, current, version_id, page)
             self._update_page(page_id, fetched, page, version_id)
             self._ledger(crawl_id, fetched.url, "fetched", "", fetched.status, fetched.headers,
-                         fetched, sha256=sha256, capture_id=capture_id, page_id=page_id,
+                         fetched, capture_known=True, sha256=sha256, capture_id=capture_id, page_id=page_id,
                          size=len(fetched.body), http_headers=json.dumps(fetched.headers))
             self._count(crawl_id, {"new": "pages_new", "changed": "pages_changed",
                                    "unchanged": "pages_unchanged"}[change])
@@ -102,7 +102,8 @@ class Archive(MemoWrites):
         with self._write():
             capture_id, sha256 = self._capture(fetched.body, fetched.content_type, fetched.packed, fetched.url)
             self._ledger(crawl_id, fetched.url, "error", reason[:500], fetched.status, fetched.headers,
-                         fetched, sha256=sha256, capture_id=capture_id, size=len(fetched.body))
+                         fetched, capture_known=True, sha256=sha256, capture_id=capture_id,
+                         size=len(fetched.body))
             self._count(crawl_id, "errors")
 
     def _capture(self, body: bytes, content_type: str, packed: Packed | None = None,
@@ -349,9 +350,11 @@ class Archive(MemoWrites):
                                    "detail": detail, "at": self.now()})
 
     def _ledger(self, crawl_id: int, url: str, outcome: str, reason: str, status: int | None,
-                headers: dict, origin: FetchedPage | Outcome, **extra) -> None:
+                headers: dict, origin: FetchedPage | Outcome, capture_known: bool = False, **extra) -> None:
         """A fetches row: into the ledger directly when the view's trigger is the one
-        ledger.insert_row reproduces, else through the view."""
+        ledger.insert_row reproduces, else through the view. `capture_known`: the row's
+        capture was found or made by its sha256 in this write (_capture), so the ledger
+        need not read that digest back."""
         row = {
             "crawl_id": crawl_id, "url": url, "fetched_at": origin.fetched_at, "outcome": outcome,
             "reason": reason, "status": status, "etag": headers.get("etag"),
@@ -361,8 +364,9 @@ class Archive(MemoWrites):
         if self._direct_ledger is None:
             self._direct_ledger = ledger.trigger_is_current(self.db.conn, load_schema())
         memo = self.memo if self.memo.depth else None  # a subclass's own transaction: nothing kept
+        known = row.get("sha256") if capture_known else None
         if not (self._direct_ledger and ledger.insert_row(self.db.conn, row, memo and memo.templates,
-                                                          memo and memo.urls)):
+                                                          memo and memo.urls, known)):
             self._insert("fetches", row)
 
     def _count(self, crawl_id: int, column: str, delta: int = 1) -> None:
