@@ -508,3 +508,27 @@ def test_each_link_url_is_stored_once_and_found_by_index(archive):
     assert "idx_urls_url" in plan and "idx_link_anchors_href_id" in plan and "SCAN" not in plan
     assert conn.execute("SELECT count(*) FROM links WHERE href = ?", [href]).fetchone()[0] == sum(
         1 for r in link_rows(conn) if r[3] == href)
+
+
+def test_a_new_block_is_made_without_looking_for_it_and_a_known_one_is_found(tmp_path):
+    """block_id tries a block as new first (link_blocks.hash is unique): a new block is
+    one INSERT with no SELECT before it; one already stored, and not remembered, is
+    found by that SELECT and not stored twice."""
+    db = open_archive(tmp_path / "archive.db")
+    conn = db.conn
+    conn.execute("PRAGMA foreign_keys = OFF")  # link runs of versions this test does not make
+    menu = [(f"{BASE}/m{i}", f"Menu {i}", "nav", "") for i in range(3)]
+    own = [(f"{BASE}/own", "Own", "main", "Related")]
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    with conn:
+        first = linkstore.insert_links(conn, 1, menu + own)
+    assert not [s for s in statements if s.startswith("SELECT id FROM link_blocks")]
+    with conn:  # no memo: the menu block is found, a new one made
+        linkstore.insert_links(conn, 2, menu + [(f"{BASE}/other", "Other", "main", "Related")], first)
+    conn.set_trace_callback(None)
+    assert [s for s in statements if s.startswith("SELECT id FROM link_blocks")]
+    blocks = conn.execute("SELECT id, size FROM link_blocks ORDER BY id").fetchall()
+    assert blocks == [(1, 3), (2, 1), (3, 1)]
+    assert conn.execute("SELECT version_id, position, block_id FROM link_runs ORDER BY version_id, position").fetchall() \
+        == [(1, 1, 1), (1, 4, 2), (2, 1, 1), (2, 4, 3)]

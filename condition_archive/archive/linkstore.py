@@ -110,12 +110,15 @@ def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None, ids=Non
         known = blocks.get(digest)
         if known is not None:
             return known
-    row = conn.execute("SELECT id FROM link_blocks WHERE hash = ?", [digest]).fetchone()
-    if row:
+    # Most blocks not in `blocks` are new (a page's own): tried as new first, one
+    # statement instead of a SELECT that finds nothing and the INSERT (hash is unique).
+    made = conn.execute("INSERT OR IGNORE INTO link_blocks (hash, size) VALUES (?, ?)", [digest, len(run)])
+    if not made.rowcount:
+        found = conn.execute("SELECT id FROM link_blocks WHERE hash = ?", [digest]).fetchone()[0]
         if blocks is not None:
-            blocks[digest] = row[0]
-        return row[0]
-    new_id = conn.execute("INSERT INTO link_blocks (hash, size) VALUES (?, ?)", [digest, len(run)]).lastrowid
+            blocks[digest] = found
+        return found
+    new_id = made.lastrowid
     conn.executemany("INSERT INTO link_block_items (block_id, position, target_id) VALUES (?, ?, ?)",
                      [(new_id, pos, target_id(conn, link, ids)) for pos, link in enumerate(run, 1)])
     return new_id
