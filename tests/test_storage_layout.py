@@ -530,5 +530,5 @@ def test_a_new_block_is_made_without_looking_for_it_and_a_known_one_is_found(tmp
     assert [s for s in statements if s.startswith("SELECT id FROM link_blocks")]
     blocks = conn.execute("SELECT id, size FROM link_blocks ORDER BY id").fetchall()
     assert blocks == [(1, 3), (2, 1), (3, 1)]
-    assert conn.execute("SELECT version_id, position, block_id FROM link_runs ORDER BY version_id, position").fetchall() \
-        == [(1, 1, 1), (1, 4, 2), (2, 1, 1), (2, 4, 3)]
+    runs = conn.execute("SELECT version_id, position, block_id FROM link_runs ORDER BY version_id, position")
+    assert runs.fetchall() == [(1, 1, 1), (1, 4, 2), (2, 1, 1), (2, 4, 3)]
