@@ -329,3 +329,56 @@ def test_the_version_row_kept_is_the_row_read_back(rounds, tmp_path):
             assert kept is not None and kept == archive._version(version_id)
             assert [type(v) for v in kept.values()] == [type(v) for v in archive._version(version_id).values()]
         raise LookupError("roll back")
+
+
+# -- a batch's link runs, written at its commit ----------------------------------
+
+def _links(db, url: str) -> list[tuple]:
+    return db.execute("SELECT l.href, l.text, l.region FROM links l JOIN pages p ON p.current_version_id = "
+                      "l.version_id WHERE p.url = ? ORDER BY l.position", [url]).fetchall()
+
+
+def test_a_batchs_link_runs_are_written_at_its_commit_without_a_failed_pages(tmp_path):
+    """Inside a batch the pages' link_runs rows wait in memory and are written in one
+    statement before its COMMIT; a page whose write failed (rolled back to its
+    savepoint) leaves none of its runs, though the next page gets its version id."""
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    batch = archive.batch_writer(50, 3600.0)
+    own = {n: (Link(f"http://127.0.0.1:8000/own{n}", f"Own {n}", "main"),) for n in (1, 2, 3)}
+    batch.write(archive.record_page, crawl_id, *_page(1, MENU + own[1]), EXTRACTOR_VERSION)
+    assert db.execute("SELECT count(*) FROM link_runs").fetchone()[0] == 0  # waiting for the commit
+    assert archive.memo.runs
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    _fail_once(db.conn, "ABORT", lambda: batch.write(archive.record_page, crawl_id,
+                                                     *_page(2, own[2] + MENU), EXTRACTOR_VERSION))
+    db.conn.set_trace_callback(None)
+    assert not db.conn.in_transaction  # page 1 was committed before the failure, its runs with it
+    assert "ROLLBACK" not in statements  # and not page 2's: no whole batch lost and replayed
+    assert len(_links(db, "http://127.0.0.1:8000/p1")) == 3 and not archive.memo.runs
+    batch.write(archive.record_page, crawl_id, *_page(2, own[2] + MENU), EXTRACTOR_VERSION)
+    batch.write(archive.record_page, crawl_id, *_page(3, own[3]), EXTRACTOR_VERSION)
+    batch.commit()
+    for n, links in ((1, MENU + own[1]), (2, own[2] + MENU), (3, own[3])):
+        assert _links(db, f"http://127.0.0.1:8000/p{n}") == [(k.href, k.text, k.region) for k in links]
+    assert db.execute("SELECT count(*) FROM link_runs").fetchone()[0] == 5
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_link_runs_written_later_are_all_written_or_none(tmp_path):
+    """write_runs is one savepoint: a row that fails takes the rows before it back, and
+    the transaction stays open for the BatchWriter to commit or replay."""
+    from condition_archive.archive import linkstore
+
+    db = open_archive(tmp_path / "archive.db")
+    conn = db.conn
+    conn.execute("PRAGMA foreign_keys = OFF")  # runs of versions and blocks this test does not make
+    conn.execute("BEGIN")
+    linkstore.write_runs(conn, [(1, 1, 1, 1)])
+    with pytest.raises(sqlite3.IntegrityError):
+        linkstore.write_runs(conn, [(2, 2, 1, 1), (3, 2, 2, 1), (4, 1, 1, 1)])  # the last: version 1's again
+    assert conn.in_transaction
+    assert conn.execute("SELECT id FROM link_runs").fetchall() == [(1,)]
+    conn.execute("COMMIT")

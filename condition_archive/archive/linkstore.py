@@ -86,11 +86,15 @@ def write_next_link_id(conn: sqlite3.Connection, next_id: int) -> None:
     conn.execute("INSERT OR REPLACE INTO link_sequence (id, next_id) VALUES (1, ?)", [next_id])
 
 
+_INSERT_RUNS = "INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)"
+
+
 def insert_runs(conn: sqlite3.Connection, version_id: int, links: Sequence[Link], first_id: int,
-                first_position: int = 1, blocks=None, ids=None) -> int:
+                first_position: int = 1, blocks=None, ids=None, pending: list | None = None) -> int:
     """The link_runs rows of a version's links, the first with id `first_id` (the
     caller keeps link_sequence); returns the id after the last link. `ids`: the
-    anchors' and URLs' ids known (archive/memo.py's Memo: its `anchors` and `urls`)."""
+    anchors' and URLs' ids known (archive/memo.py's Memo: its `anchors` and `urls`).
+    `pending`: a list the rows are added to instead, for write_runs to write later."""
     link_id = first_id
     position = first_position
     rows = []
@@ -98,8 +102,26 @@ def insert_runs(conn: sqlite3.Connection, version_id: int, links: Sequence[Link]
         rows.append((link_id, version_id, position, block_id(conn, run, blocks, ids)))
         link_id += len(run)
         position += len(run)
-    conn.executemany("INSERT INTO link_runs (id, version_id, position, block_id) VALUES (?, ?, ?, ?)", rows)
+    if pending is None:
+        conn.executemany(_INSERT_RUNS, rows)
+    else:
+        pending.extend(rows)
     return link_id
+
+
+def write_runs(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Write link_runs rows kept back by insert_runs, all or none: each row of an
+    executemany is a statement of its own, so one that fails would leave those
+    before it written, and a retried commit would write them twice."""
+    conn.execute("SAVEPOINT link_runs")
+    try:
+        conn.executemany(_INSERT_RUNS, rows)
+    except BaseException:
+        if conn.in_transaction:  # else the failure took the whole transaction
+            conn.execute("ROLLBACK TO link_runs")
+            conn.execute("RELEASE link_runs")
+        raise
+    conn.execute("RELEASE link_runs")
 
 
 def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None, ids=None) -> int:

@@ -5,8 +5,8 @@ same rows up on every page or update its crawl row once per page.
   sources, each site's dictionary, header templates, URLs and link anchors. A rolled-back INSERT gives its id to the next
   row, so an id counts only once the transaction that found or made it has
   committed: until then it is tentative, and a rollback drops the tentative ones.
-- Inside a batch (archive/batch.py), the crawl counters and the next free link id,
-  written once, just before the batch commits: in the same transaction as the
+- Inside a batch (archive/batch.py), the crawl counters, the next free link id and
+  the pages' link runs, written once, just before the batch commits: in the same transaction as the
   pages they count, so a kill loses both or neither, and a reader always sees
   counts that match the pages.
 
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import ftsbatch
+from . import ftsbatch, linkstore
 from .batch import BatchWriter
 from .db import load_schema
 
@@ -69,6 +69,9 @@ class Memo:
     anchors: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # link_anchors.id by (href, text, region, section)
     counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
     next_link: int | None = None  # the next free links.id, while a batch is open
+    # The batch's link_runs rows, written in one statement just before it commits: no
+    # row id, and nothing reads them while the batch writes (linkstore.write_runs).
+    runs: list[tuple] = field(default_factory=list)
     sequence_dirty: bool = False  # link_sequence is behind next_link
     batch_open: bool = False  # inside a BatchWriter's transaction, which tells how it ends
     depth: int = 0  # Archive writes under way (0: a subclass writing on its own)
@@ -78,11 +81,12 @@ class Memo:
         return self.blocks, self.date_sources, self.site_keys, self.templates, self.urls, self.anchors
 
     def snapshot(self) -> tuple:
-        return dict(self.counts), self.next_link, self.sequence_dirty
+        return dict(self.counts), self.next_link, self.sequence_dirty, len(self.runs)
 
     def restore(self, saved: tuple) -> None:
         """Back to before a write that failed (its savepoint was rolled back)."""
-        self.counts, self.next_link, self.sequence_dirty = saved
+        self.counts, self.next_link, self.sequence_dirty, kept = saved
+        del self.runs[kept:]  # the failed write's link runs, never written
         for cache in self.caches:
             cache.rolled_back()
 
@@ -95,11 +99,15 @@ class Memo:
         self.counts.clear()
         self.next_link = None
         self.sequence_dirty = False
+        self.runs.clear()
         for cache in self.caches:
             cache.rolled_back()
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        """Write the counters and the next link id (in the open transaction)."""
+        """Write the link runs, the counters and the next link id (in the open transaction)."""
+        if self.runs:
+            linkstore.write_runs(conn, self.runs)
+            self.runs.clear()  # once written: a failed COMMIT retried writes them once
         for crawl_id in sorted({key[0] for key in self.counts}):
             columns = sorted(column for cid, column in self.counts if cid == crawl_id)
             sets = ", ".join(f"[{c}] = coalesce([{c}], 0) + ?" for c in columns)

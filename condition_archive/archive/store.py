@@ -209,7 +209,7 @@ class Archive(MemoWrites):
         if memo.next_link is None:  # read once per batch
             memo.next_link = linkstore.next_link_id(self.db.conn)
         memo.next_link = linkstore.insert_runs(self.db.conn, version_id, links, memo.next_link, blocks=memo.blocks,
-                                               ids=memo)
+                                               ids=memo, pending=memo.runs)  # written when the batch commits
         memo.sequence_dirty = True  # written when the batch commits
 
     def _insert_change(self, crawl_id: int, page_id: int, url: str, change: str,
