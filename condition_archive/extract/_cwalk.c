@@ -19,6 +19,7 @@
 PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
 PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
 PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
+PyObject *g_main;
 Py_ssize_t g_form_chars;
 char **g_special;
 Py_ssize_t g_nspecial;
@@ -172,6 +173,9 @@ static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS,
      "walk(elements, out, verdicts) -> unseen list, or None when the tree has a "
      "shape only the Python walk reads (measure.py then runs it)."},
+    {"clean_len", cw_clean_len, METH_VARARGS,
+     "clean_len(elements, text_len, marks) -> boilerplate._clean_len's dict, or None "
+     "when the tree or the values have a shape only the Python loop reads."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},
@@ -189,5 +193,7 @@ PyInit__cwalk(void)
     for (int i = 0; i < N_COUNT; i++)
         if (g_names[i] == NULL && (g_names[i] = PyUnicode_InternFromString(g_name_text[i])) == NULL)
             return NULL;
+    if (g_main == NULL && (g_main = PyUnicode_InternFromString("main")) == NULL)
+        return NULL;
     return PyModule_Create(&module);
 }

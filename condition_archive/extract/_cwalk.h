@@ -1,6 +1,7 @@
 /* The compiled region walk (see measure.py and _cwalk.c): what its three
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
- * _cwalk_walk.c is measure._walk per element, _cwalk.c the module. */
+ * _cwalk_walk.c is measure._walk per element, _cwalk_regions.c
+ * boilerplate._clean_len, _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -16,6 +17,7 @@
 extern PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
 extern PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
 extern PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
+extern PyObject *g_main; /* "main", interned */
 extern Py_ssize_t g_form_chars;
 extern char **g_special; /* SPECIAL_ATTRS as UTF-8 names */
 extern Py_ssize_t g_nspecial;
@@ -62,5 +64,7 @@ int cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **ki
 int cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts);
 void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
+/* _cwalk_regions.c: boilerplate's helpers (clean_len). */
+PyObject *cw_clean_len(PyObject *self, PyObject *args);
 
 #endif

@@ -28,7 +28,7 @@ from condition_archive.extract.signup import mark_signup_boxes
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import ScanVerdicts, measure
+from condition_archive.extract.measure import ScanVerdicts, compiled_clean_len, measure
 from condition_archive.extract.meta import SCAN_MAX_CHARS, WORTH_A_LOOK, worth_a_look
 
 # The page scan's verdicts, for the walk to collect its texts (meta.scan_page).
@@ -120,7 +120,15 @@ class RegionMap:
 
 def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
     """Text length per element not counting subtrees that claim a boilerplate
-    region: what body extraction would actually read from it."""
+    region: what body extraction would actually read from it. The C loop
+    (_cwalk.clean_len) when it runs and reads the page, else the Python one."""
+    c_clean = compiled_clean_len()
+    clean = c_clean(elements, text_len, marks) if c_clean is not None else None
+    return clean if clean is not None else _clean_len_py(elements, text_len, marks)
+
+
+def _clean_len_py(elements: list, text_len: dict, marks: dict) -> dict:
+    """_clean_len's reference: _cwalk_regions.c mirrors this loop."""
     clean: dict = {}
     for el in reversed(elements):
         mark = marks.get(el)
