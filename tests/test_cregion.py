@@ -1,12 +1,14 @@
-"""boilerplate._clean_len compiled (_cwalk.clean_len in _cwalk_regions.c)
-against its reference, boilerplate._clean_len_py: the same dict, in the same
-order, for every call the region classifier makes on the shared pages, the
-generated site, odd hand-made trees and trees hypothesis makes; None (so the
-Python loop runs) for what the C loop does not read; and the Python loop
-whenever the environment variable asks for it."""
+"""boilerplate._clean_len and RegionMap.region compiled (_cwalk.clean_len and
+_cwalk.region in _cwalk_regions.c) against their references,
+boilerplate._clean_len_py and _region: the same dict, in the same order (and
+the same answers and memo), for every call the extraction makes on the shared
+pages, the generated site, odd hand-made trees and trees hypothesis makes; the
+Python code for what the C code does not read; and the Python code whenever
+the environment variable asks for it."""
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
@@ -37,6 +39,32 @@ def assert_same_clean(elements: list, text_len: dict, marks: dict, where: str = 
     return c
 
 
+def _same_items(a: dict, b: dict) -> bool:
+    return len(a) == len(b) and all(k1 is k2 and v1 == v2 and type(v1) is type(v2)
+                                    for (k1, v1), (k2, v2) in zip(a.items(), b.items()))
+
+
+def _both_regions(calls: list):
+    def both(memo, exempt, marks, el):
+        py_memo = dict(memo)
+        py = B._region(py_memo, exempt, marks, el)
+        c = _cwalk.region(memo, exempt, marks, el)
+        assert c == py and type(c) is type(py), f"region {c!r} != {py!r} of {el!r}"
+        assert _same_items(py_memo, memo), f"memo differs after {el!r}"
+        calls.append(el)
+        return c
+    return both
+
+
+@pytest.fixture
+def every_region(monkeypatch):
+    """Check every region call of the extraction: both on the same memo."""
+    calls: list = []
+    assert B.compiled_region() is _cwalk.region
+    monkeypatch.setattr(B, "compiled_region", lambda: _both_regions(calls))
+    return calls
+
+
 @pytest.fixture
 def every_call(monkeypatch):
     """Check every _clean_len call of classify_regions, on the marks each pass
@@ -56,6 +84,28 @@ def _classify(html, url: str = "http://example.org/a") -> None:
     parsed = parse_html(html, url)
     if parsed.root is not None:
         B.classify_regions(parsed.root)
+
+
+def _extract(html, url: str) -> None:
+    from condition_archive.extract import extract_page
+
+    extract_page(html, url)
+
+
+@pytest.mark.skipif(not (SHARED / "extraction-bench-2").is_dir(), reason="../shared not here")
+def test_every_region_on_every_shared_page(bench_path, every_region):
+    for _key, data, url in _shared_pages():
+        _extract(data, url)
+    assert len(every_region) > 50_000
+
+
+def test_every_region_on_the_generated_site(bench_path, every_region):
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(300)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        _extract(page.body, "http://127.0.0.1:8780" + path)
+    assert len(every_region) > 10_000
 
 
 @pytest.mark.skipif(not (SHARED / "extraction-bench-2").is_dir(), reason="../shared not here")
@@ -204,3 +254,114 @@ def test_generated_pages(trees):
     facts = _facts(elements)
     assert_same_clean(elements, facts.text_len, facts.marks, html[:200])
     assert_same_clean(elements, facts.text_len, {el: "main" for el in facts.marks}, html[:200])
+
+
+def _regions_of(nodes: list, exempt: frozenset, marks: dict, where: str) -> None:
+    """Every node's region, leaves first (long chains) then in page order."""
+    c_memo: dict = {}
+    both = _both_regions([])
+    for node in [*reversed(nodes), *nodes]:
+        both(c_memo, exempt, marks, node)
+    for node in nodes:  # a fresh memo per node: the chain to the top each time
+        both({}, exempt, marks, node)
+
+
+@pytest.mark.parametrize("name", sorted(_ODD_HTML))
+def test_regions_on_odd_html_with_each_kind_of_claim(name):
+    elements = _elements(_ODD_HTML[name])
+    nodes = list(elements[0].iter())  # comments and PIs too
+    facts = _facts(elements)
+    words = ("nav", "header", "footer", "ad", "sponsored", "related", "main", "", None, "sidebar")
+    for k in range(len(words)):
+        marks = {el: words[(i + k) % len(words)] for i, el in enumerate(nodes)}
+        _regions_of(nodes, frozenset(nodes[k % 3::4]), marks, name)
+    _regions_of(nodes, frozenset(), facts.marks, name)
+
+
+def test_regions_of_parents_without_a_proxy_and_xml_trees():
+    # Only the leaf's proxy is alive: the C walk up asks getparent() for the rest.
+    root = parse_html("<html><body><header><div><nav><ul><li><a>x</a></li></ul></nav></div>"
+                      "</header></body></html>", "http://e.org/").root
+    leaf = next(root.iter("a"))
+    root = None  # noqa: F841 (the document lives on through the leaf)
+    marks: dict = {}
+    memo: dict = {}
+    assert _cwalk.region(memo, frozenset(), marks, leaf) == "main" and len(memo) == 8
+    doc = _xml("<!DOCTYPE r [<!ENTITY e 'Posted'>]><r><p>x &e; y</p>&e;<?pi x?><!--c--></r>",
+               resolve_entities=False)
+    nodes = list(doc[0].iter())
+    _regions_of(nodes, frozenset(), {doc[0]: "footer", nodes[-1]: "ad"}, "xml")
+
+
+def test_what_region_does_not_read_goes_to_python():
+    class Memo(dict):
+        pass
+
+    p = _elements("<html><body><p>x</p></body></html>")[-1]
+    for memo, el in ((Memo(), p), ({}, "not an element")):
+        with pytest.raises(AttributeError) if el == "not an element" else _no_error():
+            assert _cwalk.region(memo, frozenset(), {}, el) == B._region({}, frozenset(), {}, el)
+    assert _cwalk.region({}, frozenset(), {p: ["unhashable"]}, p) == B._region({}, frozenset(), {p: ["unhashable"]}, p)
+    with pytest.raises(TypeError):
+        _cwalk.region({}, frozenset(), {p: ["unhashable"]}, p, None)
+
+
+class _no_error:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_the_environment_variable_forces_the_python_region(monkeypatch):
+    elements = _elements(_ODD_HTML["hidden and special attributes"])
+    assert isinstance(B.RegionMap(None).region, functools.partial)
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+    monkeypatch.setattr(_cwalk, "region", None)  # a call would raise TypeError
+    regions = B.classify_regions(elements[0])
+    assert "region" not in vars(regions)
+    assert [regions.region(el) for el in elements] == \
+        [B._region({}, regions._exempt, regions._marks, el) for el in elements]
+
+
+def test_region_keeps_no_memory_and_no_reference():
+    import gc
+    import sys
+    import tracemalloc
+
+    pages = []
+    for html in _ODD_HTML.values():
+        elements = _elements(html)
+        pages.append((list(elements[0].iter()), _facts(elements).marks))
+
+    def regions(times: int) -> None:
+        for _ in range(times):
+            for nodes, marks in pages:
+                memo: dict = {}
+                for node in nodes:
+                    _cwalk.region(memo, frozenset(nodes[:2]), marks, node)
+
+    regions(3)
+    gc.collect()
+    watched = (None, "main", "nav", "header", *set(pages[2][1].values()), *pages[0][0])
+    counts = [sys.getrefcount(o) for o in watched]
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        regions(300)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert [sys.getrefcount(o) for o in watched] == counts
+    assert grown < 2048, f"{grown} bytes kept by 3,000 region maps"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TREES, min_size=1, max_size=4))
+def test_generated_regions(trees):
+    html = "<html><body>" + "".join(_html(t) for t in trees) + "</body></html>"
+    elements = _elements(html)
+    regions = B.classify_regions(elements[0])
+    _regions_of(list(elements[0].iter()), regions._exempt, regions._marks, html[:200])

@@ -13,6 +13,7 @@ paragraph runs when a body is split by ads or inline modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from itertools import count
 
 from lxml import etree
@@ -91,31 +92,56 @@ class RegionMap:
         """True for the main container and its ancestors."""
         return el in self._exempt
 
+    def __post_init__(self) -> None:
+        fast = compiled_region()
+        if fast is not None:
+            # An instance attribute over the method: rmap.region(el) then calls
+            # the C walk up with no Python frame (~100 calls a page).
+            self.region = partial(fast, self._memo, self._exempt, self._marks)
+
     def region(self, el: HtmlElement) -> str:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims
         are more specific and a nav inside a header is nav; unclaimed elements are "main"."""
-        memo = self._memo
-        chain = []
-        node = el
-        while node is not None and node not in memo:
-            chain.append(node)
-            node = node.getparent()
-        current = memo[node] if node is not None else "main"
-        exempt, marks = self._exempt, self._marks
-        for node in reversed(chain):
-            mark = None if node in exempt else marks.get(node)  # self.mark(node), inlined
-            # A menu inside the page header is navigation; inside a footer it
-            # stays footer (site-info link lists are footers).
-            if mark and mark != "main" and (current == "main" or mark in _SPECIFIC
-                                            or (current == "header" and mark == "nav")):
-                current = mark
-            memo[node] = current
-        return current
+        return _region(self._memo, self._exempt, self._marks, el)
 
     def link_density(self, el: HtmlElement) -> float:
         total = self.text_len.get(el, 0)
         return self.link_len.get(el, 0) / total if total else 0.0
+
+
+def _region(memo: dict, exempt: frozenset, marks: dict, el: HtmlElement) -> str:
+    """RegionMap.region's reference, memoised in `memo` (_cwalk.region mirrors
+    it, and calls it for a tree it does not read)."""
+    chain = []
+    node = el
+    while node is not None and node not in memo:
+        chain.append(node)
+        node = node.getparent()
+    current = memo[node] if node is not None else "main"
+    for node in reversed(chain):
+        mark = None if node in exempt else marks.get(node)  # self.mark(node), inlined
+        # A menu inside the page header is navigation; inside a footer it
+        # stays footer (site-info link lists are footers).
+        if mark and mark != "main" and (current == "main" or mark in _SPECIFIC
+                                        or (current == "header" and mark == "nav")):
+            current = mark
+        memo[node] = current
+    return current
+
+
+def compiled_region():
+    """_cwalk.region, or None when _region runs: the walk's switch and self-check
+    (measure.which_walk)."""
+    return None if compiled_clean_len() is None else _configured_region()
+
+
+@lru_cache(maxsize=1)
+def _configured_region():
+    from condition_archive.extract import _cwalk
+
+    _cwalk.configure_region(_SPECIFIC, _region)
+    return _cwalk.region
 
 
 def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
