@@ -217,8 +217,9 @@ cw_region(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 4)
         return PyErr_Format(PyExc_TypeError, "_cwalk.region takes memo, exempt, marks, el");
-    if (g_region_py == NULL)
-        return PyErr_Format(PyExc_RuntimeError, "_cwalk.region called before configure()");
+    if (g_region_py == NULL || g_element_type == NULL)
+        return PyErr_Format(PyExc_RuntimeError,
+                            "_cwalk.region called before configure() and configure_region()");
     PyObject *memo = args[0], *exempt = args[1], *marks = args[2], *node = args[3];
     if (!PyDict_CheckExact(memo) || !PyDict_CheckExact(marks) || !PyAnySet_CheckExact(exempt))
         return PyObject_Vectorcall(g_region_py, args, 4, NULL);
