@@ -19,14 +19,13 @@
 PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
 PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
 PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
-PyObject *g_main, *g_header, *g_nav, *g_specific, *g_region_py;
 Py_ssize_t g_form_chars;
 char **g_special;
 Py_ssize_t g_nspecial;
 PyObject *g_names[N_COUNT];
 static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
-    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren", "getparent"};
+    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren"};
 
 static PyObject *
 walk(PyObject *self, PyObject *args)
@@ -173,14 +172,6 @@ static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS,
      "walk(elements, out, verdicts) -> unseen list, or None when the tree has a "
      "shape only the Python walk reads (measure.py then runs it)."},
-    {"clean_len", cw_clean_len, METH_VARARGS,
-     "clean_len(elements, text_len, marks) -> boilerplate._clean_len's dict, or None "
-     "when the tree or the values have a shape only the Python loop reads."},
-    {"region", (PyCFunction)(void (*)(void))cw_region, METH_FASTCALL,
-     "region(memo, exempt, marks, el) -> boilerplate._region's answer (which it "
-     "calls for what it does not read)."},
-    {"configure_region", cw_configure_region, METH_VARARGS,
-     "configure_region(SPECIFIC, _region): region()'s set and fallback."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},
@@ -197,11 +188,6 @@ PyInit__cwalk(void)
 {
     for (int i = 0; i < N_COUNT; i++)
         if (g_names[i] == NULL && (g_names[i] = PyUnicode_InternFromString(g_name_text[i])) == NULL)
-            return NULL;
-    PyObject **words[] = {&g_main, &g_header, &g_nav};
-    const char *text[] = {"main", "header", "nav"};
-    for (int i = 0; i < 3; i++)
-        if (*words[i] == NULL && (*words[i] = PyUnicode_InternFromString(text[i])) == NULL)
             return NULL;
     return PyModule_Create(&module);
 }

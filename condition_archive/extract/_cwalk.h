@@ -1,7 +1,6 @@
 /* The compiled region walk (see measure.py and _cwalk.c): what its three
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
- * _cwalk_walk.c is measure._walk per element, _cwalk_regions.c
- * boilerplate._clean_len and _region, _cwalk.c the module. */
+ * _cwalk_walk.c is measure._walk per element, _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -17,8 +16,6 @@
 extern PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
 extern PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
 extern PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
-extern PyObject *g_main, *g_header, *g_nav; /* interned */
-extern PyObject *g_specific, *g_region_py; /* set by configure_region() */
 extern Py_ssize_t g_form_chars;
 extern char **g_special; /* SPECIAL_ATTRS as UTF-8 names */
 extern Py_ssize_t g_nspecial;
@@ -27,7 +24,7 @@ extern Py_ssize_t g_nspecial;
  * it with copies. */
 enum { N_TEXT_LEN, N_LINK_LEN, N_MARKS, N_BLOCKS, N_NAMED, N_HIDDEN, N_LANDMARKS,
        N_ITEMPROPS, N_FIELD_NAMED, N_SCAN_HITS, N_KNOWN, N_JUDGE, N_MAX_CHARS,
-       N_GETCHILDREN, N_GETPARENT, N_COUNT };
+       N_GETCHILDREN, N_COUNT };
 extern PyObject *g_names[N_COUNT];
 
 enum { T_DROP = 1, T_INVISIBLE = 2, T_SCORED = 4, T_CONTAINER = 8, T_MAIN = 16,
@@ -65,9 +62,5 @@ int cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **ki
 int cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts);
 void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
-/* _cwalk_regions.c: boilerplate's helpers (clean_len, region). */
-PyObject *cw_clean_len(PyObject *self, PyObject *args);
-PyObject *cw_region(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
-PyObject *cw_configure_region(PyObject *self, PyObject *args);
 
 #endif

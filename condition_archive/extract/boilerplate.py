@@ -13,7 +13,6 @@ paragraph runs when a body is split by ads or inline modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
 from itertools import count
 
 from lxml import etree
@@ -29,7 +28,7 @@ from condition_archive.extract.signup import mark_signup_boxes
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import ScanVerdicts, compiled_clean_len, measure
+from condition_archive.extract.measure import ScanVerdicts, measure
 from condition_archive.extract.meta import SCAN_MAX_CHARS, WORTH_A_LOOK, worth_a_look
 
 # The page scan's verdicts, for the walk to collect its texts (meta.scan_page).
@@ -92,69 +91,36 @@ class RegionMap:
         """True for the main container and its ancestors."""
         return el in self._exempt
 
-    def __post_init__(self) -> None:
-        fast = compiled_region()
-        if fast is not None:
-            # An instance attribute over the method: rmap.region(el) then calls
-            # the C walk up with no Python frame (~100 calls a page).
-            self.region = partial(fast, self._memo, self._exempt, self._marks)
-
     def region(self, el: HtmlElement) -> str:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims
         are more specific and a nav inside a header is nav; unclaimed elements are "main"."""
-        return _region(self._memo, self._exempt, self._marks, el)
+        memo = self._memo
+        chain = []
+        node = el
+        while node is not None and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        current = memo[node] if node is not None else "main"
+        exempt, marks = self._exempt, self._marks
+        for node in reversed(chain):
+            mark = None if node in exempt else marks.get(node)  # self.mark(node), inlined
+            # A menu inside the page header is navigation; inside a footer it
+            # stays footer (site-info link lists are footers).
+            if mark and mark != "main" and (current == "main" or mark in _SPECIFIC
+                                            or (current == "header" and mark == "nav")):
+                current = mark
+            memo[node] = current
+        return current
 
     def link_density(self, el: HtmlElement) -> float:
         total = self.text_len.get(el, 0)
         return self.link_len.get(el, 0) / total if total else 0.0
 
 
-def _region(memo: dict, exempt: frozenset, marks: dict, el: HtmlElement) -> str:
-    """RegionMap.region's reference, memoised in `memo` (_cwalk.region mirrors
-    it, and calls it for a tree it does not read)."""
-    chain = []
-    node = el
-    while node is not None and node not in memo:
-        chain.append(node)
-        node = node.getparent()
-    current = memo[node] if node is not None else "main"
-    for node in reversed(chain):
-        mark = None if node in exempt else marks.get(node)  # self.mark(node), inlined
-        # A menu inside the page header is navigation; inside a footer it
-        # stays footer (site-info link lists are footers).
-        if mark and mark != "main" and (current == "main" or mark in _SPECIFIC
-                                        or (current == "header" and mark == "nav")):
-            current = mark
-        memo[node] = current
-    return current
-
-
-def compiled_region():
-    """_cwalk.region, or None when _region runs: the walk's switch and self-check
-    (measure.which_walk)."""
-    return None if compiled_clean_len() is None else _configured_region()
-
-
-@lru_cache(maxsize=1)
-def _configured_region():
-    from condition_archive.extract import _cwalk
-
-    _cwalk.configure_region(_SPECIFIC, _region)
-    return _cwalk.region
-
-
 def _clean_len(elements: list, text_len: dict, marks: dict) -> dict:
     """Text length per element not counting subtrees that claim a boilerplate
-    region: what body extraction would actually read from it. The C loop
-    (_cwalk.clean_len) when it runs and reads the page, else the Python one."""
-    c_clean = compiled_clean_len()
-    clean = c_clean(elements, text_len, marks) if c_clean is not None else None
-    return clean if clean is not None else _clean_len_py(elements, text_len, marks)
-
-
-def _clean_len_py(elements: list, text_len: dict, marks: dict) -> dict:
-    """_clean_len's reference: _cwalk_regions.c mirrors this loop."""
+    region: what body extraction would actually read from it."""
     clean: dict = {}
     for el in reversed(elements):
         mark = marks.get(el)
