@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from condition_archive import __version__
+from .db import release_free_pages
 from .store import utc_now
 
 
@@ -139,6 +140,7 @@ def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, reason: 
                  now: str | None = None) -> None:
     db["crawls"].update(crawl_id, {"status": status, "finish_reason": reason,
                                    "ended_at": now or utc_now()})
+    release_free_pages(db)
 
 
 # The reason of the row that records a redirect onto a page the crawl fetches

@@ -38,6 +38,12 @@ LEGACY_CRAWL_COLUMNS = {"seeds", "extractor_version", "code_version"}
 # smaller at 5,000 pages; 32 KiB is 2% bigger: each small table and index holds a page).
 # New files only: an existing archive keeps the page size it was made with.
 PAGE_SIZE = 16384
+# New files only, like the page size: a crawl frees pages as it goes (a site's first
+# captures recompressed once its zstd dictionary is trained, FTS5 segments merged),
+# 1-2% of a first crawl's file, more or less by how its batches fell. With incremental
+# auto-vacuum the crawl's end gives them back (release_free_pages); without it the
+# file keeps them until later writes reuse them.
+AUTO_VACUUM = "INCREMENTAL"
 _TYPES = {"integer": int, "text": str, "float": float, "blob": bytes}
 _SQL_TYPES = {"integer": "INTEGER", "text": "TEXT", "float": "FLOAT", "blob": "BLOB"}
 
@@ -89,6 +95,7 @@ def open_archive(path: str | Path, *, create: bool = True, readonly: bool = Fals
     try:
         db = sqlite_utils.Database(path)
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect on a new file only
+        db.execute(f"PRAGMA auto_vacuum={AUTO_VACUUM}")  # the same
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -266,3 +273,20 @@ def integrity_ok(path: str | Path) -> bool:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def release_free_pages(db: sqlite_utils.Database) -> int:
+    """Give the file's free pages back to the file system at a crawl's end (archives
+    made with AUTO_VACUUM; others keep theirs for later writes). Returns the pages
+    released. Never raises for want of space: the pages stay free, nothing is lost."""
+    conn = db.conn
+    if conn.in_transaction or conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+        return 0
+    try:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if free:
+            # executescript steps the pragma to its end (execute frees one page a step).
+            conn.executescript("PRAGMA incremental_vacuum;")
+        return free
+    except sqlite3.Error:  # a full disk or a busy file: the free pages stay for reuse
+        return 0
