@@ -2,6 +2,19 @@
  * reads and calls. */
 #include "_cwalk.h"
 
+/* The truth of func(arg) (or of func(a, b) with `b`). */
+static int
+call_truth(PyObject *func, PyObject *a, PyObject *b)
+{
+    PyObject *r = b == NULL ? PyObject_CallOneArg(func, a)
+                            : PyObject_CallFunctionObjArgs(func, a, b, NULL);
+    if (r == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
 /* `known(text)`, else `judge(text)`: is the text a scan hit? */
 static int
 judge(Walk *w, PyObject *text)
@@ -11,12 +24,7 @@ judge(Walk *w, PyObject *text)
         return -1;
     if (hit != NULL && hit != Py_None)
         return PyObject_IsTrue(hit);
-    PyObject *r = PyObject_CallOneArg(w->judge, text);
-    if (r == NULL)
-        return -1;
-    int truth = PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return truth;
+    return call_truth(w->judge, text, NULL);
 }
 
 /* Append (node, is_tail, owner, text) to the hits when the scan judges `t` one. */
@@ -110,19 +118,6 @@ cw_close_walk(Walk *w)
     Py_XDECREF(w->blocks); Py_XDECREF(w->named); Py_XDECREF(w->hidden);
     Py_XDECREF(w->landmarks); Py_XDECREF(w->itemprops); Py_XDECREF(w->field_named);
     Py_XDECREF(w->hits); Py_XDECREF(w->unseen); Py_XDECREF(w->known); Py_XDECREF(w->judge);
-}
-
-/* The truth of func(arg) (or of func(a, b) with `b`). */
-static int
-call_truth(PyObject *func, PyObject *a, PyObject *b)
-{
-    PyObject *r = b == NULL ? PyObject_CallOneArg(func, a)
-                            : PyObject_CallFunctionObjArgs(func, a, b, NULL);
-    if (r == NULL)
-        return -1;
-    int truth = PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return truth;
 }
 
 static int
