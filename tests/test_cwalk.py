@@ -292,3 +292,48 @@ def test_generated_pages(trees):
     elements = _elements(html)
     assert_same_walk(elements, SCAN_VERDICTS, html[:200])
     assert_same_walk(elements, None, html[:200])
+
+
+def test_a_tail_hit_keeps_its_comment_alive_when_the_judge_drops_the_last_reference():
+    """The comment's proxy, held only by `held`, is dropped inside judge(): the
+    C walk holds it across the call (it increfed freed memory before: a crash)."""
+    if M.compiled_walk() is None:
+        pytest.skip("the C extension is not built")
+    root = etree.fromstring("<div><p>x</p><!--c-->tail text here</div>")
+    held = [root[1]]
+    comment_id = id(held[0])
+
+    def judge(text):
+        if text == "tail text here":
+            held.clear()
+            held.append([bytearray(64) for _ in range(1000)])  # reuse the freed memory
+        return True
+
+    out = M.Measured(scan_hits=[])
+    M.compiled_walk()(list(root.iter(etree.Element)), out, M.ScanVerdicts({}, judge, 1000))
+    tails = [hit for hit in out.scan_hits if hit[1] == 1]
+    assert len(tails) == 1 and id(tails[0][0]) == comment_id
+    assert isinstance(tails[0][0], etree._Comment) and tails[0][3] == "tail text here"
+
+
+def test_a_configuration_that_fails_half_way_leaves_no_walk_running():
+    if M.compiled_walk() is None:
+        pytest.skip("the C extension is not built")
+    from condition_archive.extract import _cwalk
+
+    elements = _elements("<div class='a'><p>text</p></div>")
+    config = {"drop": M.DROP_TAGS, "invisible": M.INVISIBLE_TAGS, "scored": M.SCORED_TAGS,
+              "container": M.CONTAINER_TAGS, "special": sorted(M.SPECIAL_ATTRS),
+              "tag_region": {}, "claims": {}, "unseen": M._UNSEEN, "hidden": M._HIDDEN,
+              "new_claim": M._new_claim, "is_hidden": M.is_hidden, "own_marker": M.own_marker,
+              "hidden_class": M.hidden_class, "names_a_field": M.names_a_field,
+              "element_type": etree._Element, "sample": etree.Element("p")}  # no form_chars
+    try:
+        with pytest.raises(KeyError, match="form_chars"):
+            _cwalk.configure(config)
+        with pytest.raises(RuntimeError, match="before configure"):
+            _cwalk.walk(elements, M.Measured(scan_hits=[]), SCAN_VERDICTS)
+    finally:
+        M._load_compiled.cache_clear()  # configured again, whole, for the other tests
+    assert M.which_walk() == "c"
+    assert_same_walk(elements)

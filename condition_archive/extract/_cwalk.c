@@ -146,6 +146,8 @@ configure(PyObject *self, PyObject *config)
     PyObject *form_chars = NULL, *sample = NULL;
     if (!PyDict_Check(config))
         return PyErr_Format(PyExc_TypeError, "_cwalk.configure takes a dict");
+    /* walk() runs only on a whole configuration: none until this one is complete. */
+    Py_CLEAR(g_element_type);
     if (take(config, "sample", &sample) < 0)
         return NULL;
     int rc = check_layout(PyDict_GetItemString(config, "element_type"), sample);
@@ -153,19 +155,22 @@ configure(PyObject *self, PyObject *config)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && rc == 0; i++)
         rc = take(config, keys[i], slots[i]);
     if (rc < 0 || take_special(config) < 0 || take(config, "form_chars", &form_chars) < 0)
-        return NULL;
+        goto fail;
     g_form_chars = PyLong_AsSsize_t(form_chars);
     Py_DECREF(form_chars);
     if (g_form_chars == -1 && PyErr_Occurred())
-        return NULL;
+        goto fail;
     if (!PyDict_Check(g_tag_region) || !PyDict_Check(g_claims)
             || !PyAnySet_Check(g_drop) || !PyAnySet_Check(g_invisible)
             || !PyAnySet_Check(g_scored) || !PyAnySet_Check(g_container)) {
-        Py_CLEAR(g_element_type); /* walk() refuses to run */
-        return PyErr_Format(PyExc_TypeError, "_cwalk.configure: tag_region and claims must be "
-                            "dicts, the tag sets sets");
+        PyErr_Format(PyExc_TypeError, "_cwalk.configure: tag_region and claims must be "
+                     "dicts, the tag sets sets");
+        goto fail;
     }
     Py_RETURN_NONE;
+fail:
+    Py_CLEAR(g_element_type); /* walk() refuses to run on a half-made configuration */
+    return NULL;
 }
 
 static PyMethodDef methods[] = {

@@ -246,6 +246,8 @@ attr_value(xmlNode *node, xmlAttr *a, PyObject **value)
     }
     *value = PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), NULL);
     if (*value == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError))
+            return -1; /* a MemoryError stays an error */
         PyErr_Clear(); /* lxml would raise: the Python walk does */
         return FALLBACK;
     }

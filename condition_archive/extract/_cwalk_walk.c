@@ -27,19 +27,23 @@ judge(Walk *w, PyObject *text)
     return call_truth(w->judge, text, NULL);
 }
 
-/* Append (node, is_tail, owner, text) to the hits when the scan judges `t` one. */
+/* Append (node, is_tail, owner, text) to the hits when the scan judges `t` one.
+ * `node` may be borrowed from the tree (a comment's proxy nothing else holds):
+ * held here across judge(), which is Python and may drop the last reference. */
 static int
 scan(Walk *w, const Text *t, PyObject *node, int is_tail, PyObject *owner)
 {
     PyObject *text = PyUnicode_DecodeUTF8(t->s, t->n, NULL);
     if (text == NULL)
         return -1;
+    Py_INCREF(node);
     int hit = judge(w, text), rc = hit;
     if (hit > 0) {
         PyObject *item = Py_BuildValue("(OiOO)", node, is_tail, owner, text);
         rc = item == NULL ? -1 : PyList_Append(w->hits, item);
         Py_XDECREF(item);
     }
+    Py_DECREF(node);
     Py_DECREF(text);
     return rc < 0 ? -1 : 0;
 }
