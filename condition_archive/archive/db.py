@@ -280,9 +280,11 @@ def release_free_pages(db: sqlite_utils.Database) -> int:
     made with AUTO_VACUUM; others keep theirs for later writes). Returns the pages
     released. Never raises for want of space: the pages stay free, nothing is lost."""
     conn = db.conn
-    if conn.in_transaction or conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+    if conn.in_transaction:
         return 0
     try:
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            return 0
         free = conn.execute("PRAGMA freelist_count").fetchone()[0]
         if free:
             # executescript steps the pragma to its end (execute frees one page a step).
