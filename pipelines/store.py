@@ -92,13 +92,17 @@ class StorePipeline:
         self.crawler.stats.inc_value(f"archive/outcome/{outcome.outcome}")
 
     def _flush(self) -> None:
-        """Commit a batch that waited `commit_seconds` for more pages."""
+        """Commit a batch that waited `commit_seconds` for more pages (one younger than
+        that is left to fill up, and the timer set again for when it will have)."""
         if self.failure or self.batch is None:
             return
         try:
-            self.batch.commit()
+            left = self.batch.commit_if_due()
         except (sqlite3.Error, OSError) as exc:
             self._stop(exc)
+            return
+        if left:  # a younger batch than the one this timer was set for
+            self.flush.schedule(left)
 
     def _fail(self, exc: Exception) -> None:
         self.failure = f"{type(exc).__name__}: {exc}"

@@ -72,6 +72,25 @@ def test_commit_writes_the_open_batch_and_is_a_no_op_without_one(db):
     assert committed(db) == ["a"] and not db.conn.in_transaction
 
 
+def test_the_timer_commits_a_batch_only_once_it_is_as_old_as_the_time_limit(db):
+    """The store pipeline's timer was set for a batch that since committed by its
+    size: the younger batch after it is left to fill up, and the timer told when
+    that one is due, so no page waits longer than the limit and none is cut short."""
+    clock = Clock()
+    batch = BatchWriter(db, pages=2, seconds=1.0, clock=clock)
+    assert batch.commit_if_due() == 0.0  # nothing open
+    batch.write(page, db, "a")
+    clock.now = 0.6
+    batch.write(page, db, "b")  # full: committed by its size
+    batch.write(page, db, "c")  # a new batch, opened at 0.6
+    clock.now = 1.0  # when the timer set at 0.0 fires
+    assert batch.commit_if_due() == pytest.approx(0.6)
+    assert committed(db) == ["a", "b"] and batch.open
+    clock.now = 1.6
+    assert batch.commit_if_due() == 0.0
+    assert committed(db) == ["a", "b", "c"] and not batch.open
+
+
 def test_one_page_per_commit_when_asked(db):
     batch = BatchWriter(db, pages=1)
     batch.write(page, db, "a")

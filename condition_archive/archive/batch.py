@@ -12,7 +12,7 @@ flushes its index and the WAL is appended and checkpointed at every commit), so
 - a crash or SIGKILL loses at most the open batch: those pages have no ledger
   row, so `crawl --resume` fetches them again; the file is never corrupt.
 
-Pure SQLite: the store pipeline calls `commit()` on a timer and at the end. A
+Pure SQLite: the store pipeline calls `commit_if_due()` on a timer and `commit()` at the end. A
 `listener` (the Archive, through `Archive.batch_writer`) is told when a batch
 begins, when it is about to commit (it writes what it kept for the batch), and
 how it ended, so that what it keeps in memory
@@ -77,6 +77,19 @@ class BatchWriter:
         if len(self.pending) >= self.pages or self.clock() - self.opened_at >= self.seconds:
             self.commit()
         return result
+
+    def commit_if_due(self) -> float:
+        """Commit the open batch once it is `seconds` old; else return the seconds
+        left until it is (0.0 when nothing is left open). For a timer: the batch it
+        was set for may have committed by its size since, and committing the younger
+        one that followed would cut it short (a crawl's batches were then a few
+        pages, each commit rewriting the same index pages)."""
+        if self.pending:
+            left = self.opened_at + self.seconds - self.clock()
+            if left > 0:
+                return left
+        self.commit()
+        return 0.0
 
     def commit(self) -> None:
         """Commit the open batch (nothing to do when none is open)."""

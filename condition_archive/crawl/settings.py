@@ -128,8 +128,11 @@ ARCHIVE_DB = "archive.db"
 ARCHIVE_RESUME = False
 # Pages written per commit, and the longest a written page waits for its commit
 # (condition_archive/archive/batch.py). A kill loses at most that batch; --resume fetches
-# it again. ARCHIVE_COMMIT_PAGES = 1 commits every page on its own.
-ARCHIVE_COMMIT_PAGES = 50
+# it again. ARCHIVE_COMMIT_PAGES = 1 commits every page on its own. Every commit
+# rewrites each index page the batch touched, so fewer, larger batches cost less a
+# page (docs/benchmarks.md, session 12, store3); 200 is about a second of a fast crawl,
+# so the time bound decides mostly and a kill loses at most about a second, as with 50.
+ARCHIVE_COMMIT_PAGES = 200
 ARCHIVE_COMMIT_SECONDS = 1.0
 # Hosts whose numeric dates are day/month (03/04/2024 = 3 April); others are US month/day.
 ARCHIVE_DAY_FIRST_SITES: list[str] = []
