@@ -25,7 +25,7 @@ Py_ssize_t g_nspecial;
 PyObject *g_names[N_COUNT];
 static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
-    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren"};
+    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren", "by_tag"};
 
 static PyObject *
 walk(PyObject *self, PyObject *args)

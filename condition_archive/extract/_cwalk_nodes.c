@@ -178,7 +178,7 @@ cw_tag_info(Walk *w, xmlNode *node, TagInfo **info)
         return -1;
     TagInfo *t = &w->tags[tag_slot(w->tags, w->ncap - 1, node->name, href)];
     if (t->name == NULL) {
-        TagInfo made = {node->name, href, NULL, NULL, 0};
+        TagInfo made = {node->name, href, NULL, NULL, 0, NULL};
         int rc = tag_string(node->name, href, &made.tag);
         if (rc == 0 && (rc = tag_facts(&made)) != 0)
             Py_CLEAR(made.tag);

@@ -84,9 +84,10 @@ cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts)
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if ((*slots[i] = PyObject_GetAttr(out, g_names[N_TEXT_LEN + i])) == NULL)
             return -1;
-    if ((w->unseen = PyList_New(0)) == NULL)
+    if ((w->unseen = PyList_New(0)) == NULL
+            || (w->by_tag = PyObject_GetAttr(out, g_names[N_BY_TAG])) == NULL)
         return -1;
-    if (!PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
+    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
             || !PyDict_CheckExact(w->marks) || !PyDict_CheckExact(w->named)
             || !PyList_CheckExact(w->blocks) || !PyList_CheckExact(w->landmarks)
             || !PyList_CheckExact(w->itemprops) || !PyList_CheckExact(w->field_named)
@@ -122,6 +123,30 @@ cw_close_walk(Walk *w)
     Py_XDECREF(w->blocks); Py_XDECREF(w->named); Py_XDECREF(w->hidden);
     Py_XDECREF(w->landmarks); Py_XDECREF(w->itemprops); Py_XDECREF(w->field_named);
     Py_XDECREF(w->hits); Py_XDECREF(w->unseen); Py_XDECREF(w->known); Py_XDECREF(w->judge);
+    Py_XDECREF(w->by_tag);
+}
+
+/* `el` listed under its tag in Measured.by_tag (the stages' tag index), as
+ * measure._walk lists it.  The list is looked up once per tag and walk and
+ * then held borrowed: by_tag keeps it, and nothing the walk calls sees `out`. */
+static int
+index_tag(Walk *w, TagInfo *tag, PyObject *el)
+{
+    if (tag->bucket == NULL) {
+        PyObject *found = PyDict_GetItemWithError(w->by_tag, tag->tag);
+        if (found == NULL) {
+            if (PyErr_Occurred() || (found = PyList_New(0)) == NULL)
+                return -1;
+            int rc = PyDict_SetItem(w->by_tag, tag->tag, found);
+            Py_DECREF(found);
+            if (rc < 0)
+                return -1;
+        }
+        if (!PyList_CheckExact(found))
+            return FALLBACK;
+        tag->bucket = found;
+    }
+    return PyList_Append(tag->bucket, el);
 }
 
 static int
@@ -317,6 +342,8 @@ cw_walk_element(Walk *w, PyObject *el)
         return FALLBACK;
     TagInfo *tag;
     int rc = cw_tag_info(w, node, &tag), special = 0, done = 0;
+    if (rc == 0)
+        rc = index_tag(w, tag, el);
     if (rc != 0)
         return rc;
     PyObject *cls = NULL, *ident = NULL, *mark = NULL;

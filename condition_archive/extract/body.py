@@ -32,6 +32,7 @@ from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_t
                                                opens_teasers, starts_with_link)
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
+from condition_archive.extract.tagindex import tagged
 
 _BLOCK = vocab.BLOCK_TAGS
 _DROP = frozenset(vocab.DROP_TAGS)
@@ -302,13 +303,13 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     (a center's sections beside a short intro); `drop` are never read."""
     if root is None or regions.main is None:
         return ""
-    text = _walk(root, _Walker(regions, keep, drop), regions.parts, extra)
+    text = _walk(root, _Walker(regions, keep, drop), regions.parts, extra, regions.order)
     # A post that is a list of links (a link roll, a reading list) is its own
     # content: when the link-list skips leave all but nothing of a main box
     # that shows far more text, read it again without them.
     shown = sum(regions.text_len.get(p, 0) for p in regions.parts)
     if len(text) < _SHORT_BODY and shown >= 3 * max(len(text), 1):
-        alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra)
+        alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra, regions.order)
         if len(alt) > len(text):
             text = alt
     # The article's standfirst in its header beside the body box (lede.py).
@@ -361,7 +362,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     walker.flush()
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.
-    heads = [" ".join(el.text_content().split()).lower() for el in root.iter("h1")]
+    heads = [" ".join(el.text_content().split()).lower() for el in tagged(root, regions, "h1")]
     title = root.find("head/title")
     said = " ".join([*heads, title.text_content().lower() if title is not None else ""])
     heads = [h for h in heads if len(h.split()) >= 4]
@@ -373,22 +374,24 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     return kept
 
 
-def _walk(root, walker, parts, extra) -> str:
-    for part in _segments(root, parts, extra):
+def _walk(root, walker, parts, extra, order: dict | None = None) -> str:
+    for part in _segments(root, parts, extra, order):
         walker.flush()
         walker.walk(part)
     walker.flush()
     return walker.result()
 
 
-def _segments(root: HtmlElement, parts: tuple, extra: tuple) -> list:
-    """The main parts plus the extra blocks outside them, in page order."""
+def _segments(root: HtmlElement, parts: tuple, extra: tuple, order: dict | None = None) -> list:
+    """The main parts plus the extra blocks outside them, in page order
+    (`order`: the region map's element positions, when it has them)."""
     inside = set(parts)
     outside = [el for el in extra
                if el not in inside and not any(a in inside for a in el.iterancestors())]
     if not outside:
         return list(parts)
-    order = {el: i for i, el in enumerate(root.iter())}
+    if order is None:
+        order = {el: i for i, el in enumerate(root.iter())}
     return sorted([*parts, *outside], key=order.__getitem__)
 
 

@@ -12,6 +12,7 @@ paragraph runs when a body is split by ads or inline modules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -25,6 +26,7 @@ from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
 from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
+from condition_archive.extract.tagindex import TagIndex
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
@@ -80,6 +82,8 @@ class RegionMap:
     # the page scan's text nodes read by the walk (measure.Measured.scan_hits).
     order: dict | None = field(default=None, repr=False)
     scan_hits: list | None = field(default=None, repr=False)
+    # The elements of the tags the stages look for, by tag (tagindex.py; None: not known).
+    tags: TagIndex | None = field(default=None, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -225,19 +229,21 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
         return RegionMap(None)
     elements = list(root.iter(etree.Element))
     facts = measure(elements, SCAN_VERDICTS)
-    found = _classify(root, elements, facts)
+    order = dict(zip(elements, count()))
+    tags = TagIndex(root, facts.by_tag, order)
+    found = _classify(root, elements, facts, tags.index.get("form", ()))
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
-    found.order, found.scan_hits = dict(zip(elements, count())), facts.scan_hits
+    found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
     return found
 
 
-def _classify(root: HtmlElement, elements: list, facts) -> RegionMap:
+def _classify(root: HtmlElement, elements: list, facts, forms=None) -> RegionMap:
     text_len, link_len, marks, blocks = facts.text_len, facts.link_len, facts.marks, facts.blocks
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
     for el in (root, root.find("body")):
         marks.pop(el, None)
-    signup = mark_signup_boxes(root, text_len, marks)
+    signup = mark_signup_boxes(root, text_len, marks, forms)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
     veto_landmark_wrappers(root, marks, text_len, facts.landmarks)
     found = _choose_main(elements, blocks, text_len, link_len, marks)
@@ -318,12 +324,12 @@ def _choose_main_once(elements: list, blocks: list, text_len: dict, link_len: di
                * (1.0 - probe.link_density(el)))
     clean = _clean_len(elements, text_len, marks)
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
-    parts = (main, *_continuations(elements, main, mass, probe))
+    parts = (main, *_continuations(main, mass, probe))
     exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))
     return RegionMap(main, parts, text_len, link_len, mass, marks, exempt)
 
 
-def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionMap) -> list:
+def _continuations(main: HtmlElement, mass: dict, probe: RegionMap) -> list:
     """Later boxes built like the main container (same tag and class as it or as
     its <article>) that hold prose of their own: an article closed and reopened
     around a full-width ad or a newsletter band is read whole."""
@@ -332,16 +338,13 @@ def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionM
     inside = {main, *main.iterancestors()}
     shape_tags = {tag for tag, _ in shapes}
     found: list = []
-    after = False
-    # The elements of those tags in document order, filtered in C (main's own
-    # tag is among them: `after` turns on at main).
-    for el in elements[0].iter(*shape_tags):
-        if el is main:
-            after = True
+    # The elements of those tags after main and outside it, in document order,
+    # filtered in C: the subtrees of the siblings that follow main and each of
+    # its ancestors (main's own subtree, most of the page, is never read).
+    for el in _after_box(main, shape_tags):
+        if (el.tag, el.get("class")) not in shapes or el in inside:
             continue
-        if not after or (el.tag, el.get("class")) not in shapes or el in inside:
-            continue
-        if any(a is main or a in found for a in el.iterancestors()):
+        if any(a in found for a in el.iterancestors()):
             continue
         if mass.get(el, 0) >= vocab.CONTINUATION_MIN_PROSE and probe.link_density(el) < 0.3 \
                 and probe.region(el) == "main":
@@ -349,6 +352,15 @@ def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionM
             inner = next((d for d in el.iter() if (d.tag, d.get("class")) == (main.tag, main.get("class"))), el)
             found.append(inner if mass.get(inner, 0) >= vocab.CONTINUATION_MIN_PROSE else el)
     return found
+
+
+def _after_box(box: HtmlElement, tags) -> Iterator[HtmlElement]:
+    """The elements of `tags` that follow `box` in document order, its own
+    subtree left out (what `box.getroottree().iter(*tags)` gives after `box`
+    and outside it, without reading the rest)."""
+    for node in (box, *box.iterancestors()):
+        for sibling in node.itersiblings(etree.Element):
+            yield from sibling.iter(*tags)
 
 
 # Tree-in/tree-out cleaning stages, for callers that want a cleaned copy (tests,

@@ -37,6 +37,7 @@ from condition_archive.extract.links import is_sponsored_link, link_kinds, resol
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
 from condition_archive.extract.vocab import HEADING_TOKENS
+from condition_archive.extract.tagindex import tagged_under
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
 TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
@@ -112,14 +113,15 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
-    finder = _CardFinder(links, _heading_ancestry(body), regions)
+    finder = _CardFinder(links, _heading_ancestry(body, tagged_under(body, root, regions, *TITLE_TAGS)), regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
     classed = scan.classed if scan is not None else [
         (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
-    heads = _section_headings(body, regions, cards, order, classed)
-    title = next((h for h in body.iter("h1") if regions.region(h) in CARD_REGIONS), None)
+    heads = _section_headings(body, regions, cards, order, classed,
+                              tagged_under(body, root, regions, *HEADING_TAGS))
+    title = next((h for h in tagged_under(body, root, regions, "h1") if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
     boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
     layout = _assemble(cards, heads, order, links, url, title_pos, boxes, regions)
@@ -127,10 +129,11 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     return layout
 
 
-def _heading_ancestry(body: HtmlElement) -> set:
-    """Unlinked headings and every ancestor of one (to test "holds a heading")."""
+def _heading_ancestry(body: HtmlElement, headings=None) -> set:
+    """Unlinked headings and every ancestor of one (to test "holds a heading");
+    `headings`: body's TITLE_TAGS elements in page order, if listed."""
     ancestry: set = set()
-    for el in body.iter(*TITLE_TAGS):
+    for el in body.iter(*TITLE_TAGS) if headings is None else headings:
         # next(iterdescendants(tag)): el.find(".//tag") found in C, without ElementPath.
         if el not in ancestry and next(el.iterdescendants("a"), None) is None \
                 and not any(a.tag == "a" for a in el.iterancestors()):
@@ -213,7 +216,7 @@ def _stateful(token: str) -> bool:
 
 
 def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
-                      classed) -> list:
+                      classed, headings=None) -> list:
     """(order, element, text) of every heading outside cards, page order; text is
     None for a heading outside the page's own region (a "More in A to Z" box, a
     menu title): cards after it belong to that box, not to the section before."""
@@ -222,7 +225,7 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
         inside_cards.update(card.iter())
     heads = []
     taken: set = set()
-    found = [*body.iter(*HEADING_TAGS),
+    found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
         if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"

@@ -113,6 +113,7 @@ from condition_archive.extract.meta import (
 from condition_archive.extract.model import DateCandidate, ExtractOptions
 from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
 from condition_archive.extract.wordre import TextVerdicts
+from condition_archive.extract.tagindex import tagged
 
 # The label just before a <time> (time_candidates), compiled once.
 _LABEL_BEFORE = re.compile(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", re.I)
@@ -159,9 +160,9 @@ def _walk_jsonld(node: dict, found: list[DateCandidate], depth: int) -> None:
                 _walk_jsonld(item, found, depth + 1)
 
 
-def meta_candidates(root: HtmlElement) -> list[DateCandidate]:
+def meta_candidates(root: HtmlElement, regions=None) -> list[DateCandidate]:
     found: list[DateCandidate] = []
-    for meta in root.iter("meta"):
+    for meta in tagged(root, regions, "meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
         field = META_FIELDS.get(key)
         raw = meta.get("content") or ""
@@ -292,7 +293,7 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
     its (or its parents') class tokens, decide the field."""
     found: list[DateCandidate] = []
     css_hidden = None
-    for el in root.iter("time"):
+    for el in tagged(root, regions, "time"):
         raw = el.get("datetime") or ""
         if not raw or el.get("itemprop") or is_foreign(el, regions, foreign) or listed_item(el):
             continue
@@ -330,8 +331,8 @@ def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None =
     on (field, value, source), in collector order."""
     scan = scan or scan_page(root)
     machine = [*jsonld_candidates(root, scan), *microdata_candidates(root, regions, scan.foreign),
-               *meta_candidates(root)]
-    order = DayOrder((options or ExtractOptions()).day_first, lang_day_first(page_language(root)))
+               *meta_candidates(root, regions)]
+    order = DayOrder((options or ExtractOptions()).day_first, lang_day_first(page_language(root, regions)))
     times = time_candidates(root, regions, scan.foreign, order)
     order = replace(order, machine_days=frozenset(c.value[:10] for c in (*machine, *times)))
     found = [*visible_candidates(root, regions, order, scan), *times,
@@ -352,12 +353,12 @@ def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None =
 
 # -- context helpers ----------------------------------------------------------
 
-def page_language(root: HtmlElement) -> str | None:
+def page_language(root: HtmlElement, regions=None) -> str | None:
     """The page's language tag: <html lang>, else Content-Language or og:locale."""
     lang = root.get("lang") or root.get("xml:lang")
     if lang:
         return lang
-    for meta in root.iter("meta"):
+    for meta in tagged(root, regions, "meta"):
         key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
         if key in ("content-language", "og:locale", "language") and meta.get("content"):
             return meta.get("content").split(",")[0]

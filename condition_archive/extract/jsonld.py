@@ -8,12 +8,15 @@ import re
 
 from lxml.html import HtmlElement
 
+from condition_archive.extract.tagindex import tagged
 
-def jsonld_nodes(root: HtmlElement) -> list[dict]:
+
+def jsonld_nodes(root: HtmlElement, regions=None) -> list[dict]:
     """Every top-level JSON-LD object of the page, @graph members flattened in;
-    blocks that do not parse are skipped (one broken block must not hide the rest)."""
+    blocks that do not parse are skipped (one broken block must not hide the rest).
+    `regions`: the page's region map, whose tag index lists the <script>s."""
     nodes: list[dict] = []
-    for script in root.iter("script"):
+    for script in tagged(root, regions, "script"):
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         text = (script.text or "").strip()

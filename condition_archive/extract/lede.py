@@ -19,6 +19,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import RegionMap
+from condition_archive.extract.tagindex import tagged
 
 # The headline's box is at most this many levels above the main container.
 _MAX_CLIMB = 6
@@ -36,7 +37,7 @@ def header_ledes(root: HtmlElement, regions: RegionMap) -> tuple:
     if main is None:
         return ()
     # A linked h1 is a card's title or the site's logo, not the headline.
-    headlines = [h for h in root.iter("h1") if regions.text_len.get(h)
+    headlines = [h for h in tagged(root, regions, "h1") if regions.text_len.get(h)
                  and regions.link_len.get(h, 0) * 2 < regions.text_len[h]]
     if not headlines:
         return ()

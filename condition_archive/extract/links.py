@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract.meta import norm, visible_text
 from condition_archive.extract.model import Link, new_link
+from condition_archive.extract.tagindex import tagged_under
 
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "callto:",
                 "blob:", "file:", "ftp:")
@@ -43,9 +44,10 @@ def page_base(root: HtmlElement, url: str) -> str:
         return url
 
 
-def resolve_links(root: HtmlElement, url: str) -> dict:
+def resolve_links(root: HtmlElement, url: str, regions=None) -> dict:
     """Every <a> of the body that leads to a document, mapped to its absolute href
-    (computed once per page: center and link extraction share it)."""
+    (computed once per page: center and link extraction share it; `regions`, the
+    page's region map, lists the <a>s)."""
     body = root.find("body")
     if body is None:
         return {}
@@ -55,7 +57,7 @@ def resolve_links(root: HtmlElement, url: str) -> dict:
     # host, or root-relative), per origin: a site's menus repeat on every page.
     known = _site_hrefs(origin)
     found = {}
-    for a in body.iter("a"):
+    for a in tagged_under(body, root, regions, "a"):
         raw = a.get("href")
         href = known.get(raw)
         if href is None:

@@ -76,6 +76,8 @@ class Measured:
     # meta.scan_page): (node, 0, node, text) for an element's own text and
     # (node, 1, parent, tail) for a tail, in no particular order; None: not read.
     scan_hits: list | None = None
+    # Every element by its tag, each list in document order (tagindex.py).
+    by_tag: dict = field(default_factory=dict)
 
 
 class ScanVerdicts:
@@ -103,6 +105,8 @@ def measure(elements: list, verdicts: ScanVerdicts | None = None) -> Measured:
     out.landmarks.reverse()
     out.itemprops.reverse()
     out.field_named.reverse()
+    for found in out.by_tag.values():
+        found.reverse()
     out.mixed = _mixed(unseen)
     out.plain = frozenset(out.text_len.keys() - out.mixed)
     return out
@@ -113,7 +117,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
-    field_named = out.field_named
+    field_named, by_tag = out.field_named, out.by_tag
     unseen: list = []
     # The page scan's texts (meta.scan_page): each text and tail read here is
     # judged once; a text of this many characters or more is prose (never a hit).
@@ -127,6 +131,11 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     special_attrs = SPECIAL_ATTRS
     for el in reversed(elements):
         tag = el.tag
+        listed = by_tag.get(tag)
+        if listed is None:
+            by_tag[tag] = [el]
+        else:
+            listed.append(el)
         # One read of the attributes (libxml2 keeps only the first of a repeated
         # name): most elements have a class or an id and nothing in SPECIAL_ATTRS
         # (those claim by tag, class and id alone).

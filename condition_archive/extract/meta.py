@@ -32,6 +32,7 @@ from condition_archive.extract.text import (  # noqa: F401
     visible_text,
 )
 from condition_archive.extract.wordre import TextVerdicts, any_word
+from condition_archive.extract.tagindex import tagged
 
 # Regions whose text says nothing about the page itself (bylines and dates found
 # there belong to other pages or to the site).
@@ -219,7 +220,7 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
         found = [(el, *named[el]) for el in listed if el not in outside]
     else:
         found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
-    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root)), frozenset(foreign))
+    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root, regions)), frozenset(foreign))
 
 
 def _scanned_texts(body: HtmlElement) -> list:
@@ -278,11 +279,12 @@ def _classed_tokens(found) -> tuple:
     return tuple(classed)
 
 
-def meta_content(root: HtmlElement, *names: str) -> str:
-    """The first non-empty <meta> content among name/property/itemprop `names`."""
+def meta_content(root: HtmlElement, *names: str, regions=None) -> str:
+    """The first non-empty <meta> content among name/property/itemprop `names`
+    (`regions`: the page's region map, whose tag index lists the <meta>s)."""
     wanted = {n.lower() for n in names}
     found: dict[str, str] = {}
-    for meta in root.iter("meta"):
+    for meta in tagged(root, regions, "meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in wanted and key not in found and norm(meta.get("content")):
             found[key] = norm(meta.get("content"))
@@ -299,7 +301,7 @@ def host_of(url: str) -> str:
 
 def page_description(root: HtmlElement, regions) -> str:
     """Meta description (or og/twitter description); else the lede paragraph."""
-    found = meta_content(root, "description", "og:description", "twitter:description")
+    found = meta_content(root, "description", "og:description", "twitter:description", regions=regions)
     return found or lede(root, regions)
 
 
@@ -330,7 +332,7 @@ def page_badges(root: HtmlElement, regions, scan: PageScan | None = None) -> tup
     scan = scan or scan_page(root)
     found: dict[str, str] = {}
     owners = [el for el, text in scan.texts if _BADGE_HIT[text]]
-    owners += [img for img in root.iter("img") if BADGE_PREFILTER.search(img.get("alt") or "")]
+    owners += [img for img in tagged(root, regions, "img") if BADGE_PREFILTER.search(img.get("alt") or "")]
     for el in dict.fromkeys(owners):
         text = norm(el.get("alt") or el.get("title")) if el.tag == "img" else visible_text(el, regions)
         match = BADGE_RE.search(text)

@@ -34,6 +34,7 @@ from condition_archive.extract.meta import (
 )
 from condition_archive.extract.vocab import AUTHOR_TOKENS, REVIEWER_TOKENS
 from condition_archive.extract.wordre import TextVerdicts
+from condition_archive.extract.tagindex import tagged
 
 CREDENTIALS = frozenset("""
 md do phd pt dpt dc rn np pa pac mph ms ma msc bsc bs ba facs faaos facp faapmr frcs frcp
@@ -274,7 +275,7 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
     medical reviewer's profile link too."""
     known = {_squash(n) for n in reviewers}
     names = []
-    for a in root.iter("a"):
+    for a in tagged(root, regions, "a"):
         if "author" not in (a.get("rel") or "").split() or is_foreign(a, regions, scan.foreign):
             continue
         if class_tokens(a) & REVIEWER_TOKENS or REVIEWER_BEFORE.search(text_before(a, regions)):
@@ -305,7 +306,7 @@ def page_people(root: HtmlElement, regions,
     """(authors, reviewers) of the page, deduplicated in source order."""
     scan = scan or scan_page(root)
     authors, reviewers = jsonld_people(root, scan)
-    for meta in root.iter("meta"):
+    for meta in tagged(root, regions, "meta"):
         if (meta.get("name") or "").lower() in ("author", "dc.creator", "citation_author"):
             authors.extend(split_names(meta.get("content") or "", single=True))
     found_a, found_r = byline_people(root, regions, scan)

@@ -26,12 +26,12 @@ def _is_signup_form(form: HtmlElement) -> bool:
                for i in inputs)
 
 
-def mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict) -> set:
+def mark_signup_boxes(root: HtmlElement, text_len: dict, marks: dict, forms=None) -> set:
     """The small box around a sign-up form (its pitch, privacy note and thank-you
     text) is page furniture: region "sidebar", like a newsletter-classed box.
-    Returns the boxes marked."""
+    Returns the boxes marked. `forms`: root's <form>s in page order, if listed."""
     boxes = set()
-    for form in root.iter("form"):
+    for form in root.iter("form") if forms is None else forms:
         if not _is_signup_form(form):
             continue
         box = form

@@ -70,7 +70,7 @@ def parse_stage(data: str | bytes, url: str, headers: dict[str, str] | None = No
     if parsed.root is not None:
         doc.regions = regions or classify_regions(parsed.root)
         doc.scan = scan_page(parsed.root, regions=doc.regions)
-        doc.resolved = resolve_links(parsed.root, url)
+        doc.resolved = resolve_links(parsed.root, url, doc.regions)
     return doc
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
+from condition_archive.extract.tagindex import tagged
 from condition_archive.extract.meta import (
     ARTICLE_TYPES,
     FOREIGN_REGIONS,
@@ -36,11 +37,12 @@ BANNER_OVERLAP = 0.3
 def page_title(root: HtmlElement, regions, url: str = "", jsonld: tuple | None = None) -> str:
     """The page's headline (see the module docstring). `jsonld`: the page's
     JSON-LD nodes (meta.PageScan.jsonld), if already read."""
-    site = meta_content(root, "og:site_name", "application-name")
-    title = next(root.iterdescendants("title"), None)  # = root.findtext(".//title"), in C
+    site = meta_content(root, "og:site_name", "application-name", regions=regions)
+    # = root.findtext(".//title"): the first <title> below the root
+    title = next((t for t in tagged(root, regions, "title") if t is not root), None)
     raw_title = norm(title.text if title is not None else None)
     headlines = [strip_site_suffix(c, site, url) for c in (
-        meta_content(root, "og:title", "twitter:title"), _jsonld_text(root, jsonld, "headline", "name"),
+        meta_content(root, "og:title", "twitter:title", regions=regions), _jsonld_text(root, jsonld, "headline", "name"),
         raw_title) if c]
     h1 = main_h1(root, regions)
     if h1 and not is_banner(h1, headlines, site, raw_title):
@@ -83,7 +85,7 @@ def main_h1(root: HtmlElement, regions) -> str:
     not a link home."""
     fallback = ""
     hidden = regions.hidden  # markers.is_hidden's elements (or is_hidden itself)
-    for h1 in root.iter("h1"):
+    for h1 in tagged(root, regions, "h1"):
         region = regions.region(h1)
         if region in FOREIGN_REGIONS or any(a in hidden for a in h1.iterancestors()):
             continue

@@ -1,0 +1,64 @@
+"""The page's elements by tag, in page order, as the region map's walk listed
+them (measure.Measured.by_tag: the C walk files each element under its tag
+as it reads the tag anyway).
+
+Each stage used to find its elements with `root.iter("meta")`, `body.iter("a")`,
+`root.iter("h1")` and the like: about fifteen passes over the whole tree a page,
+each as dear as iterating every element (libxml2 visits every node and lxml
+matches each against the tag names; issue 16). `tagged` and `tagged_under`
+answer the same from one index: the same elements in the same order (the
+walk's list is `root.iter(etree.Element)`, page order; tests compare both
+paths). Without the region map's index (a map made without a walk, or for
+another root), they iterate the tree as before.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+class TagIndex:
+    """`index`: tag -> `root`'s elements of that tag, in page order (the walk's
+    by_tag); `order`: every element -> its page position (the region map's)."""
+
+    def __init__(self, root: HtmlElement, index: dict, order: dict) -> None:
+        self.root, self.index, self.order = root, index, order
+
+    def under(self, el: HtmlElement, tags: tuple, self_too: bool = True) -> list:
+        """`el.iter(*tags)` (`self_too` False: `el.iterdescendants(*tags)`) as a list:
+        el's subtree is the run of page positions from el's to the next element
+        after it (the next element sibling of el or of its nearest ancestor with one,
+        below the root: the root's own siblings, a second <html> say, are not listed)."""
+        order = self.order
+        start = order[el] if self_too else order[el] + 1
+        end = len(order)
+        node = el
+        while node is not None and node is not self.root:
+            after = next(node.itersiblings(etree.Element), None)
+            if after is not None:
+                end = order[after]
+                break
+            node = node.getparent()
+        index = self.index
+        if len(tags) == 1:
+            return [d for d in index.get(tags[0], ()) if start <= order[d] < end]
+        found = [d for tag in dict.fromkeys(tags) for d in index.get(tag, ()) if start <= order[d] < end]
+        return sorted(found, key=order.__getitem__)
+
+
+def _index_for(root: HtmlElement, regions) -> TagIndex | None:
+    index = getattr(regions, "tags", None)
+    return index if index is not None and index.root is root else None
+
+
+def tagged(root: HtmlElement, regions, tag: str):
+    """`root.iter(tag)` for the page's root (its html element), from the index
+    of `regions` (the page's region map) when it has one."""
+    index = _index_for(root, regions)
+    return root.iter(tag) if index is None else index.index.get(tag, ())
+
+
+def tagged_under(el: HtmlElement, root: HtmlElement, regions, *tags: str):
+    """`el.iter(*tags)` for an element of `root`'s tree, from the index when `regions` has one."""
+    index = _index_for(root, regions)
+    return el.iter(*tags) if index is None else index.under(el, tags)
