@@ -12,7 +12,6 @@ paragraph runs when a body is split by ads or inline modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -324,12 +323,12 @@ def _choose_main_once(elements: list, blocks: list, text_len: dict, link_len: di
                * (1.0 - probe.link_density(el)))
     clean = _clean_len(elements, text_len, marks)
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
-    parts = (main, *_continuations(main, mass, probe))
+    parts = (main, *_continuations(elements, main, mass, probe))
     exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))
     return RegionMap(main, parts, text_len, link_len, mass, marks, exempt)
 
 
-def _continuations(main: HtmlElement, mass: dict, probe: RegionMap) -> list:
+def _continuations(elements: list, main: HtmlElement, mass: dict, probe: RegionMap) -> list:
     """Later boxes built like the main container (same tag and class as it or as
     its <article>) that hold prose of their own: an article closed and reopened
     around a full-width ad or a newsletter band is read whole."""
@@ -338,13 +337,16 @@ def _continuations(main: HtmlElement, mass: dict, probe: RegionMap) -> list:
     inside = {main, *main.iterancestors()}
     shape_tags = {tag for tag, _ in shapes}
     found: list = []
-    # The elements of those tags after main and outside it, in document order,
-    # filtered in C: the subtrees of the siblings that follow main and each of
-    # its ancestors (main's own subtree, most of the page, is never read).
-    for el in _after_box(main, shape_tags):
-        if (el.tag, el.get("class")) not in shapes or el in inside:
+    after = False
+    # The elements of those tags in document order, filtered in C (main's own
+    # tag is among them: `after` turns on at main).
+    for el in elements[0].iter(*shape_tags):
+        if el is main:
+            after = True
             continue
-        if any(a in found for a in el.iterancestors()):
+        if not after or (el.tag, el.get("class")) not in shapes or el in inside:
+            continue
+        if any(a is main or a in found for a in el.iterancestors()):
             continue
         if mass.get(el, 0) >= vocab.CONTINUATION_MIN_PROSE and probe.link_density(el) < 0.3 \
                 and probe.region(el) == "main":
@@ -352,15 +354,6 @@ def _continuations(main: HtmlElement, mass: dict, probe: RegionMap) -> list:
             inner = next((d for d in el.iter() if (d.tag, d.get("class")) == (main.tag, main.get("class"))), el)
             found.append(inner if mass.get(inner, 0) >= vocab.CONTINUATION_MIN_PROSE else el)
     return found
-
-
-def _after_box(box: HtmlElement, tags) -> Iterator[HtmlElement]:
-    """The elements of `tags` that follow `box` in document order, its own
-    subtree left out (what `box.getroottree().iter(*tags)` gives after `box`
-    and outside it, without reading the rest)."""
-    for node in (box, *box.iterancestors()):
-        for sibling in node.itersiblings(etree.Element):
-            yield from sibling.iter(*tags)
 
 
 # Tree-in/tree-out cleaning stages, for callers that want a cleaned copy (tests,
