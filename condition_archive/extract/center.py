@@ -113,7 +113,8 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
-    finder = _CardFinder(links, _heading_ancestry(body, tagged_under(body, root, regions, *TITLE_TAGS)), regions)
+    titles = tagged_under(body, root, regions, *TITLE_TAGS)
+    finder = _CardFinder(links, _heading_ancestry(body, titles), regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
@@ -121,7 +122,8 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
         (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
     heads = _section_headings(body, regions, cards, order, classed,
                               tagged_under(body, root, regions, *HEADING_TAGS))
-    title = next((h for h in tagged_under(body, root, regions, "h1") if regions.region(h) in CARD_REGIONS), None)
+    title = next((h for h in tagged_under(body, root, regions, "h1")
+                  if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
     boxes = {el: _titled_box(el, regions.text_len) for _, el, _ in heads}
     layout = _assemble(cards, heads, order, links, url, title_pos, boxes, regions)

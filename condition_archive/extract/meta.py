@@ -220,7 +220,8 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
         found = [(el, *named[el]) for el in listed if el not in outside]
     else:
         found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
-    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root, regions)), frozenset(foreign))
+    return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root, regions)),
+                    frozenset(foreign))
 
 
 def _scanned_texts(body: HtmlElement) -> list:

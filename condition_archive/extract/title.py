@@ -42,7 +42,8 @@ def page_title(root: HtmlElement, regions, url: str = "", jsonld: tuple | None =
     title = next((t for t in tagged(root, regions, "title") if t is not root), None)
     raw_title = norm(title.text if title is not None else None)
     headlines = [strip_site_suffix(c, site, url) for c in (
-        meta_content(root, "og:title", "twitter:title", regions=regions), _jsonld_text(root, jsonld, "headline", "name"),
+        meta_content(root, "og:title", "twitter:title", regions=regions),
+        _jsonld_text(root, jsonld, "headline", "name"),
         raw_title) if c]
     h1 = main_h1(root, regions)
     if h1 and not is_banner(h1, headlines, site, raw_title):
