@@ -72,8 +72,8 @@ class Frames:
 
     SIZE = 1 << 20  # as large as the pipe (workerproc.PIPE_SIZE): one read empties it
 
-    def __init__(self, fd: int):
-        self.fd = fd
+    def __init__(self, fd: int, loads=pickle.loads):
+        self.fd, self.loads = fd, loads
         self._new(self.SIZE)
 
     def _new(self, size: int) -> None:
@@ -109,7 +109,7 @@ class Frames:
     def take(self) -> list:
         """The messages of the complete frames read so far, in order (FrameError: not a frame)."""
         out = []
-        buf, view, start, end = self.buf, self.view, self.start, self.end
+        buf, view, start, end, loads = self.buf, self.view, self.start, self.end, self.loads
         while end - start >= HEADER.size:
             (size,) = HEADER.unpack_from(buf, start)
             if size < 0:
@@ -117,23 +117,27 @@ class Frames:
             stop = start + HEADER.size + size
             if stop > end:
                 break
-            out.append(pickle.loads(view[start + HEADER.size:stop]))
+            out.append(loads(view[start + HEADER.size:stop]))
             start = stop
         self.start = start
         return out
 
 
-def frame(*messages: tuple) -> bytes:
-    """The messages pickled and framed, as one string for one write."""
+def _dumps(message: tuple) -> bytes:
+    return pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+
+
+def frame(*messages: tuple, dumps=_dumps) -> bytes:
+    """The messages pickled (by `dumps`) and framed, as one string for one write."""
     parts = []
     for message in messages:
-        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        data = dumps(message)
         parts += (HEADER.pack(len(data)), data)
     return b"".join(parts)
 
 
-def _send(outbox: int, message: tuple) -> None:
-    data = memoryview(frame(message))
+def _send(outbox: int, message: tuple, dumps) -> None:
+    data = memoryview(frame(message, dumps=dumps))
     while data:  # one write, unless a signal cut it short
         data = data[os.write(outbox, data):]
 
@@ -152,7 +156,10 @@ def serve(inbox: int, outbox: int, target: str) -> None:
     module, name = target.split(":")
     fn = getattr(importlib.import_module(module), name)
 
-    _send(outbox, ("ready",))
+    from condition_archive.crawl.replies import ReplyPickler  # the links the crawl has, as numbers
+
+    dumps = ReplyPickler().dumps
+    _send(outbox, ("ready",), dumps)
     frames = Frames(inbox)
     while (messages := _receive(frames)) is not None:
         for _, seq, args in messages:  # each reply as soon as it is ready: none waits for the next page
@@ -160,7 +167,7 @@ def serve(inbox: int, outbox: int, target: str) -> None:
                 reply = ("ok", seq, fn(*args))
             except Exception as exc:  # noqa: BLE001 - the crawl records it; the worker goes on
                 reply = ("error", seq, f"{type(exc).__name__}: {exc}")
-            _send(outbox, reply)
+            _send(outbox, reply, dumps)
 
 
 if __name__ == "__main__":  # pragma: no cover - the crawl runs CODE, which imports this module once

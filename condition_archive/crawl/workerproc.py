@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+from condition_archive.crawl.replies import ReplyReader
 from condition_archive.crawl.workermain import CODE, TARGET, Frames, frame
 
 __all__ = ["TARGET", "WorkerProcess"]
@@ -67,8 +68,9 @@ class WorkerProcess:
         self._pipes = (open(inbox_w, "wb", buffering=0), open(outbox_r, "rb", buffering=0))
         self.transport: asyncio.WriteTransport | None = None
         # The replies are read with a loop reader into one reused buffer (Frames), not
-        # with asyncio's read pipe transport, which made a bytes object a read.
-        self._frames = Frames(outbox_r)
+        # with asyncio's read pipe transport, which made a bytes object a read; their
+        # links and dates by number (replies.py), as this worker numbered them.
+        self._frames = Frames(outbox_r, ReplyReader().loads)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.gone = False
 
