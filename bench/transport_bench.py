@@ -10,7 +10,7 @@ generated page the first time it sees the page, its kept result after that. The 
 go through once to fill that cache, then `--repeat` times more, CONCURRENCY of them at a
 time (the crawl's concurrent requests); only those are measured: the crawl side's
 process CPU (its event loop, the pool, pickling, the pipes) and the worker's main
-thread's CPU (/proc/PID/schedstat, in ns), each per page sent. The replies are the
+thread's CPU (/proc/PID/schedstat, in ns), each per page sent, and pages/s (wall). The replies are the
 crawl's own (PageExtracts of the generated site), so pickling costs what it costs in a
 crawl; what the crawl process does besides (Scrapy, the store) is not here, so a reply
 waits for it less than in a crawl and more replies arrive alone. Prints JSON.
@@ -69,10 +69,11 @@ def child(pages: int, repeat: int) -> dict:
     async def run() -> dict:
         await _send_all(pool, todo, 1)  # the worker's cache filled: extraction out of the rest
         pid = pool._workers[0].proc.process.pid
-        crawl, worker = time.process_time(), _worker_cpu(pid)
+        crawl, worker, wall = time.process_time(), _worker_cpu(pid), time.perf_counter()
         await _send_all(pool, todo, repeat)
         sent = len(todo) * repeat
-        return {"pages": sent, "crawl_ms_per_page": 1000 * (time.process_time() - crawl) / sent,
+        return {"pages": sent, "pages_per_s": sent / (time.perf_counter() - wall),
+                "crawl_ms_per_page": 1000 * (time.process_time() - crawl) / sent,
                 "worker_ms_per_page": 1000 * (_worker_cpu(pid) - worker) / sent,
                 "body_bytes_per_page": sum(len(b) for b, _ in todo) / len(todo)}
 
@@ -105,7 +106,7 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     means = {label: {k: round(sum(r[k] for r in rows if r["label"] == label) / args.rounds, 4)
-                     for k in ("crawl_ms_per_page", "worker_ms_per_page")} for label, _ in trees}
+                     for k in ("pages_per_s", "crawl_ms_per_page", "worker_ms_per_page")} for label, _ in trees}
     print(json.dumps({"pages": args.pages, "repeat": args.repeat, "rounds": args.rounds,
                       "ms_per_page": means}, indent=1))
 

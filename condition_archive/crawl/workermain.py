@@ -12,7 +12,10 @@ TARGET, nothing of the extraction: the crawl process imports it too, for the fra
 Messages are pickles framed as multiprocessing's `Connection.send_bytes` frames
 them (a 4-byte big-endian length, then the bytes). To the worker: ("page", seq,
 args). From the worker: ("ready",) once its imports are done, then ("ok", seq,
-result) or ("error", seq, message) per page, in the order the pages came.
+result) or ("error", seq, message) per page, in the order the pages came. The crawl
+writes the pages it has at once in one write; each side reads every frame waiting
+with one read (`Frames`); the worker writes each reply as soon as it has it, with a
+PageExtract's links and dates that it sent before as numbers (replies.py).
 """
 
 from __future__ import annotations
