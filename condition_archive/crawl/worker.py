@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -52,7 +51,6 @@ def __getattr__(name: str):
 stop_extraction = object()
 
 IN_FLIGHT = 4  # pages handed to a worker at a time: it never waits for its next page
-_CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution  # asyncio's loop.time()
 
 
 # (why it is not HTML, the PageExtract, the packed capture (None with pack=False), why extraction failed)
@@ -64,6 +62,7 @@ class _Job:
     args: tuple
     future: asyncio.Future
     tries: int = 0  # workers that died on it
+    timer: asyncio.TimerHandle | None = None
 
 
 @dataclass(eq=False)
@@ -71,10 +70,6 @@ class _Worker:
     proc: WorkerProcess
     jobs: deque = field(default_factory=deque)  # handed over, in the order it takes them
     ready: bool = False
-    started: float | None = None  # when it started on jobs[0]: that page's budget starts then
-    # One timer a worker, not one a page: it fires at the deadline of the page in hand
-    # when it was set and, if that page is done by then, is set again for the next one's.
-    timer: asyncio.TimerHandle | None = None
 
 
 class ExtractionPool:
@@ -139,7 +134,7 @@ class ExtractionPool:
     # -- the workers: pages handed over in order, IN_FLIGHT at a time each --------
 
     def _spawn(self) -> None:
-        worker = _Worker(WorkerProcess(self.target, lambda m: self._messages(worker, m),
+        worker = _Worker(WorkerProcess(self.target, lambda m: self._message(worker, m),
                                        lambda: self._retire(worker)))
         self._workers.append(worker)
         task = asyncio.ensure_future(self._connect(worker))
@@ -151,54 +146,36 @@ class ExtractionPool:
         self._pump()
 
     def _pump(self) -> None:
-        """Hand waiting pages to the workers with room, the least busy first; a
-        worker's new pages go in one write (several after several replies came at once)."""
-        sends: dict[int, tuple[_Worker, list]] = {}
+        """Hand waiting pages to the workers with room, the least busy first."""
         while self._queue:
             free = [w for w in self._workers if w.proc.transport is not None and not w.proc.gone
                     and len(w.jobs) < IN_FLIGHT]
             if not free:
-                break
+                return
             job = self._queue.popleft()
             if not job.future.done():  # not cancelled meanwhile
-                worker = min(free, key=lambda w: len(w.jobs))
-                self._seq += 1
-                worker.jobs.append(job)
-                sends.setdefault(id(worker), (worker, []))[1].append(("page", self._seq, job.args))
-        for worker, pages in sends.values():
-            worker.proc.send(*pages)
-            self._clock(worker)
+                self._send(min(free, key=lambda w: len(w.jobs)), job)
+
+    def _send(self, worker: _Worker, job: _Job) -> None:
+        self._seq += 1
+        worker.jobs.append(job)
+        worker.proc.send(("page", self._seq, job.args))
+        self._clock(worker)
 
     def _clock(self, worker: _Worker) -> None:
         """Start the budget of the page the worker is on now (once it has started)."""
-        if self.budget and worker.ready and worker.jobs and worker.started is None:
-            loop = asyncio.get_running_loop()
-            worker.started = loop.time()
-            if worker.timer is None:
-                worker.timer = loop.call_at(worker.started + self.budget, self._deadline, worker)
+        if self.budget and worker.ready and worker.jobs and worker.jobs[0].timer is None:
+            job = worker.jobs[0]
+            job.timer = asyncio.get_running_loop().call_later(self.budget, self._over_budget, worker, job)
 
-    def _deadline(self, worker: _Worker) -> None:
-        """The timer of a page's budget: over it, the worker is killed; done with it,
-        the timer is set for the deadline of the page the worker is on now."""
-        worker.timer = None
-        if worker.started is None or worker not in self._workers:
-            return  # idle (the next page sets it again), or gone
-        deadline = worker.started + self.budget
-        loop = asyncio.get_running_loop()
-        if loop.time() + _CLOCK_RESOLUTION >= deadline:  # as the loop decides that a timer is due
-            self._over_budget(worker, worker.jobs[0])
+    def _message(self, worker: _Worker, message: tuple) -> None:
+        if message[0] == "ready":
+            worker.ready = True
         else:
-            worker.timer = loop.call_at(deadline, self._deadline, worker)
-
-    def _messages(self, worker: _Worker, messages: list) -> None:
-        """The replies of one read of the worker's pipe, in the order of its pages."""
-        for message in messages:
-            if message[0] == "ready":
-                worker.ready = True
-                continue
             status, _, result = message
             job = worker.jobs.popleft()
-            worker.started = None
+            if job.timer:
+                job.timer.cancel()
             _settle(job, (*result, None) if status == "ok" else (None, None, None, f"extraction failed: {result}"))
         self._clock(worker)
         self._pump()
@@ -216,9 +193,12 @@ class ExtractionPool:
         if self.stopping or worker not in self._workers:
             return
         self._workers.remove(worker)
-        _stop_clock(worker)
         jobs = [job for job in worker.jobs if not job.future.done()]
         worker.jobs.clear()
+        for job in jobs:
+            if job.timer:
+                job.timer.cancel()
+                job.timer = None
         if jobs and why == "an extraction worker died":
             jobs[0].tries += 1
             if jobs[0].tries >= 2:
@@ -237,18 +217,12 @@ class ExtractionPool:
         for worker in workers:
             worker.proc.kill()
             worker.proc.close()
-            _stop_clock(worker)
             for job in worker.jobs:
+                if job.timer:
+                    job.timer.cancel()
                 _settle(job, None)
         while self._queue:
             _settle(self._queue.popleft(), None)
-
-
-def _stop_clock(worker: _Worker) -> None:
-    worker.started = None
-    if worker.timer is not None:
-        worker.timer.cancel()
-        worker.timer = None
 
 
 def _settle(job: _Job, result) -> None:

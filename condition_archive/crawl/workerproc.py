@@ -2,8 +2,7 @@
 
 The crawl writes each page to the worker's inbox pipe from its asyncio event loop
 (buffered by the loop, never blocking it) and reads the results from the outbox
-pipe with a loop reader (workermain.Frames: one read takes every reply waiting):
-no helper threads, no locks, no wake-up pipe. The worker
+pipe with a loop reader: no helper threads, no locks, no wake-up pipe. The worker
 is a plain `python -c` child (workermain.py: its side, and the messages) given
 the pipes' ends and this process's sys.path: multiprocessing's spawn would first
 import the crawl's whole CLI in it again (its __main__).
@@ -15,12 +14,13 @@ import asyncio
 import fcntl
 import logging
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
 
 from condition_archive.crawl.replies import ReplyReader
-from condition_archive.crawl.workermain import CODE, TARGET, Frames, frame
+from condition_archive.crawl.workermain import CODE, HEADER, TARGET
 
 __all__ = ["TARGET", "WorkerProcess"]
 
@@ -39,6 +39,40 @@ def _widen(fd: int) -> None:
         pass
 
 
+class _Reader(asyncio.Protocol):
+    def __init__(self, worker: "WorkerProcess"):
+        self.worker, self.buffer = worker, bytearray()
+        self.loads = ReplyReader().loads  # the links and dates this worker numbered (replies.py)
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buffer
+        buf += data
+        start = 0
+        try:
+            while len(buf) - start >= HEADER.size:
+                (size,) = HEADER.unpack_from(buf, start)
+                if size < 0:
+                    raise ValueError(f"a frame of {size} bytes")
+                end = start + HEADER.size + size
+                if len(buf) < end:
+                    break
+                message = self.loads(buf[start + HEADER.size:end])
+                start = end
+                self.worker.received(message)
+        except Exception as exc:  # noqa: BLE001 - bytes that are not a reply: the worker is broken
+            # Raised to asyncio, it only logged this and went on reading after it, the
+            # page never answered; the worker is stopped instead and its pages retried.
+            logger.error("the extraction worker's replies cannot be read (%s: %s); stopping it",
+                         type(exc).__name__, exc)
+            self.worker.kill()
+            self.worker.lost()
+            return
+        del buf[:start]
+
+    def connection_lost(self, exc) -> None:
+        self.worker.lost()
+
+
 class _Writer(asyncio.BaseProtocol):
     def __init__(self, worker: "WorkerProcess"):
         self.worker = worker
@@ -48,12 +82,11 @@ class _Writer(asyncio.BaseProtocol):
 
 
 class WorkerProcess:
-    """A spawned worker and its pipes, driven from the event loop. `on_messages` gets
-    the messages of each read of its pipe (in order, one or more); `on_lost` once,
-    when the worker is gone (died or killed, or sent bytes that are not frames)."""
+    """A spawned worker and its pipes, driven from the event loop. `on_message`
+    gets each message; `on_lost` once, when the worker is gone (died or killed)."""
 
-    def __init__(self, target: str, on_messages: Callable[[list], None], on_lost: Callable[[], None]):
-        self.on_messages, self.on_lost = on_messages, on_lost
+    def __init__(self, target: str, on_message: Callable[[tuple], None], on_lost: Callable[[], None]):
+        self.on_message, self.on_lost = on_message, on_lost
         inbox_r, inbox_w = os.pipe()
         outbox_r, outbox_w = os.pipe()
         _widen(inbox_w)
@@ -67,40 +100,23 @@ class WorkerProcess:
             os.close(outbox_w)
         self._pipes = (open(inbox_w, "wb", buffering=0), open(outbox_r, "rb", buffering=0))
         self.transport: asyncio.WriteTransport | None = None
-        # The replies are read with a loop reader into one reused buffer (Frames), not
-        # with asyncio's read pipe transport, which made a bytes object a read; their
-        # links and dates by number (replies.py), as this worker numbered them.
-        self._frames = Frames(outbox_r, ReplyReader().loads)
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reader: asyncio.ReadTransport | None = None
         self.gone = False
 
     async def connect(self) -> None:
-        self._loop = loop = asyncio.get_running_loop()
-        self.transport, _ = await loop.connect_write_pipe(lambda: _Writer(self), self._pipes[0])
-        if not self.gone:  # not killed while connecting
-            os.set_blocking(self._frames.fd, False)
-            loop.add_reader(self._frames.fd, self._readable)
+        loop = asyncio.get_running_loop()
+        inbox_w, outbox_r = self._pipes
+        self.transport, _ = await loop.connect_write_pipe(lambda: _Writer(self), inbox_w)
+        self._reader, _ = await loop.connect_read_pipe(lambda: _Reader(self), outbox_r)
 
-    def send(self, *messages: tuple) -> None:
-        """Write the messages (pages) to the worker, in one write."""
+    def send(self, message: tuple) -> None:
         if self.transport is not None and not self.gone:
-            self.transport.write(frame(*messages))
+            data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+            self.transport.write(HEADER.pack(len(data)) + data)
 
-    def _readable(self) -> None:
-        """The loop's reader: every complete reply the pipe holds, to `on_messages`."""
-        try:
-            if not self._frames.fill():
-                return self.lost()  # the worker closed its end: it exited or died
-            messages = self._frames.take()
-        except (BlockingIOError, InterruptedError):
-            return
-        except Exception as exc:  # noqa: BLE001 - a read error, or bytes that are not a frame
-            logger.error("the extraction worker's replies cannot be read (%s: %s); stopping it",
-                         type(exc).__name__, exc)
-            self.kill()
-            return self.lost()
-        if messages and not self.gone:
-            self.on_messages(messages)
+    def received(self, message: tuple) -> None:
+        if not self.gone:
+            self.on_message(message)
 
     def lost(self) -> None:
         if not self.gone:
@@ -119,13 +135,12 @@ class WorkerProcess:
     def close(self) -> None:
         """Drop the pipes (the worker reads EOF and exits, if it is still alive)."""
         self.gone = True
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.remove_reader(self._frames.fd)  # before its fd is closed, and reused
-        if self.transport is not None:
-            try:
-                self.transport.abort()  # its buffer is dropped
-            except RuntimeError:  # its event loop is closed already (asyncio.run ended)
-                pass
+        for transport in (self.transport, self._reader):
+            if transport is not None:
+                try:
+                    getattr(transport, "abort", transport.close)()  # a write pipe's buffer is dropped
+                except RuntimeError:  # its event loop is closed already (asyncio.run ended)
+                    pass
         for pipe in self._pipes:
             pipe.close()  # a no-op when the transport closed it
         self.process.poll()  # reaped now if it is gone already; else it exits on the pipe's EOF
