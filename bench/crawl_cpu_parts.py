@@ -33,10 +33,7 @@ PARTS = {
     "store": [("pipelines.store", "StorePipeline", "process_item"), ("pipelines.store", "StorePipeline", "_flush"),
               ("pipelines.store", "StorePipeline", "spider_closed_timed")],
     "links": [("pipelines.links", "LinksPipeline", "process_item")],
-    # Reading replies: asyncio's pipe transport called _Reader.data_received (its read
-    # outside it) until session 12; then the loop calls WorkerProcess._readable (its read in it).
     "transport": [("condition_archive.crawl.workerproc", "_Reader", "data_received"),
-                  ("condition_archive.crawl.workerproc", "WorkerProcess", "_readable"),
                   ("condition_archive.crawl.worker", "ExtractionPool", "analyse_start")],
     "middlewares": [("condition_archive.crawl.middleware", "RequestGuardMiddleware", "process_request"),
                     ("condition_archive.crawl.middleware", "RedirectGuardMiddleware", "process_response")],
@@ -101,9 +98,7 @@ if "crawl" in sys.argv and "-c" not in sys.argv:
 
     for part, targets in PARTS.items():
         for module, cls, name in targets:
-            owner = getattr(importlib.import_module(module), cls, None)
-            if owner is None or not hasattr(owner, name) and name != "analyse_start" and not name.endswith("_timed"):
-                continue  # a part's function in another checkout's code
+            owner = getattr(importlib.import_module(module), cls)
             if name == "analyse_start":  # the synchronous part of a page's way to the worker
                 name = "_pump"
             if name == "spider_closed_timed":  # Scrapy's signals pass the arguments it names

@@ -48,8 +48,8 @@ class _Reader(asyncio.Protocol):
         buf = self.buffer
         buf += data
         start = 0
-        try:
-            while len(buf) - start >= HEADER.size:
+        while len(buf) - start >= HEADER.size:
+            try:
                 (size,) = HEADER.unpack_from(buf, start)
                 if size < 0:
                     raise ValueError(f"a frame of {size} bytes")
@@ -57,17 +57,20 @@ class _Reader(asyncio.Protocol):
                 if len(buf) < end:
                     break
                 message = self.loads(buf[start + HEADER.size:end])
-                start = end
-                self.worker.received(message)
-        except Exception as exc:  # noqa: BLE001 - bytes that are not a reply: the worker is broken
-            # Raised to asyncio, it only logged this and went on reading after it, the
-            # page never answered; the worker is stopped instead and its pages retried.
-            logger.error("the extraction worker's replies cannot be read (%s: %s); stopping it",
-                         type(exc).__name__, exc)
-            self.worker.kill()
-            self.worker.lost()
-            return
+            except Exception as exc:  # noqa: BLE001 - bytes that are not a reply: the worker is broken
+                return self._broken(exc)
+            start = end
+            self.worker.received(message)
         del buf[:start]
+
+    def _broken(self, exc: Exception) -> None:
+        """Stop a worker whose replies cannot be read; its pages go to a new one. Raised
+        to asyncio, the error was only logged, the reader went on after the bad bytes
+        and the page never got an answer."""
+        logger.error("the extraction worker's replies cannot be read (%s: %s); stopping it",
+                     type(exc).__name__, exc)
+        self.worker.kill()
+        self.worker.lost()
 
     def connection_lost(self, exc) -> None:
         self.worker.lost()
