@@ -36,8 +36,8 @@ from lxml.html import HtmlElement
 from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
-from condition_archive.extract.vocab import HEADING_TOKENS
 from condition_archive.extract.tagindex import tagged_under
+from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
 TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")

@@ -112,8 +112,8 @@ from condition_archive.extract.meta import (
 )
 from condition_archive.extract.model import DateCandidate, ExtractOptions
 from condition_archive.extract.parse import hidden_by_stylesheet, stylesheet_hidden
-from condition_archive.extract.wordre import TextVerdicts
 from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.wordre import TextVerdicts
 
 # The label just before a <time> (time_candidates), compiled once.
 _LABEL_BEFORE = re.compile(rf"(?<![\w-])({LABEL})(?:{BY_PART})?\s*[:\-–—]?\s*$", re.I)

@@ -31,8 +31,8 @@ from condition_archive.extract.text import (  # noqa: F401
     text_before,
     visible_text,
 )
-from condition_archive.extract.wordre import TextVerdicts, any_word
 from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.wordre import TextVerdicts, any_word
 
 # Regions whose text says nothing about the page itself (bylines and dates found
 # there belong to other pages or to the site).

@@ -32,9 +32,9 @@ from condition_archive.extract.meta import (
     text_before,
     visible_text,
 )
+from condition_archive.extract.tagindex import tagged
 from condition_archive.extract.vocab import AUTHOR_TOKENS, REVIEWER_TOKENS
 from condition_archive.extract.wordre import TextVerdicts
-from condition_archive.extract.tagindex import tagged
 
 CREDENTIALS = frozenset("""
 md do phd pt dpt dc rn np pa pac mph ms ma msc bsc bs ba facs faaos facp faapmr frcs frcp

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
-from condition_archive.extract.tagindex import tagged
 from condition_archive.extract.meta import (
     ARTICLE_TYPES,
     FOREIGN_REGIONS,
@@ -26,6 +25,7 @@ from condition_archive.extract.meta import (
     norm,
     visible_text,
 )
+from condition_archive.extract.tagindex import tagged
 
 TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " » ", " · ")
 _TRAILING = re.compile(r"[\s|:–—\-»·/]+$")
