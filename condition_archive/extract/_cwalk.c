@@ -22,7 +22,6 @@ PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
 Py_ssize_t g_form_chars;
 char **g_special;
 Py_ssize_t g_nspecial;
-unsigned char g_attr_first[256];
 PyObject *g_names[N_COUNT];
 static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
@@ -108,10 +107,6 @@ take_special(PyObject *config)
     PyMem_Free(g_special);
     g_special = copy;
     g_nspecial = n;
-    memset(g_attr_first, 0, sizeof g_attr_first);
-    g_attr_first['c'] = g_attr_first['i'] = 1;
-    for (Py_ssize_t i = 0; i < n; i++)
-        g_attr_first[(unsigned char)copy[i][0]] = 1;
     return 0;
 }
 

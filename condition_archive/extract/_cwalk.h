@@ -1,7 +1,6 @@
 /* The compiled region walk (see measure.py and _cwalk.c): what its three
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
- * _cwalk_walk.c is measure._walk per element, _cwalk_memo.c its per-walk
- * memos, _cwalk.c the module. */
+ * _cwalk_walk.c is measure._walk per element, _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -20,7 +19,6 @@ extern PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_typ
 extern Py_ssize_t g_form_chars;
 extern char **g_special; /* SPECIAL_ATTRS as UTF-8 names */
 extern Py_ssize_t g_nspecial;
-extern unsigned char g_attr_first[256]; /* the first bytes of class, id and g_special */
 /* Attribute names read per call, interned once: CPython's type cache keeps a
  * reference to each name it is asked, so a fresh string per call would fill
  * it with copies. */
@@ -40,26 +38,12 @@ typedef struct { /* one tag name's facts, per (name, href) pointer pair */
     PyObject *bucket; /* by_tag[tag], borrowed (by_tag holds it), once looked up */
 } TagInfo;
 
-typedef struct { const char *s; size_t n, h; PyObject *str; } Value; /* see _cwalk_memo.c */
-enum { COMBO_PAIR, COMBO_CLAIM, COMBO_HIDES };
-typedef struct {
-    int kind;
-    PyObject *tag, *cls, *ident; /* the key, held */
-    PyObject *value;             /* the pair or the claim, held */
-    int flag;                    /* names_a_field, hidden_class; -1 not asked */
-    int used;
-} Combo;
-typedef struct { xmlNode *node; Py_ssize_t total, links; } Lengths;
-
 typedef struct {
     PyObject *text_len, *link_len, *marks, *blocks, *named, *hidden, *landmarks;
     PyObject *itemprops, *field_named, *hits, *unseen, *known, *judge, *by_tag;
     Py_ssize_t max_chars;
     TagInfo *tags; size_t ncap, nused; /* open addressing; per call, as nodes are freed */
     char *buf; size_t bufcap;          /* several text nodes joined */
-    Value *values; size_t vcap, nvalues;      /* the memos of _cwalk_memo.c */
-    Combo *combos; size_t ccap, ncombos;
-    Lengths *lengths; size_t lcap, nlengths;
 } Walk;
 
 typedef struct { const char *s; Py_ssize_t n; } Text; /* n == 0: None or "" */
@@ -78,12 +62,6 @@ int cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **ki
                    PyObject **proxy);
 int cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts);
 void cw_close_walk(Walk *w);
-int cw_value(Walk *w, const char *s, PyObject **str);
-int cw_hidden_class(Walk *w, PyObject *cls);
-int cw_combo(Walk *w, int kind, PyObject *tag, PyObject *cls, PyObject *ident, Combo **entry);
-int cw_keep_lengths(Walk *w, xmlNode *node, Py_ssize_t total, Py_ssize_t links);
-void cw_lengths_of(Walk *w, xmlNode *node, Py_ssize_t *total, Py_ssize_t *links);
-void cw_free_memos(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
 
 #endif

@@ -226,10 +226,9 @@ cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **kids, 
 }
 
 /* The value lxml's items() gives attribute `a` of `node` (xmlGetNsProp: the
- * first attribute of that name in no namespace), as a new str (one object
- * per content a walk: cw_value). */
+ * first attribute of that name in no namespace), as a new str. */
 static int
-attr_value(Walk *w, xmlNode *node, xmlAttr *a, PyObject **value)
+attr_value(xmlNode *node, xmlAttr *a, PyObject **value)
 {
     xmlAttr *p = node->properties;
     while (p != NULL && (p->ns != NULL || p->name == NULL
@@ -245,14 +244,19 @@ attr_value(Walk *w, xmlNode *node, xmlAttr *a, PyObject **value)
             return FALLBACK;
         s = (const char *)v->content;
     }
-    return cw_value(w, s, value);
+    *value = PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), NULL);
+    if (*value == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError))
+            return -1; /* a MemoryError stays an error */
+        PyErr_Clear(); /* lxml would raise: the Python walk does */
+        return FALLBACK;
+    }
+    return 0;
 }
 
 static int
 attr_kind(const char *name)
 {
-    if (!g_attr_first[(unsigned char)name[0]]) /* most: href, src, alt, type... */
-        return A_OTHER;
     if (strcmp(name, "class") == 0)
         return A_CLASS;
     if (strcmp(name, "id") == 0)
@@ -287,7 +291,7 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
         }
         PyObject *value = NULL;
         if (kind == A_CLASS || kind == A_ID) {
-            if ((rc = attr_value(w, node, a, &value)) != 0)
+            if ((rc = attr_value(node, a, &value)) != 0)
                 return rc;
             PyObject **slot = kind == A_CLASS ? cls : ident;
             Py_XSETREF(*slot, value);
@@ -296,7 +300,7 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
             if (kind == A_ITEMPROP) {
                 rc = PyList_Append(w->itemprops, el);
             } else if (kind == A_ROLE) {
-                if ((rc = attr_value(w, node, a, &value)) != 0)
+                if ((rc = attr_value(node, a, &value)) != 0)
                     return rc;
                 if (!(flags & T_MAIN) && PyUnicode_CompareWithASCIIString(value, "main") == 0)
                     rc = PyList_Append(w->landmarks, el);

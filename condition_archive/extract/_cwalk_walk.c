@@ -119,7 +119,6 @@ cw_close_walk(Walk *w)
     }
     PyMem_Free(w->tags);
     PyMem_Free(w->buf);
-    cw_free_memos(w);
     Py_XDECREF(w->text_len); Py_XDECREF(w->link_len); Py_XDECREF(w->marks);
     Py_XDECREF(w->blocks); Py_XDECREF(w->named); Py_XDECREF(w->hidden);
     Py_XDECREF(w->landmarks); Py_XDECREF(w->itemprops); Py_XDECREF(w->field_named);
@@ -150,12 +149,9 @@ index_tag(Walk *w, TagInfo *tag, PyObject *el)
     return PyList_Append(tag->bucket, el);
 }
 
-/* text_len[el], link_len[el], and the same kept by node for el's parent. */
 static int
 set_lengths(Walk *w, PyObject *el, Py_ssize_t total, Py_ssize_t links)
 {
-    if ((total || links) && cw_keep_lengths(w, ((struct LxmlElement *)el)->_c_node, total, links) < 0)
-        return -1;
     PyObject *t = PyLong_FromSsize_t(total), *l = PyLong_FromSsize_t(links);
     int rc = t == NULL || l == NULL ? -1
         : PyDict_SetItem(w->text_len, el, t) < 0 ? -1 : PyDict_SetItem(w->link_len, el, l);
@@ -183,57 +179,34 @@ unread(Walk *w, PyObject *el, xmlNode *node, unsigned flags, int hidden)
 static int
 field_named(Walk *w, PyObject *el, PyObject *cls, PyObject *ident)
 {
-    Combo *c;
     if (!TRUTHY(cls) && !TRUTHY(ident))
         return 0;
-    if (cw_combo(w, COMBO_PAIR, NULL, cls, ident, &c) < 0)
-        return -1;
-    if (c->flag < 0) { /* names_a_field, once a (class, id) pair and walk */
-        int names = call_truth(g_names_a_field, OR_NONE(cls), OR_NONE(ident));
-        if (names < 0)
-            return -1;
-        c->flag = names; /* `c` still valid: the call runs no walk */
-    }
-    return c->flag ? PyList_Append(w->field_named, el) : 0;
+    int names = call_truth(g_names_a_field, OR_NONE(cls), OR_NONE(ident));
+    return names <= 0 ? names : PyList_Append(w->field_named, el);
 }
 
 /* The claim of an element with a class or an id and no special attribute:
- * _CLAIMS's, else _new_claim's (a 1-tuple names a field), asked once a
- * (tag, class, id) and walk. */
+ * _CLAIMS's, else _new_claim's; a 1-tuple names a field. */
 static int
 plain_claim(Walk *w, PyObject *el, TagInfo *tag, PyObject *cls, PyObject *ident, PyObject **mark)
 {
-    Combo *c;
-    if (cw_combo(w, COMBO_CLAIM, tag->tag, cls, ident, &c) < 0)
+    PyObject *key = PyTuple_Pack(3, tag->tag, OR_NONE(cls), OR_NONE(ident));
+    if (key == NULL)
         return -1;
-    if (c->value == NULL) {
-        PyObject *key = PyTuple_Pack(3, tag->tag, OR_NONE(cls), OR_NONE(ident)), *found;
-        if (key == NULL)
-            return -1;
-        found = PyDict_GetItemWithError(g_claims, key);
-        if (found != NULL && found != g_unseen)
-            Py_INCREF(found);
-        else
-            found = PyErr_Occurred() ? NULL : PyObject_CallOneArg(g_new_claim, key);
-        Py_DECREF(key);
-        if (found == NULL)
-            return -1;
-        int names = PyTuple_CheckExact(found);
-        if (names) {
-            PyObject *first = PyTuple_GetItem(found, 0);
-            Py_XINCREF(first);
-            Py_SETREF(found, first);
-            if (found == NULL)
-                return -1;
-        }
-        /* `c` still valid: _new_claim runs no walk, so the table did not grow. */
-        c->value = found;
-        c->flag = names;
-    }
-    if (c->flag && PyList_Append(w->field_named, el) < 0)
+    *mark = PyDict_GetItemWithError(g_claims, key);
+    if (*mark != NULL && *mark != g_unseen)
+        Py_INCREF(*mark);
+    else
+        *mark = PyErr_Occurred() ? NULL : PyObject_CallOneArg(g_new_claim, key);
+    Py_DECREF(key);
+    if (*mark == NULL || !PyTuple_CheckExact(*mark))
+        return *mark == NULL ? -1 : 0;
+    if (PyList_Append(w->field_named, el) < 0)
         return -1;
-    *mark = Py_NewRef(c->value);
-    return 0;
+    PyObject *first = PyTuple_GetItem(*mark, 0);
+    Py_XINCREF(first);
+    Py_SETREF(*mark, first);
+    return first == NULL ? -1 : 0;
 }
 
 /* The element's own claim (`*mark`, a new reference), or `*done` when it is
@@ -242,15 +215,14 @@ static int
 claim(Walk *w, PyObject *el, xmlNode *node, TagInfo *tag, PyObject *cls, PyObject *ident,
       int special, PyObject **mark, int *done)
 {
+    int rc;
     if ((tag->flags & T_MAIN) && PyList_Append(w->landmarks, el) < 0)
         return -1;
-    if (cls != NULL || ident != NULL) { /* one (class, id) tuple a pair and walk */
-        Combo *c;
-        if (cw_combo(w, COMBO_PAIR, NULL, cls, ident, &c) < 0)
-            return -1;
-        if (c->value == NULL && (c->value = PyTuple_Pack(2, OR_NONE(cls), OR_NONE(ident))) == NULL)
-            return -1;
-        if (PyDict_SetItem(w->named, el, c->value) < 0)
+    if (cls != NULL || ident != NULL) {
+        PyObject *pair = PyTuple_Pack(2, OR_NONE(cls), OR_NONE(ident));
+        rc = pair == NULL ? -1 : PyDict_SetItem(w->named, el, pair);
+        Py_XDECREF(pair);
+        if (rc < 0)
             return -1;
     }
     if (tag->flags & T_DROP) {
@@ -258,7 +230,7 @@ claim(Walk *w, PyObject *el, xmlNode *node, TagInfo *tag, PyObject *cls, PyObjec
         if (field_named(w, el, cls, ident) < 0)
             return -1;
         int hidden = special ? call_truth(g_is_hidden, el, NULL)
-            : TRUTHY(cls) ? cw_hidden_class(w, cls) : 0;
+            : TRUTHY(cls) ? call_truth(g_hidden_class, cls, NULL) : 0;
         return hidden < 0 ? -1 : unread(w, el, node, tag->flags, hidden);
     }
     if (special) {
@@ -278,6 +250,32 @@ claim(Walk *w, PyObject *el, xmlNode *node, TagInfo *tag, PyObject *cls, PyObjec
         return 0;
     *done = 1;
     return unread(w, el, node, tag->flags, 1);
+}
+
+static int
+add_lengths(Walk *w, xmlNode *child, Py_ssize_t *total, Py_ssize_t *links)
+{
+    PyObject *proxy, *n;
+    if (cw_proxy_of(child, &proxy))
+        return FALLBACK;
+    if (proxy == NULL) /* no live proxy: no key of either dict */
+        return 0;
+    PyObject *dicts[2] = {w->text_len, w->link_len};
+    Py_ssize_t *sums[2] = {total, links};
+    for (int i = 0; i < 2; i++) {
+        if ((n = PyDict_GetItemWithError(dicts[i], proxy)) == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            continue;
+        }
+        Py_ssize_t v = PyLong_Check(n) ? PyLong_AsSsize_t(n) : -1;
+        if (v < 0) {
+            PyErr_Clear();
+            return FALLBACK;
+        }
+        *sums[i] += v;
+    }
+    return 0;
 }
 
 static int
@@ -313,7 +311,8 @@ count_text(Walk *w, PyObject *el, xmlNode *node, unsigned flags, PyObject *mark)
                     && (rc = cw_child_proxy(el, c, index, &kids, &proxy)) == 0)
                 rc = scan(w, &t, proxy, 1, el);
         }
-        cw_lengths_of(w, c, &total, &links); /* text_of(child, 0), links_of(child, 0) */
+        if (rc == 0)
+            rc = add_lengths(w, c, &total, &links);
         index++;
     }
     Py_XDECREF(kids);
