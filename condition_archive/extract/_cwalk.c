@@ -62,6 +62,42 @@ walk(PyObject *self, PyObject *args)
     return unseen;
 }
 
+/* parse.py's _BAD_BYTES test without translating the page: the position of
+ * the first C0 control byte but \t, \n and \r, or -1.  Eight bytes at a time:
+ * a word with no byte below 0x20 (most words) is passed with one test. */
+static Py_ssize_t
+first_control(const unsigned char *s, Py_ssize_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (((x - 0x20 * ones) & ~x & highs) == 0) /* no byte below 0x20 */
+            continue;
+        for (int k = 0; k < 8; k++) {
+            unsigned char b = s[i + k];
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
+                return i + k;
+        }
+    }
+    for (; i < n; i++)
+        if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return i;
+    return -1;
+}
+
+static PyObject *
+find_control(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    Py_ssize_t at = first_control(view.buf, view.len);
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(at);
+}
+
 static int
 take(PyObject *config, const char *key, PyObject **slot)
 {
@@ -177,6 +213,9 @@ static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS,
      "walk(elements, out, verdicts) -> unseen list, or None when the tree has a "
      "shape only the Python walk reads (measure.py then runs it)."},
+    {"find_control", find_control, METH_O,
+     "find_control(data) -> the index of the first byte below 0x20 that is not "
+     "\\t, \\n or \\r, or -1 (parse.py's test of a page for control characters)."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

@@ -9,9 +9,11 @@ record the reason instead of crashing.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -50,6 +52,8 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_BYTE_VALUES = bytes((*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
 _BAD_BYTES = bytes.maketrans(_BAD_BYTE_VALUES, bytes(len(_BAD_BYTE_VALUES)))
 _CONTROL_MAPS_TO_BYTE = frozenset(("utf-8", "utf-8+cp1252", "cp1252"))
+# measure.PURE_PYTHON_ENV (not imported: parse.py stays below the region walk).
+_PURE_PYTHON_ENV = "CONDITION_ARCHIVE_PURE_PYTHON"
 _NON_HTML_TYPES = ("application/pdf", "image/", "audio/", "video/", "font/",
                    "application/zip", "application/octet-stream")
 
@@ -88,6 +92,25 @@ def _sniff_binary(data: bytes) -> str | None:
     if head.count(b"\x00") > len(head) // 100:
         return "not html: binary data (NUL bytes)"
     return None
+
+
+@lru_cache(maxsize=1)
+def _compiled_find_control():
+    try:
+        from condition_archive.extract._cwalk import find_control
+    except ImportError:
+        return None
+    return find_control
+
+
+def has_control_bytes(data: bytes) -> bool:
+    """True when `data` holds one of _BAD_BYTE_VALUES (C0 controls but \\t\\n\\r):
+    the compiled walk's extension scans for them in place (a tenth of the
+    page's translation's cost), else the translation finds them."""
+    find = None if os.environ.get(_PURE_PYTHON_ENV, "") not in ("", "0") else _compiled_find_control()
+    if find is not None:
+        return find(data) >= 0
+    return data.translate(_BAD_BYTES).find(0) >= 0
 
 
 def _known_codec(name: str | None) -> str | None:
@@ -156,20 +179,21 @@ def decode_html(data: bytes, content_type: str | None = None,
 _LOCAL = threading.local()
 
 
-def _parser() -> etree.HTMLParser:
+def _parser(utf8: bool = False) -> etree.HTMLParser:
     """lxml.html's parser with the element classes looked up in C: lxml.html's
     own lookup is a Python call per element proxy (3% of extraction), to give
     <form>, <input> and <label> helper classes extraction never uses. One per
-    thread, as lxml asks of parsers."""
-    parser = getattr(_LOCAL, "parser", None)
+    thread, as lxml asks of parsers; `utf8`: the one for UTF-8 bytes."""
+    name = "utf8_parser" if utf8 else "parser"
+    parser = getattr(_LOCAL, name, None)
     if parser is None:
         # collect_ids=False: libxml2 keeps no hash of the id attributes (nothing
         # here asks for an element by id: XPath's id() and getelementbyid unused).
-        parser = etree.HTMLParser(collect_ids=False)
+        parser = etree.HTMLParser(collect_ids=False, encoding="utf-8" if utf8 else None)
         parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
             element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
             pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-        _LOCAL.parser = parser
+        setattr(_LOCAL, name, parser)
     return parser
 
 
@@ -191,8 +215,11 @@ def parse_html(data: str | bytes, url: str = "", content_type: str | None = None
             if binary:
                 return Parsed(None, binary, None)
             text, encoding = decode_html(data, content_type)
-            if encoding in _CONTROL_MAPS_TO_BYTE and data.translate(_BAD_BYTES).find(0) < 0:
-                return _parse_text(text, url, encoding, clean=True)
+            if encoding in _CONTROL_MAPS_TO_BYTE and not has_control_bytes(data):
+                # Valid UTF-8 without a BOM is the text itself: libxml2 reads it
+                # as it is instead of converting the decoded str back.
+                utf8 = data if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8) else None
+                return _parse_text(text, url, encoding, clean=True, utf8=utf8)
     elif isinstance(data, str):
         text = data
     else:
@@ -200,22 +227,33 @@ def parse_html(data: str | bytes, url: str = "", content_type: str | None = None
     return _parse_text(text, url, encoding)
 
 
-def _parse_text(text: str, url: str, encoding: str | None, clean: bool = False) -> Parsed:
-    """`clean`: the caller knows `text` has no _BAD_CHARS."""
+def _parse_text(text: str, url: str, encoding: str | None, clean: bool = False,
+                utf8: bytes | None = None) -> Parsed:
+    """`clean`: the caller knows `text` has no _BAD_CHARS; `utf8`: `text` as the
+    bytes it was decoded from, strictly (no BOM), for libxml2 to parse instead."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if _blank(text):
         return Parsed(None, "empty document", encoding)
-    if text.count("\x00") > len(text) // 100 + 1:
+    # (`clean` text holds no NUL: counting them costs a pass over the page.)
+    if not clean and text.count("\x00") > len(text) // 100 + 1:
         return Parsed(None, "not html: binary data (NUL bytes)", encoding)
     # lxml refuses str input with an XML encoding declaration, and control chars.
-    text = _XML_DECL.sub("", text, count=1)
+    declared = _XML_DECL.match(text)
+    if declared:
+        text, utf8 = text[declared.end():], None
     if not clean:
         text = _BAD_CHARS.sub("", text)
     if _blank(text):
         return Parsed(None, "empty document", encoding)
     try:
-        root = etree.fromstring(text, _parser(), base_url=url or None)
+        # lxml hands libxml2 a str's own buffer under an explicit encoding (ASCII
+        # as UTF-8, Latin-1, UCS-2, UCS-4) and bytes under the parser's: UTF-8
+        # bytes give the same characters, so the same tree, with no conversion.
+        if utf8 is not None:
+            root = etree.fromstring(utf8, _parser(utf8=True), base_url=url or None)
+        else:
+            root = etree.fromstring(text, _parser(), base_url=url or None)
         if root is None:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
