@@ -216,6 +216,9 @@ static PyMethodDef methods[] = {
     {"find_control", find_control, METH_O,
      "find_control(data) -> the index of the first byte below 0x20 that is not "
      "\\t, \\n or \\r, or -1 (parse.py's test of a page for control characters)."},
+    {"clean_len", cw_clean_len, METH_VARARGS,
+     "clean_len(elements, text_len, marks, best) -> boilerplate._clean_len's answer "
+     "for best and its ancestors, or None when only the Python loop reads the tree."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

@@ -1,6 +1,7 @@
-/* The compiled region walk (see measure.py and _cwalk.c): what its three
+/* The compiled region walk (see measure.py and _cwalk.c): what its
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
- * _cwalk_walk.c is measure._walk per element, _cwalk.c the module. */
+ * _cwalk_walk.c is measure._walk per element, _cwalk_clean.c
+ * boilerplate._clean_len, _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -63,5 +64,6 @@ int cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **ki
 int cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts);
 void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
+PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
 
 #endif

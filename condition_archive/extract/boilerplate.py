@@ -29,7 +29,7 @@ from condition_archive.extract.tagindex import TagIndex
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import ScanVerdicts, measure
+from condition_archive.extract.measure import ScanVerdicts, compiled_clean_len, measure
 from condition_archive.extract.meta import SCAN_MAX_CHARS, WORTH_A_LOOK, worth_a_look
 
 # The page scan's verdicts, for the walk to collect its texts (meta.scan_page).
@@ -121,9 +121,18 @@ class RegionMap:
         return self.link_len.get(el, 0) / total if total else 0.0
 
 
-def _clean_len(elements, text_len: dict, marks: dict) -> dict:
-    """Text length per element not counting subtrees that claim a boilerplate
-    region: what body extraction would actually read from it."""
+def _clean_len(elements: list, text_len: dict, marks: dict, best: HtmlElement) -> dict:
+    """Text length not counting subtrees that claim a boilerplate region (what
+    body extraction would actually read) of `best` and its ancestors, the
+    elements _widen reads: by the C extension's loop (_cwalk_clean.c) when it
+    is built, else by _clean_len_py, its reference."""
+    compiled = compiled_clean_len()
+    found = compiled(elements, text_len, marks, best) if compiled is not None else None
+    return found if found is not None else _clean_len_py(elements, text_len, marks, best)
+
+
+def _clean_len_py(elements: list, text_len: dict, marks: dict, best: HtmlElement) -> dict:
+    """_clean_len in Python: one bottom-up pass over the page's `elements`."""
     clean: dict = {}
     for el in reversed(elements):
         mark = marks.get(el)
@@ -136,7 +145,7 @@ def _clean_len(elements, text_len: dict, marks: dict) -> dict:
             if ct:
                 n -= ct - clean.get(child, 0)
         clean[el] = n
-    return clean
+    return {el: clean[el] for el in (best, *best.iterancestors())}
 
 
 def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
@@ -323,7 +332,7 @@ def _choose_main_once(tags: TagIndex, blocks: list, text_len: dict, link_len: di
         return RegionMap(None, (), text_len, link_len, {}, marks)
     best = max(scores, key=lambda el: (scores[el] + _class_weight(marks.get(el)))
                * (1.0 - probe.link_density(el)))
-    clean = _clean_len(tags.order, text_len, marks)  # the page's elements in page order
+    clean = _clean_len(list(tags.order), text_len, marks, best)  # the page's elements in page order
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
     parts = (main, *_continuations(tags, main, mass, probe))
     exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))

@@ -333,6 +333,15 @@ def compiled_walk():
     return _load_compiled()[0]
 
 
+def compiled_clean_len():
+    """_cwalk.clean_len (boilerplate._clean_len compiled), or None when the
+    Python loop runs: as for the walk (see which_walk)."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0") or _load_compiled()[0] is None:
+        return None
+    from condition_archive.extract import _cwalk
+    return _cwalk.clean_len
+
+
 def which_walk() -> str:
     """Which implementation measure() runs, and why: "c" or "python: REASON"."""
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):

@@ -1,0 +1,190 @@
+"""The parse + regions stage's shortcuts of issue 16, session 13, against their
+references: `_cwalk.clean_len` against boilerplate._clean_len_py (every call of
+the generated site's classification, odd trees, the fallbacks), `_cwalk.find_control`
+against the translation it replaces, and UTF-8 pages parsed from their bytes
+against the same pages parsed from their decoded text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from condition_archive.extract import boilerplate as B
+from condition_archive.extract import measure as M
+from condition_archive.extract import parse as P
+from condition_archive.extract import stages
+
+try:
+    from condition_archive.extract import _cwalk
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("the C extension is not built: the Python loops run", allow_module_level=True)
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture(autouse=True)
+def configured():
+    """_cwalk configured by measure.py, as the first walk of a process does."""
+    assert M.which_walk() == "c"
+
+
+def _both(elements, text_len, marks, best):
+    assert M.compiled_clean_len() is _cwalk.clean_len
+    return _cwalk.clean_len(elements, text_len, marks, best), B._clean_len_py(elements, text_len, marks, best)
+
+
+def _same(c, py) -> None:
+    assert c is not None, "the C loop declined"
+    assert [(id(k), v) for k, v in c.items()] == [(id(k), v) for k, v in py.items()]
+
+
+def test_clean_len_is_the_python_loop_on_the_generated_site(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    calls = []
+
+    def both(elements, text_len, marks, best):
+        c, py = _both(elements, text_len, marks, best)
+        _same(c, py)
+        calls.append(len(c))
+        return py
+
+    monkeypatch.setattr(B, "_clean_len", both)
+    site = Generator(layout_for(150)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+    assert len(calls) >= len(site) and min(calls) >= 3
+
+
+def _tree(html: str):
+    root = etree.fromstring(html, etree.HTMLParser())
+    return root, list(root.iter(etree.Element))
+
+
+_ODD = ("<html><body><div><!-- c --><p>a</p><?pi x?><nav><p>b</p><div><p>c</p></div></nav>"
+        "<aside><main><p>d</p></main></aside><form><p>e</p></form><p>f</p></div></body></html>")
+
+
+@pytest.mark.parametrize("claims", [
+    {}, {"nav": "nav"}, {"nav": "nav", "aside": "sidebar", "main": "main"},
+    {"div": "footer"}, {"nav": "", "form": "ad"}, {"body": "main", "p": "related"},
+])
+@pytest.mark.parametrize("lengths", ["all", "zeros", "none for comments"])
+def test_clean_len_on_odd_trees(claims, lengths):
+    root, elements = _tree(_ODD)
+    text_len = {el: (i * 7) % 13 + (0 if lengths == "zeros" and i % 3 == 0 else 1)
+                for i, el in enumerate(elements)}
+    marks = {el: claims[el.tag] for el in elements if el.tag in claims}
+    for best in elements:
+        _same(*_both(elements, text_len, marks, best))
+
+
+def test_clean_len_falls_back_where_only_python_reads_it():
+    root, elements = _tree(_ODD)
+    text_len = dict.fromkeys(elements, 3)
+    nav = root.find(".//nav")
+    assert _cwalk.clean_len(elements, text_len, {nav: ("nav",)}, nav) is None  # not a str
+    assert _cwalk.clean_len(elements, {**text_len, nav: 3.0}, {}, nav) is None  # not an int
+    assert _cwalk.clean_len(elements, {**text_len, nav: 1 << 70}, {}, nav) is None
+    missing = dict(text_len)
+    del missing[nav]
+    assert _cwalk.clean_len(elements, missing, {}, nav) is None  # Python's KeyError
+    assert _cwalk.clean_len(elements[3:], text_len, {}, nav) is None  # an ancestor unseen
+    assert _cwalk.clean_len(elements + elements[:1], text_len, {}, nav) is None  # listed twice
+    # A child outside `elements` is read from text_len by its proxy, as Python does.
+    _same(*_both(elements[:1] + elements[2:], text_len, {}, elements[0]))  # <body> left out
+    # And boilerplate._clean_len gives the Python answer whenever C declines.
+    assert B._clean_len(elements, {**text_len, nav: 3.0}, {}, nav) == \
+        B._clean_len_py(elements, {**text_len, nav: 3.0}, {}, nav)
+
+
+def test_the_environment_variable_turns_the_compiled_helpers_off(monkeypatch):
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+    assert M.compiled_clean_len() is None and P._compiled_find_control() is not None
+    assert P.has_control_bytes(b"a\x01") and not P.has_control_bytes(b"a\t\n\r b")
+
+
+_FILL = b"ab\n\t\r \xc3\xa9\x7f\x80"
+
+
+@pytest.mark.parametrize("value", range(256))
+def test_find_control_finds_what_the_translation_finds(value):
+    for size in (1, 7, 8, 9, 16, 17, 40):
+        for at in {0, size // 2, size - 1}:
+            data = bytearray(_FILL[i % len(_FILL)] for i in range(size))
+            data[at] = value
+            data = bytes(data)
+            assert _cwalk.find_control(data) == data.translate(P._BAD_BYTES).find(0)
+    assert _cwalk.find_control(memoryview(b"xx\x00")) == 2 and _cwalk.find_control(b"") == -1
+
+
+_UTF8_PAGES = [
+    "<html><head><meta charset=iso-8859-1><title>Café – naïve</title></head><body><p>é “q” €</p></body></html>",
+    "<!DOCTYPE html><html><body><p>ascii only</p></body></html>",
+    "<html><body><p>\U0001f600 ＷＩＤＥ \u2028 \ufeff inner BOM</p><!-- é --></body></html>",
+    "  <?xml version='1.0' encoding='latin-1'?><html><body><p>décl</p></body></html>",
+    "<html><body><p>cr\r\nlf\ttab</p><script>var s = 'é</p>';</script></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", _UTF8_PAGES)
+def test_utf8_bytes_parse_to_the_tree_of_their_text(html):
+    data = html.encode("utf-8")
+    parsed = P.parse_html(data, "http://example.org/a", "text/html; charset=utf-8")
+    by_text = P._parse_text(data.decode("utf-8"), "http://example.org/a", "utf-8", clean=True)
+    assert (parsed.problem, parsed.encoding) == (by_text.problem, by_text.encoding)
+    assert etree.tostring(parsed.root, encoding="unicode") == etree.tostring(by_text.root, encoding="unicode")
+    assert parsed.root.getroottree().docinfo.URL == by_text.root.getroottree().docinfo.URL
+
+
+def test_utf8_bytes_are_parsed_as_bytes_only_when_clean(monkeypatch):
+    seen = []
+    real = P._parse_text
+
+    def spy(text, url, encoding, clean=False, utf8=None):
+        seen.append(utf8 is not None)
+        return real(text, url, encoding, clean, utf8)
+
+    monkeypatch.setattr(P, "_parse_text", spy)
+    P.parse_html("<p>é</p>".encode(), "", "text/html; charset=utf-8")
+    P.parse_html(b"\xef\xbb\xbf<p>bom</p>", "", "text/html; charset=utf-8")
+    P.parse_html("<p>é</p>".encode("cp1252"), "", "text/html; charset=windows-1252")
+    P.parse_html(b"<p>\x01 control</p>", "", "text/html; charset=utf-8")
+    assert seen == [True, False, False, False]
+
+
+def test_clean_len_keeps_no_memory_and_no_reference():
+    import gc
+    import sys
+    import tracemalloc
+
+    root, elements = _tree(_ODD)
+    text_len = {el: 100_000 + i for i, el in enumerate(elements)}  # not the cached small ints
+    marks = {root.find(".//nav"): "nav"}
+    best = root.find(".//main/p")
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            _cwalk.clean_len(elements, text_len, marks, best)
+            _cwalk.clean_len(elements, {**text_len, best: 1.5}, marks, best)  # declined
+
+    calls(5)
+    gc.collect()
+    watched = (None, *elements, *text_len.values())
+    counts = [sys.getrefcount(o) for o in watched]
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        calls(3000)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert [sys.getrefcount(o) for o in watched] == counts
+    assert grown < 2048, f"{grown} bytes kept by 6,000 calls"
