@@ -34,7 +34,7 @@ def configured():
 
 
 def _both(elements, text_len, marks, best):
-    assert M.compiled_clean_len() is _cwalk.clean_len
+    assert M.compiled_helper("clean_len") is _cwalk.clean_len
     return _cwalk.clean_len(elements, text_len, marks, best), B._clean_len_py(elements, text_len, marks, best)
 
 
@@ -106,7 +106,7 @@ def test_clean_len_falls_back_where_only_python_reads_it():
 
 def test_the_environment_variable_turns_the_compiled_helpers_off(monkeypatch):
     monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
-    assert M.compiled_clean_len() is None and P._compiled_find_control() is not None
+    assert M.compiled_helper("clean_len") is None and M.compiled_helper("text_count") is None and P._compiled_find_control() is not None
     assert P.has_control_bytes(b"a\x01") and not P.has_control_bytes(b"a\t\n\r b")
 
 
@@ -188,3 +188,28 @@ def test_clean_len_keeps_no_memory_and_no_reference():
         tracemalloc.stop()
     assert [sys.getrefcount(o) for o in watched] == counts
     assert grown < 2048, f"{grown} bytes kept by 6,000 calls"
+
+
+_TEXTS = ["<div><p>a,<!--x,y-->b,<b>c,<script>s,</script></b>d<?pi q,?>e,</p>t,</div>",
+          "<div><p>,,</p>, tail,<br>,<span><i>é,“,”</i>,</span>,<![CDATA[x,]]></div>",
+          "<div>" + "<section>,a" * 300 + "</section>" * 300 + ",</div>"]
+
+
+@pytest.mark.parametrize("html", _TEXTS)
+def test_text_count_is_itertexts(html):
+    root = etree.fromstring(html, etree.HTMLParser())
+    for el in root.iter(etree.Element):
+        for ch in ",a;é":
+            want = "".join(el.itertext()).count(ch)
+            got = _cwalk.text_count(el, ord(ch)) if ord(ch) < 0x80 else None
+            assert got in (want, None) and (got is not None or ord(ch) >= 0x80)
+            assert B._block_score(el, 10, _cwalk.text_count) == B._block_score(el, 10)
+
+
+def test_text_count_on_xml_cdata_and_entity_references():
+    root = etree.fromstring("<!DOCTYPE r [<!ENTITY e 'x,y,z'>]><r><p>a, <![CDATA[b,]]> &e; c,</p>"
+                            "<!--,-->d,</r>", etree.XMLParser(strip_cdata=False, resolve_entities=False))
+    for el in root.iter(etree.Element):
+        assert _cwalk.text_count(el, 44) == "".join(el.itertext()).count(",")
+    assert _cwalk.text_count(root, 0) is None  # not an ASCII character
+    assert _cwalk.text_count(etree.Comment("a,b"), 44) is None

@@ -219,6 +219,9 @@ static PyMethodDef methods[] = {
     {"clean_len", cw_clean_len, METH_VARARGS,
      "clean_len(elements, text_len, marks, best) -> boilerplate._clean_len's answer "
      "for best and its ancestors, or None when only the Python loop reads the tree."},
+    {"text_count", cw_text_count, METH_VARARGS,
+     "text_count(el, ch) -> \"\".join(el.itertext()).count(chr(ch)) for an ASCII ch, "
+     "or None for what only lxml reads."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

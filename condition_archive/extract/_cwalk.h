@@ -65,5 +65,6 @@ int cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts);
 void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
 PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
+PyObject *cw_text_count(PyObject *self, PyObject *args);
 
 #endif

@@ -176,3 +176,44 @@ cw_clean_len(PyObject *self, PyObject *args)
         return NULL;
     Py_RETURN_NONE;
 }
+
+
+/* "".join(el.itertext()).count(ch) for an ASCII `ch` (boilerplate._block_score's
+ * commas): itertext() is el.text and every tail below el (of elements,
+ * comments and PIs alike; comments' and PIs' own text is not in it), i.e.
+ * every text or CDATA child of el and of the elements under it.  An ASCII
+ * byte never occurs inside a multi-byte UTF-8 character, so bytes are counted. */
+PyObject *
+cw_text_count(PyObject *self, PyObject *args)
+{
+    PyObject *el;
+    unsigned char ch;
+    if (!PyArg_ParseTuple(args, "Ob", &el, &ch))
+        return NULL;
+    if (g_element_type == NULL)
+        return PyErr_Format(PyExc_RuntimeError, "_cwalk.text_count called before configure()");
+    if (!PyObject_TypeCheck(el, (PyTypeObject *)g_element_type) || ch == 0 || ch >= 0x80)
+        Py_RETURN_NONE;
+    xmlNode *top = ((struct LxmlElement *)el)->_c_node, *node = top;
+    if (top == NULL || top->type != XML_ELEMENT_NODE)
+        Py_RETURN_NONE;
+    Py_ssize_t count = 0;
+    while (node != NULL) {
+        /* Text children of an element; an element's own children walked into. */
+        xmlNode *next = NULL;
+        if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+            for (const xmlChar *c = node->content; c != NULL && *c; c++)
+                count += *c == ch;
+        } else if (node->type == XML_ELEMENT_NODE) {
+            next = node->children;
+        }
+        /* Not into entity references: their children are the entity's declaration. */
+        while (next == NULL && node != top) {
+            next = node->next;
+            if (next == NULL)
+                node = node->parent;
+        }
+        node = next;
+    }
+    return PyLong_FromSsize_t(count);
+}

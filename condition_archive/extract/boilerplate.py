@@ -29,7 +29,7 @@ from condition_archive.extract.tagindex import TagIndex
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
-from condition_archive.extract.measure import ScanVerdicts, compiled_clean_len, measure
+from condition_archive.extract.measure import ScanVerdicts, compiled_helper, measure
 from condition_archive.extract.meta import SCAN_MAX_CHARS, WORTH_A_LOOK, worth_a_look
 
 # The page scan's verdicts, for the walk to collect its texts (meta.scan_page).
@@ -126,7 +126,7 @@ def _clean_len(elements: list, text_len: dict, marks: dict, best: HtmlElement) -
     body extraction would actually read) of `best` and its ancestors, the
     elements _widen reads: by the C extension's loop (_cwalk_clean.c) when it
     is built, else by _clean_len_py, its reference."""
-    compiled = compiled_clean_len()
+    compiled = compiled_helper("clean_len")
     found = compiled(elements, text_len, marks, best) if compiled is not None else None
     return found if found is not None else _clean_len_py(elements, text_len, marks, best)
 
@@ -171,9 +171,13 @@ def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dic
         del marks[el]
 
 
-def _block_score(block: HtmlElement, n: int) -> float:
-    # Readability's paragraph score: commas suggest sentences, length counts to a cap.
-    commas = "".join(block.itertext()).count(",")  # a comma is one character: never split
+def _block_score(block: HtmlElement, n: int, text_count=None) -> float:
+    """Readability's paragraph score: commas suggest sentences, length counts to
+    a cap. `text_count`: the C extension's count of a character in the block's
+    itertext(), which it reads from libxml2's text nodes (None: lxml's)."""
+    commas = text_count(block, 44) if text_count is not None else None  # 44: ","
+    if commas is None:
+        commas = "".join(block.itertext()).count(",")  # a comma is one character: never split
     return 1.0 + commas + min(n / 100.0, 3.0)
 
 
@@ -182,10 +186,11 @@ def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
     good-prose mass of every ancestor of an accepted paragraph."""
     scores: dict = {}
     mass: dict = {}
+    text_count = compiled_helper("text_count")
     for block, n in blocks:
         if n < 25 or rmap.link_len.get(block, 0) > n / 2 or rmap.region(block) != "main":
             continue
-        score = _block_score(block, n)
+        score = _block_score(block, n, text_count)
         # A <div> holding text itself is the candidate, as readability turns its
         # text into <p> children; <html> never is one.
         parent = block.getparent() if block.tag in _SCORED_TAGS else block

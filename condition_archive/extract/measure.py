@@ -333,13 +333,14 @@ def compiled_walk():
     return _load_compiled()[0]
 
 
-def compiled_clean_len():
-    """_cwalk.clean_len (boilerplate._clean_len compiled), or None when the
-    Python loop runs: as for the walk (see which_walk)."""
+def compiled_helper(name: str):
+    """The C extension's `name` (clean_len: boilerplate._clean_len; text_count:
+    _block_score's commas), or None when the Python code runs: as for the walk
+    (see which_walk)."""
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0") or _load_compiled()[0] is None:
         return None
     from condition_archive.extract import _cwalk
-    return _cwalk.clean_len
+    return getattr(_cwalk, name)
 
 
 def which_walk() -> str:
