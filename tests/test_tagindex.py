@@ -42,9 +42,18 @@ def _check(html: str | bytes, url: str = "http://example.org/a") -> None:
     assert regions.tags is not None
     for tag in ASKED:
         assert list(tagged(root, regions, tag)) == list(root.iter(tag)), tag
-    for el in root.iter(etree.Element):
+    elements = list(root.iter(etree.Element))
+    for el in elements:
         for tags in HEADINGS:
             assert list(tagged_under(el, root, regions, *tags)) == list(el.iter(*tags)), (el.tag, tags)
+    # following(): what root.iter(*tags) finds past el and its descendants (for
+    # some 40 elements of a page: the reference is quadratic).
+    position = {el: i for i, el in enumerate(elements)}
+    for el in elements[::max(1, len(elements) // 40)]:
+        inside = set(el.iter())
+        for tags in (("div",), ("div", "article"), ("a", "h2", "a"), ("p",)):
+            past = [d for d in root.iter(*tags) if position[d] > position[el] and d not in inside]
+            assert regions.tags.following(el, tags) == past, (el.tag, tags)
 
 
 @pytest.mark.parametrize("name", sorted(ODD))

@@ -328,33 +328,31 @@ PURE_PYTHON_ENV = "CONDITION_ARCHIVE_PURE_PYTHON"
 
 def compiled_walk():
     """_cwalk.walk, or None when the Python walk runs (see which_walk)."""
-    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
-        return None
-    return _load_compiled()[0]
+    return compiled_helper("walk")
 
 
 def compiled_helper(name: str):
-    """The C extension's `name` (clean_len: boilerplate._clean_len; text_count:
-    _block_score's commas), or None when the Python code runs: as for the walk
-    (see which_walk)."""
-    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0") or _load_compiled()[0] is None:
+    """The C extension's `name` (walk; clean_len: boilerplate._clean_len;
+    text_count: _block_score's commas), or None when the Python code runs (see
+    which_walk)."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
         return None
-    from condition_archive.extract import _cwalk
-    return getattr(_cwalk, name)
+    module = _load_compiled()[0]
+    return None if module is None else getattr(module, name)
 
 
 def which_walk() -> str:
     """Which implementation measure() runs, and why: "c" or "python: REASON"."""
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
         return f"python: {PURE_PYTHON_ENV} is set"
-    walk, reason = _load_compiled()
-    return "c" if walk is not None else f"python: {reason}"
+    module, reason = _load_compiled()
+    return "c" if module is not None else f"python: {reason}"
 
 
 @lru_cache(maxsize=1)
 def _load_compiled() -> tuple:
-    """(the C walk, None), or (None, why not): configured once with this
-    module's own sets and helpers, which it calls where _walk does."""
+    """(the C extension, None), or (None, why not): configured once with this
+    module's own sets and helpers, which its walk calls where _walk does."""
     try:
         from condition_archive.extract import _cwalk
     except ImportError as exc:
@@ -371,7 +369,7 @@ def _load_compiled() -> tuple:
         })
     except (RuntimeError, TypeError, KeyError) as exc:
         return None, f"the C extension refused this lxml ({exc})"
-    return _cwalk.walk, None
+    return _cwalk, None
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ another root), they iterate the tree as before.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -31,19 +33,35 @@ class TagIndex:
         below the root: the root's own siblings, a second <html> say, are not listed)."""
         order = self.order
         start = order[el] if self_too else order[el] + 1
-        end = len(order)
-        node = el
-        while node is not None and node is not self.root:
-            after = next(node.itersiblings(etree.Element), None)
-            if after is not None:
-                end = order[after]
-                break
-            node = node.getparent()
+        end = self._end(el)
         index = self.index
         if len(tags) == 1:
             return [d for d in index.get(tags[0], ()) if start <= order[d] < end]
         found = [d for tag in dict.fromkeys(tags) for d in index.get(tag, ()) if start <= order[d] < end]
         return sorted(found, key=order.__getitem__)
+
+    def following(self, el: HtmlElement, tags: tuple) -> list:
+        """The elements of `tags` after el's subtree, in page order: those of
+        `self.root.iter(*tags)` past el and its descendants (found by bisection
+        of each tag's list, not by a pass over it)."""
+        order, end, found = self.order, self._end(el), []
+        wanted = dict.fromkeys(tags)
+        for tag in wanted:
+            listed = self.index.get(tag, ())
+            found += listed[bisect_left(listed, end, key=order.__getitem__):]
+        return found if len(wanted) == 1 else sorted(found, key=order.__getitem__)
+
+    def _end(self, el: HtmlElement) -> int:
+        """The page position after el's subtree: the next element sibling's of el
+        or of its nearest ancestor with one, below the root (the root's own
+        siblings, a second <html> say, are not listed)."""
+        node = el
+        while node is not None and node is not self.root:
+            after = next(node.itersiblings(etree.Element), None)
+            if after is not None:
+                return self.order[after]
+            node = node.getparent()
+        return len(self.order)
 
 
 def _index_for(root: HtmlElement, regions) -> TagIndex | None:
