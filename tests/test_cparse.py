@@ -213,3 +213,54 @@ def test_text_count_on_xml_cdata_and_entity_references():
         assert _cwalk.text_count(el, 44) == "".join(el.itertext()).count(",")
     assert _cwalk.text_count(root, 0) is None  # not an ASCII character
     assert _cwalk.text_count(etree.Comment("a,b"), 44) is None
+
+
+def _add_up_py(mass, items, self_too):
+    for el, n in items:
+        node = el if self_too else el.getparent()
+        while node is not None:
+            mass[node] = mass.get(node, 0) + n
+            node = node.getparent()
+
+
+def test_add_up_is_the_python_loop(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    calls = []
+    real = B._add_up
+
+    def both(mass, items, self_too):
+        py = dict(mass)
+        _add_up_py(py, items, self_too)
+        assert _cwalk.add_up(mass, items, self_too) is True
+        assert [(id(k), v) for k, v in mass.items()] == [(id(k), v) for k, v in py.items()]
+        calls.append(len(items))
+
+    monkeypatch.setattr(B, "_add_up", both)
+    site = Generator(layout_for(150)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+    assert len(calls) >= 2 * len(site) and sum(calls) > 10 * len(site)
+    root, elements = _tree(_ODD)
+    for self_too in (False, True):
+        items = [(el, i) for i, el in enumerate(elements)] + [(elements[-1], 1 << 80)]
+        py, c = {}, {}
+        _add_up_py(py, items, self_too)
+        real(c, items, self_too)
+        assert list(c.items()) == list(py.items())
+
+
+def test_add_up_declines_what_only_the_python_loop_reads():
+    root, elements = _tree(_ODD)
+    p = elements[3]
+    for items in ([(p, 1.5)], [(p,)], [(etree.Comment("c"), 1)], [[p, 1]], [(etree.Element("p"), 1), (p, 2)]):
+        mass = {p: 7}
+        assert _cwalk.add_up(mass, list(items), True) in (None, True)
+    mass = {}
+    assert _cwalk.add_up(mass, [(p, 1.5)], False) is None and mass == {}  # untouched
+    detached = etree.SubElement(etree.Element("div"), "p")  # its parent has no live proxy
+    mass = {}
+    assert _cwalk.add_up(mass, [(p, 1), (detached, 1)], True) is None and mass == {}
+    B._add_up(mass, [(p, 1), (detached, 1)], True)  # the Python loop then runs
+    assert mass[p] == 1 and mass[root] == 1 and len(mass) == 6

@@ -222,6 +222,10 @@ static PyMethodDef methods[] = {
     {"text_count", cw_text_count, METH_VARARGS,
      "text_count(el, ch) -> \"\".join(el.itertext()).count(chr(ch)) for an ASCII ch, "
      "or None for what only lxml reads."},
+    {"add_up", cw_add_up, METH_VARARGS,
+     "add_up(mass, [(el, n), ...], self_too) -> True: n added to mass[a] for el's "
+     "ancestors (and el), as boilerplate's loops add; None, mass untouched, for a "
+     "tree only those loops read."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

@@ -217,3 +217,78 @@ cw_text_count(PyObject *self, PyObject *args)
     }
     return PyLong_FromSsize_t(count);
 }
+
+
+/* The proxy of `node`'s parent as getparent() gives it, or NULL at the top
+ * (the document above the root); FALLBACK when it has no live proxy (lxml
+ * would make one: the Python loop does). */
+static int
+parent_proxy(xmlNode *node, xmlNode **parent, PyObject **proxy)
+{
+    *parent = node->parent;
+    *proxy = NULL;
+    if (*parent == NULL || !IS_CHILD(*parent))
+        return 0;
+    if (cw_proxy_of(*parent, proxy) || *proxy == NULL)
+        return FALLBACK;
+    return 0;
+}
+
+/* mass[a] = mass.get(a, 0) + n for every ancestor a of each (el, n) of `items`
+ * (and el itself with self_too), in the Python loop's order (boilerplate's
+ * _veto_wrapper_marks and _score_candidates): the parents read from libxml2's
+ * nodes instead of a getparent() call per step.  Every proxy is checked before
+ * `mass` is touched, so None (the Python loop then runs) leaves it as it was. */
+PyObject *
+cw_add_up(PyObject *self, PyObject *args)
+{
+    PyObject *mass, *items;
+    int self_too;
+    if (!PyArg_ParseTuple(args, "O!O!p", &PyDict_Type, &mass, &PyList_Type, &items, &self_too))
+        return NULL;
+    if (g_element_type == NULL)
+        return PyErr_Format(PyExc_RuntimeError, "_cwalk.add_up called before configure()");
+    Py_ssize_t count = PyList_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < count; i++) { /* first every proxy, untouched */
+        PyObject *item = PyList_GET_ITEM(items, i), *el, *proxy;
+        xmlNode *node, *parent;
+        if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2
+                || !PyObject_TypeCheck(el = PyTuple_GET_ITEM(item, 0), (PyTypeObject *)g_element_type)
+                || (node = ((struct LxmlElement *)el)->_c_node) == NULL || node->_private != (void *)el
+                || !PyLong_CheckExact(PyTuple_GET_ITEM(item, 1))) /* 0 + n is n for an int */
+            Py_RETURN_NONE;
+        for (; node != NULL; node = parent)
+            if (parent_proxy(node, &parent, &proxy))
+                Py_RETURN_NONE;
+    }
+    if (!PyDict_CheckExact(mass))
+        Py_RETURN_NONE;
+    for (Py_ssize_t i = 0; i < count && i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        Py_INCREF(item); /* held across the dict's calls (a key's __eq__ is Python) */
+        PyObject *el = PyTuple_GET_ITEM(item, 0), *n = PyTuple_GET_ITEM(item, 1), *at = el;
+        xmlNode *node = ((struct LxmlElement *)el)->_c_node, *parent;
+        int rc = 0;
+        if (!self_too)
+            rc = parent_proxy(node, &node, &at);
+        while (rc == 0 && at != NULL) {
+            PyObject *old = PyDict_GetItemWithError(mass, at), *sum;
+            if (old == NULL && PyErr_Occurred()) {
+                rc = -1;
+                break;
+            }
+            sum = old == NULL ? Py_NewRef(n) : PyNumber_Add(old, n); /* mass.get(a, 0) + n */
+            rc = sum == NULL ? -1 : PyDict_SetItem(mass, at, sum);
+            Py_XDECREF(sum);
+            if (rc == 0)
+                rc = parent_proxy(node, &parent, &at);
+            node = parent;
+        }
+        Py_DECREF(item);
+        if (rc < 0)
+            return NULL;
+        if (rc == FALLBACK)
+            return PyErr_Format(PyExc_RuntimeError, "_cwalk.add_up: the tree changed under a sum");
+    }
+    Py_RETURN_TRUE;
+}

@@ -153,13 +153,7 @@ def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dic
     a box that holds the article body marker, or most of the page's prose, is
     not an ad, menu or footer, whatever its class says."""
     mass: dict = {}
-    for block, n in blocks:
-        if n < 25 or link_len[block] > n / 2:
-            continue
-        node = block.getparent()
-        while node is not None:
-            mass[node] = mass.get(node, 0) + n
-            node = node.getparent()
+    _add_up(mass, [(block, n) for block, n in blocks if n >= 25 and link_len[block] <= n / 2], False)
     total = max(mass.values(), default=0)
     # Teaser cards reuse article class names ("post-list-article__text"): only a
     # body-marked box with a good share of the prose anchors the veto.
@@ -169,6 +163,20 @@ def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dic
         doomed.update(a for a in anchor.iterancestors() if marks.get(a) not in (None, "main"))
     for el in doomed:
         del marks[el]
+
+
+def _add_up(mass: dict, items: list, self_too: bool) -> None:
+    """mass[a] += n for each (el, n) of `items` and every ancestor a of el (and
+    el itself with `self_too`): by the C extension (parents read from libxml2's
+    nodes) when it is built, else by this loop, its reference."""
+    add_up = compiled_helper("add_up")
+    if add_up is not None and add_up(mass, items, self_too):
+        return
+    for el, n in items:
+        node = el if self_too else el.getparent()
+        while node is not None:
+            mass[node] = mass.get(node, 0) + n
+            node = node.getparent()
 
 
 def _block_score(block: HtmlElement, n: int, text_count=None) -> float:
@@ -185,7 +193,7 @@ def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
     """Paragraph scores given to parents (full) and grandparents (half), and the
     good-prose mass of every ancestor of an accepted paragraph."""
     scores: dict = {}
-    mass: dict = {}
+    accepted: list = []
     text_count = compiled_helper("text_count")
     for block, n in blocks:
         if n < 25 or rmap.link_len.get(block, 0) > n / 2 or rmap.region(block) != "main":
@@ -199,10 +207,9 @@ def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
             grand = parent.getparent()
             if grand is not None and grand.tag != "html":
                 scores[grand] = scores.get(grand, 0.0) + score / 2
-        node = block
-        while node is not None:
-            mass[node] = mass.get(node, 0) + n
-            node = node.getparent()
+        accepted.append((block, n))
+    mass: dict = {}
+    _add_up(mass, accepted, True)  # the same sums in the same order as block by block
     return scores, mass
 
 
