@@ -257,12 +257,13 @@ attr_value(xmlNode *node, xmlAttr *a, PyObject **value)
 static int
 attr_kind(const char *name)
 {
-    if (strcmp(name, "class") == 0)
+    /* The first byte before a call: most names (href, src, alt...) differ there. */
+    if (name[0] == 'c' && strcmp(name, "class") == 0)
         return A_CLASS;
-    if (strcmp(name, "id") == 0)
+    if (name[0] == 'i' && name[1] == 'd' && name[2] == '\0')
         return A_ID;
     for (Py_ssize_t i = 0; i < g_nspecial; i++)
-        if (strcmp(name, g_special[i]) == 0)
+        if (name[0] == g_special[i][0] && strcmp(name, g_special[i]) == 0)
             return strcmp(name, "itemprop") == 0 ? A_ITEMPROP
                 : strcmp(name, "role") == 0 ? A_ROLE : A_SPECIAL;
     return A_OTHER;
