@@ -81,7 +81,7 @@ def _empty_caches() -> None:
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)) and not isinstance(value, type):
                 value.cache_clear()
-        for memo in ("_WORTH_A_LOOK", "_CLAIMS", "_SITE_HREFS"):
+        for memo in ("_WORTH_A_LOOK", "_CLAIMS", "_SPECIAL", "_SITE_HREFS"):
             if isinstance(getattr(module, memo, None), dict):
                 getattr(module, memo).clear()
 

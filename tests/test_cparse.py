@@ -264,3 +264,27 @@ def test_add_up_declines_what_only_the_python_loop_reads():
     assert _cwalk.add_up(mass, [(p, 1), (detached, 1)], True) is None and mass == {}
     B._add_up(mass, [(p, 1), (detached, 1)], True)  # the Python loop then runs
     assert mass[p] == 1 and mass[root] == 1 and len(mass) == 6
+
+
+def test_the_special_memo_answers_what_is_hidden_and_own_marker_answer(monkeypatch):
+    """measure._SPECIAL is keyed by tag and every attribute: an element whose
+    attributes differ in any way gets its own answer (both walks share the
+    memo, so test_cwalk.py alone would not see a key too narrow)."""
+    from condition_archive.extract.markers import is_hidden, own_marker
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    pages = [page.body for page in Generator(layout_for(40)).render_all("http://x").values()]
+    odd = "".join(f"<{tag} {attrs}>t</{tag}>" for tag in ("div", "nav", "script", "span")
+                  for attrs in ("role=navigation", "role=main", "role=navigation style='display:none'",
+                                "hidden", "hidden class=a", "aria-hidden=true", "aria-hidden=false",
+                                "itemprop=author class=byline", "data-testid=byline", "data-component=ad",
+                                "style='display: none' id=x", "role=navigation id=menu"))
+    for html in [*pages, f"<html><body>{odd}</body></html>"]:
+        root = P.parse_html(html, "http://x/").root
+        for el in root.iter(etree.Element):
+            if M.SPECIAL_ATTRS.isdisjoint(el.attrib):
+                continue
+            hides = is_hidden(el)
+            assert M._special(el, el.tag) == (hides, None if hides else own_marker(el)), etree.tostring(el)[:80]

@@ -325,7 +325,7 @@ def test_a_configuration_that_fails_half_way_leaves_no_walk_running():
     config = {"drop": M.DROP_TAGS, "invisible": M.INVISIBLE_TAGS, "scored": M.SCORED_TAGS,
               "container": M.CONTAINER_TAGS, "special": sorted(M.SPECIAL_ATTRS),
               "tag_region": {}, "claims": {}, "unseen": M._UNSEEN, "hidden": M._HIDDEN,
-              "new_claim": M._new_claim, "is_hidden": M.is_hidden, "own_marker": M.own_marker,
+              "new_claim": M._new_claim, "special_claims": {}, "new_special": M._new_special,
               "hidden_class": M.hidden_class, "names_a_field": M.names_a_field,
               "element_type": etree._Element, "sample": etree.Element("p")}  # no form_chars
     try:

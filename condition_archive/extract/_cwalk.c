@@ -17,8 +17,8 @@
 #include "_cwalk.h"
 
 PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
-PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
-PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
+PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_special_claims;
+PyObject *g_new_special, *g_hidden_class, *g_names_a_field, *g_element_type;
 Py_ssize_t g_form_chars;
 char **g_special;
 Py_ssize_t g_nspecial;
@@ -174,11 +174,11 @@ static PyObject *
 configure(PyObject *self, PyObject *config)
 {
     static const char *keys[] = {"drop", "invisible", "scored", "container", "tag_region",
-                                 "claims", "unseen", "hidden", "new_claim", "is_hidden",
-                                 "own_marker", "hidden_class", "names_a_field", "element_type"};
+                                 "claims", "unseen", "hidden", "new_claim", "special_claims",
+                                 "new_special", "hidden_class", "names_a_field", "element_type"};
     PyObject **slots[] = {&g_drop, &g_invisible, &g_scored, &g_container, &g_tag_region,
-                          &g_claims, &g_unseen, &g_hidden, &g_new_claim, &g_is_hidden,
-                          &g_own_marker, &g_hidden_class, &g_names_a_field, &g_element_type};
+                          &g_claims, &g_unseen, &g_hidden, &g_new_claim, &g_special_claims,
+                          &g_new_special, &g_hidden_class, &g_names_a_field, &g_element_type};
     PyObject *form_chars = NULL, *sample = NULL;
     if (!PyDict_Check(config))
         return PyErr_Format(PyExc_TypeError, "_cwalk.configure takes a dict");
@@ -196,11 +196,11 @@ configure(PyObject *self, PyObject *config)
     Py_DECREF(form_chars);
     if (g_form_chars == -1 && PyErr_Occurred())
         goto fail;
-    if (!PyDict_Check(g_tag_region) || !PyDict_Check(g_claims)
+    if (!PyDict_Check(g_tag_region) || !PyDict_Check(g_claims) || !PyDict_Check(g_special_claims)
             || !PyAnySet_Check(g_drop) || !PyAnySet_Check(g_invisible)
             || !PyAnySet_Check(g_scored) || !PyAnySet_Check(g_container)) {
-        PyErr_Format(PyExc_TypeError, "_cwalk.configure: tag_region and claims must be "
-                     "dicts, the tag sets sets");
+        PyErr_Format(PyExc_TypeError, "_cwalk.configure: tag_region, claims and special_claims "
+                     "must be dicts, the tag sets sets");
         goto fail;
     }
     Py_RETURN_NONE;

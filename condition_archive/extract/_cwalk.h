@@ -15,8 +15,8 @@
 
 /* Set once by configure() from measure.py's own objects. */
 extern PyObject *g_drop, *g_invisible, *g_scored, *g_container, *g_tag_region;
-extern PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_is_hidden;
-extern PyObject *g_own_marker, *g_hidden_class, *g_names_a_field, *g_element_type;
+extern PyObject *g_claims, *g_unseen, *g_hidden, *g_new_claim, *g_special_claims;
+extern PyObject *g_new_special, *g_hidden_class, *g_names_a_field, *g_element_type;
 extern Py_ssize_t g_form_chars;
 extern char **g_special; /* SPECIAL_ATTRS as UTF-8 names */
 extern Py_ssize_t g_nspecial;
@@ -58,6 +58,7 @@ int cw_collect_text(Walk *w, xmlNode *node, Text *t, Py_ssize_t *len, Py_ssize_t
 int cw_tag_info(Walk *w, xmlNode *node, TagInfo **info);
 int cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
                   PyObject **cls, PyObject **ident, int *special);
+int cw_special_key(xmlNode *node, PyObject *tag, PyObject **key);
 int cw_proxy_of(xmlNode *node, PyObject **proxy);
 int cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **kids,
                    PyObject **proxy);

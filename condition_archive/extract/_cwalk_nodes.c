@@ -225,14 +225,24 @@ cw_child_proxy(PyObject *el, xmlNode *child, Py_ssize_t index, PyObject **kids, 
     return is_proxy_of(*proxy, child) ? 0 : FALLBACK;
 }
 
+/* Attribute `p` is named as `a` and in its namespace (or in none as it). */
+static int
+same_attr(const xmlAttr *p, const xmlAttr *a)
+{
+    if (p->name == NULL || strcmp((const char *)p->name, (const char *)a->name) != 0)
+        return 0;
+    if (a->ns == NULL || p->ns == NULL)
+        return a->ns == p->ns;
+    return p->ns->href != NULL && strcmp((const char *)p->ns->href, (const char *)a->ns->href) == 0;
+}
+
 /* The value lxml's items() gives attribute `a` of `node` (xmlGetNsProp: the
- * first attribute of that name in no namespace), as a new str. */
+ * first attribute of that name in its namespace, or in none), as a new str. */
 static int
 attr_value(xmlNode *node, xmlAttr *a, PyObject **value)
 {
     xmlAttr *p = node->properties;
-    while (p != NULL && (p->ns != NULL || p->name == NULL
-                         || strcmp((const char *)p->name, (const char *)a->name) != 0))
+    while (p != NULL && !same_attr(p, a))
         p = p->next;
     if (p == NULL)
         return FALLBACK;
@@ -312,4 +322,43 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
             return -1;
     }
     return 0;
+}
+
+/* measure._special's key of an element with a special attribute: (el.tag,
+ * name, value, name, value...) of el.items(), in order (a namespaced name as
+ * lxml spells it, "{href}name"). */
+int
+cw_special_key(xmlNode *node, PyObject *tag, PyObject **key)
+{
+    Py_ssize_t n = 1;
+    for (xmlAttr *a = node->properties; a != NULL; a = a->next)
+        if (a->type == XML_ATTRIBUTE_NODE)
+            n += 2;
+    if ((*key = PyTuple_New(n)) == NULL)
+        return -1;
+    PyTuple_SET_ITEM(*key, 0, Py_NewRef(tag));
+    Py_ssize_t i = 1;
+    int rc = 0;
+    for (xmlAttr *a = node->properties; a != NULL && rc == 0; a = a->next) {
+        if (a->type != XML_ATTRIBUTE_NODE)
+            continue;
+        PyObject *name = NULL, *value = NULL;
+        if (a->name == NULL || (a->ns != NULL && a->ns->href == NULL)) {
+            rc = FALLBACK;
+            break;
+        }
+        if ((rc = tag_string(a->name, a->ns != NULL ? a->ns->href : NULL, &name)) != 0)
+            break;
+        if ((rc = attr_value(node, a, &value)) != 0) {
+            Py_DECREF(name);
+            break;
+        }
+        PyTuple_SET_ITEM(*key, i++, name);
+        PyTuple_SET_ITEM(*key, i++, value);
+    }
+    if (rc == 0 && i != n)
+        rc = FALLBACK;
+    if (rc != 0)
+        Py_CLEAR(*key); /* the unset items are NULL: tupledealloc skips them */
+    return rc;
 }

@@ -185,6 +185,35 @@ field_named(Walk *w, PyObject *el, PyObject *cls, PyObject *ident)
     return names <= 0 ? names : PyList_Append(w->field_named, el);
 }
 
+/* An element with a special attribute: is_hidden(el) (`*hidden`) and, when
+ * not hidden, own_marker(el) (`*mark`, a new reference): measure._special's
+ * memo by tag and attributes, else its _new_special. */
+static int
+special_claim(PyObject *el, xmlNode *node, TagInfo *tag, int *hidden, PyObject **mark)
+{
+    PyObject *key, *found;
+    int rc = cw_special_key(node, tag->tag, &key);
+    if (rc != 0)
+        return rc;
+    found = PyDict_GetItemWithError(g_special_claims, key);
+    if (found != NULL)
+        Py_INCREF(found);
+    else
+        found = PyErr_Occurred() ? NULL : PyObject_CallFunctionObjArgs(g_new_special, key, el, NULL);
+    Py_DECREF(key);
+    if (found == NULL)
+        return -1;
+    rc = FALLBACK; /* not the (bool, claim) pair _new_special makes: Python's walk reads it */
+    if (PyTuple_CheckExact(found) && PyTuple_GET_SIZE(found) == 2 && PyBool_Check(PyTuple_GET_ITEM(found, 0))) {
+        *hidden = PyTuple_GET_ITEM(found, 0) == Py_True;
+        if (mark != NULL)
+            *mark = *hidden ? Py_NewRef(g_hidden) : Py_NewRef(PyTuple_GET_ITEM(found, 1));
+        rc = 0;
+    }
+    Py_DECREF(found);
+    return rc;
+}
+
 /* The claim of an element with a class or an id and no special attribute:
  * _CLAIMS's, else _new_claim's; a 1-tuple names a field. */
 static int
@@ -229,16 +258,17 @@ claim(Walk *w, PyObject *el, xmlNode *node, TagInfo *tag, PyObject *cls, PyObjec
         *done = 1;
         if (field_named(w, el, cls, ident) < 0)
             return -1;
-        int hidden = special ? call_truth(g_is_hidden, el, NULL)
-            : TRUTHY(cls) ? call_truth(g_hidden_class, cls, NULL) : 0;
-        return hidden < 0 ? -1 : unread(w, el, node, tag->flags, hidden);
+        int hidden = 0;
+        rc = special ? special_claim(el, node, tag, &hidden, NULL) : 0;
+        if (rc == 0 && !special && TRUTHY(cls))
+            rc = (hidden = call_truth(g_hidden_class, cls, NULL)) < 0 ? -1 : 0;
+        return rc != 0 ? rc : unread(w, el, node, tag->flags, hidden);
     }
     if (special) {
-        int hidden = call_truth(g_is_hidden, el, NULL);
-        if (hidden < 0)
-            return -1;
-        *mark = hidden ? Py_NewRef(g_hidden) : PyObject_CallOneArg(g_own_marker, el);
-        if (*mark == NULL || field_named(w, el, cls, ident) < 0)
+        int hidden;
+        if ((rc = special_claim(el, node, tag, &hidden, mark)) != 0)
+            return rc;
+        if (field_named(w, el, cls, ident) < 0)
             return -1;
     } else if (TRUTHY(cls) || TRUTHY(ident)) {
         if (plain_claim(w, el, tag, cls, ident, mark) < 0)

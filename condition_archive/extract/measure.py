@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 
 from lxml import etree
@@ -159,7 +160,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
         if tag in DROP_TAGS:
             if (cls or ident) and names_a_field(cls, ident):
                 field_named.append(el)
-            if is_hidden(el) if special else bool(cls) and hidden_class(cls):
+            if _special(el, tag)[0] if special else bool(cls) and hidden_class(cls):
                 hidden.add(el)
                 unseen.append(el)
             elif tag in INVISIBLE_TAGS:
@@ -169,7 +170,8 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
                 _scan_unread(el, tag, hits, known, judge, max_chars)
             continue
         if special:
-            mark = _HIDDEN if is_hidden(el) else own_marker(el)
+            hides, mark = _special(el, tag)
+            mark = _HIDDEN if hides else mark
             if (cls or ident) and names_a_field(cls, ident):
                 field_named.append(el)
         elif cls or ident:
@@ -310,6 +312,28 @@ def _new_claim(key: tuple) -> str | None:
     return claim
 
 
+# (is_hidden(el), own_marker(el) or None when hidden) of an element with a
+# special attribute, per (tag, name, value, name, value...) of its attributes:
+# both read nothing else, and a site repeats these elements (<nav role=...>,
+# <div hidden>) on every page; one dict lookup instead of two Python calls
+# reading the attributes through lxml again.
+_SPECIAL: dict = {}
+_SPECIAL_MAX = 1 << 12
+
+
+def _special(el, tag: str) -> tuple:
+    key = (tag, *chain.from_iterable(el.items()))
+    found = _SPECIAL.get(key)
+    return found if found is not None else _new_special(key, el)
+
+
+def _new_special(key: tuple, el) -> tuple:
+    if len(_SPECIAL) >= _SPECIAL_MAX:
+        _SPECIAL.clear()
+    found = _SPECIAL[key] = (True, None) if is_hidden(el) else (False, own_marker(el))
+    return found
+
+
 @lru_cache(maxsize=16384)
 def names_a_field(cls: str | None, ident: str | None) -> bool:
     """The class or id value holds a token of vocab.FIELD_CLASS_TOKENS (the
@@ -362,8 +386,8 @@ def _load_compiled() -> tuple:
             "drop": DROP_TAGS, "invisible": INVISIBLE_TAGS, "scored": SCORED_TAGS,
             "container": CONTAINER_TAGS, "special": sorted(SPECIAL_ATTRS),
             "tag_region": vocab.TAG_REGION, "claims": _CLAIMS, "unseen": _UNSEEN,
-            "hidden": _HIDDEN, "new_claim": _new_claim, "is_hidden": is_hidden,
-            "own_marker": own_marker, "hidden_class": hidden_class,
+            "hidden": _HIDDEN, "new_claim": _new_claim, "special_claims": _SPECIAL,
+            "new_special": _new_special, "hidden_class": hidden_class,
             "names_a_field": names_a_field, "form_chars": vocab.FORM_WRAPPER_CHARS,
             "element_type": etree._Element, "sample": etree.Element("p"),
         })
