@@ -2,8 +2,9 @@
  * calls per element (el.items(), el.tag, el.text, child.tail, getchildren()).
  *
  * measure.py stays the reference: these files (_cwalk.h lists them) mirror
- * _walk and _scan_unread line by line and calls the same Python helpers (is_hidden, own_marker,
- * hidden_class, names_a_field, _new_claim, the scan's known/judge) where they
+ * _walk and _scan_unread line by line and call the same Python helpers and
+ * memos (_SPECIAL and _new_special: is_hidden and own_marker; hidden_class,
+ * names_a_field, _CLAIMS and _new_claim, the scan's known/judge) where they
  * do.  It reads what lxml would read: el.tag is "{href}name" or name, el.text
  * and .tail the adjacent text/CDATA nodes joined (lxml's _collectText),
  * getchildren() the element, comment, entity-reference and PI children, an
@@ -13,6 +14,11 @@
  * makes walk() return None: measure.py then runs the Python walk.  No libxml2
  * or lxml function is called, so nothing is linked: only their struct
  * layouts (public API of both) are read.  Iterative: no recursion.
+ *
+ * Beside the walk (session 13): clean_len, text_count and add_up
+ * (_cwalk_clean.c), boilerplate.py's loops over the tree, and find_control,
+ * parse.py's test of a page for control bytes; each has its Python
+ * reference, which runs when the function declines (returns None).
  */
 #include "_cwalk.h"
 

@@ -13,9 +13,9 @@ element). The C walk runs when it was built at install and its self-check
 passes; `CONDITION_ARCHIVE_PURE_PYTHON=1` forces the Python walk, and
 `which_walk()` (or `python -m condition_archive.extract.measure`) says which
 runs and why. On a tree it cannot read exactly as lxml would, the C walk
-hands the page to the Python walk. The helpers both walks call (is_hidden,
-own_marker, the scan's judge...) must not change the tree: the C walk holds
-libxml2's node pointers across those calls.
+hands the page to the Python walk. The helpers both walks call (_new_special's
+is_hidden and own_marker, the scan's judge...) must not change the tree: the C
+walk holds libxml2's node pointers across those calls.
 """
 
 from __future__ import annotations
