@@ -288,3 +288,19 @@ def test_the_special_memo_answers_what_is_hidden_and_own_marker_answer(monkeypat
                 continue
             hides = is_hidden(el)
             assert M._special(el, el.tag) == (hides, None if hides else own_marker(el)), etree.tostring(el)[:80]
+
+
+def test_resolve_links_reads_the_walks_hrefs_only_for_its_own_tree():
+    from condition_archive.extract.boilerplate import classify_regions
+    from condition_archive.extract.links import resolve_links
+
+    html = ("<html><body><a href='/a'>a</a><a>none</a><a href=''>empty</a><a href='#x'>x</a>"
+            "<svg><a href='/svg'>s</a></svg><a href='/b' href='/c'>twice</a></body></html>")
+    root = P.parse_html(html, "http://example.org/p").root
+    regions = classify_regions(root)
+    assert list(regions.hrefs.values()) == [a.get("href") for a in reversed(list(root.iter("a")))
+                                            if a.get("href") is not None]
+    by_walk = resolve_links(root, "http://example.org/p", regions)
+    assert by_walk == resolve_links(root, "http://example.org/p")  # no map: lxml's get
+    other = P.parse_html(html.replace("/a'", "/z'"), "http://example.org/p").root
+    assert list(resolve_links(other, "http://example.org/p", regions).values())[0] == "http://example.org/z"

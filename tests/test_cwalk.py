@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 SHARED = REPO.parent / "shared"
 FIELDS = ("text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks",
-          "itemprops", "field_named", "scan_hits", "by_tag")
+          "itemprops", "field_named", "scan_hits", "by_tag", "hrefs")
 
 
 def _walk_both(elements: list, verdicts) -> tuple:

@@ -272,6 +272,8 @@ attr_kind(const char *name)
         return A_CLASS;
     if (name[0] == 'i' && name[1] == 'd' && name[2] == '\0')
         return A_ID;
+    if (name[0] == 'h' && strcmp(name, "href") == 0)
+        return A_HREF;
     for (Py_ssize_t i = 0; i < g_nspecial; i++)
         if (name[0] == g_special[i][0] && strcmp(name, g_special[i]) == 0)
             return strcmp(name, "itemprop") == 0 ? A_ITEMPROP
@@ -279,8 +281,8 @@ attr_kind(const char *name)
     return A_OTHER;
 }
 
-/* The walk's one read of the attributes: class, id, special, and the
- * itemprop and role="main" lists. */
+/* The walk's one read of the attributes: class, id, special, the itemprop
+ * and role="main" lists, and an <a>'s href (Measured.hrefs). */
 int
 cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
            PyObject **cls, PyObject **ident, int *special)
@@ -293,7 +295,7 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
         /* The name before the namespace: a->ns is on the node's second cache
          * line, and most attributes are none the walk reads. */
         int kind = attr_kind((const char *)a->name), rc = 0;
-        if (kind == A_OTHER)
+        if (kind == A_OTHER || (kind == A_HREF && !(flags & T_A)))
             continue;
         if (a->ns != NULL) { /* "{href}name": never one the walk reads */
             if (a->ns->href == NULL)
@@ -306,7 +308,12 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
                 return rc;
             PyObject **slot = kind == A_CLASS ? cls : ident;
             Py_XSETREF(*slot, value);
-        } else if (kind != A_OTHER) {
+        } else if (kind == A_HREF) {
+            if ((rc = attr_value(node, a, &value)) != 0)
+                return rc;
+            rc = PyDict_SetItem(w->hrefs, el, value);
+            Py_DECREF(value);
+        } else {
             *special = 1;
             if (kind == A_ITEMPROP) {
                 rc = PyList_Append(w->itemprops, el);

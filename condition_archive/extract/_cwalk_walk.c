@@ -85,9 +85,10 @@ cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts)
         if ((*slots[i] = PyObject_GetAttr(out, g_names[N_TEXT_LEN + i])) == NULL)
             return -1;
     if ((w->unseen = PyList_New(0)) == NULL
-            || (w->by_tag = PyObject_GetAttr(out, g_names[N_BY_TAG])) == NULL)
+            || (w->by_tag = PyObject_GetAttr(out, g_names[N_BY_TAG])) == NULL
+            || (w->hrefs = PyObject_GetAttr(out, g_names[N_HREFS])) == NULL)
         return -1;
-    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
+    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->hrefs) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
             || !PyDict_CheckExact(w->marks) || !PyDict_CheckExact(w->named)
             || !PyList_CheckExact(w->blocks) || !PyList_CheckExact(w->landmarks)
             || !PyList_CheckExact(w->itemprops) || !PyList_CheckExact(w->field_named)
@@ -124,6 +125,7 @@ cw_close_walk(Walk *w)
     Py_XDECREF(w->landmarks); Py_XDECREF(w->itemprops); Py_XDECREF(w->field_named);
     Py_XDECREF(w->hits); Py_XDECREF(w->unseen); Py_XDECREF(w->known); Py_XDECREF(w->judge);
     Py_XDECREF(w->by_tag);
+    Py_XDECREF(w->hrefs);
 }
 
 /* `el` listed under its tag in Measured.by_tag (the stages' tag index), as

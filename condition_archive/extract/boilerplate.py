@@ -81,8 +81,10 @@ class RegionMap:
     # the page scan's text nodes read by the walk (measure.Measured.scan_hits).
     order: dict | None = field(default=None, repr=False)
     scan_hits: list | None = field(default=None, repr=False)
-    # The elements of the tags the stages look for, by tag (tagindex.py; None: not known).
+    # The elements of the tags the stages look for, by tag (tagindex.py; None: not known);
+    # the <a>s' href values (measure.Measured.hrefs; None: not known).
     tags: TagIndex | None = field(default=None, repr=False)
+    hrefs: dict | None = field(default=None, repr=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -255,6 +257,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
+    found.hrefs = facts.hrefs
     return found
 
 

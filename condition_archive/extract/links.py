@@ -57,8 +57,11 @@ def resolve_links(root: HtmlElement, url: str, regions=None) -> dict:
     # host, or root-relative), per origin: a site's menus repeat on every page.
     known = _site_hrefs(origin)
     found = {}
+    # The walk's href values when the <a>s are its tree's (as tagged_under lists them).
+    tags = getattr(regions, "tags", None)
+    hrefs = regions.hrefs if tags is not None and tags.root is root and regions.hrefs is not None else None
     for a in tagged_under(body, root, regions, "a"):
-        raw = a.get("href")
+        raw = a.get("href") if hrefs is None else hrefs.get(a)
         href = known.get(raw)
         if href is None:
             href = absolute_href(raw, base)

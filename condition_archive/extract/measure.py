@@ -79,6 +79,8 @@ class Measured:
     scan_hits: list | None = None
     # Every element by its tag, each list in document order (tagindex.py).
     by_tag: dict = field(default_factory=dict)
+    # The <a> elements with an href -> el.get("href") (links.resolve_links).
+    hrefs: dict = field(default_factory=dict)
 
 
 class ScanVerdicts:
@@ -118,7 +120,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
-    field_named, by_tag = out.field_named, out.by_tag
+    field_named, by_tag, hrefs = out.field_named, out.by_tag, out.hrefs
     unseen: list = []
     # The page scan's texts (meta.scan_page): each text and tail read here is
     # judged once; a text of this many characters or more is prose (never a hit).
@@ -153,6 +155,8 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
                     itemprops.append(el)
                 elif name == "role" and value == "main" and tag != "main":
                     landmarks.append(el)
+            elif name == "href" and tag == "a":
+                hrefs[el] = value
         if tag == "main":
             landmarks.append(el)
         if cls is not None or ident is not None:
