@@ -58,8 +58,9 @@ def resolve_links(root: HtmlElement, url: str, regions=None) -> dict:
     known = _site_hrefs(origin)
     found = {}
     # The walk's href values when the <a>s are its tree's (as tagged_under lists them).
-    tags = getattr(regions, "tags", None)
-    hrefs = regions.hrefs if tags is not None and tags.root is root and regions.hrefs is not None else None
+    tags, hrefs = getattr(regions, "tags", None), getattr(regions, "hrefs", None)
+    if tags is None or tags.root is not root:
+        hrefs = None
     for a in tagged_under(body, root, regions, "a"):
         raw = a.get("href") if hrefs is None else hrefs.get(a)
         href = known.get(raw)
