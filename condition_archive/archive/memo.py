@@ -133,9 +133,16 @@ class MemoWrites:
         transaction of its own, at the batch's commit inside a batch, never inside
         someone else's transaction (whose end it does not see)."""
         conn, memo = self.db.conn, self.memo
-        if memo.batch_open and conn.in_transaction:
-            with self._batch_write():
+        if memo.batch_open and conn.in_transaction:  # this Archive's own batch: no savepoint
+            memo.depth += 1
+            self.codecs.keys = memo.site_keys
+            try:
                 yield
+            except BaseException:
+                self._batch_failed()
+                raise
+            finally:
+                self._left()
             return
         nested = conn.in_transaction
         saved = memo.snapshot()
@@ -164,26 +171,16 @@ class MemoWrites:
         if not memo.batch_open:
             memo.next_link = None
 
-    @contextmanager
-    def _batch_write(self) -> Iterator[None]:
-        """A write inside this Archive's own batch, without a savepoint: SQLite
-        journals every database page a savepoint changes (the original 16 KiB image,
-        to a temp file), some 350 KiB a new page, a tenth of the store's CPU. A write
-        that fails rolls the whole batch back instead, and the BatchWriter writes the
-        batch's earlier pages again (batch.BatchWriter._replay), so nothing of the
-        failed write stays and nothing before it is lost."""
-        conn, memo = self.db.conn, self.memo
-        memo.depth += 1
-        self.codecs.keys = memo.site_keys
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
-                conn.execute("ROLLBACK")
-            memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
-            raise
-        finally:
-            self._left()
+    def _batch_failed(self) -> None:
+        """A write inside this Archive's own batch failed. It opened no savepoint:
+        SQLite journals the original 16 KiB image of every database page a savepoint
+        changes (to a temp file), some 350 KiB a new page, a tenth of the store's CPU.
+        So the whole batch is rolled back instead, and the BatchWriter writes its
+        earlier pages again (batch.BatchWriter._replay): nothing of the failed write
+        stays, nothing before it is lost."""
+        if self.db.conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
+            self.db.conn.execute("ROLLBACK")
+        self.memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
 
     def _left(self) -> None:
         self.memo.depth -= 1
