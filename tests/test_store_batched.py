@@ -13,7 +13,6 @@ extraction failed.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -401,58 +400,3 @@ def test_link_runs_written_later_are_all_written_or_none(tmp_path):
     assert conn.execute("SELECT id FROM link_runs").fetchall() == [(1,)]
     conn.execute("COMMIT")
 
-
-# -- a batch's captures compressed once --------------------------------------------
-
-def _bodies(n: int) -> list[bytes]:
-    """Pages of one template with their own words: enough for zstd to train on."""
-    import random
-
-    rng = random.Random(7)
-    words = [f"w{i}" for i in range(400)]
-    head = "<html><head><title>Site</title></head><body><nav>Home | A to Z | About</nav><main>"
-    return [(head + f"<h1>Page {k}</h1>" + " ".join(rng.choices(words, k=900)) + "</main></body></html>").encode()
-            for k in range(n)]
-
-
-def test_a_batch_compresses_its_captures_once(tmp_path, monkeypatch):
-    """Inside a batch a capture that would be zlib is kept uncompressed until the
-    commit: a site whose dictionary is trained in the batch has its samples compressed
-    with zstd only, never zlib first; one that is not is zlib'd at the commit, the bytes
-    a write of its own stores. Meanwhile the capture reads back as it was sent, and
-    another connection sees none of the batch."""
-    from condition_archive.archive import codec
-
-    compressed = []
-    real = codec.zlib.compress
-    monkeypatch.setattr(codec.zlib, "compress", lambda *args: compressed.append(1) or real(*args))
-    db = open_archive(tmp_path / "archive.db")
-    archive = Archive(db, now=lambda: NOW)
-    archive.codecs.samples = 12
-    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
-    batch = archive.batch_writer(50, 3600.0)
-    bodies = _bodies(14)
-    for n, body in enumerate(bodies[:11]):
-        fetched, extract = _page(n, MENU)
-        batch.write(archive.record_page, crawl_id, replace(fetched, body=body), extract, EXTRACTOR_VERSION)
-    assert db.execute("SELECT DISTINCT compression FROM captures").fetchall() == [(None,)]
-    assert archive.codecs.read(5) == bodies[4] and counts_agree(tmp_path / "archive.db", crawl_id)
-    assert sqlite3.connect(tmp_path / "archive.db").execute("SELECT count(*) FROM captures").fetchone()[0] == 0
-    fetched, extract = _page(11, MENU)
-    batch.write(archive.record_page, crawl_id, replace(fetched, body=bodies[11]), extract, EXTRACTOR_VERSION)
-    batch.commit()  # the twelfth capture trained the dictionary: all twelve zstd
-    assert db.execute("SELECT compression, count(*) FROM captures GROUP BY 1").fetchall() == [("zstd", 12)]
-    assert not compressed
-    other = Archive(db, now=lambda: NOW)  # another site, not trained: zlib at the commit
-    batch = other.batch_writer(50, 3600.0)
-    for n, body in enumerate(bodies[12:], 12):
-        fetched, extract = _page(n, MENU)
-        fetched = replace(fetched, url=fetched.url.replace("127.0.0.1", "localhost"), body=body)
-        batch.write(other.record_page, crawl_id, fetched, extract, EXTRACTOR_VERSION)
-    assert len(compressed) == 0
-    batch.commit()
-    rows = db.execute("SELECT id, compression, stored_size, body FROM captures WHERE site = 'localhost' "
-                      "ORDER BY id").fetchall()
-    assert [(c, size, data) for _, c, size, data in rows] == [
-        ("zlib", len(real(b, 9)), real(b, 9)) for b in bodies[12:]]
-    assert [archive.codecs.read(i) for i, *_ in rows] == bodies[12:]
