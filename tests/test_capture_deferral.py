@@ -13,6 +13,7 @@ from condition_archive.archive.store import Archive
 from condition_archive.extract import EXTRACTOR_VERSION
 from test_store_batched import BASE, MENU, NOW, _page, counts_agree
 
+
 def _bodies(n: int) -> list[bytes]:
     """Pages of one template with their own words: enough for zstd to train on."""
     import random
