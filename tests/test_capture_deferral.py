@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+import pytest
+
 from condition_archive.archive import crawls
 from condition_archive.archive.db import open_archive
 from condition_archive.archive.store import Archive
@@ -66,3 +68,31 @@ def test_a_batch_compresses_its_captures_once(tmp_path, monkeypatch):
     assert [(c, size, data) for _, c, size, data in rows] == [
         ("zlib", len(real(b, 9)), real(b, 9)) for b in bodies[12:]]
     assert [archive.codecs.read(i) for i, *_ in rows] == bodies[12:]
+
+
+
+def test_a_failed_commit_keeps_the_batchs_captures_for_the_next_try(tmp_path):
+    """The captures' zlib at the commit is all or nothing: when it fails half way (the
+    captures deleted, not all inserted again) the commit tried again finds them as
+    they were, and stores each once."""
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    batch = archive.batch_writer(50, 3600.0)
+    bodies = _bodies(3)
+    for n, body in enumerate(bodies):
+        fetched, extract = _page(n, MENU)
+        batch.write(archive.record_page, crawl_id, replace(fetched, body=body), extract, EXTRACTOR_VERSION)
+    fail = [True]
+
+    def first_time() -> bool:
+        was, fail[0] = fail[0], False
+        return was
+    db.conn.create_function("first_time", 0, first_time)
+    db.conn.execute("CREATE TEMP TRIGGER fail_captures BEFORE INSERT ON captures WHEN NEW.id = 2 AND first_time() "
+                    "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
+        batch.commit()  # the batch is then committed as it was, and the failure raised
+    assert not db.conn.in_transaction and not fail[0]
+    rows = db.execute("SELECT id, compression FROM captures ORDER BY id").fetchall()
+    assert [(c, archive.codecs.read(i)) for i, c in rows] == [("zlib", b) for b in bodies]

@@ -205,10 +205,23 @@ class Codecs:
         self._store_again([(capture_id, self.encode(site, body, None)) for capture_id, body in zip(ids, bodies)])
 
     def flush_deferred(self) -> None:
-        """zlib (level 9) for the captures the open batch kept uncompressed, in it."""
-        if self.deferred:
-            self._store_again([(capture_id, Encoded(ZLIB, None, zlib.compress(body, 9)))
-                               for capture_id, body in sorted(self.deferred.items())])
+        """zlib (level 9) for the captures the open batch kept uncompressed, in it: all
+        or none (a savepoint), so that a COMMIT tried again after a failure finds them
+        as they were."""
+        if not self.deferred:
+            return
+        encoded = [(capture_id, Encoded(ZLIB, None, zlib.compress(body, 9)))
+                   for capture_id, body in sorted(self.deferred.items())]
+        self.conn.execute("SAVEPOINT deferred_captures")
+        try:
+            self._store_again(encoded)
+        except BaseException:
+            if self.conn.in_transaction:  # else the failure took the whole transaction
+                self.conn.execute("ROLLBACK TO deferred_captures")
+                self.conn.execute("RELEASE deferred_captures")
+                self.conn.execute("PRAGMA defer_foreign_keys = OFF")
+            raise
+        self.conn.execute("RELEASE deferred_captures")
 
     def _store_again(self, encoded: list[tuple[int, Encoded]]) -> None:
         """Captures' bodies as `encoded` now has them. Deleted and inserted again under

@@ -128,10 +128,11 @@ class MemoWrites:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One atomic write: a transaction, or a savepoint inside an open one. What
-        the memo learnt stays only once it is known to be committed: at once for a
-        transaction of its own, at the batch's commit inside a batch, never inside
-        someone else's transaction (whose end it does not see)."""
+        """One atomic write: a transaction, or a savepoint inside someone else's open
+        one, or inside this Archive's own batch neither (_batch_failed). What the memo
+        learnt stays only once it is known to be committed: at once for a transaction
+        of its own, at the batch's commit inside a batch, never inside someone else's
+        transaction (whose end it does not see)."""
         conn, memo = self.db.conn, self.memo
         if memo.batch_open and conn.in_transaction:  # this Archive's own batch: no savepoint
             memo.depth += 1
@@ -174,7 +175,8 @@ class MemoWrites:
     def _batch_failed(self) -> None:
         """A write inside this Archive's own batch failed. It opened no savepoint:
         SQLite journals the original 16 KiB image of every database page a savepoint
-        changes (to a temp file), some 350 KiB a new page, a tenth of the store's CPU.
+        changes (to a temp file), some 350 KiB a new page: a tenth of the store's CPU
+        time, most of it the kernel's.
         So the whole batch is rolled back instead, and the BatchWriter writes its
         earlier pages again (batch.BatchWriter._replay): nothing of the failed write
         stays, nothing before it is lost."""
