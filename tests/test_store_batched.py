@@ -399,4 +399,3 @@ def test_link_runs_written_later_are_all_written_or_none(tmp_path):
     assert conn.in_transaction
     assert conn.execute("SELECT id FROM link_runs").fetchall() == [(1,)]
     conn.execute("COMMIT")
-

@@ -16,7 +16,6 @@ deleted once no capture uses it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zlib
 from collections.abc import Callable
@@ -67,7 +66,7 @@ class CaptureReadError(Exception):
 
 @dataclass
 class Encoded:
-    compression: str | None  # None: kept uncompressed for now (Codecs.defer)
+    compression: str
     dict_id: int | None
     data: bytes
 
@@ -92,13 +91,6 @@ class Codecs:
     # Each site's dictionary key (False: none yet) while the store lets it be kept
     # (archive/memo.py's IdCache; None: read it every time).
     keys: object | None = None
-    # Inside the store's batch: a capture that would be zlib is stored uncompressed
-    # (readable as such) and kept here by id, then zlib'd at the batch's commit
-    # (flush_deferred) unless its site's dictionary was trained in the batch, which
-    # compresses it with zstd (train): the zlib work was thrown away for every site
-    # that reaches DICT_SAMPLES captures.
-    defer: bool = False
-    deferred: dict[int, bytes] = field(default_factory=dict)
 
     def site_dict(self, site: str) -> tuple[int, int] | None:
         if self.keys is not None:
@@ -117,8 +109,6 @@ class Codecs:
         """The site's dictionary when it has one, else zlib; the worker's bytes when
         it used the same codec and dictionary (zstd_data: (key, bytes))."""
         key = self.site_dict(site)
-        if key is None and zlib_data is None and self.defer:
-            return Encoded(None, None, body)
         if key is None:
             return Encoded(ZLIB, None, zlib_data if zlib_data is not None else zlib.compress(body, 9))
         if zstd_data is not None and zstd_data[0] == key:
@@ -132,12 +122,9 @@ class Codecs:
                 self.on_dictionary(site, key, dictionary.as_bytes())
         return Encoded(ZSTD, key[0], compressor.compress(body))
 
-    def stored(self, site: str, encoded: Encoded, capture_id: int | None = None) -> None:
-        """Count a capture of the site (`capture_id`: its row); train its dictionary when
-        there are enough zlib ones, and again when its first dictionary has compressed enough."""
-        if encoded.compression is None:
-            self.deferred[capture_id] = encoded.data  # zlib at the batch's commit, or zstd before
-            encoded = Encoded(ZLIB, None, b"")  # counted as the zlib capture it will be
+    def stored(self, site: str, encoded: Encoded) -> None:
+        """Count a capture of the site; train its dictionary when there are enough
+        zlib ones, and again when its first dictionary has compressed enough."""
         if not site:
             return
         if encoded.compression == ZSTD and self.since.get(site, 0) >= 0:
@@ -175,12 +162,11 @@ class Codecs:
     def train(self, site: str) -> int | None:
         """Train the site's dictionary from its latest zlib captures and recompress them
         with it. In the caller's transaction: a kill leaves them as they were."""
-        rows = self.conn.execute("SELECT id, body FROM captures WHERE site = ? AND (compression = ? OR id IN "
-                                 "(SELECT value FROM json_each(?))) ORDER BY id DESC LIMIT ?",
-                                 [site, ZLIB, json.dumps(list(self.deferred)), self.samples]).fetchall()
+        rows = self.conn.execute("SELECT id, body FROM captures WHERE site = ? AND compression = ? "
+                                 "ORDER BY id DESC LIMIT ?", [site, ZLIB, self.samples]).fetchall()
         if len(rows) < self.samples or self.site_dict(site):
             return None
-        bodies = [self.deferred[i] if i in self.deferred else zlib.decompress(data) for i, data in rows]
+        bodies = [zlib.decompress(data) for _, data in rows]
         dict_id = self._store_dict(site, bodies)
         if dict_id is not None:  # else too little to learn from: the site stays zlib
             self._rewrite([capture_id for capture_id, _ in rows], site, bodies)
@@ -201,49 +187,24 @@ class Codecs:
         return dict_id
 
     def _rewrite(self, ids: list[int], site: str, bodies: list[bytes]) -> None:
-        """Recompress captures in place (with the site's dictionary, just trained)."""
-        self._store_again([(capture_id, self.encode(site, body, None)) for capture_id, body in zip(ids, bodies)])
-
-    def flush_deferred(self) -> None:
-        """zlib (level 9) for the captures the open batch kept uncompressed, in it: all
-        or none (a savepoint), so that a COMMIT tried again after a failure finds them
-        as they were."""
-        if not self.deferred:
-            return
-        encoded = [(capture_id, Encoded(ZLIB, None, zlib.compress(body, 9)))
-                   for capture_id, body in sorted(self.deferred.items())]
-        self.conn.execute("SAVEPOINT deferred_captures")
-        try:
-            self._store_again(encoded)
-        except BaseException:
-            if self.conn.in_transaction:  # else the failure took the whole transaction
-                self.conn.execute("ROLLBACK TO deferred_captures")
-                self.conn.execute("RELEASE deferred_captures")
-                self.conn.execute("PRAGMA defer_foreign_keys = OFF")
-            raise
-        self.conn.execute("RELEASE deferred_captures")
-
-    def _store_again(self, encoded: list[tuple[int, Encoded]]) -> None:
-        """Captures' bodies as `encoded` now has them. Deleted and inserted again under
-        the same id, not updated: SQLite merges the pages a shrinking UPDATE leaves
-        nearly empty only on a delete (a tenth of their old size each, they would
-        waste most of a page)."""
+        """Recompress captures in place. Deleted and inserted again under the same id, not
+        updated: SQLite merges the pages a shrinking UPDATE leaves nearly empty only on a
+        delete (a tenth of their old size each, they would waste most of a page)."""
         columns = [r[1] for r in self.conn.execute("PRAGMA table_info(captures)")]
         marks = ", ".join("?" * len(columns))
         names = ", ".join(f"[{c}]" for c in columns)
         saved = []
-        for capture_id, now in encoded:
+        for capture_id, body in zip(ids, bodies):
             row = dict(zip(columns, self.conn.execute(f"SELECT {names} FROM captures WHERE id = ?",
                                                       [capture_id]).fetchone()))
-            row.update(body=now.data, stored_size=len(now.data), compression=now.compression, dict_id=now.dict_id)
+            encoded = self.encode(site, body, None)
+            row.update(body=encoded.data, stored_size=len(encoded.data), compression=encoded.compression,
+                       dict_id=encoded.dict_id)
             saved.append([row[c] for c in columns])
-        ids = [capture_id for capture_id, _ in encoded]
         self.conn.execute("PRAGMA defer_foreign_keys = ON")  # versions and fetches point at them meanwhile
         self.conn.executemany("DELETE FROM captures WHERE id = ?", [[i] for i in ids])
         self.conn.executemany(f"INSERT INTO captures ({names}) VALUES ({marks})", sorted(saved, key=lambda r: r[0]))
         self.conn.execute("PRAGMA defer_foreign_keys = OFF")  # all back: later writes checked at once again
-        for capture_id in ids:
-            self.deferred.pop(capture_id, None)
 
     def decode(self, capture_id: int, compression: str | None, dict_id: int | None, data: bytes) -> bytes:
         """The raw bytes of a capture, whichever codec wrote it."""

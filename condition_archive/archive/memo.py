@@ -183,7 +183,6 @@ class MemoWrites:
         if self.db.conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
             self.db.conn.execute("ROLLBACK")
         self.memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
-        self.codecs.deferred.clear()
 
     def _left(self) -> None:
         self.memo.depth -= 1
@@ -197,7 +196,6 @@ class MemoWrites:
 
     def batch_begun(self) -> None:
         self.memo.batch_open = True
-        self.codecs.defer = True  # zlib at the commit, if at all (codec.Codecs.deferred)
         if self._fts_batch is None:
             self._fts_batch = ftsbatch.can_defer(self.db.conn, load_schema())
         if self._fts_batch:
@@ -205,7 +203,6 @@ class MemoWrites:
 
     def batch_committing(self) -> None:
         """The batch's full-text index, counters and next link id, in its transaction, before its COMMIT."""
-        self.codecs.flush_deferred()
         if self._fts_batch:
             ftsbatch.index(self.db.conn, load_schema())
         self.memo.flush(self.db.conn)
@@ -213,8 +210,6 @@ class MemoWrites:
     def batch_ended(self, committed: bool) -> None:
         """Called by the BatchWriter once its transaction committed or is gone."""
         self.memo.batch_open = False
-        self.codecs.defer = False
-        self.codecs.deferred.clear()  # zlib'd before the commit, or gone with the transaction
         if committed:
             self.memo.committed()
         else:

@@ -123,7 +123,7 @@ class Archive(MemoWrites):
             "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
             "content_type": content_type, "first_seen": self.now(), "body": encoded.data,
         })
-        self.codecs.stored(site, encoded, capture_id)
+        self.codecs.stored(site, encoded)
         return capture_id, sha256
 
     def _page_state(self, url: str, new: dict | None = None) -> tuple[int, int | None, str | None, bool]:
