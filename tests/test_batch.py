@@ -106,20 +106,68 @@ def test_a_failing_write_keeps_the_pages_before_it(db):
     assert committed(db) == ["a", "b"] and not batch.open
 
 
-def test_a_failure_that_rolls_back_the_whole_batch_replays_it_write_by_write(db):
-    """SQLite rolls a whole transaction back on some errors (a full disk): the
-    batch's earlier writes are written again, one transaction each."""
+def _disk_full(db):
+    db.execute("INSERT INTO pages (url) VALUES ('c')")
+    db.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_failure_that_rolls_back_the_whole_batch_writes_it_again_in_one_transaction(db):
+    """SQLite rolls a whole transaction back on some errors (a full disk), and the
+    Archive's writes inside a batch roll it back on any failure (they open no
+    savepoint): the batch's earlier writes are written again, as one batch."""
     batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
     batch.write(page, db, "a")
     batch.write(page, db, "b")
-
-    def disk_full(db):
-        db.execute("INSERT INTO pages (url) VALUES ('c')")
-        db.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
-        raise sqlite3.OperationalError("database or disk is full")
-
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
     with pytest.raises(sqlite3.OperationalError, match="disk is full"):
-        batch.write(disk_full, db)
+        batch.write(_disk_full, db)
+    db.conn.set_trace_callback(None)
+    assert committed(db) == ["a", "b"]
+    assert not db.conn.in_transaction and not batch.open
+    assert [s for s in statements if s in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
+
+
+def test_any_failure_that_ended_the_transaction_has_the_batch_written_again(db):
+    """Not only SQLite's errors: a bug in a write that rolled the batch back."""
+    batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
+    batch.write(page, db, "a")
+
+    def bug(db):
+        db.execute("INSERT INTO pages (url) VALUES ('c')")
+        db.execute("ROLLBACK")  # as Archive writes inside a batch do on a failure
+        raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        batch.write(bug, db)
+    assert committed(db) == ["a"] and not db.conn.in_transaction
+    batch.write(page, db, "b")  # the next write opens a new batch
+    batch.commit()
+    assert committed(db) == ["a", "b"]
+
+
+def test_a_batch_that_cannot_be_written_again_at_once_is_written_write_by_write(db):
+    """The disk still full when the batch is written again: one transaction per
+    write, until one fails (here the first attempt only)."""
+    batch = BatchWriter(db, pages=100, seconds=60, clock=Clock())
+    full = [2]  # the failing write, then the first replay of "b"
+
+    def flaky(db, url):
+        if url == "b" and full[0]:
+            full[0] -= 1
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return page(db, url)
+
+    batch.write(flaky, db, "a")
+    full[0] = 0
+    batch.write(flaky, db, "b")
+    full[0] = 2
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        batch.write(flaky, db, "b")  # the page's own failure, then the batch's replay of "b"
+    assert full[0] == 0
     assert committed(db) == ["a", "b"]
     assert not db.conn.in_transaction and not batch.open
 

@@ -213,3 +213,19 @@ def test_the_store_does_not_read_back_the_digest_of_the_capture_it_just_wrote(tm
     rows = db.execute("SELECT f.sha256 = c.sha256, l.sha256, l.derived & 8 FROM fetches f "
                       "JOIN captures c ON c.id = f.capture_id JOIN ledger l ON l.id = f.id ORDER BY f.id").fetchall()
     assert rows == [(1, None, 8)] * 3
+
+
+def test_the_http_date_is_the_triggers_strftime_for_every_day_and_none_for_what_it_leaves_to_the_view():
+    """_http_date (its day part kept per day) against the HTTP date of the same
+    instant, a few thousand of them, and the times the calendar or the clock lacks."""
+    from datetime import timedelta, timezone
+
+    at = datetime(1999, 12, 25, 7, 8, 9, tzinfo=timezone.utc)
+    for n in range(3000):
+        iso = (at + timedelta(days=n, seconds=37 * n)).isoformat(timespec="seconds")
+        for text in (iso, iso.replace("+00:00", "Z"), iso[:19]):
+            assert ledger._http_date(text) == f'"{http_date(iso)}"', text
+    for bad in ("2025-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2025-03-09T24:00:00Z", "2025-03-09T23:60:00Z",
+                "2025-03-09T23:59:60Z", "2025-03-09T23:59:07+01:00", "2025-03-09 23:59:07", 20250309):
+        assert ledger._http_date(bad) is None, bad
+    assert ledger._http_date(None) == "null"

@@ -155,10 +155,24 @@ def _fail_once(conn: sqlite3.Connection, kind: str, write) -> None:
     assert not conn.in_transaction  # the batch before it was committed
 
 
+def _bug_once(archive: Archive, write) -> None:
+    """Run `write` with its ledger row failing once with a Python exception (a bug,
+    not SQLite's), after the page's capture, version, blocks and links are written."""
+    def failing(*args, **kwargs):
+        del archive._ledger  # the class's again, for the writes replayed and the next ones
+        raise ValueError("injected bug")
+    archive._ledger = failing
+    with pytest.raises(ValueError, match="injected bug"):
+        write()
+    assert "_ledger" not in vars(archive)
+    assert not archive.db.conn.in_transaction  # the batch before it was written again, and committed
+
+
 def batched(path: Path, rounds: list[list], fail: tuple[int, int, str] | None = None) -> dict:
     """The crawl's way: one Archive, BATCH writes per commit. `fail` = (round, item,
-    RAISE kind): that write fails once (a real SQLite error, from a trigger on the
-    ledger, after its version, blocks and links are written), and is written again."""
+    RAISE kind or "bug"): that write fails once (a real SQLite error, from a trigger on
+    the ledger, after its version, blocks and links are written; or a Python exception
+    there), and is written again."""
     db = open_archive(path)
     archive = Archive(db, now=lambda: NOW)
     for n, items in enumerate(rounds):
@@ -166,7 +180,9 @@ def batched(path: Path, rounds: list[list], fail: tuple[int, int, str] | None = 
         batch = batch_writer(archive, BATCH)
         for i, item in enumerate(items):
             fn, args = _write(archive, crawl_id, item)
-            if fail and (n, i) == fail[:2]:
+            if fail and (n, i) == fail[:2] and fail[2] == "bug":
+                _bug_once(archive, lambda: batch.write(fn, *args))
+            elif fail and (n, i) == fail[:2]:
                 _fail_once(db.conn, fail[2], lambda: batch.write(fn, *args))
             batch.write(fn, *args)
             if not db.conn.in_transaction:
@@ -210,13 +226,16 @@ def test_batched_writes_make_the_same_archive_row_for_row(rounds, plain, tmp_pat
     assert got == plain
 
 
-@pytest.mark.parametrize("kind", ["ABORT", "ROLLBACK"], ids=["savepoint", "whole-batch"])
+@pytest.mark.parametrize("kind", ["ABORT", "ROLLBACK", "bug"], ids=["statement", "whole-batch", "python"])
 @pytest.mark.parametrize("where", [(0, 9), (1, 20)], ids=["first-crawl", "re-crawl"])
 def test_a_failed_write_leaves_nothing_a_later_write_uses(rounds, plain, kind, where, tmp_path):
-    """ABORT rolls the write back to its savepoint and the batch before it is committed;
-    ROLLBACK takes the whole batch with it, which is then written again one page per
-    transaction. Either way the ids the failed write made (link blocks, date sources,
-    the next link id) are gone with it, and writing it again gives the same archive."""
+    """A write inside a batch has no savepoint: ABORT (the failing statement undone,
+    the page's earlier statements not), ROLLBACK (SQLite's own, as on a full disk) and
+    a Python exception all end with the whole batch rolled back, its earlier pages
+    written again and committed. The failed write leaves no row (with a savepoint
+    missing and nothing rolled back, the ABORT and the exception would leave half a
+    page); the ids it made (link blocks, date sources, the next link id) are gone with
+    it; and writing it again gives the same archive."""
     items = rounds[where[0]]
     assert isinstance(items[where[1]], FetchedPage) and items[where[1]].extract.links
     got = batched(tmp_path / "archive.db", rounds, fail=(*where, kind))
@@ -340,8 +359,8 @@ def _links(db, url: str) -> list[tuple]:
 
 def test_a_batchs_link_runs_are_written_at_its_commit_without_a_failed_pages(tmp_path):
     """Inside a batch the pages' link_runs rows wait in memory and are written in one
-    statement before its COMMIT; a page whose write failed (rolled back to its
-    savepoint) leaves none of its runs, though the next page gets its version id."""
+    statement before its COMMIT; a page whose write failed (the batch rolled back and
+    the pages before it written again) leaves none of its runs, nor any row."""
     db = open_archive(tmp_path / "archive.db")
     archive = Archive(db, now=lambda: NOW)
     crawl_id = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
@@ -350,14 +369,12 @@ def test_a_batchs_link_runs_are_written_at_its_commit_without_a_failed_pages(tmp
     batch.write(archive.record_page, crawl_id, *_page(1, MENU + own[1]), EXTRACTOR_VERSION)
     assert db.execute("SELECT count(*) FROM link_runs").fetchone()[0] == 0  # waiting for the commit
     assert archive.memo.runs
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
     _fail_once(db.conn, "ABORT", lambda: batch.write(archive.record_page, crawl_id,
                                                      *_page(2, own[2] + MENU), EXTRACTOR_VERSION))
-    db.conn.set_trace_callback(None)
     assert not db.conn.in_transaction  # page 1 was committed before the failure, its runs with it
-    assert "ROLLBACK" not in statements  # and not page 2's: no whole batch lost and replayed
     assert len(_links(db, "http://127.0.0.1:8000/p1")) == 3 and not archive.memo.runs
+    assert db.execute("SELECT count(*) FROM pages WHERE url LIKE '%/p2'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM link_runs").fetchone()[0] == 2  # page 1's, once
     batch.write(archive.record_page, crawl_id, *_page(2, own[2] + MENU), EXTRACTOR_VERSION)
     batch.write(archive.record_page, crawl_id, *_page(3, own[3]), EXTRACTOR_VERSION)
     batch.commit()

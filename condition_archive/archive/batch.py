@@ -1,14 +1,19 @@
 """Group the store's one-transaction-per-page writes into fewer commits.
 
-Every `Archive.record_*` call is atomic on its own (sqlite-utils' `atomic()`:
-a transaction, or a savepoint inside an open one). A crawl writes a page every
-few milliseconds, and a commit per page was half of the store's time (FTS5
+Every `Archive.record_*` call is atomic on its own (memo.MemoWrites._write: a
+transaction of its own, or inside this writer's batch undone with the batch, whose
+earlier writes are then written again). A crawl writes a page every few
+milliseconds, and a commit per page was half of the store's time (FTS5
 flushes its index and the WAL is appended and checkpointed at every commit), so
 `BatchWriter` keeps one transaction open for up to `pages` writes or `seconds`:
 
-- a write that fails (sqlite3.Error or OSError) rolls back to its own savepoint; the pages before it in
-  the batch are committed, or, when the failure took the whole transaction
-  with it (a full disk), written again one transaction each until one fails;
+- a write that fails leaves nothing of itself and keeps the batch's earlier pages:
+  a write that undoes itself (a savepoint) leaves the transaction open, and the
+  pages before it are committed; one that ends the transaction instead (the
+  Archive's writes inside their batch, which open no savepoint: see
+  memo.MemoWrites._write; or SQLite on a full disk) has taken those pages with
+  it, and they are written again, in one new transaction, or one transaction
+  each when that fails too, until one fails;
 - a crash or SIGKILL loses at most the open batch: those pages have no ledger
   row, so `crawl --resume` fetches them again; the file is never corrupt.
 
@@ -60,23 +65,28 @@ class BatchWriter:
         if self.pages == 1:
             return fn(*args)  # every write its own transaction
         if not conn.in_transaction:
-            conn.execute("BEGIN")
-            self.opened_at = self.clock()
-            if self.listener is not None:
-                self.begun = True
-                self.listener.batch_begun()
+            self._begin()
         try:
             result = fn(*args)
-        except (sqlite3.Error, OSError):
+        except BaseException as exc:
             # An OSError too (a capture that could not be read or written): the
             # batch's earlier pages are committed through the listener, full
             # text indexed, rather than left in a transaction someone else commits.
-            self._save_before_failure()
+            # Any failure that ended the transaction took those pages: written again.
+            if isinstance(exc, (sqlite3.Error, OSError)) or not conn.in_transaction:
+                self._save_before_failure()
             raise
         self.pending.append((fn, args))
         if len(self.pending) >= self.pages or self.clock() - self.opened_at >= self.seconds:
             self.commit()
         return result
+
+    def _begin(self) -> None:
+        self.db.conn.execute("BEGIN")
+        self.opened_at = self.clock()
+        if self.listener is not None:
+            self.begun = True
+            self.listener.batch_begun()
 
     def commit_if_due(self) -> float:
         """Commit the open batch once it is `seconds` old; else return the seconds
@@ -118,8 +128,7 @@ class BatchWriter:
 
     def _save_before_failure(self) -> None:
         """Keep what the batch wrote before a failure: commit it if the
-        transaction survived, else replay it one transaction per write until one
-        fails (a full disk may still take the first few)."""
+        transaction survived, else write it again (_replay)."""
         conn = self.db.conn
         pending, self.pending = self.pending, []
         if conn.in_transaction:
@@ -132,8 +141,31 @@ class BatchWriter:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
         self._ended(False)
+        self._replay(pending)
+
+    def _replay(self, pending: list[tuple[Callable, tuple]]) -> None:
+        """Write again the writes a lost transaction took: in one new transaction, as
+        the batch they were; when that fails too (a disk that stays full), one
+        transaction per write until one fails (a full disk may still take the first few)."""
+        if not pending:
+            return
+        conn = self.db.conn
+        try:
+            self._begin()
+            for fn, args in pending:
+                fn(*args)
+            self._committing()
+            conn.execute("COMMIT")
+            self._ended(True)
+            return
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._ended(False)
+            if not isinstance(exc, (sqlite3.Error, OSError)):
+                raise
         for fn, args in pending:
             try:
                 fn(*args)
-            except sqlite3.Error:
+            except (sqlite3.Error, OSError):
                 return

@@ -14,6 +14,7 @@ import hashlib
 import re
 import sqlite3
 from datetime import date
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -128,17 +129,23 @@ def _http_date(at: str | None) -> str | None:
     """json_quote of the trigger's strftime() HTTP date of `fetched_at`."""
     if at is None:
         return "null"
-    match = _UTC.fullmatch(at) if type(at) is str else None
-    if match is None:
+    if type(at) is not str or _UTC.fullmatch(at) is None:
         return None
+    day = _http_day(at[:10])  # the match's digits are where the pattern puts them
+    hh, mm, ss = at[11:13], at[14:16], at[17:19]
+    if day is None or hh > "23" or mm > "59" or ss > "59":  # two ASCII digits each: text compares as numbers do
+        return None
+    return f'"{day} {hh}:{mm}:{ss} GMT"'
+
+
+@lru_cache(maxsize=512)  # a crawl's pages fall on a few days
+def _http_day(ymd: str) -> str | None:
+    """"Sun, 09 Mar 2025" of "2025-03-09"; None for a date the calendar lacks."""
     try:
-        day = date(*map(int, match.groups()[:3]))
+        day = date(int(ymd[:4]), int(ymd[5:7]), int(ymd[8:10]))
     except ValueError:
         return None
-    hh, mm, ss = match.groups()[3:]
-    if int(hh) > 23 or int(mm) > 59 or int(ss) > 59:
-        return None
-    return f'"{_DAYS[day.weekday()]}, {day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d} {hh}:{mm}:{ss} GMT"'
+    return f"{_DAYS[day.weekday()]}, {day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d}"
 
 
 def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None,
@@ -148,10 +155,11 @@ def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None,
     `urls`: ledger_headers ids by template, urls ids by URL (dicts, or archive/memo.py's IdCaches).
     `capture_sha256`: the sha256 the row's capture is known to hold (the store found or
     made it by that digest in this write), so that it is not read back."""
-    headers, size = row.get("http_headers"), row.get("size")
-    if row.get("id") is not None or not all(row.get(k) is None or type(row.get(k)) is int
-                                            for k in ("size", "page_id", "capture_id")) \
-            or not all(row.get(k) is None or type(row.get(k)) is str for k in ("url", "referer", "http_headers")):
+    get = row.get
+    headers, size = get("http_headers"), get("size")
+    if get("id") is not None or not (_none_or(size, int) and _none_or(get("page_id"), int)
+                                     and _none_or(get("capture_id"), int) and _none_or(get("url"), str)
+                                     and _none_or(get("referer"), str) and _none_or(headers, str)):
         return False
     quoted = [_quote(row.get(k)) for k in ("etag", "last_modified", "content_type")]
     quoted += [_quote(None if size is None else str(size)), _http_date(row.get("fetched_at"))]
@@ -178,6 +186,10 @@ def insert_row(conn: sqlite3.Connection, row: dict, templates=None, urls=None,
         row.get("page_id"), row.get("depth"), referer, row.get("source"), row.get("source_offset"),
         row.get("source_record"), headers_id, column, validators if bits & 7 else None, (bits & 31) or None])
     return True
+
+
+def _none_or(value, kind: type) -> bool:
+    return value is None or type(value) is kind
 
 
 def _capture_sha256(conn: sqlite3.Connection, capture_id: int) -> str | None:

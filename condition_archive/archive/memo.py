@@ -128,11 +128,23 @@ class MemoWrites:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One atomic write: a transaction, or a savepoint inside an open one (a
-        batch's). What the memo learnt stays only once it is known to be committed:
-        at once for a transaction of its own, at the batch's commit inside a batch,
-        never inside someone else's transaction (whose end it does not see)."""
+        """One atomic write: a transaction, or a savepoint inside someone else's open
+        one, or inside this Archive's own batch neither (_batch_failed). What the memo
+        learnt stays only once it is known to be committed: at once for a transaction
+        of its own, at the batch's commit inside a batch, never inside someone else's
+        transaction (whose end it does not see)."""
         conn, memo = self.db.conn, self.memo
+        if memo.batch_open and conn.in_transaction:  # this Archive's own batch: no savepoint
+            memo.depth += 1
+            self.codecs.keys = memo.site_keys
+            try:
+                yield
+            except BaseException:
+                self._batch_failed()
+                raise
+            finally:
+                self._left()
+            return
         nested = conn.in_transaction
         saved = memo.snapshot()
         conn.execute("SAVEPOINT archive_write" if nested else "BEGIN")
@@ -152,16 +164,31 @@ class MemoWrites:
             memo.restore(saved)
             raise
         finally:
-            memo.depth -= 1
-            if not memo.depth:
-                self.codecs.keys = None
-                self._inserted = None
+            self._left()
         if not nested:
             memo.committed()
         elif not memo.batch_open:
             memo.rolled_back()
         if not memo.batch_open:
             memo.next_link = None
+
+    def _batch_failed(self) -> None:
+        """A write inside this Archive's own batch failed. It opened no savepoint:
+        SQLite journals the original 16 KiB image of every database page a savepoint
+        changes (to a temp file), some 350 KiB a new page: a tenth of the store's CPU
+        time, most of it the kernel's.
+        So the whole batch is rolled back instead, and the BatchWriter writes its
+        earlier pages again (batch.BatchWriter._replay): nothing of the failed write
+        stays, nothing before it is lost."""
+        if self.db.conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
+            self.db.conn.execute("ROLLBACK")
+        self.memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
+
+    def _left(self) -> None:
+        self.memo.depth -= 1
+        if not self.memo.depth:
+            self.codecs.keys = None
+            self._inserted = None
 
     def batch_writer(self, pages: int = 50, seconds: float = 1.0) -> BatchWriter:
         """A BatchWriter for this archive's record_* calls that tells it how each batch ends."""
