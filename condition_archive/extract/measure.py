@@ -306,7 +306,8 @@ _CLAIMS_MAX = 1 << 15
 _UNSEEN = object()
 
 
-def _new_claim(key: tuple) -> str | None:
+def _new_claim(key: tuple) -> str | tuple[str | None] | None:
+    """The claim of a (tag, class, id) key; wrapped in a 1-tuple when the class or id names a field."""
     if len(_CLAIMS) >= _CLAIMS_MAX:
         _CLAIMS.clear()
     claim = _plain_claim(*key)
