@@ -160,9 +160,7 @@ def test_utf8_bytes_are_parsed_as_bytes_only_when_clean(monkeypatch):
 
 
 def test_clean_len_keeps_no_memory_and_no_reference():
-    import gc
-    import sys
-    import tracemalloc
+    from leakcheck import assert_no_leak
 
     root, elements = _tree(_ODD)
     text_len = {el: 100_000 + i for i, el in enumerate(elements)}  # not the cached small ints
@@ -174,20 +172,7 @@ def test_clean_len_keeps_no_memory_and_no_reference():
             _cwalk.clean_len(elements, text_len, marks, best)
             _cwalk.clean_len(elements, {**text_len, best: 1.5}, marks, best)  # declined
 
-    calls(5)
-    gc.collect()
-    watched = (None, *elements, *text_len.values())
-    counts = [sys.getrefcount(o) for o in watched]
-    tracemalloc.start()
-    try:
-        start = tracemalloc.get_traced_memory()[0]
-        calls(3000)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - start
-    finally:
-        tracemalloc.stop()
-    assert [sys.getrefcount(o) for o in watched] == counts
-    assert grown < 2048, f"{grown} bytes kept by 6,000 calls"
+    assert_no_leak(calls, (None, *elements, *text_len.values()), 3000, "6,000 calls")
 
 
 _TEXTS = ["<div><p>a,<!--x,y-->b,<b>c,<script>s,</script></b>d<?pi q,?>e,</p>t,</div>",

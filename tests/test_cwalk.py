@@ -223,9 +223,7 @@ def test_walks_keep_no_memory_and_no_reference():
     # A reference count off by one on None, a str or a proxy shows here as
     # drift; so did fresh attribute-name strings, which CPython's type cache
     # kept (thousands of them) before the names were interned.
-    import gc
-    import sys
-    import tracemalloc
+    from leakcheck import assert_no_leak
 
     pages = [_elements(html) for html in _ODD_HTML.values()]
     walk = M.compiled_walk()
@@ -237,20 +235,7 @@ def test_walks_keep_no_memory_and_no_reference():
                 walk(elements, M.Measured(scan_hits=[]), SCAN_VERDICTS)
                 walk(elements, M.Measured(), None)
 
-    walks(3)
-    gc.collect()
-    watched = (None, True, False, M._HIDDEN, *pages[0])
-    counts = [sys.getrefcount(o) for o in watched]
-    tracemalloc.start()
-    try:
-        start = tracemalloc.get_traced_memory()[0]
-        walks(300)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - start
-    finally:
-        tracemalloc.stop()
-    assert [sys.getrefcount(o) for o in watched] == counts
-    assert grown < 2048, f"{grown} bytes kept by 6,000 walks"
+    assert_no_leak(walks, (None, True, False, M._HIDDEN, *pages[0]), 300, "6,000 walks")
 
 
 # Hypothesis: pages of the tags, attributes and texts the walk decides on.
