@@ -195,8 +195,15 @@ def test_text_count_on_xml_cdata_and_entity_references():
     root = etree.fromstring("<!DOCTYPE r [<!ENTITY e 'x,y,z'>]><r><p>a, <![CDATA[b,]]> &e; c,</p>"
                             "<!--,-->d,</r>", etree.XMLParser(strip_cdata=False, resolve_entities=False))
     for el in root.iter(etree.Element):
-        assert _cwalk.text_count(el, 44) == "".join(el.itertext()).count(",")
+        # itertext() gives an entity reference's "&e;" itself: the C declines those trees
+        refs = any(isinstance(n, etree._Entity) for n in el.iter())
+        assert _cwalk.text_count(el, 44) == (None if refs else "".join(el.itertext()).count(","))
     assert _cwalk.text_count(root, 0) is None  # not an ASCII character
+    p = etree.fromstring("<p>a; b</p>", etree.HTMLParser()).find(".//p")
+    p.append(etree.Entity("amp"))
+    p[-1].tail = "x;"
+    assert "".join(p.itertext()).count(";") == 3 and _cwalk.text_count(p, ord(";")) is None
+    assert B._block_score(p, 10, _cwalk.text_count) == B._block_score(p, 10)
     assert _cwalk.text_count(etree.Comment("a,b"), 44) is None
 
 
@@ -273,6 +280,24 @@ def test_the_special_memo_answers_what_is_hidden_and_own_marker_answer(monkeypat
                 continue
             hides = is_hidden(el)
             assert M._special(el, el.tag) == (hides, None if hides else own_marker(el)), etree.tostring(el)[:80]
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_the_special_memo_keeps_no_long_attribute_value(monkeypatch, pure):
+    """Its key holds every attribute value: a page's data: URLs must not stay
+    alive in it after the page (a reviewer measured 100 MB for five pages)."""
+    from condition_archive.extract.boilerplate import classify_regions
+
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, pure)  # both walks fill the memo
+    big = "data:image/png;base64," + "A" * 100_000
+    html = "<html><body>" + "".join(f"<img style='width:{i}px' src='{big}{i}'>" for i in range(20)) + \
+        "<nav role=navigation>n</nav></body></html>"
+    root = P.parse_html(html, "http://x/").root
+    M._SPECIAL.clear()
+    classify_regions(root)
+    assert sum(len(v) for key in M._SPECIAL for v in key) < 20 * 1024
+    assert any("role" in key for key in M._SPECIAL)  # short keys still kept
+    assert M._special(root.find(".//img"), "img") == (False, None)
 
 
 def test_resolve_links_reads_the_walks_hrefs_only_for_its_own_tree():

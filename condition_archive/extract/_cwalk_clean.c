@@ -206,8 +206,12 @@ cw_text_count(PyObject *self, PyObject *args)
                 count += *c == ch;
         } else if (node->type == XML_ELEMENT_NODE) {
             next = node->children;
+        } else if (node->type == XML_ENTITY_REF_NODE) {
+            /* itertext() gives an entity reference's own "&name;" (a tree parsed
+             * without resolving entities, or built by hand): the caller counts
+             * with itertext() instead. */
+            Py_RETURN_NONE;
         }
-        /* Not into entity references: their children are the entity's declaration. */
         while (next == NULL && node != top) {
             next = node->next;
             if (next == NULL)

@@ -322,8 +322,11 @@ def _new_claim(key: tuple) -> str | tuple[str | None] | None:
 # both read nothing else, and a site repeats these elements (<nav role=...>,
 # <div hidden>) on every page; one dict lookup instead of two Python calls
 # reading the attributes through lxml again.
+# Only keys of short values are kept: the key holds every attribute value, and a
+# data: URL in a src (megabytes) would otherwise stay alive after its page.
 _SPECIAL: dict = {}
 _SPECIAL_MAX = 1 << 12
+_SPECIAL_KEY_CHARS = 1024
 
 
 def _special(el, tag: str) -> tuple:
@@ -333,9 +336,11 @@ def _special(el, tag: str) -> tuple:
 
 
 def _new_special(key: tuple, el) -> tuple:
-    if len(_SPECIAL) >= _SPECIAL_MAX:
-        _SPECIAL.clear()
-    found = _SPECIAL[key] = (True, None) if is_hidden(el) else (False, own_marker(el))
+    found = (True, None) if is_hidden(el) else (False, own_marker(el))
+    if sum(map(len, key)) <= _SPECIAL_KEY_CHARS:
+        if len(_SPECIAL) >= _SPECIAL_MAX:
+            _SPECIAL.clear()
+        _SPECIAL[key] = found
     return found
 
 
