@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from condition_archive.archive.change_kind import BODY, CARDS, DATES, METADATA, changed_share, classify, word_diff
+from condition_archive.archive.change_kind import BODY, CARDS, DATES, METADATA, classify, word_diff
 from condition_archive.serve.timeline import Lane, Point, to_svg
 
 BASE = {"kind": "article", "title": "T", "description": "D", "authors": '["A"]', "reviewers": "[]",
@@ -47,43 +47,6 @@ def test_word_diff_of_a_rewritten_paragraph_and_of_nothing():
     assert word_diff("", "").share == 0.0 and word_diff("Same.", "Same.").changed == 0
     added = word_diff("A.", "A.\n\nB c.")
     assert added.changed == 2 and added.rows[-1].left == ()
-
-
-def _texts(seed: int) -> list[str]:
-    """Bodies of a few paragraphs from a small vocabulary, each an edit of the one
-    before: words changed, paragraphs added, dropped, rewritten, emptied."""
-    import random
-
-    rng = random.Random(seed)
-    words = "pain back rest heat doctor the is a of see it eases".split()
-    paras = [" ".join(rng.choices(words, k=rng.randint(1, 30))) for _ in range(rng.randint(0, 6))]
-    out = []
-    for _ in range(12):
-        out.append("\n\n".join(paras))
-        edit = rng.randrange(4)
-        if edit == 0 and paras:
-            i = rng.randrange(len(paras))
-            ws = paras[i].split()
-            ws[rng.randrange(len(ws))] = rng.choice(words)
-            paras[i] = " ".join(ws + rng.choices(words, k=rng.randint(0, 3)))
-        elif edit == 1:
-            paras.insert(rng.randint(0, len(paras)), " ".join(rng.choices(words, k=rng.randint(1, 20))))
-        elif edit == 2 and paras:
-            paras.pop(rng.randrange(len(paras)))
-        else:
-            paras = [" ".join(rng.sample(words, len(words)))] + paras[1:]
-    return out + ["", "   \n\n  "]
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_the_stores_share_of_changed_words_is_the_word_diffs(seed):
-    """changed_share (what the store writes in changes.words_changed) counts without
-    building the rows: the same number as word_diff's, whatever the edit."""
-    texts = _texts(seed)
-    for old in texts:
-        for new in texts:
-            assert changed_share(old, new) == word_diff(old, new).share, (old, new)
-    assert changed_share(None, "One two.") == word_diff(None, "One two.").share == 1.0
 
 
 def test_timeline_is_escaped_svg_with_a_dot_per_version():

@@ -75,31 +75,6 @@ def word_diff(old: str | None, new: str | None) -> WordDiff:
     return out
 
 
-def changed_share(old: str | None, new: str | None) -> float:
-    """word_diff(old, new).share without the rows (the store's words_changed): the
-    same alignment, each paragraph split once, only the matched words counted."""
-    a, b = paragraphs(old), paragraphs(new)
-    words_a, words_b = [p.split() for p in a], [p.split() for p in b]
-    total = sum(map(len, words_a)) + sum(map(len, words_b))
-    changed = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        left, right = words_a[i1:i2], words_b[j1:j2]
-        for k in range(max(len(left), len(right))):
-            changed += _changed_words(left[k] if k < len(left) else [], right[k] if k < len(right) else [])
-    return round(changed / total, 4) if total else 0.0
-
-
-def _changed_words(a: list[str], b: list[str]) -> int:
-    """What _word_row counts: every word of a rewritten paragraph, else those outside
-    the matched blocks (the opcodes' "equal" spans are exactly those blocks)."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < REWRITTEN:
-        return len(a) + len(b)
-    return len(a) + len(b) - 2 * sum(block.size for block in matcher.get_matching_blocks())
-
-
 def _word_row(old: str, new: str) -> tuple[Row, int]:
     a, b = old.split(), new.split()
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -158,7 +133,7 @@ def change_columns(db: sqlite_utils.Database, old: dict | None, new: dict) -> di
         return {}
     cards_changed = _cards(db, old["id"]) != _cards(db, new["id"])
     kind = classify(old, new, cards_changed)
-    share = changed_share(old.get("body_text"), new.get("body_text")) if kind == BODY else 0.0
+    share = word_diff(old.get("body_text"), new.get("body_text")).share if kind == BODY else 0.0
     return {"kind": kind, "words_changed": share}
 
 
