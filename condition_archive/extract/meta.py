@@ -118,6 +118,11 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
     block about other pages; memoised per element in the region map (callers ask
     about many elements of the same few boxes)."""
     memo, hidden = regions.furniture, regions.hidden
+    # The walk's class and id values (an element of its tree missing from `named`
+    # has neither): two attribute reads less per ancestor climbed.
+    named, order = regions.named, regions.order
+    if order is None:
+        named = None
     chain = []
     found = False
     node = el
@@ -132,7 +137,15 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
             break
         # The main container and its wrappers are the page itself, whatever their
         # class says ("category-news", "blog-sidebar-right" page layouts).
-        toks = class_tokens(node) & FOREIGN_TOKENS
+        pair = named.get(node) if named is not None else None
+        if pair is not None:
+            cls, ident = pair
+            toks = _class_tokens(cls or "", ident or "") if cls or ident else _NO_TOKENS
+        elif named is not None and node in order:
+            toks = _NO_TOKENS
+        else:
+            toks = class_tokens(node)
+        toks &= FOREIGN_TOKENS
         if toks and regions.relaxed:
             toks -= LAYOUT_TOKENS
         if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
