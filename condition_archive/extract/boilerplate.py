@@ -85,6 +85,8 @@ class RegionMap:
     # the <a>s' href values (measure.Measured.hrefs; None: not known).
     tags: TagIndex | None = field(default=None, repr=False)
     hrefs: dict | None = field(default=None, repr=False)
+    # The C extension's region_fill (False: the Python code runs; None: not looked up).
+    _fill: object = field(default=None, repr=False, compare=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -100,6 +102,25 @@ class RegionMap:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims
         are more specific and a nav inside a header is nav; unclaimed elements are "main"."""
+        memo = self._memo
+        current = memo.get(el)
+        if current is not None:
+            return current
+        self.memoise([el])
+        return memo[el]
+
+    def memoise(self, elements: list) -> None:
+        """Each element's region memoised, one after the other: by the C extension
+        (parents read from libxml2's nodes) when it is built, else by _region."""
+        fill = self._fill
+        if fill is None:  # (looked up once per map: once or twice a page)
+            fill = self._fill = compiled_helper("region_fill") or False
+        if fill is False or not fill(self._memo, self._exempt, self._marks, _SPECIFIC, elements):
+            for el in elements:
+                self._region(el)
+
+    def _region(self, el: HtmlElement) -> str:
+        """region's reference: climb to a memoised ancestor, then down again."""
         memo = self._memo
         chain = []
         node = el
