@@ -198,6 +198,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
 def link_kinds(resolved: dict, regions) -> dict:
     """Each link element of `resolved` -> "sponsored" (is_sponsored_link), else
     its region: what center and link extraction both ask of every link."""
+    regions.memoise(list(resolved))  # every link's climb in one call (C when built)
     region = regions.region
     return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
 
