@@ -17,7 +17,8 @@
  *
  * Beside the walk (session 13): clean_len, text_count and add_up
  * (_cwalk_clean.c), boilerplate.py's loops over the tree; region_fill
- * (_cwalk_region.c, session 14), RegionMap.region's climb; and find_control,
+ * (_cwalk_region.c, session 14), RegionMap.region's climb; text_join
+ * (_cwalk_text.c, session 14), text.py's itertext; and find_control,
  * parse.py's test of a page for control bytes; each has its Python
  * reference, which runs when the function declines (returns None).
  */
@@ -237,6 +238,8 @@ static PyMethodDef methods[] = {
      "region_fill(memo, exempt, marks, specific, elements) -> True: each element's "
      "region memoised as boilerplate.RegionMap.region memoises it; None for what "
      "only that method reads (the elements before memoised)."},
+    {"text_join", cw_text_join, METH_VARARGS,
+     "text_join(el, sep) -> sep.join(el.itertext()), or None for what only lxml reads."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

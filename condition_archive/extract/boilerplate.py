@@ -85,8 +85,10 @@ class RegionMap:
     # the <a>s' href values (measure.Measured.hrefs; None: not known).
     tags: TagIndex | None = field(default=None, repr=False)
     hrefs: dict | None = field(default=None, repr=False)
-    # The C extension's region_fill (False: the Python code runs; None: not looked up).
+    # The C extension's region_fill (False: the Python code runs; None: not looked up)
+    # and text_join (text.visible_text's itertext; None: not built or not used).
     _fill: object = field(default=None, repr=False, compare=False)
+    text_join: object = field(default=None, repr=False, compare=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -278,7 +280,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
-    found.hrefs = facts.hrefs
+    found.hrefs, found.text_join = facts.hrefs, compiled_helper("text_join")
     return found
 
 

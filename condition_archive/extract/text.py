@@ -45,7 +45,7 @@ def visible_text(el: HtmlElement, regions=None) -> str:
             text = el.text
             text = memo[el] = " ".join(text.split()) if text else ""
         else:
-            text = memo[el] = _visible_text(el, plain, hidden_test(regions))
+            text = memo[el] = _visible_text(el, plain, hidden_test(regions), regions.text_join)
     return text
 
 
@@ -55,7 +55,8 @@ def hidden_test(regions) -> Callable[[HtmlElement], bool]:
     return is_hidden if regions is None else regions.hidden.__contains__
 
 
-def _visible_text(el: HtmlElement, plain, is_hid=is_hidden) -> str:
+def _visible_text(el: HtmlElement, plain, is_hid=is_hidden, text_join=None) -> str:
+    """`text_join`: the C extension's sep.join(el.itertext()), if built."""
     if len(el) == 0:  # fast path: most links and leaves have no children
         tag = el.tag  # (each read of .tag or .text builds a new str: read once)
         if plain is not None and el in plain:
@@ -65,7 +66,8 @@ def _visible_text(el: HtmlElement, plain, is_hid=is_hidden) -> str:
         return norm(el.text)
     if plain is not None and el in plain:
         # Every text node is visible: the same strings _collect_text gathers.
-        text = norm(" ".join(el.itertext()))
+        joined = text_join(el, " ") if text_join is not None else None
+        text = norm(" ".join(el.itertext()) if joined is None else joined)
     else:
         parts: list[str] = []
         _collect_text(el, parts, is_hid)

@@ -1,0 +1,118 @@
+"""`_cwalk.text_join` (issue 16, session 14) against what it replaces,
+sep.join(el.itertext()): every element of the generated site's pages and of
+odd trees (comments, PIs, CDATA, entity references, long texts), the
+declines, and text.visible_text with and without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from condition_archive.extract import measure as M
+from condition_archive.extract import stages
+from condition_archive.extract import text as T
+
+try:
+    from condition_archive.extract import _cwalk
+except ImportError:
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("the C extension is not built: itertext runs", allow_module_level=True)
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture(autouse=True)
+def configured():
+    assert M.which_walk() == "c"
+
+
+def _same_as_itertext(root) -> int:
+    checked = 0
+    for el in root.iter(etree.Element):
+        for sep in (" ", "", " | ", "\u00e9"):
+            joined = _cwalk.text_join(el, sep)
+            assert joined == sep.join(el.itertext()), (el.tag, sep)
+            checked += 1
+    return checked
+
+
+_HTML = [
+    "<div><p>a<!-- c -->b<?pi x?>c</p>t<b></b><i>\u00e9 \u2003x</i>\u00a0<br>y</div>",
+    "<div>lead<a href=x><span>one</span><img alt=i>two<em>three</em></a>tail<p></p> </div>",
+    "<div><script>var x = 1;</script><style>p{}</style>end<!--x-->" + "long \u00e9 " * 400 + "</div>",
+    "<div>" + "<section>a" * 200 + "</section>" * 200 + "b</div>",
+    "<p></p>",
+    "<html><body>\n  <ul>\n <li><a>x</a></li>\n</ul>\n</body></html>",
+]
+
+
+@pytest.mark.parametrize("html", _HTML)
+def test_text_join_is_itertext_on_html(html):
+    assert _same_as_itertext(etree.fromstring(html, etree.HTMLParser())) > 0
+
+
+def test_text_join_on_xml_cdata_and_entity_references():
+    root = etree.fromstring("<r>a<![CDATA[b]]>c<x>d<![CDATA[e]]></x><![CDATA[f]]><!--g-->h<?p i?></r>",
+                            etree.XMLParser(strip_cdata=False))
+    _same_as_itertext(root)
+    assert _cwalk.text_join(root, " ") == "abc de f h"  # a text run across CDATA is one piece
+    ent = etree.fromstring('<!DOCTYPE r [<!ENTITY e "x">]><r>a&e;b<s>c</s></r>',
+                           etree.XMLParser(resolve_entities=False))
+    assert _cwalk.text_join(ent, " ") is None and _cwalk.text_join(ent.find("s"), " ") == "c"
+    el = etree.Element("p")
+    el.text, sub = "a", etree.SubElement(el, "b")
+    sub.tail = "b"
+    el.append(etree.Entity("amp"))
+    assert _cwalk.text_join(el, " ") is None  # ("a b &amp;" by itertext: visible_text asks it)
+
+
+def test_text_join_declines_what_is_not_a_live_element():
+    assert _cwalk.text_join("p", " ") is None
+    assert _cwalk.text_join(etree.Comment("c"), " ") is None
+    with pytest.raises(TypeError):
+        _cwalk.text_join(etree.Element("p"), None)
+
+
+def test_text_join_is_itertext_on_the_generated_site(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(40)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        doc = stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+        assert _same_as_itertext(doc.root) > 100
+        assert doc.regions.text_join is _cwalk.text_join
+
+
+def test_visible_text_is_the_same_with_and_without_text_join(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(30)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        doc = stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+        regions = doc.regions
+        with_c = [T.visible_text(el, regions) for el in doc.root.iter(etree.Element)]
+        regions.texts.clear()
+        regions.text_join = None
+        assert [T.visible_text(el, regions) for el in doc.root.iter(etree.Element)] == with_c
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+    assert stages.parse_stage("<p>x</p>", "http://example.org/").regions.text_join is None
+
+
+def test_text_join_keeps_no_memory_and_no_reference():
+    from leakcheck import assert_no_leak
+
+    root = etree.fromstring(_HTML[2], etree.HTMLParser())
+    small = root.find(".//style")
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            _cwalk.text_join(root, " ")  # past the 1 KB buffer
+            _cwalk.text_join(small, "")
+
+    assert_no_leak(calls, (None, root, small), 3000, "6,000 calls")
