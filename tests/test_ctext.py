@@ -116,3 +116,19 @@ def test_text_join_keeps_no_memory_and_no_reference():
             _cwalk.text_join(small, "")
 
     assert_no_leak(calls, (None, root, small), 3000, "6,000 calls")
+
+
+def test_joined_text_is_itertext_compiled_or_not(monkeypatch):
+    from condition_archive.extract.center import _has_text
+
+    for html in _HTML:
+        root = etree.fromstring(html, etree.HTMLParser())
+        for pure in ("", "1"):
+            monkeypatch.setenv(M.PURE_PYTHON_ENV, pure)
+            for el in root.iter(etree.Element):
+                assert T.joined_text(el) == "".join(el.itertext())
+                assert T.joined_text(el, " ") == " ".join(el.itertext())
+                assert _has_text(el) is any(t.strip() for t in el.itertext())
+    monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+    monkeypatch.setattr(_cwalk, "text_join", None)  # (not asked when the variable is set)
+    assert T.joined_text(etree.fromstring("<p>a<b>b</b></p>"), "-") == "a-b"

@@ -37,6 +37,7 @@ from condition_archive.extract.links import is_sponsored_link, link_kinds, resol
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
 from condition_archive.extract.tagindex import tagged_under
+from condition_archive.extract.text import joined_text
 from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
@@ -191,7 +192,7 @@ class _CardFinder:
 
 
 def _has_text(el: HtmlElement) -> bool:
-    return any(t.strip() for t in el.itertext())
+    return bool((joined_text(el) if len(el) else el.text or "").strip())
 
 
 def _has_title(el: HtmlElement, regions=None) -> bool:
