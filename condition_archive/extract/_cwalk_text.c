@@ -11,7 +11,14 @@
  * text is UTF-8, and each run is whole characters: the same str as decoding
  * each run and joining).  An entity reference or an XInclude node (lxml reads
  * those its own way), or bytes that are not UTF-8 (lxml raises), make it
- * return None: text.py then asks itertext(). */
+ * return None: text.py then asks itertext().
+ *
+ * With `hidden` (a set of elements), text.py's _collect_text instead: the
+ * subtrees of the elements in it or of an invisible tag (measure's
+ * INVISIBLE_TAGS), el's own included, are left out but their tails kept,
+ * empty runs are not pieces, and an entity reference is left out like a
+ * comment (lxml's .text and .tail stop at it; its own "&name;" is no text of
+ * an element's). */
 #include "_cwalk.h"
 
 #define IS_TEXT(n) ((n)->type == XML_TEXT_NODE || (n)->type == XML_CDATA_SECTION_NODE)
@@ -38,26 +45,61 @@ put(Buf *b, const char *s, size_t n)
     return 0;
 }
 
-/* The runs of `top`'s subtree into `b`, `sep` between them: 0, FALLBACK or -1. */
+/* Whether _collect_text leaves element `node` out: 1, 0, FALLBACK or -1. */
 static int
-join_runs(xmlNode *top, Buf *b, const char *sep, size_t nsep)
+left_out(xmlNode *node, PyObject *hidden)
 {
-    int runs = 0;
+    if (node->ns != NULL)
+        return 0; /* "{ns}name": no invisible tag; hidden as any element is */
+    PyObject *tag = PyUnicode_DecodeUTF8((const char *)node->name, (Py_ssize_t)strlen((const char *)node->name), NULL);
+    if (tag == NULL) {
+        PyErr_Clear();
+        return FALLBACK;
+    }
+    int out = PySet_Contains(g_invisible, tag);
+    Py_DECREF(tag);
+    if (out != 0)
+        return out;
+    PyObject *proxy;
+    if (cw_proxy_of(node, &proxy))
+        return FALLBACK;
+    return proxy == NULL ? 0 : PySet_Contains(hidden, proxy); /* (no proxy: in no set) */
+}
+
+/* The runs of `top`'s subtree into `b`, `sep` between them (`hidden`: NULL for
+ * itertext's, else _collect_text's, see the top): 0, FALLBACK or -1. */
+static int
+join_runs(xmlNode *top, Buf *b, const char *sep, size_t nsep, PyObject *hidden)
+{
+    int pieces = 0, in_piece = 0, rc;
+    if (hidden != NULL && (rc = left_out(top, hidden)) != 0)
+        return rc == 1 ? 0 : rc;
     xmlNode *node = top->children;
     while (node != NULL) {
         xmlNode *next = NULL;
         if (IS_TEXT(node)) {
-            if (node->prev == NULL || !IS_TEXT(node->prev)) { /* a new run */
-                if (runs++ > 0 && put(b, sep, nsep) < 0)
-                    return -1;
-            }
             const char *s = (const char *)node->content;
-            if (s != NULL && put(b, s, strlen(s)) < 0)
+            size_t n = s != NULL ? strlen(s) : 0;
+            if (node->prev == NULL || !IS_TEXT(node->prev))
+                in_piece = 0; /* a new run */
+            /* itertext() yields every run, an empty one too; _collect_text only
+             * the runs with text. */
+            if (!in_piece && (hidden == NULL || n > 0)) {
+                if (pieces++ > 0 && put(b, sep, nsep) < 0)
+                    return -1;
+                in_piece = 1;
+            }
+            if (n > 0 && put(b, s, n) < 0)
                 return -1;
         } else if (node->type == XML_ELEMENT_NODE) {
-            next = node->children;
+            if (hidden == NULL || (rc = left_out(node, hidden)) == 0)
+                next = node->children;
+            else if (rc != 1)
+                return rc;
+        } else if (node->type == XML_ENTITY_REF_NODE && hidden != NULL) {
+            ; /* left out, as a comment is */
         } else if (node->type != XML_COMMENT_NODE && node->type != XML_PI_NODE) {
-            return FALLBACK; /* entity references, XInclude markers, anything else */
+            return FALLBACK; /* entity references (for itertext), XInclude markers, anything else */
         }
         while (next == NULL && node != top) {
             next = node->next;
@@ -69,15 +111,17 @@ join_runs(xmlNode *top, Buf *b, const char *sep, size_t nsep)
     return 0;
 }
 
-/* text_join(el, sep): see the top. */
+/* text_join(el, sep[, hidden]): see the top. */
 PyObject *
 cw_text_join(PyObject *self, PyObject *args)
 {
-    PyObject *el;
+    PyObject *el, *hidden = NULL;
     const char *sep;
     Py_ssize_t nsep;
-    if (!PyArg_ParseTuple(args, "Os#", &el, &sep, &nsep))
+    if (!PyArg_ParseTuple(args, "Os#|O", &el, &sep, &nsep, &hidden))
         return NULL;
+    if (hidden != NULL && !PySet_CheckExact(hidden) && !PyFrozenSet_CheckExact(hidden))
+        Py_RETURN_NONE; /* (markers.is_hidden asked per element: Python's) */
     if (g_element_type == NULL)
         return PyErr_Format(PyExc_RuntimeError, "_cwalk.text_join called before configure()");
     if (!PyObject_TypeCheck(el, (PyTypeObject *)g_element_type))
@@ -87,7 +131,7 @@ cw_text_join(PyObject *self, PyObject *args)
         Py_RETURN_NONE;
     Buf b = {.len = 0, .cap = sizeof b.local};
     b.s = b.local;
-    int rc = join_runs(top, &b, sep, (size_t)nsep);
+    int rc = join_runs(top, &b, sep, (size_t)nsep, hidden);
     PyObject *out = NULL;
     if (rc == 0) {
         out = PyUnicode_DecodeUTF8(b.s, (Py_ssize_t)b.len, NULL);

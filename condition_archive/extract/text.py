@@ -45,7 +45,7 @@ def visible_text(el: HtmlElement, regions=None) -> str:
             text = el.text
             text = memo[el] = " ".join(text.split()) if text else ""
         else:
-            text = memo[el] = _visible_text(el, plain, hidden_test(regions), regions.text_join)
+            text = memo[el] = _visible_text(el, plain, hidden_test(regions), regions.text_join, regions.hidden)
     return text
 
 
@@ -63,8 +63,9 @@ def hidden_test(regions) -> Callable[[HtmlElement], bool]:
     return is_hidden if regions is None else regions.hidden.__contains__
 
 
-def _visible_text(el: HtmlElement, plain, is_hid=is_hidden, text_join=None) -> str:
-    """`text_join`: the C extension's sep.join(el.itertext()), if built."""
+def _visible_text(el: HtmlElement, plain, is_hid=is_hidden, text_join=None, hidden=None) -> str:
+    """`text_join`: the C extension's sep.join(el.itertext()) (with `hidden`, the
+    set is_hid looks in: _collect_text's join), if built."""
     if len(el) == 0:  # fast path: most links and leaves have no children
         tag = el.tag  # (each read of .tag or .text builds a new str: read once)
         if plain is not None and el in plain:
@@ -77,9 +78,12 @@ def _visible_text(el: HtmlElement, plain, is_hid=is_hidden, text_join=None) -> s
         joined = text_join(el, " ") if text_join is not None else None
         text = norm(" ".join(el.itertext()) if joined is None else joined)
     else:
-        parts: list[str] = []
-        _collect_text(el, parts, is_hid)
-        text = norm(" ".join(parts))
+        joined = text_join(el, " ", hidden) if text_join is not None and hidden is not None else None
+        if joined is None:
+            parts: list[str] = []
+            _collect_text(el, parts, is_hid)
+            joined = " ".join(parts)
+        text = norm(joined)
     # After norm the only whitespace is single spaces: a literal search rules
     # out most texts before the substitutions (same result, fewer regex passes).
     if _SPACE_THEN_PUNCT.search(text):
