@@ -148,3 +148,20 @@ def test_region_fill_keeps_no_memory_and_no_reference():
             _cwalk.region_fill({}, frozenset(), bad, SPECIFIC, elements)  # declined
 
     assert_no_leak(calls, (None, *elements, *marks.values()), 3000, "6,000 calls")
+
+
+def test_class_of_reads_the_walks_class_values_as_the_attribute(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    from condition_archive.extract.parse import parse_html
+
+    site = Generator(layout_for(20)).render_all("http://127.0.0.1:8780")
+    pages = [page.body for page in site.values()] + [
+        "<html><body><div class=''>a</div><p id=x>b</p><p class=c class=d>c</p></body></html>"]
+    for body in pages:
+        root = parse_html(body, "http://127.0.0.1:8780/").root
+        named = B.classify_regions(root).named
+        assert [B._class_of(el, named) for el in root.iter(etree.Element)] == \
+            [el.get("class") for el in root.iter(etree.Element)] == \
+            [B._class_of(el, None) for el in root.iter(etree.Element)]
