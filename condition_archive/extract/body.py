@@ -32,7 +32,7 @@ from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_t
                                                opens_teasers, starts_with_link)
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
-from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.tagindex import head_title, tagged
 from condition_archive.extract.text import joined_text
 
 _BLOCK = vocab.BLOCK_TAGS
@@ -366,7 +366,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.
     heads = [" ".join(el.text_content().split()).lower() for el in tagged(root, regions, "h1")]
-    title = root.find("head/title")
+    title = head_title(root)
     said = " ".join([*heads, title.text_content().lower() if title is not None else ""])
     heads = [h for h in heads if len(h.split()) >= 4]
     kept = []

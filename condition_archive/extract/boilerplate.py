@@ -25,7 +25,7 @@ from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
 from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
-from condition_archive.extract.tagindex import TagIndex
+from condition_archive.extract.tagindex import TagIndex, body_of
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
@@ -289,7 +289,7 @@ def _classify(root: HtmlElement, tags: TagIndex, facts) -> RegionMap:
     text_len, link_len, marks, blocks = facts.text_len, facts.link_len, facts.marks, facts.blocks
     forms = tags.index.get("form", ())
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
-    for el in (root, root.find("body")):
+    for el in (root, body_of(root)):
         marks.pop(el, None)
     signup = mark_signup_boxes(root, text_len, marks, forms)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)

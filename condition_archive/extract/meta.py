@@ -31,7 +31,7 @@ from condition_archive.extract.text import (  # noqa: F401
     text_before,
     visible_text,
 )
-from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.tagindex import body_of, tagged
 from condition_archive.extract.wordre import TextVerdicts, any_word
 
 # Regions whose text says nothing about the page itself (bylines and dates found
@@ -218,7 +218,7 @@ def _outside(body: HtmlElement) -> set:
 def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
     """See PageScan; `regions` (the page's region map, if made) gives the class
     and id values already read."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
     texts = walked_texts(body, regions) if regions is not None else None
@@ -322,7 +322,7 @@ def page_description(root: HtmlElement, regions) -> str:
 def lede(root: HtmlElement, regions) -> str:
     """The paragraph introducing the page: a block with lede/intro/summary class
     tokens, else the first substantial paragraph after the H1, outside cards."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return ""
     after_h1 = next(root.iterdescendants("h1"), None) is None
