@@ -182,3 +182,72 @@ def test_text_join_with_hidden_on_the_generated_site(monkeypatch):
             assert _cwalk.text_join(el, " ", hidden) == _collected(el, hidden)
             mixed += el not in doc.regions.plain
     assert mixed > 100
+
+
+def _inline_py(el, hidden) -> str:
+    parts: list = []
+    T._inline_text(el, parts, hidden.__contains__, top=True)
+    return "".join(parts)
+
+
+_INLINE = _MIXED + [
+    "<div><p>Updated <b>March <i>3</i></b>, 2024<br>by <a href=x>Ann</a><span hidden>x</span>"
+    "<div>nested block</div>after<script>s</script>t<!-- c -->u<?pi p?>v</p></div>",
+    "<div><br>text in br?<br/>x<span><br>y</span><time datetime=2020>Jan 1</time>z</div>",
+    "<p>" + "<span>a" * 300 + "</span>" * 300 + "</p>",  # deeper than the C reads: Python's
+]
+
+
+@pytest.mark.parametrize("html", _INLINE)
+def test_inline_text_is_inline_text_in_python(html):
+    root = etree.fromstring(html, etree.HTMLParser())
+    elements = list(root.iter(etree.Element))
+    for hidden in (set(), {el for el in elements if el.get("hidden") is not None}, set(elements[2::3])):
+        for el in elements:
+            c = _cwalk.inline_text(el, hidden, T.INLINE_TAGS, T.SKIP_TAGS)
+            assert c is None or c == _inline_py(el, hidden), el.tag
+    if html.startswith("<p><span>"):  # 300 inline levels: past the C's 200
+        assert _cwalk.inline_text(root.find(".//p"), set(), T.INLINE_TAGS, T.SKIP_TAGS) is None
+
+
+def test_inline_text_on_entity_references_and_declines():
+    ent = etree.fromstring('<!DOCTYPE r [<!ENTITY e "x">]><r>a&e;b<b>c&e;</b>&e;<br/>d</r>',
+                           etree.XMLParser(resolve_entities=False))
+    for el in ent.iter(etree.Element):
+        assert _cwalk.inline_text(el, set(), T.INLINE_TAGS, T.SKIP_TAGS) == _inline_py(el, set())
+    p = etree.fromstring("<p>x</p>")
+    assert _cwalk.inline_text(p, [p], T.INLINE_TAGS, T.SKIP_TAGS) is None  # not a set
+    assert _cwalk.inline_text(p, set(), set(T.INLINE_TAGS), T.SKIP_TAGS) is None
+    assert _cwalk.inline_text("p", set(), T.INLINE_TAGS, T.SKIP_TAGS) is None
+
+
+def test_own_lines_on_the_generated_site_with_and_without_inline_text(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(30)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        doc = stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+        elements = list(doc.root.iter(etree.Element))
+        for el in elements:
+            assert _cwalk.inline_text(el, doc.regions.hidden, T.INLINE_TAGS, T.SKIP_TAGS) == \
+                _inline_py(el, doc.regions.hidden)
+        with_c = [T.own_lines(el, doc.regions) for el in elements]
+        monkeypatch.setenv(M.PURE_PYTHON_ENV, "1")
+        assert [T.own_lines(el, doc.regions) for el in elements] == with_c
+        monkeypatch.delenv(M.PURE_PYTHON_ENV)
+
+
+def test_inline_text_keeps_no_memory_and_no_reference():
+    from leakcheck import assert_no_leak
+
+    root = etree.fromstring(_INLINE[0], etree.HTMLParser())
+    big = etree.fromstring(_HTML[2], etree.HTMLParser())
+    hidden = {root.find(".//span")}
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            _cwalk.inline_text(root, hidden, T.INLINE_TAGS, T.SKIP_TAGS)
+            _cwalk.inline_text(big, set(), T.INLINE_TAGS, T.SKIP_TAGS)  # past the 1 KB buffer
+
+    assert_no_leak(calls, (None, root, big, *hidden), 3000, "6,000 calls")

@@ -240,6 +240,9 @@ static PyMethodDef methods[] = {
      "only that method reads (the elements before memoised)."},
     {"text_join", cw_text_join, METH_VARARGS,
      "text_join(el, sep) -> sep.join(el.itertext()), or None for what only lxml reads."},
+    {"inline_text", cw_inline_text, METH_VARARGS,
+     "inline_text(el, hidden, inline_tags, skip_tags) -> what text.own_lines splits, "
+     "or None for what only its Python reads."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

@@ -146,3 +146,106 @@ cw_text_join(PyObject *self, PyObject *args)
         PyMem_Free(b.s);
     return out;
 }
+
+
+/* inline_text(el, hidden, inline_tags, skip_tags): "".join of text.py's
+ * _inline_text(el, parts, hidden.__contains__, top=True), what own_lines splits
+ * into lines: el's text and the text of its inline descendants (each element's
+ * text followed by a space, <br> a space), a nested block a line break, the
+ * tails after each child; nothing of a comment, PI or entity reference but its
+ * tail, nothing of a hidden element or one of skip_tags.  None for what only
+ * the Python reads: a tree deeper than Python recurses, an XInclude node,
+ * text that is not UTF-8. */
+#define INLINE_DEPTH 200
+
+typedef struct { PyObject *hidden, *inline_tags, *skip; Buf *b; } Inline;
+
+/* 1 when `tag` (node's name, no namespace) is in `set`, 0, or -1. */
+static int
+name_in(xmlNode *node, PyObject *set)
+{
+    if (node->ns != NULL)
+        return 0; /* "{ns}name" is in neither set */
+    PyObject *tag = PyUnicode_DecodeUTF8((const char *)node->name, (Py_ssize_t)strlen((const char *)node->name), NULL);
+    if (tag == NULL)
+        return -1;
+    int in = PySet_Contains(set, tag);
+    Py_DECREF(tag);
+    return in;
+}
+
+static int
+inline_visit(Inline *v, xmlNode *el, int top, int depth)
+{
+    int rc;
+    if (depth > INLINE_DEPTH)
+        return FALLBACK;
+    if ((rc = name_in(el, v->skip)) != 0)
+        return rc < 0 ? -1 : 0;
+    PyObject *proxy;
+    if (cw_proxy_of(el, &proxy))
+        return FALLBACK;
+    if (proxy != NULL && (rc = PySet_Contains(v->hidden, proxy)) != 0)
+        return rc < 0 ? -1 : 0;
+    if (!top && (rc = name_in(el, v->inline_tags)) != 1)
+        return rc < 0 ? -1 : put(v->b, "\n", 1);
+    xmlNode *c = el->children;
+    if (el->ns == NULL && strcmp((const char *)el->name, "br") == 0) {
+        while (c != NULL && IS_TEXT(c)) /* a <br> says " ", not its text */
+            c = c->next;
+    } else {
+        for (; c != NULL && IS_TEXT(c); c = c->next) /* el.text */
+            if (c->content != NULL && put(v->b, (const char *)c->content, strlen((const char *)c->content)) < 0)
+                return -1;
+    }
+    if (put(v->b, " ", 1) < 0)
+        return -1;
+    for (; c != NULL; c = c->next) { /* each child, then its tail */
+        if (IS_TEXT(c)) {
+            if (c->content != NULL && put(v->b, (const char *)c->content, strlen((const char *)c->content)) < 0)
+                return -1;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            if ((rc = inline_visit(v, c, 0, depth + 1)) != 0)
+                return rc;
+        } else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE
+                   && c->type != XML_ENTITY_REF_NODE) {
+            return FALLBACK; /* XInclude markers and the like: lxml's reading */
+        }
+    }
+    return 0;
+}
+
+PyObject *
+cw_inline_text(PyObject *self, PyObject *args)
+{
+    PyObject *el, *hidden, *inline_tags, *skip;
+    if (!PyArg_ParseTuple(args, "OOOO", &el, &hidden, &inline_tags, &skip))
+        return NULL;
+    if (g_element_type == NULL)
+        return PyErr_Format(PyExc_RuntimeError, "_cwalk.inline_text called before configure()");
+    if (!PyObject_TypeCheck(el, (PyTypeObject *)g_element_type) || !PyAnySet_CheckExact(hidden)
+            || !PyFrozenSet_CheckExact(inline_tags) || !PyFrozenSet_CheckExact(skip))
+        Py_RETURN_NONE;
+    xmlNode *top = ((struct LxmlElement *)el)->_c_node;
+    if (top == NULL || top->type != XML_ELEMENT_NODE || top->_private != (void *)el)
+        Py_RETURN_NONE;
+    Buf b;
+    b.s = b.local;
+    b.cap = sizeof b.local;
+    b.len = 0;
+    Inline v = {hidden, inline_tags, skip, &b};
+    int rc = inline_visit(&v, top, 1, 0);
+    PyObject *out = NULL;
+    if (rc == 0) {
+        out = PyUnicode_DecodeUTF8(b.s, (Py_ssize_t)b.len, NULL);
+        if (out == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyErr_Clear();
+            out = Py_NewRef(Py_None);
+        }
+    } else if (rc == FALLBACK) {
+        out = Py_NewRef(Py_None);
+    }
+    if (b.s != b.local)
+        PyMem_Free(b.s);
+    return out;
+}

@@ -122,9 +122,13 @@ def block_of(el: HtmlElement) -> HtmlElement:
 def own_lines(block: HtmlElement, regions=None) -> list[str]:
     """The block's own text, nested blocks cut out as line breaks (`regions`:
     the page's region map, whose walk knows the hidden elements)."""
-    parts: list[str] = []
-    _inline_text(block, parts, hidden_test(regions), top=True)
-    return [line for line in (norm(s) for s in "".join(parts).split("\n")) if line]
+    inline_text = compiled_helper("inline_text") if regions is not None else None
+    joined = inline_text(block, regions.hidden, INLINE_TAGS, SKIP_TAGS) if inline_text is not None else None
+    if joined is None:  # (not built, no walk's hidden set, or a tree only the Python reads)
+        parts: list[str] = []
+        _inline_text(block, parts, hidden_test(regions), top=True)
+        joined = "".join(parts)
+    return [line for line in (norm(s) for s in joined.split("\n")) if line]
 
 
 def _inline_text(el: HtmlElement, parts: list[str], is_hid, top: bool = False) -> None:
