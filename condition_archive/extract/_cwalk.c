@@ -17,8 +17,8 @@
  *
  * Beside the walk (session 13): clean_len, text_count and add_up
  * (_cwalk_clean.c), boilerplate.py's loops over the tree; region_fill
- * (_cwalk_region.c, session 14), RegionMap.region's climb; text_join
- * (_cwalk_text.c, session 14), text.py's itertext; and find_control,
+ * (_cwalk_region.c, session 14), RegionMap.region's climb; text_join and
+ * inline_text (_cwalk_text.c, session 14), text.py's text reads; and find_control,
  * parse.py's test of a page for control bytes; each has its Python
  * reference, which runs when the function declines (returns None).
  */

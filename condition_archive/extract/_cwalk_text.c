@@ -1,4 +1,7 @@
-/* " ".join(el.itertext()) in C (issue 16, session 14): text.py's visible text
+/* text.py's text reads in C (issue 16, session 14): text_join and, at the
+ * end, inline_text (own_lines).
+ *
+ * text_join: " ".join(el.itertext()), text.py's visible text
  * of an element whose text nodes are all visible (the region map's `plain`
  * elements with children: ~14 a page, mostly links holding a <span> or an
  * image, 2.9 us each through lxml's itertext against ~0.3 us here).
