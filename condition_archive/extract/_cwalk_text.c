@@ -52,17 +52,17 @@ put(Buf *b, const char *s, size_t n)
 static int
 left_out(xmlNode *node, PyObject *hidden)
 {
-    if (node->ns != NULL)
-        return 0; /* "{ns}name": no invisible tag; hidden as any element is */
-    PyObject *tag = PyUnicode_DecodeUTF8((const char *)node->name, (Py_ssize_t)strlen((const char *)node->name), NULL);
-    if (tag == NULL) {
-        PyErr_Clear();
-        return FALLBACK;
+    if (node->ns == NULL) { /* ("{ns}name" is no invisible tag, but hidden as any element is) */
+        PyObject *tag = PyUnicode_DecodeUTF8((const char *)node->name, (Py_ssize_t)strlen((const char *)node->name), NULL);
+        if (tag == NULL) {
+            PyErr_Clear();
+            return FALLBACK;
+        }
+        int out = PySet_Contains(g_invisible, tag);
+        Py_DECREF(tag);
+        if (out != 0)
+            return out;
     }
-    int out = PySet_Contains(g_invisible, tag);
-    Py_DECREF(tag);
-    if (out != 0)
-        return out;
     PyObject *proxy;
     if (cw_proxy_of(node, &proxy))
         return FALLBACK;
