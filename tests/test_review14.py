@@ -41,3 +41,45 @@ def test_text_join_leaves_out_a_hidden_namespaced_element():
             assert _cwalk.text_join(el, " ", hidden) == _collected(el, hidden), (el.tag, hidden)
     assert _cwalk.text_join(root, " ", {span}) == "a b x s y"  # ("{ns}script" is no invisible tag)
     assert _cwalk.text_join(script, " ", set()) == "s"
+
+
+def test_text_join_with_hidden_and_the_declines_keep_no_memory_and_no_reference():
+    # (tests/test_ctext.py checks text_join without `hidden` and inline_text's answers)
+    from leakcheck import assert_no_leak
+
+    long = "<div>" + "<p>long \u00e9 text</p><script>s</script>" * 200
+    root = etree.fromstring(long + "<span>x</span></div>", etree.HTMLParser())
+    hidden = {root.find(".//span"), root.find(".//p")}
+    deep = etree.fromstring("<div>" + "<span>a" * 230 + "</span>" * 230 + "</div>", etree.HTMLParser())
+    top = deep.find(".//div")
+    ent = etree.fromstring('<!DOCTYPE r [<!ENTITY e "x">]><r>' + "long text " * 200 + '&e;</r>',
+                           etree.XMLParser(resolve_entities=False))
+    ns = etree.fromstring('<div xmlns="urn:x">' + "<p>t</p>" * 300 + "</div>")
+    ns_hidden = set(ns[::2])
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            assert _cwalk.text_join(root, " ", hidden) is not None  # past the 1 KB buffer
+            assert _cwalk.text_join(ns, " ", ns_hidden) is not None
+            assert _cwalk.text_join(ent, " ") is None  # declined after the buffer grew
+            assert _cwalk.inline_text(top, set(), T.INLINE_TAGS, T.SKIP_TAGS) is None  # too deep
+
+    assert_no_leak(calls, (None, root, top, ent, ns, *hidden, *ns_hidden), 2000, "8,000 calls")
+
+
+def test_region_fill_declined_at_a_parent_without_proxy_keeps_no_reference():
+    from leakcheck import assert_no_leak
+    from condition_archive.extract.markers import SPECIFIC
+
+    root = etree.fromstring("<html><body><nav><div><p><a>x</a></p></div></nav><p>y</p></body></html>",
+                            etree.HTMLParser())
+    links = [root.find(".//a"), root.find("body/p")]  # (the <a>'s parents have no proxy)
+    marks = {links[1]: "ad"}
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            memo: dict = {}
+            assert _cwalk.region_fill(memo, frozenset(), marks, SPECIFIC, list(links)) is None
+            assert memo == {}
+
+    assert_no_leak(calls, (None, root, *links, "ad"), 3000, "3,000 calls")
