@@ -83,3 +83,14 @@ def test_region_fill_declined_at_a_parent_without_proxy_keeps_no_reference():
             assert memo == {}
 
     assert_no_leak(calls, (None, root, *links, "ad"), 3000, "3,000 calls")
+
+
+def test_joined_text_takes_any_str_separator_as_sep_join_does():
+    # text_join read `sep` with "s#": a lone surrogate raised UnicodeEncodeError out
+    # of joined_text (sep.join(itertext()) takes it), and bytes were joined as UTF-8.
+    p = etree.fromstring("<p>a<b>b</b>c</p>")
+    for sep in ("\ud800", "\udfff x", "\x00", "\U0001F600"):
+        assert T.joined_text(p, sep) == sep.join(p.itertext())
+    assert _cwalk.text_join(p, "\ud800") is None  # (itertext answers)
+    with pytest.raises(TypeError):
+        _cwalk.text_join(p, b"-")

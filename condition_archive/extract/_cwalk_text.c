@@ -118,11 +118,17 @@ join_runs(xmlNode *top, Buf *b, const char *sep, size_t nsep, PyObject *hidden)
 PyObject *
 cw_text_join(PyObject *self, PyObject *args)
 {
-    PyObject *el, *hidden = NULL;
-    const char *sep;
+    PyObject *el, *sep_str, *hidden = NULL;
     Py_ssize_t nsep;
-    if (!PyArg_ParseTuple(args, "Os#|O", &el, &sep, &nsep, &hidden))
-        return NULL;
+    if (!PyArg_ParseTuple(args, "OU|O", &el, &sep_str, &hidden))
+        return NULL; /* (a str only: "s#" took bytes too, which sep.join refuses) */
+    const char *sep = PyUnicode_AsUTF8AndSize(sep_str, &nsep);
+    if (sep == NULL) { /* a lone surrogate: sep.join takes it, UTF-8 does not */
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
     if (hidden != NULL && !PySet_CheckExact(hidden) && !PyFrozenSet_CheckExact(hidden))
         Py_RETURN_NONE; /* (markers.is_hidden asked per element: Python's) */
     if (g_element_type == NULL)
