@@ -12,7 +12,7 @@ from sample_truth import CENTER_PATH, page_html, reachable_articles, url_of
 
 from condition_archive.crawl import replies
 from condition_archive.crawl.replies import ReplyPickler, ReplyReader
-from condition_archive.extract import extract_page
+from condition_archive.extract import extract_page, links
 from condition_archive.extract.model import DateCandidate, Link
 
 HEADERS = {"content-type": "text/html; charset=utf-8"}
@@ -115,3 +115,40 @@ def test_other_messages_and_results_come_back_as_sent():
     back = [reader.loads(pickler.dumps(m)) for m in messages]
     assert back[:6] == messages[:6] and vars(back[3][2][1]) == vars(reordered)
     assert back[6][2][1] is back[6][2]  # a cycle: pickled with a memo
+
+
+def test_two_pages_of_a_site_share_their_equal_link_objects():
+    """extract/links.py makes one Link for equal fields, so the worker looks most links
+    up by identity (Sent's `seen`); the values are those of Links built anew."""
+    first, second = _extracts()[:2]
+    common = set(first.links) & set(second.links)
+    assert len(common) > 10
+    objects = {link: link for link in first.links}
+    assert all(objects[link] is link for link in second.links if link in common)
+    assert [vars(x) for x in second.links] == [vars(Link(**vars(x))) for x in second.links]
+
+
+def test_the_link_table_starts_over_at_its_bound(monkeypatch):
+    monkeypatch.setattr(links, "_LINKS", {})
+    monkeypatch.setattr(links, "LINKS_KEPT", 3)
+    made = [links.shared_link(f"https://h/{n}", "t", "main", "") for n in range(3)]
+    assert links.shared_link("https://h/0", "t", "main", "") is made[0]
+    again = links.shared_link("https://h/3", "t", "main", "")  # the fourth: starts over
+    assert len(links._LINKS) == 1 and links.shared_link("https://h/3", "t", "main", "") is again
+    assert links.shared_link("https://h/0", "t", "main", "") is not made[0]
+
+
+def test_links_made_anew_for_each_page_are_numbered_by_their_fields(monkeypatch):
+    """Equal links that are not the same objects (the link table started over, another
+    extraction) still go as numbers; the objects kept for identity stay bounded."""
+    monkeypatch.setattr(replies, "LIMIT", 12)
+    page = _extracts()[0]
+    pickler, reader = ReplyPickler(), ReplyReader()
+    sizes = []
+    for n in range(6):
+        fresh = dataclasses.replace(page, links=tuple(Link(f"https://h/{k}", str(k), "nav") for k in range(5)))
+        blob = pickler.dumps(("ok", n, (None, fresh, None)))
+        sizes.append(len(blob))
+        assert reader.loads(blob)[2][1] == fresh
+        assert len(pickler.links.numbers) == 5 and len(pickler.links.kept) <= 12
+    assert sizes[1] == sizes[5] < sizes[0] - 5 * 10

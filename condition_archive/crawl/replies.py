@@ -16,11 +16,14 @@ Each kind goes as (start, new, numbers): the fields of the objects this reply nu
 (from `start` on; 0 again after starting over) and every object's number in page
 order. Nearly every page has a new link or two (98% of a generated site's), so both
 sides look the numbers up in C (map over a dict or list) and only the new objects cost
-Python code. A reply with a PageExtract is sent as plain tuples (EXTRACT): its fields'
-values in PageExtract's order, with those (start, new, numbers) for its links and dates;
-ReplyReader makes it the ("ok", seq, result) the worker had. No names of fields, no
-classes, no pickle memo to write and read (session 14: the worker's replies cost it
-0.105 ms a page of CPU, the crawl ~0.1; see docs/benchmarks.md).
+Python code; the worker finds a Link by identity first (the extraction makes one object
+for equal Links, extract/links.py), which spares it building and hashing a key.
+
+A reply with a PageExtract goes as plain tuples (EXTRACT): its fields' values in
+PageExtract's order, with those (start, new, numbers) for its links and dates;
+ReplyReader makes it the ("ok", seq, result) the worker had. No field names, no classes
+to find, no pickle memo to fill and read (session 14: the worker's replies had cost it
+~0.12 ms a page of CPU in a crawl; see docs/benchmarks.md).
 
 Only the worker's replies to its crawl are written this way (ReplyPickler); any other
 pickle of a PageExtract (the distributed crawl's queue) is its own, whole (model.py).
@@ -57,21 +60,50 @@ class _Numbers(dict):
 
 
 class Sent:
-    """The worker's side: the fields of each object it has sent, to its number."""
+    """The worker's side: the fields of each object it has sent, to its number. With
+    `shared` (the extraction makes one object for equal Links: extract/links.py), an
+    object sent before is first looked up by identity: no key tuple to build and hash."""
 
-    def __init__(self, cls: type):
+    def __init__(self, cls: type, shared: bool = False):
         self.fields = attrgetter(*_FIELDS[cls])
         self.numbers = _Numbers()
+        self.shared = shared
+        self.seen: dict[int, int] = {}  # id -> number of the objects in `kept` (alive: ids their own)
+        self.kept: list = []
 
     def refs(self, objects: tuple) -> tuple[int, tuple, tuple]:
         """(start, the fields of the objects numbered now, each object's number)."""
         numbers = self.numbers
         if len(numbers) + len(objects) > LIMIT:
             numbers.clear()
-        start, new = len(numbers), numbers.new
-        refs = tuple(map(numbers.__getitem__, map(self.fields, objects)))  # numbers the new ones
-        numbers.new = []
+            self.seen.clear()
+            self.kept.clear()
+        start = len(numbers)
+        if self.shared:
+            refs = list(map(self.seen.get, map(id, objects)))
+            if None in refs:
+                self._not_seen(objects, refs)
+            refs = tuple(refs)
+        else:
+            refs = tuple(map(numbers.__getitem__, map(self.fields, objects)))  # numbers the new ones
+        new, numbers.new = numbers.new, []
         return start, tuple(new), refs
+
+    def _not_seen(self, objects: tuple, refs: list) -> None:
+        """The numbers of the objects not seen (by identity) before, by their fields."""
+        seen, kept, numbers, fields = self.seen, self.kept, self.numbers, self.fields
+        if len(kept) + len(objects) > LIMIT:  # objects not shared after all: bound the memory
+            seen.clear()
+            kept.clear()
+        at = refs.index(None)
+        while True:
+            obj = objects[at]
+            refs[at] = seen[id(obj)] = numbers[fields(obj)]
+            kept.append(obj)
+            try:
+                at = refs.index(None, at + 1)
+            except ValueError:
+                return
 
 
 class Received:
@@ -101,7 +133,7 @@ class ReplyPickler:
     """The worker's pickler for its replies: a PageExtract's links and dates as refs."""
 
     def __init__(self):
-        self.links, self.dates = Sent(Link), Sent(DateCandidate)
+        self.links, self.dates = Sent(Link, shared=True), Sent(DateCandidate)
         self.file = io.BytesIO()
         self.pickler = pickle.Pickler(self.file, pickle.HIGHEST_PROTOCOL)
         self.pickler.fast = True  # no memo to fill and clear: a reply is a tree of tuples and strings
