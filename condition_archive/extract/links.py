@@ -182,10 +182,11 @@ def link_text(a: HtmlElement, regions=None) -> str:
 
 # The Links made so far, by their fields: most of a page's links were on its site's
 # earlier pages (navigation, footer, cards), and one frozen Link object for each lets
-# the extraction worker's reply find its number by identity, in C (crawl/replies.py:
-# ~0.013 ms a page of the worker's CPU), where hashing its four strings costs more.
-# Building the key costs what building the Link again would. Bounded: at LINKS_KEPT
-# it starts over (the objects stay equal, only no longer shared).
+# the extraction worker's reply find its number by identity, in C, instead of building
+# and hashing a key of its four strings again (crawl/replies.py; ~0.01 ms a page of the
+# worker's CPU, docs/benchmarks.md, session 14). Building the key here costs what
+# building the Link again would. Bounded: at LINKS_KEPT it starts over (the objects
+# stay equal, only no longer shared).
 _LINKS: dict[tuple[str, str, str, str], Link] = {}
 LINKS_KEPT = 1 << 14
 
