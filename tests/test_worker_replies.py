@@ -110,11 +110,13 @@ def test_other_messages_and_results_come_back_as_sent():
     cyclic.append(cyclic)
     messages = [("ready",), ("error", 1, "ValueError: no"), ("ok", 2, ("not html", None, None)),
                 ("ok", 3, (None, reordered, None)), ("ok", 4, (None, extract, b"packed")),
-                ("ok", 5, [None, extract, None]), ("error", 6, cyclic)]
+                ("ok", 5, [None, extract, None]), ("error", 6, cyclic), ("error", 7, cyclic),
+                ("ok", 8, (None, extract, None))]
     pickler, reader = ReplyPickler(), ReplyReader()
     back = [reader.loads(pickler.dumps(m)) for m in messages]
     assert back[:6] == messages[:6] and vars(back[3][2][1]) == vars(reordered)
-    assert back[6][2][1] is back[6][2]  # a cycle: pickled with a memo
+    assert back[6][2][1] is back[6][2] and back[7][2][1] is back[7][2]  # a cycle: pickled with a memo
+    assert back[8] == messages[8]  # and the fast pickler goes on after it
 
 
 def test_two_pages_of_a_site_share_their_equal_link_objects():
