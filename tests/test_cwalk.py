@@ -199,6 +199,23 @@ def test_ten_thousand_deep_and_a_huge_page():
     assert_same_walk(_elements(huge + "</body></html>"), where="huge")
 
 
+def test_the_environment_variable_is_read_as_os_environ_has_it(monkeypatch):
+    # (parse.pure_python reads os.environ's own dict: every way of changing it counts.)
+    import os
+
+    from condition_archive.extract.parse import pure_python
+
+    monkeypatch.delenv(M.PURE_PYTHON_ENV, raising=False)
+    assert not pure_python() and M.compiled_walk() is not None
+    for value, pure in (("1", True), ("0", False), ("", False), ("yes", True), ("0 ", True)):
+        monkeypatch.setenv(M.PURE_PYTHON_ENV, value)
+        assert pure_python() is pure and (M.compiled_walk() is None) is pure, value
+    os.environ[M.PURE_PYTHON_ENV] = "1"
+    assert pure_python()
+    del os.environ[M.PURE_PYTHON_ENV]
+    assert not pure_python()
+
+
 def test_the_environment_variable_forces_the_python_walk(monkeypatch):
     elements = _elements(_ODD_HTML["hidden and special attributes"])
     monkeypatch.setenv(M.PURE_PYTHON_ENV, "0")

@@ -94,3 +94,19 @@ def test_index_of_another_root_is_not_used():
     regions = classify_regions(first)
     assert list(tagged(second, regions, "a")) == list(second.iter("a"))
     assert not set(tagged(second, regions, "a")) & set(first.iter("a"))
+
+
+@pytest.mark.parametrize("html", [
+    "<html><head><title>t</title></head><body><p>x</p></body></html>",
+    "<html><head></head><head><title>second</title></head><body></body><body>2</body></html>",
+    "<html><!-- c --><head><meta charset=utf-8><!-- t --><title>a</title><title>b</title></head></html>",
+    "<p>no head, no body element written</p>",
+    "<html><body><svg><title>inside</title></svg></body></html>",
+])
+def test_body_of_and_head_title_are_elementpaths_find(html):
+    from condition_archive.extract.tagindex import body_of, head_title
+
+    root = etree.fromstring(html, etree.HTMLParser())
+    assert body_of(root) is root.find("body") and head_title(root) is root.find("head/title")
+    for el in root.iter(etree.Element):  # (the second <head>, the <svg>: found as find finds them)
+        assert body_of(el) is el.find("body") and head_title(el) is el.find("head/title")

@@ -16,7 +16,9 @@
  * layouts (public API of both) are read.  Iterative: no recursion.
  *
  * Beside the walk (session 13): clean_len, text_count and add_up
- * (_cwalk_clean.c), boilerplate.py's loops over the tree, and find_control,
+ * (_cwalk_clean.c), boilerplate.py's loops over the tree; region_fill
+ * (_cwalk_region.c, session 14), RegionMap.region's climb; text_join and
+ * inline_text (_cwalk_text.c, session 14), text.py's text reads; and find_control,
  * parse.py's test of a page for control bytes; each has its Python
  * reference, which runs when the function declines (returns None).
  */
@@ -232,6 +234,15 @@ static PyMethodDef methods[] = {
      "add_up(mass, [(el, n), ...], self_too) -> True: n added to mass[a] for el's "
      "ancestors (and el), as boilerplate's loops add; None, mass untouched, for a "
      "tree only those loops read."},
+    {"region_fill", cw_region_fill, METH_VARARGS,
+     "region_fill(memo, exempt, marks, specific, elements) -> True: each element's "
+     "region memoised as boilerplate.RegionMap.region memoises it; None for what "
+     "only that method reads (the elements before memoised)."},
+    {"text_join", cw_text_join, METH_VARARGS,
+     "text_join(el, sep) -> sep.join(el.itertext()), or None for what only lxml reads."},
+    {"inline_text", cw_inline_text, METH_VARARGS,
+     "inline_text(el, hidden, inline_tags, skip_tags) -> what text.own_lines splits, "
+     "or None for what only its Python reads."},
     {"configure", configure, METH_O,
      "configure(dict): measure.py's sets, helpers and a sample element; raises "
      "RuntimeError when this lxml's element layout is not the one compiled against."},

@@ -68,5 +68,8 @@ int cw_walk_element(Walk *w, PyObject *el);
 PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
 PyObject *cw_text_count(PyObject *self, PyObject *args);
 PyObject *cw_add_up(PyObject *self, PyObject *args);
+PyObject *cw_region_fill(PyObject *self, PyObject *args); /* _cwalk_region.c */
+PyObject *cw_text_join(PyObject *self, PyObject *args); /* _cwalk_text.c */
+PyObject *cw_inline_text(PyObject *self, PyObject *args);
 
 #endif

@@ -32,7 +32,8 @@ from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_t
                                                opens_teasers, starts_with_link)
 from condition_archive.extract.people import LABEL_RE as BYLINE_START
 from condition_archive.extract.people import names_from_line
-from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.tagindex import head_title, tagged
+from condition_archive.extract.text import joined_text
 
 _BLOCK = vocab.BLOCK_TAGS
 _DROP = frozenset(vocab.DROP_TAGS)
@@ -167,8 +168,10 @@ class _Walker:
         # text never contains) breaks a line, and two <br>s in a row (old
         # templates' paragraphs) end a paragraph.
         text = "".join(self.buf)  # (_INVISIBLE's characters are not ASCII: none in an ASCII text)
-        chunks = _PARA_BREAK.split(text if text.isascii() else text.translate(_INVISIBLE))
         self.buf = []
+        if text.isspace():
+            return  # the source's indentation between blocks (~11 a page): no paragraph
+        chunks = _PARA_BREAK.split(text if text.isascii() else text.translate(_INVISIBLE))
         for chunk in chunks:
             lines = chunk.split("\x00")
             text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
@@ -219,7 +222,7 @@ class _Walker:
         if is_caption(el):
             # The same caption under every photo of a gallery is read once.
             # (A figcaption inside a caption-classed <figure> is that caption.)
-            text = " ".join("".join(el.itertext()).split())
+            text = " ".join(joined_text(el).split())
             seen = self.captions.setdefault(text, el)
             if seen is not el and not any(a is seen for a in el.iterancestors()):
                 return True
@@ -234,7 +237,7 @@ class _Walker:
             total = regions.text_len.get(el, 0)
             links = regions.link_len.get(el, 0)
             if links and total < 300 and links * 2 >= total and _RELATED_LABEL.match(
-                    " ".join("".join(el.itertext()).split())):
+                    " ".join(joined_text(el).split())):
                 return True
 
         return False
@@ -363,7 +366,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.
     heads = [" ".join(el.text_content().split()).lower() for el in tagged(root, regions, "h1")]
-    title = root.find("head/title")
+    title = head_title(root)
     said = " ".join([*heads, title.text_content().lower() if title is not None else ""])
     heads = [h for h in heads if len(h.split()) >= 4]
     kept = []

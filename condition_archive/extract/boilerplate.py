@@ -25,7 +25,7 @@ from condition_archive.extract.markers import SPECIFIC as _SPECIFIC
 from condition_archive.extract.markers import compound_region, is_hidden, own_marker, tokens  # noqa: F401
 from condition_archive.extract.mainbox import veto_landmark_wrappers
 from condition_archive.extract.signup import mark_signup_boxes
-from condition_archive.extract.tagindex import TagIndex
+from condition_archive.extract.tagindex import TagIndex, body_of
 
 # The tag sets are also imported from here by older callers.
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
@@ -85,6 +85,10 @@ class RegionMap:
     # the <a>s' href values (measure.Measured.hrefs; None: not known).
     tags: TagIndex | None = field(default=None, repr=False)
     hrefs: dict | None = field(default=None, repr=False)
+    # The C extension's region_fill (False: the Python code runs; None: not looked up)
+    # and text_join (text.visible_text's itertext; None: not built or not used).
+    _fill: object = field(default=None, repr=False, compare=False)
+    text_join: object = field(default=None, repr=False, compare=False)
 
     def mark(self, el: HtmlElement) -> str | None:
         """The element's own region claim, ignoring claims on main's ancestors."""
@@ -100,6 +104,25 @@ class RegionMap:
         """The region of any element: its own claim and its ancestors' combined,
         the outermost claim winning except that ad/sponsored/related inner claims
         are more specific and a nav inside a header is nav; unclaimed elements are "main"."""
+        memo = self._memo
+        current = memo.get(el)
+        if current is not None:
+            return current
+        self.memoise([el])
+        return memo[el]
+
+    def memoise(self, elements: list) -> None:
+        """Each element's region memoised, one after the other: by the C extension
+        (parents read from libxml2's nodes) when it is built, else by _region."""
+        fill = self._fill
+        if fill is None:  # (looked up once per map: once or twice a page)
+            fill = self._fill = compiled_helper("region_fill") or False
+        if fill is False or not fill(self._memo, self._exempt, self._marks, _SPECIFIC, elements):
+            for el in elements:
+                self._region(el)
+
+    def _region(self, el: HtmlElement) -> str:
+        """region's reference: climb to a memoised ancestor, then down again."""
         memo = self._memo
         chain = []
         node = el
@@ -257,7 +280,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
-    found.hrefs = facts.hrefs
+    found.hrefs, found.text_join = facts.hrefs, compiled_helper("text_join")
     return found
 
 
@@ -266,19 +289,19 @@ def _classify(root: HtmlElement, tags: TagIndex, facts) -> RegionMap:
     text_len, link_len, marks, blocks = facts.text_len, facts.link_len, facts.marks, facts.blocks
     forms = tags.index.get("form", ())
     # Claims on <html>/<body> are page-type classes ("single-post has-sidebar").
-    for el in (root, root.find("body")):
+    for el in (root, body_of(root)):
         marks.pop(el, None)
     signup = mark_signup_boxes(root, text_len, marks, forms)
     _veto_wrapper_marks(marks, blocks, text_len, link_len)
     veto_landmark_wrappers(root, marks, text_len, facts.landmarks)
-    found = _choose_main(tags, blocks, text_len, link_len, marks)
+    found = _choose_main(tags, blocks, text_len, link_len, marks, named=facts.named)
     prose = _prose_total(blocks, link_len)
     if found.main is None or found.prose_len.get(found.main, 0) < vocab.RETRY_SHARE * prose:
         # Readability's second pass: when the class vocabulary left most of the
         # page's prose outside the main box (page builders call every block a
         # "widget", paywalled articles sit in a "paywall" box), choose again
         # trusting only the strong claims: tags, roles, ads, comments, banners.
-        retry = _choose_main(tags, blocks, text_len, link_len, _strong_marks(marks, signup))
+        retry = _choose_main(tags, blocks, text_len, link_len, _strong_marks(marks, signup), named=facts.named)
         if retry.main is not None and retry.prose_len.get(retry.main, 0) > \
                 found.prose_len.get(found.main, 0) * vocab.RETRY_GAIN:
             retry.relaxed = True
@@ -322,21 +345,31 @@ def _strong_marks(marks: dict, signup: set) -> dict:
 
 
 def _choose_main(tags: TagIndex, blocks: list, text_len: dict, link_len: dict,
-                 marks: dict, again: bool = True) -> RegionMap:
+                 marks: dict, again: bool = True, named: dict | None = None) -> RegionMap:
+    """`named`: the walk's element -> (class, id) of `tags`' tree (None: read the attributes)."""
     found = _choose_main_once(tags, blocks, text_len, link_len, marks)
     if again and found.main is not None:
         # A block built like the main container or its wrappers ("elementor-widget"
         # text blocks on both sides of an ad) is the article's own, whatever its
         # class words claim: choose again without those claims.
-        shapes = {(a.tag, a.get("class")) for a in (found.main, *found.main.iterancestors())
-                  if a.get("class")}
+        shapes = {(a.tag, cls) for a in (found.main, *found.main.iterancestors())
+                  if (cls := _class_of(a, named))}
         twins = [el for el, mark in marks.items() if mark in ("sidebar", "related")
-                 and (el.tag, el.get("class")) in shapes]
+                 and (el.tag, _class_of(el, named)) in shapes]
         if twins:
             gone = set(twins)
             marks = {el: mark for el, mark in marks.items() if el not in gone}
             return _choose_main(tags, blocks, text_len, link_len, marks, again=False)
     return found
+
+
+def _class_of(el: HtmlElement, named: dict | None) -> str | None:
+    """el.get("class"), from the walk's values when given (an element of its tree
+    missing from `named` has no class): ~30 attribute reads a page less."""
+    if named is None:
+        return el.get("class")
+    pair = named.get(el)
+    return None if pair is None else pair[0]
 
 
 def _choose_main_once(tags: TagIndex, blocks: list, text_len: dict, link_len: dict,

@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.markers import tokens
+from condition_archive.extract.text import joined_text
 
 # Inside a caption, these class/id words name the credit, not the caption.
 _CREDIT_TOKENS = frozenset(("credit", "credits", "attribution", "copyright", "source",
@@ -50,7 +51,7 @@ def is_credit_element(el: HtmlElement) -> bool:
             return True
     if el.tag not in vocab.BLOCK_TAGS:
         return False
-    text = " ".join("".join(el.itertext()).split())
+    text = " ".join(joined_text(el).split())
     return bool(text) and len(text.split()) <= 12 and bool(_CREDIT_START.match(text))
 
 

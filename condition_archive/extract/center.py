@@ -36,7 +36,8 @@ from lxml.html import HtmlElement
 from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
-from condition_archive.extract.tagindex import tagged_under
+from condition_archive.extract.tagindex import body_of, tagged_under
+from condition_archive.extract.text import joined_text
 from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
@@ -103,7 +104,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     """Sections and cards of the page (empty for pages without card groups).
     `resolved` (links.resolve_links) and `scan` (meta.scan_page) are reused when
     the caller already has them."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return CenterLayout()
     resolved = resolve_links(root, url) if resolved is None else resolved
@@ -191,7 +192,7 @@ class _CardFinder:
 
 
 def _has_text(el: HtmlElement) -> bool:
-    return any(t.strip() for t in el.itertext())
+    return bool((joined_text(el) if len(el) else el.text or "").strip())
 
 
 def _has_title(el: HtmlElement, regions=None) -> bool:

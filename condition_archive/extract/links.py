@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract.meta import norm, visible_text
 from condition_archive.extract.model import Link, new_link
-from condition_archive.extract.tagindex import tagged_under
+from condition_archive.extract.tagindex import body_of, tagged_under
 
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "callto:",
                 "blob:", "file:", "ftp:")
@@ -48,7 +48,7 @@ def resolve_links(root: HtmlElement, url: str, regions=None) -> dict:
     """Every <a> of the body that leads to a document, mapped to its absolute href
     (computed once per page: center and link extraction share it; `regions`, the
     page's region map, lists the <a>s)."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return {}
     base = page_base(root, url)
@@ -220,6 +220,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
 def link_kinds(resolved: dict, regions) -> dict:
     """Each link element of `resolved` -> "sponsored" (is_sponsored_link), else
     its region: what center and link extraction both ask of every link."""
+    regions.memoise(list(resolved))  # every link's climb in one call (C when built)
     region = regions.region
     return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
 

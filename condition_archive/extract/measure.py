@@ -20,7 +20,6 @@ walk holds libxml2's node pointers across those calls.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -31,6 +30,7 @@ from lxml import etree
 
 from condition_archive.extract import vocab
 from condition_archive.extract.markers import hidden_class, is_hidden, marker, own_marker, tokens
+from condition_archive.extract.parse import PURE_PYTHON_ENV, pure_python
 
 # The attributes that make an element "special": its region claim or hidden
 # flag needs more than its tag, class and id (markers.own_marker, is_hidden).
@@ -357,9 +357,6 @@ def value_tokens(value: str) -> frozenset[str]:
     return frozenset(tokens(value)) if value else frozenset()
 
 
-PURE_PYTHON_ENV = "CONDITION_ARCHIVE_PURE_PYTHON"
-
-
 def compiled_walk():
     """_cwalk.walk, or None when the Python walk runs (see which_walk)."""
     return compiled_helper("walk")
@@ -369,7 +366,7 @@ def compiled_helper(name: str):
     """The C extension's `name` (walk; clean_len: boilerplate._clean_len;
     text_count: _block_score's commas), or None when the Python code runs (see
     which_walk)."""
-    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+    if pure_python():
         return None
     module = _load_compiled()[0]
     return None if module is None else getattr(module, name)
@@ -377,7 +374,7 @@ def compiled_helper(name: str):
 
 def which_walk() -> str:
     """Which implementation measure() runs, and why: "c" or "python: REASON"."""
-    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+    if pure_python():
         return f"python: {PURE_PYTHON_ENV} is set"
     module, reason = _load_compiled()
     return "c" if module is not None else f"python: {reason}"

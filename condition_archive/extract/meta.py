@@ -31,7 +31,7 @@ from condition_archive.extract.text import (  # noqa: F401
     text_before,
     visible_text,
 )
-from condition_archive.extract.tagindex import tagged
+from condition_archive.extract.tagindex import body_of, tagged
 from condition_archive.extract.wordre import TextVerdicts, any_word
 
 # Regions whose text says nothing about the page itself (bylines and dates found
@@ -118,6 +118,11 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
     block about other pages; memoised per element in the region map (callers ask
     about many elements of the same few boxes)."""
     memo, hidden = regions.furniture, regions.hidden
+    # The walk's class and id values (an element of its tree missing from `named`
+    # has neither): two attribute reads less per ancestor climbed.
+    named, order = regions.named, regions.order
+    if order is None:
+        named = None
     chain = []
     found = False
     node = el
@@ -132,7 +137,15 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
             break
         # The main container and its wrappers are the page itself, whatever their
         # class says ("category-news", "blog-sidebar-right" page layouts).
-        toks = class_tokens(node) & FOREIGN_TOKENS
+        pair = named.get(node) if named is not None else None
+        if pair is not None:
+            cls, ident = pair
+            toks = _class_tokens(cls or "", ident or "") if cls or ident else _NO_TOKENS
+        elif named is not None and node in order:
+            toks = _NO_TOKENS
+        else:
+            toks = class_tokens(node)
+        toks &= FOREIGN_TOKENS
         if toks and regions.relaxed:
             toks -= LAYOUT_TOKENS
         if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
@@ -205,7 +218,7 @@ def _outside(body: HtmlElement) -> set:
 def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
     """See PageScan; `regions` (the page's region map, if made) gives the class
     and id values already read."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return PageScan(jsonld=tuple(jsonld_nodes(root)), foreign=frozenset(foreign))
     texts = walked_texts(body, regions) if regions is not None else None
@@ -309,7 +322,7 @@ def page_description(root: HtmlElement, regions) -> str:
 def lede(root: HtmlElement, regions) -> str:
     """The paragraph introducing the page: a block with lede/intro/summary class
     tokens, else the first substantial paragraph after the H1, outside cards."""
-    body = root.find("body")
+    body = body_of(root)
     if body is None:
         return ""
     after_h1 = next(root.iterdescendants("h1"), None) is None

@@ -64,6 +64,20 @@ class TagIndex:
         return len(self.order)
 
 
+def body_of(root: HtmlElement) -> HtmlElement | None:
+    """root.find("body") (its first <body> child) without ElementPath's Python
+    (2.7 against 0.7 us; the stages ask five times a page)."""
+    return next(root.iterchildren("body"), None)
+
+
+def head_title(root: HtmlElement) -> HtmlElement | None:
+    """root.find("head/title"): the first <title> child of a <head> child (3.7 against ~1 us)."""
+    for head in root.iterchildren("head"):
+        for title in head.iterchildren("title"):
+            return title
+    return None
+
+
 def _index_for(root: HtmlElement, regions) -> TagIndex | None:
     index = getattr(regions, "tags", None)
     return index if index is not None and index.root is root else None

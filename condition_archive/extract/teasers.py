@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.markers import tokens
+from condition_archive.extract.text import joined_text
 
 _RELATED_HEADING = re.compile(f"{vocab.RELATED_HEADING}|{vocab.TEASER_HEADING}", re.I)
 # A line standing in for a heading ends its box only when it opens teasers
@@ -40,7 +41,7 @@ def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
         pattern = _TEASER_LINE
     else:
         return None
-    return is_related or bool(pattern.match(" ".join("".join(el.itertext()).split())))
+    return is_related or bool(pattern.match(" ".join(joined_text(el).split())))
 
 
 def is_teaser_title(text: str) -> bool:

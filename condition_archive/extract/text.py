@@ -12,7 +12,7 @@ from typing import Callable
 from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.measure import INVISIBLE_TAGS
+from condition_archive.extract.measure import INVISIBLE_TAGS, compiled_helper
 
 # Inline tags: text inside them belongs to the enclosing block's line.
 INLINE_TAGS = frozenset(("span", "b", "strong", "em", "i", "small", "a", "time", "label",
@@ -45,8 +45,16 @@ def visible_text(el: HtmlElement, regions=None) -> str:
             text = el.text
             text = memo[el] = " ".join(text.split()) if text else ""
         else:
-            text = memo[el] = _visible_text(el, plain, hidden_test(regions))
+            text = memo[el] = _visible_text(el, plain, hidden_test(regions), regions.text_join, regions.hidden)
     return text
+
+
+def joined_text(el: HtmlElement, sep: str = "") -> str:
+    """sep.join(el.itertext()): by the C extension when it is built (lxml's
+    itertext makes a Python string per text node and costs ~2 us a call)."""
+    text_join = compiled_helper("text_join")
+    joined = text_join(el, sep) if text_join is not None else None
+    return sep.join(el.itertext()) if joined is None else joined
 
 
 def hidden_test(regions) -> Callable[[HtmlElement], bool]:
@@ -55,7 +63,9 @@ def hidden_test(regions) -> Callable[[HtmlElement], bool]:
     return is_hidden if regions is None else regions.hidden.__contains__
 
 
-def _visible_text(el: HtmlElement, plain, is_hid=is_hidden) -> str:
+def _visible_text(el: HtmlElement, plain, is_hid=is_hidden, text_join=None, hidden=None) -> str:
+    """`text_join`: the C extension's sep.join(el.itertext()) (with `hidden`, the
+    set is_hid looks in: _collect_text's join), if built."""
     if len(el) == 0:  # fast path: most links and leaves have no children
         tag = el.tag  # (each read of .tag or .text builds a new str: read once)
         if plain is not None and el in plain:
@@ -65,11 +75,15 @@ def _visible_text(el: HtmlElement, plain, is_hid=is_hidden) -> str:
         return norm(el.text)
     if plain is not None and el in plain:
         # Every text node is visible: the same strings _collect_text gathers.
-        text = norm(" ".join(el.itertext()))
+        joined = text_join(el, " ") if text_join is not None else None
+        text = norm(" ".join(el.itertext()) if joined is None else joined)
     else:
-        parts: list[str] = []
-        _collect_text(el, parts, is_hid)
-        text = norm(" ".join(parts))
+        joined = text_join(el, " ", hidden) if text_join is not None and hidden is not None else None
+        if joined is None:
+            parts: list[str] = []
+            _collect_text(el, parts, is_hid)
+            joined = " ".join(parts)
+        text = norm(joined)
     # After norm the only whitespace is single spaces: a literal search rules
     # out most texts before the substitutions (same result, fewer regex passes).
     if _SPACE_THEN_PUNCT.search(text):
@@ -108,9 +122,13 @@ def block_of(el: HtmlElement) -> HtmlElement:
 def own_lines(block: HtmlElement, regions=None) -> list[str]:
     """The block's own text, nested blocks cut out as line breaks (`regions`:
     the page's region map, whose walk knows the hidden elements)."""
-    parts: list[str] = []
-    _inline_text(block, parts, hidden_test(regions), top=True)
-    return [line for line in (norm(s) for s in "".join(parts).split("\n")) if line]
+    inline_text = compiled_helper("inline_text") if regions is not None else None
+    joined = inline_text(block, regions.hidden, INLINE_TAGS, SKIP_TAGS) if inline_text is not None else None
+    if joined is None:  # (not built, no walk's hidden set, or a tree only the Python reads)
+        parts: list[str] = []
+        _inline_text(block, parts, hidden_test(regions), top=True)
+        joined = "".join(parts)
+    return [line for line in (norm(s) for s in joined.split("\n")) if line]
 
 
 def _inline_text(el: HtmlElement, parts: list[str], is_hid, top: bool = False) -> None:
