@@ -180,6 +180,28 @@ def link_text(a: HtmlElement, regions=None) -> str:
     return norm(a.get("aria-label") or a.get("title"))
 
 
+# The Links made so far, by their fields: most of a page's links were on its site's
+# earlier pages (navigation, footer, cards), and one frozen Link object for each lets
+# the extraction worker's reply find its number by identity, in C, instead of building
+# and hashing a key of its four strings again (crawl/replies.py; ~0.01 ms a page of the
+# worker's CPU, docs/benchmarks.md, session 14). Building the key here costs what
+# building the Link again would. Bounded: at LINKS_KEPT it starts over (the objects
+# stay equal, only no longer shared).
+_LINKS: dict[tuple[str, str, str, str], Link] = {}
+LINKS_KEPT = 1 << 14
+
+
+def shared_link(href: str, text: str, region: str, section: str) -> Link:
+    """new_link(href, text, region, section), the same object as last time for the same fields."""
+    key = (href, text, region, section)
+    link = _LINKS.get(key)
+    if link is None:
+        if len(_LINKS) >= LINKS_KEPT:
+            _LINKS.clear()
+        link = _LINKS[key] = new_link(href, text, region, section)
+    return link
+
+
 def page_links(root: HtmlElement, url: str, regions, layout=None,
                resolved: dict | None = None) -> tuple[Link, ...]:
     """Every followable <a href> of the page in page order (see module docstring).
@@ -191,7 +213,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     out: list[Link] = []
     for a, href in resolved.items():
         region, section = _region_and_section(a, href, regions, layout, kinds.get(a))
-        out.append(new_link(href, link_text(a, regions), region, section))
+        out.append(shared_link(href, link_text(a, regions), region, section))
     return tuple(out)
 
 
