@@ -48,6 +48,28 @@ put(Buf *b, const char *s, size_t n)
     return 0;
 }
 
+/* The text a walk left in `b` as a str (its buffer freed): None when the walk
+ * declined (FALLBACK) or the bytes are not UTF-8 (lxml raises there: let it);
+ * NULL with the exception set when the walk failed (-1). */
+static PyObject *
+buf_result(Buf *b, int rc)
+{
+    PyObject *out = NULL;
+    if (rc == 0) {
+        out = PyUnicode_DecodeUTF8(b->s, (Py_ssize_t)b->len, NULL);
+        if (out == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyErr_Clear();
+            out = Py_NewRef(Py_None);
+        }
+    } else if (rc == FALLBACK) {
+        out = Py_NewRef(Py_None);
+    }
+    if (b->s != b->local)
+        PyMem_Free(b->s);
+    return out;
+}
+
+
 /* Whether _collect_text leaves element `node` out: 1, 0, FALLBACK or -1. */
 static int
 left_out(xmlNode *node, PyObject *hidden)
@@ -141,19 +163,7 @@ cw_text_join(PyObject *self, PyObject *args)
     Buf b = {.len = 0, .cap = sizeof b.local};
     b.s = b.local;
     int rc = join_runs(top, &b, sep, (size_t)nsep, hidden);
-    PyObject *out = NULL;
-    if (rc == 0) {
-        out = PyUnicode_DecodeUTF8(b.s, (Py_ssize_t)b.len, NULL);
-        if (out == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
-            PyErr_Clear(); /* lxml raises: let it */
-            out = Py_NewRef(Py_None);
-        }
-    } else if (rc == FALLBACK) {
-        out = Py_NewRef(Py_None);
-    }
-    if (b.s != b.local)
-        PyMem_Free(b.s);
-    return out;
+    return buf_result(&b, rc);
 }
 
 
@@ -244,17 +254,5 @@ cw_inline_text(PyObject *self, PyObject *args)
     b.len = 0;
     Inline v = {hidden, inline_tags, skip, &b};
     int rc = inline_visit(&v, top, 1, 0);
-    PyObject *out = NULL;
-    if (rc == 0) {
-        out = PyUnicode_DecodeUTF8(b.s, (Py_ssize_t)b.len, NULL);
-        if (out == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
-            PyErr_Clear();
-            out = Py_NewRef(Py_None);
-        }
-    } else if (rc == FALLBACK) {
-        out = Py_NewRef(Py_None);
-    }
-    if (b.s != b.local)
-        PyMem_Free(b.s);
-    return out;
+    return buf_result(&b, rc);
 }
