@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from condition_archive.extract.tagindex import body_of
+
 # Magic numbers of formats that are sometimes served under an HTML URL.
 _MAGIC = (
     (b"%PDF-", "PDF"),
@@ -276,8 +278,7 @@ def _parse_text(text: str, url: str, encoding: str | None, clean: bool = False,
     problem = None
     if encoding == "utf-8+cp1252":
         problem = "bytes not valid utf-8: decoded the bad bytes as cp1252"
-    # (root.find("body"): iterchildren without ElementPath's Python, a third of its cost)
-    if next(root.iterchildren("body"), None) is None and root.find(".//body") is None:
+    if body_of(root) is None and root.find(".//body") is None:
         problem = problem or "html has no body"
     return Parsed(root, problem, encoding)
 
