@@ -6,31 +6,17 @@ against the same pages parsed from their decoded text."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from compiled import BENCH, compiled_or_skip, configured  # noqa: F401
 from condition_archive.extract import boilerplate as B
 from condition_archive.extract import measure as M
 from condition_archive.extract import parse as P
 from condition_archive.extract import stages
 
-try:
-    from condition_archive.extract import _cwalk
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("the C extension is not built: the Python loops run", allow_module_level=True)
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-@pytest.fixture(autouse=True)
-def configured():
-    """_cwalk configured by measure.py, as the first walk of a process does."""
-    assert M.which_walk() == "c"
+_cwalk = compiled_or_skip("the Python loops run")
 
 
 def _both(elements, text_len, marks, best):

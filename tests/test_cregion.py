@@ -4,32 +4,19 @@ site's pages and on odd claims, and the fallbacks when it declines."""
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from compiled import BENCH, compiled_or_skip, configured  # noqa: F401
 from condition_archive.extract import boilerplate as B
 from condition_archive.extract import measure as M
 from condition_archive.extract import stages
 from condition_archive.extract.markers import SPECIFIC
 
-try:
-    from condition_archive.extract import _cwalk
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("the C extension is not built: the Python climb runs", allow_module_level=True)
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-@pytest.fixture(autouse=True)
-def configured():
-    assert M.which_walk() == "c"
+_cwalk = compiled_or_skip("the Python climb runs")
 
 
 def _memo_items(regions):

@@ -5,29 +5,16 @@ declines, and text.visible_text with and without it."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from compiled import BENCH, compiled_or_skip, configured  # noqa: F401
 from condition_archive.extract import measure as M
 from condition_archive.extract import stages
 from condition_archive.extract import text as T
 
-try:
-    from condition_archive.extract import _cwalk
-except ImportError:
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("the C extension is not built: itertext runs", allow_module_level=True)
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-@pytest.fixture(autouse=True)
-def configured():
-    assert M.which_walk() == "c"
+_cwalk = compiled_or_skip("itertext runs")
 
 
 def _same_as_itertext(root) -> int:
