@@ -158,3 +158,21 @@ def test_the_spider_yields_the_raw_page_and_extracts_nothing():
     outs = list(spider.parse(response))
     assert len(outs) == 1 and isinstance(outs[0], FetchedPage)
     assert outs[0].body == response.body and outs[0].extract is None
+
+
+def test_the_fetched_page_keeps_every_header_value_joined_under_a_lower_case_name():
+    # A repeated header (two Set-Cookie, two Link) reaches the ledger as one
+    # comma-joined value, as Scrapy's Headers.items() gave it.
+    spider = _spider()
+    from scrapy.http import HtmlResponse
+
+    url = url_of(CENTER_PATH)
+    response = HtmlResponse(url, body=b"<html><body><p>x</p></body></html>",
+                            headers=[("Content-Type", "text/html; charset=iso-8859-1"),
+                                     ("Link", "<a>; rel=x"), ("Link", "<b>; rel=y"), ("X-Caf\u00e9", "\u00e9t\u00e9")],
+                            request=Request(url, meta={DEPTH_KEY: 0, "referer": ""}))
+    page = list(spider.parse(response))[0]
+    expected = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+    assert page.headers == expected
+    assert page.headers["link"] == "<a>; rel=x, <b>; rel=y"
+    assert page.headers["content-type"] == "text/html; charset=iso-8859-1"
