@@ -18,15 +18,9 @@ from condition_archive.extract import measure as M
 from condition_archive.extract.boilerplate import SCAN_VERDICTS
 from condition_archive.extract.parse import parse_html
 
-try:
-    from condition_archive.extract import _cwalk
-except ImportError:
-    # Outside CI a machine without a compiler runs the Python walk; CI has one,
-    # and a build that broke must not pass as skipped tests there.
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("the C extension is not built (no compiler at install): the Python walk runs",
-                allow_module_level=True)
+from compiled import compiled_or_skip
+
+_cwalk = compiled_or_skip("the Python walk runs")
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
