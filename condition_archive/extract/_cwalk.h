@@ -1,7 +1,8 @@
 /* The compiled region walk (see measure.py and _cwalk.c): what its
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
  * _cwalk_walk.c is measure._walk per element, _cwalk_clean.c
- * boilerplate._clean_len, _cwalk.c the module. */
+ * boilerplate._clean_len, _cwalk_sums.c its _add_up and measure._mixed,
+ * _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -67,7 +68,8 @@ void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
 PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
 PyObject *cw_text_count(PyObject *self, PyObject *args);
-PyObject *cw_add_up(PyObject *self, PyObject *args);
+PyObject *cw_add_up(PyObject *self, PyObject *args); /* _cwalk_sums.c */
+PyObject *cw_mixed_up(PyObject *self, PyObject *unseen);
 PyObject *cw_region_fill(PyObject *self, PyObject *args); /* _cwalk_region.c */
 PyObject *cw_text_join(PyObject *self, PyObject *args); /* _cwalk_text.c */
 PyObject *cw_inline_text(PyObject *self, PyObject *args);
