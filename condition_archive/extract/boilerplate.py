@@ -293,6 +293,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
     found.hrefs, found.text_join = facts.hrefs, compiled_helper("text_join")
+    found.texts = facts.leaf_texts  # visible_text's memo, its childless links' answers in
     return found
 
 
