@@ -364,8 +364,11 @@ def _choose_main(tags: TagIndex, good: list, text_len: dict, link_len: dict,
         # class words claim: choose again without those claims.
         shapes = {(a.tag, cls) for a in (found.main, *found.main.iterancestors())
                   if (cls := _class_of(a, named))}
+        # The class first: ~47 side claims a page, few of a shape's class (each
+        # tag read builds a str).
+        classes = {cls for _, cls in shapes}
         twins = [el for el, mark in marks.items() if mark in ("sidebar", "related")
-                 and (el.tag, _class_of(el, named)) in shapes]
+                 and (cls := _class_of(el, named)) in classes and (el.tag, cls) in shapes]
         if twins:
             gone = set(twins)
             marks = {el: mark for el, mark in marks.items() if el not in gone}
