@@ -287,7 +287,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     elements = list(root.iter(etree.Element))
     facts = measure(elements, SCAN_VERDICTS)
     order = dict(zip(elements, count()))
-    tags = TagIndex(root, facts.by_tag, order)
+    tags = TagIndex(root, facts.by_tag, order, elements)
     found = _classify(root, tags, facts)
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
@@ -393,7 +393,7 @@ def _choose_main_once(tags: TagIndex, good: list, text_len: dict, link_len: dict
         return RegionMap(None, (), text_len, link_len, {}, marks)
     best = max(scores, key=lambda el: (scores[el] + _class_weight(marks.get(el)))
                * (1.0 - probe.link_density(el)))
-    clean = _clean_len(list(tags.order), text_len, marks, best)  # the page's elements in page order
+    clean = _clean_len(tags.elements, text_len, marks, best)  # the page's elements in page order
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
     parts = (main, *_continuations(tags, main, mass, probe, named))
     exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))
