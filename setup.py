@@ -19,7 +19,8 @@ from setuptools.command.build_ext import build_ext
 _DIR = "condition_archive/extract"
 _SOURCES = [f"{_DIR}/_cwalk.c", f"{_DIR}/_cwalk_nodes.c", f"{_DIR}/_cwalk_walk.c",
             f"{_DIR}/_cwalk_clean.c", f"{_DIR}/_cwalk_region.c",
-            f"{_DIR}/_cwalk_text.c"]
+            f"{_DIR}/_cwalk_text.c", f"{_DIR}/_cwalk_sums.c",
+            f"{_DIR}/_cwalk_leaf.c"]
 
 
 def _include_dirs() -> list[str]:

@@ -244,6 +244,78 @@ def test_add_up_declines_what_only_the_python_loop_reads():
     assert mass[p] == 1 and mass[root] == 1 and len(mass) == 6
 
 
+@pytest.mark.parametrize("values", ["small", "zeros and negatives", "repeats", "big"])
+@pytest.mark.parametrize("self_too", [False, True])
+def test_add_up_sums_in_c_as_the_python_loop_adds(values, self_too):
+    """Into an empty mass add_up sums per ancestor in C and stores each once
+    (session 15): the same keys in the same order with the same ints as the
+    loop; into a non-empty mass, or with ints past 2**40, it adds step by step."""
+    root, elements = _tree(_ODD)
+    items = {"small": [(el, i + 1) for i, el in enumerate(elements)],
+             "zeros and negatives": [(el, (-1) ** i * (i % 3)) for i, el in enumerate(elements)],
+             "repeats": [(elements[i % 4 + 3], 10 * i) for i in range(20)],
+             "big": [(elements[5], 1 << 39), (elements[5], 1 << 39), (elements[6], (1 << 40) + 1)]}[values]
+    for start in ({}, {root: 5, elements[3]: -2}):
+        py, c = dict(start), dict(start)
+        _add_up_py(py, items, self_too)
+        assert _cwalk.add_up(c, items, self_too) is True
+        assert [(id(k), type(v), v) for k, v in c.items()] == [(id(k), type(v), v) for k, v in py.items()]
+
+
+def test_add_up_and_mixed_up_keep_no_memory_and_no_reference():
+    from leakcheck import assert_no_leak
+
+    root, elements = _tree(_ODD)
+    items = [(el, 100_000 + i) for i, el in enumerate(elements)]
+    detached = etree.SubElement(etree.Element("div"), "p")
+
+    def calls(times: int) -> None:
+        for _ in range(times):
+            _cwalk.add_up({}, items, True)
+            _cwalk.add_up({root: 1}, items, False)
+            _cwalk.add_up({}, [*items, (detached, 1)], True)  # declined
+            _cwalk.mixed_up(elements[3:])
+            _cwalk.mixed_up([elements[4], detached])  # declined
+
+    assert_no_leak(calls, (None, True, *elements, *(n for _, n in items)), 2000, "10,000 calls")
+
+
+def test_mixed_up_is_the_python_loop(monkeypatch):
+    """measure._mixed by the C extension: the same set as _mixed_py on every page
+    of the generated site (each page's walk's unseen elements) and odd lists."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    seen = []
+    real = M._mixed
+
+    def both(unseen):
+        c = _cwalk.mixed_up(unseen)
+        assert c is not None and c == M._mixed_py(unseen)
+        seen.append(len(c))
+        return real(unseen)
+
+    monkeypatch.setattr(M, "_mixed", both)
+    site = Generator(layout_for(60)).render_all("http://127.0.0.1:8780")
+    for path, page in site.items():
+        stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
+    assert len(seen) == len(site) and min(seen) > 5
+    root, elements = _tree(_ODD)
+    for unseen in ([], [root], elements[::-1], [elements[-1], elements[-1], elements[2]]):
+        assert _cwalk.mixed_up(list(unseen)) == M._mixed_py(list(unseen))
+
+
+def test_mixed_up_declines_what_only_the_python_loop_reads():
+    root, elements = _tree(_ODD)
+    detached = etree.SubElement(etree.Element("div"), "p")  # its parent has no live proxy
+    for unseen in ([detached], [elements[3], "p"]):
+        assert _cwalk.mixed_up(unseen) is None
+    assert _cwalk.mixed_up(tuple(elements)) is None  # not a list
+    comment = [elements[3], etree.Comment("c")]  # a node lxml gives a proxy: read alike
+    assert _cwalk.mixed_up(comment) == M._mixed_py(comment)
+    assert M._mixed([elements[3], detached]) == M._mixed_py([elements[3], detached])
+
+
 def test_the_special_memo_answers_what_is_hidden_and_own_marker_answer(monkeypatch):
     """measure._SPECIAL is keyed by tag and every attribute: an element whose
     attributes differ in any way gets its own answer (both walks share the

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 SHARED = REPO.parent / "shared"
 FIELDS = ("text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks",
-          "itemprops", "field_named", "scan_hits", "by_tag", "hrefs")
+          "itemprops", "field_named", "scan_hits", "by_tag", "hrefs", "leaf_texts")
 
 
 def _walk_both(elements: list, verdicts) -> tuple:
@@ -134,6 +134,11 @@ _ODD_HTML = {
     "empty values": "<html><body><div class='' id=''>a</div><p class id>b</p></body></html>",
     "only a root": "<html></html>",
     "svg and math names": "<html><body><svg:rect class=a>t</svg:rect><math><mi>x</mi></math></body></html>",
+    "link texts of every spacing": "<html><body><a>Plain</a><a> lead</a><a>trail </a><a>two  spaces</a>"
+                                   "<a>tab\there</a><a>line\nbreak</a><a>\x1cfile sep\x1f</a><a>nb\u00a0sp</a>"
+                                   "<a>é and ü</a><a></a><a> </a><a>a<!-- c -->b</a><a>x<br>y</a>"
+                                   "<a hidden>Hidden</a><a style='display:none'>gone</a><a>&amp; &lt;x&gt;</a>"
+                                   "<div hidden><a>under hidden</a></div><a><![CDATA[c d]]></a></body></html>",
 }
 
 
@@ -142,6 +147,36 @@ def test_odd_html(name):
     elements = _elements(_ODD_HTML[name])
     assert_same_walk(elements, SCAN_VERDICTS, name)
     assert_same_walk(elements, None, name)
+
+
+def test_leaf_texts_are_visible_texts_answers(bench_path):
+    """Measured.leaf_texts (both walks) holds, for each childless link the walk
+    reads, what text.visible_text answers for it without the memo; the region
+    map's memo starts as it, so visible_text answers alike with and without it."""
+    from gensite import Generator, layout_for
+
+    from condition_archive.extract.boilerplate import classify_regions
+    from condition_archive.extract.text import visible_text
+
+    pages = [page.body for page in Generator(layout_for(30)).render_all("http://x").values()]
+    checked = 0
+    for html in [*pages, *_ODD_HTML.values()]:
+        root = parse_html(html, "http://x/").root
+        regions = classify_regions(root)
+        walked = dict(regions.texts)
+        regions.texts = {}
+        for a in root.iter("a"):
+            expected = visible_text(a, regions)
+            if len(a) == 0 and a not in regions.hidden:
+                assert walked[a] == expected, etree.tostring(a)
+                checked += 1
+            else:
+                assert a not in walked
+        for side in ("python", "c"):
+            out = M.Measured(scan_hits=[])
+            (M._walk if side == "python" else _cwalk.walk)(list(root.iter(etree.Element)), out, SCAN_VERDICTS)
+            assert [(id(a), t) for a, t in out.leaf_texts.items()] == [(id(a), t) for a, t in walked.items()]
+    assert checked > 30 * 40
 
 
 def _xml(text: str, **options) -> list:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from condition_archive.extract import extract_page, follow_links
 from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.extract.links import _absolute_href, absolute_href, is_sponsored_link, link_text, page_base
 from condition_archive.extract.parse import parse_html
+from condition_archive.extract.text import norm
 
 BASE = "https://www.example.test/dir/page.html"
 
@@ -49,6 +52,23 @@ def test_base_href_wins():
     assert extract_page(root_html := "<html><head><base href='/base/'></head><body>"
                         "<a href='x'>x</a></body></html>", BASE).links[0].href \
         == "https://www.example.test/base/x", root_html
+
+
+@pytest.mark.parametrize("head", [
+    "", "<base target=_top><base href='/second/'>", "<base href=''><base href='/b/'>",
+    "<base href='https://other.test/x/'>", "<base>",
+])
+@pytest.mark.parametrize("in_body", ["", "<base href='/in-body/'>"])
+def test_page_base_from_the_tag_index_is_find_s(head, in_body):
+    """With the region map the <base>s come from its tag index (session 15): the
+    same answer as root.find(".//base[@href]") without it."""
+    root = _root(f"<html><head>{head}</head><body>{in_body}<a href='x'>x</a></body></html>")
+    regions = classify_regions(root)
+    assert regions.tags is not None and regions.tags.root is root
+    assert page_base(root, BASE, regions) == page_base(root, BASE)
+    found = root.find(".//base[@href]")
+    assert page_base(root, BASE) == (urljoin(BASE, norm(found.get("href"))) if found is not None
+                                     and norm(found.get("href")) else BASE)
 
 
 @pytest.mark.parametrize(("anchor", "text"), [

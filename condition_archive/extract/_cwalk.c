@@ -33,7 +33,8 @@ Py_ssize_t g_nspecial;
 PyObject *g_names[N_COUNT];
 static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
-    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren", "by_tag", "hrefs"};
+    "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren", "by_tag", "hrefs",
+    "leaf_texts"};
 
 static PyObject *
 walk(PyObject *self, PyObject *args)
@@ -234,6 +235,8 @@ static PyMethodDef methods[] = {
      "add_up(mass, [(el, n), ...], self_too) -> True: n added to mass[a] for el's "
      "ancestors (and el), as boilerplate's loops add; None, mass untouched, for a "
      "tree only those loops read."},
+    {"mixed_up", cw_mixed_up, METH_O,
+     "mixed_up(unseen) -> measure._mixed(unseen), or None for a tree only its loop reads."},
     {"region_fill", cw_region_fill, METH_VARARGS,
      "region_fill(memo, exempt, marks, specific, elements) -> True: each element's "
      "region memoised as boilerplate.RegionMap.region memoises it; None for what "

@@ -1,7 +1,8 @@
 /* The compiled region walk (see measure.py and _cwalk.c): what its
  * files share.  _cwalk_nodes.c reads libxml2's nodes as lxml would,
  * _cwalk_walk.c is measure._walk per element, _cwalk_clean.c
- * boilerplate._clean_len, _cwalk.c the module. */
+ * boilerplate._clean_len, _cwalk_sums.c its _add_up and measure._mixed,
+ * _cwalk.c the module. */
 #ifndef CWALK_H
 #define CWALK_H
 
@@ -25,7 +26,7 @@ extern Py_ssize_t g_nspecial;
  * it with copies. */
 enum { N_TEXT_LEN, N_LINK_LEN, N_MARKS, N_BLOCKS, N_NAMED, N_HIDDEN, N_LANDMARKS,
        N_ITEMPROPS, N_FIELD_NAMED, N_SCAN_HITS, N_KNOWN, N_JUDGE, N_MAX_CHARS,
-       N_GETCHILDREN, N_BY_TAG, N_HREFS, N_COUNT };
+       N_GETCHILDREN, N_BY_TAG, N_HREFS, N_LEAF_TEXTS, N_COUNT };
 extern PyObject *g_names[N_COUNT];
 
 enum { T_DROP = 1, T_INVISIBLE = 2, T_SCORED = 4, T_CONTAINER = 8, T_MAIN = 16,
@@ -42,6 +43,7 @@ typedef struct { /* one tag name's facts, per (name, href) pointer pair */
 typedef struct {
     PyObject *text_len, *link_len, *marks, *blocks, *named, *hidden, *landmarks;
     PyObject *itemprops, *field_named, *hits, *unseen, *known, *judge, *by_tag, *hrefs;
+    PyObject *leaf_texts;
     Py_ssize_t max_chars;
     TagInfo *tags; size_t ncap, nused; /* open addressing; per call, as nodes are freed */
     char *buf; size_t bufcap;          /* several text nodes joined */
@@ -67,7 +69,9 @@ void cw_close_walk(Walk *w);
 int cw_walk_element(Walk *w, PyObject *el);
 PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
 PyObject *cw_text_count(PyObject *self, PyObject *args);
-PyObject *cw_add_up(PyObject *self, PyObject *args);
+PyObject *cw_add_up(PyObject *self, PyObject *args); /* _cwalk_sums.c */
+PyObject *cw_mixed_up(PyObject *self, PyObject *unseen);
+int cw_leaf_text(Walk *w, PyObject *el, xmlNode *node, const Text *t); /* _cwalk_leaf.c */
 PyObject *cw_region_fill(PyObject *self, PyObject *args); /* _cwalk_region.c */
 PyObject *cw_text_join(PyObject *self, PyObject *args); /* _cwalk_text.c */
 PyObject *cw_inline_text(PyObject *self, PyObject *args);

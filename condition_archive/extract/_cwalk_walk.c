@@ -86,9 +86,10 @@ cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts)
             return -1;
     if ((w->unseen = PyList_New(0)) == NULL
             || (w->by_tag = PyObject_GetAttr(out, g_names[N_BY_TAG])) == NULL
-            || (w->hrefs = PyObject_GetAttr(out, g_names[N_HREFS])) == NULL)
+            || (w->hrefs = PyObject_GetAttr(out, g_names[N_HREFS])) == NULL
+            || (w->leaf_texts = PyObject_GetAttr(out, g_names[N_LEAF_TEXTS])) == NULL)
         return -1;
-    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->hrefs) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
+    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->hrefs) || !PyDict_CheckExact(w->leaf_texts) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
             || !PyDict_CheckExact(w->marks) || !PyDict_CheckExact(w->named)
             || !PyList_CheckExact(w->blocks) || !PyList_CheckExact(w->landmarks)
             || !PyList_CheckExact(w->itemprops) || !PyList_CheckExact(w->field_named)
@@ -126,6 +127,7 @@ cw_close_walk(Walk *w)
     Py_XDECREF(w->hits); Py_XDECREF(w->unseen); Py_XDECREF(w->known); Py_XDECREF(w->judge);
     Py_XDECREF(w->by_tag);
     Py_XDECREF(w->hrefs);
+    Py_XDECREF(w->leaf_texts);
 }
 
 /* `el` listed under its tag in Measured.by_tag (the stages' tag index), as
@@ -328,6 +330,8 @@ count_text(Walk *w, PyObject *el, xmlNode *node, unsigned flags, PyObject *mark)
     PyObject *kids = NULL, *proxy;
     int rc = cw_collect_text(w, node->children, &t, &len, &kept);
     Py_ssize_t own = kept;
+    if (rc == 0 && (flags & T_A))
+        rc = cw_leaf_text(w, el, node, &t);
     if (rc == 0 && (flags & T_INVISIBLE))
         rc = PyList_Append(w->unseen, el);
     else if (rc == 0 && own && len < w->max_chars)

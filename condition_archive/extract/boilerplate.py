@@ -173,12 +173,12 @@ def _clean_len_py(elements: list, text_len: dict, marks: dict, best: HtmlElement
     return {el: clean[el] for el in (best, *best.iterancestors())}
 
 
-def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dict) -> None:
+def _veto_wrapper_marks(marks: dict, good: list) -> None:
     """Drop region claims of page wrappers ("Page-ad-margins", "content paywall"):
     a box that holds the article body marker, or most of the page's prose, is
-    not an ad, menu or footer, whatever its class says."""
+    not an ad, menu or footer, whatever its class says. `good`: _good_blocks."""
     mass: dict = {}
-    _add_up(mass, [(block, n) for block, n in blocks if n >= 25 and link_len[block] <= n / 2], False)
+    _add_up(mass, good, False)
     total = max(mass.values(), default=0)
     # Teaser cards reuse article class names ("post-list-article__text"): only a
     # body-marked box with a good share of the prose anchors the veto.
@@ -188,6 +188,13 @@ def _veto_wrapper_marks(marks: dict, blocks: list, text_len: dict, link_len: dic
         doomed.update(a for a in anchor.iterancestors() if marks.get(a) not in (None, "main"))
     for el in doomed:
         del marks[el]
+
+
+def _good_blocks(blocks: list, link_len: dict) -> list:
+    """The (block, length) pairs of paragraph prose: 25 characters or more, at most
+    half of them link text. The veto, each choice of the main box and the page's
+    prose total read the same list: made once a page."""
+    return [(block, n) for block, n in blocks if n >= 25 and link_len.get(block, 0) <= n / 2]
 
 
 def _add_up(mass: dict, items: list, self_too: bool) -> None:
@@ -214,14 +221,19 @@ def _block_score(block: HtmlElement, n: int, text_count=None) -> float:
     return 1.0 + commas + min(n / 100.0, 3.0)
 
 
-def _score_candidates(blocks: list, rmap: RegionMap) -> tuple[dict, dict]:
+def _score_candidates(good: list, rmap: RegionMap) -> tuple[dict, dict]:
     """Paragraph scores given to parents (full) and grandparents (half), and the
-    good-prose mass of every ancestor of an accepted paragraph."""
+    good-prose mass of every ancestor of an accepted paragraph. `good`:
+    _good_blocks, of which those in the "main" region are accepted."""
     scores: dict = {}
     accepted: list = []
     text_count = compiled_helper("text_count")
-    for block, n in blocks:
-        if n < 25 or rmap.link_len.get(block, 0) > n / 2 or rmap.region(block) != "main":
+    # Every block's region in one call (C when built): the same memo entries in
+    # the same order as a region() call per block.
+    rmap.memoise([block for block, _ in good])
+    memo = rmap._memo
+    for block, n in good:
+        if memo[block] != "main":
             continue
         score = _block_score(block, n, text_count)
         # A <div> holding text itself is the candidate, as readability turns its
@@ -275,12 +287,13 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     elements = list(root.iter(etree.Element))
     facts = measure(elements, SCAN_VERDICTS)
     order = dict(zip(elements, count()))
-    tags = TagIndex(root, facts.by_tag, order)
+    tags = TagIndex(root, facts.by_tag, order, elements)
     found = _classify(root, tags, facts)
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
     found.hrefs, found.text_join = facts.hrefs, compiled_helper("text_join")
+    found.texts = facts.leaf_texts  # visible_text's memo, its childless links' answers in
     return found
 
 
@@ -292,25 +305,26 @@ def _classify(root: HtmlElement, tags: TagIndex, facts) -> RegionMap:
     for el in (root, body_of(root)):
         marks.pop(el, None)
     signup = mark_signup_boxes(root, text_len, marks, forms)
-    _veto_wrapper_marks(marks, blocks, text_len, link_len)
+    good = _good_blocks(blocks, link_len)
+    _veto_wrapper_marks(marks, good)
     veto_landmark_wrappers(root, marks, text_len, facts.landmarks)
-    found = _choose_main(tags, blocks, text_len, link_len, marks, named=facts.named)
-    prose = _prose_total(blocks, link_len)
+    found = _choose_main(tags, good, text_len, link_len, marks, named=facts.named)
+    prose = sum(n for _, n in good)  # all paragraph prose of the page, whatever its region
     if found.main is None or found.prose_len.get(found.main, 0) < vocab.RETRY_SHARE * prose:
         # Readability's second pass: when the class vocabulary left most of the
         # page's prose outside the main box (page builders call every block a
         # "widget", paywalled articles sit in a "paywall" box), choose again
         # trusting only the strong claims: tags, roles, ads, comments, banners.
-        retry = _choose_main(tags, blocks, text_len, link_len, _strong_marks(marks, signup), named=facts.named)
+        retry = _choose_main(tags, good, text_len, link_len, _strong_marks(marks, signup), named=facts.named)
         if retry.main is not None and retry.prose_len.get(retry.main, 0) > \
                 found.prose_len.get(found.main, 0) * vocab.RETRY_GAIN:
             retry.relaxed = True
             return retry
-        return _thread(tags, blocks, text_len, link_len, marks, found, prose)
+        return _thread(tags, good, text_len, link_len, marks, found, prose)
     return found
 
 
-def _thread(tags: TagIndex, blocks: list, text_len: dict, link_len: dict, marks: dict,
+def _thread(tags: TagIndex, good: list, text_len: dict, link_len: dict, marks: dict,
             found: RegionMap, prose: int) -> RegionMap:
     """A forum thread or a live ticker: when boxes named as comments hold most
     of the page's prose and no other box holds any, its posts are its content."""
@@ -319,14 +333,9 @@ def _thread(tags: TagIndex, blocks: list, text_len: dict, link_len: dict, marks:
                 vocab.THREAD_TOKENS)}
     if found.main is not None or len(kept) == len(marks):
         return found  # an article (maybe under a long thread), or no comment boxes
-    thread = _choose_main(tags, blocks, text_len, link_len, kept)
+    thread = _choose_main(tags, good, text_len, link_len, kept)
     held = thread.prose_len.get(thread.main, 0) if thread.main is not None else 0
     return thread if held >= vocab.THREAD_SHARE * prose else found
-
-
-def _prose_total(blocks: list, link_len: dict) -> int:
-    """All paragraph prose of the page, whatever region it sits in."""
-    return sum(n for block, n in blocks if n >= 25 and link_len.get(block, 0) <= n / 2)
 
 
 def _strong_marks(marks: dict, signup: set) -> dict:
@@ -344,22 +353,26 @@ def _strong_marks(marks: dict, signup: set) -> dict:
     return kept
 
 
-def _choose_main(tags: TagIndex, blocks: list, text_len: dict, link_len: dict,
+def _choose_main(tags: TagIndex, good: list, text_len: dict, link_len: dict,
                  marks: dict, again: bool = True, named: dict | None = None) -> RegionMap:
-    """`named`: the walk's element -> (class, id) of `tags`' tree (None: read the attributes)."""
-    found = _choose_main_once(tags, blocks, text_len, link_len, marks)
+    """`good`: the page's _good_blocks; `named`: the walk's element -> (class, id)
+    of `tags`' tree (None: read the attributes)."""
+    found = _choose_main_once(tags, good, text_len, link_len, marks, named)
     if again and found.main is not None:
         # A block built like the main container or its wrappers ("elementor-widget"
         # text blocks on both sides of an ad) is the article's own, whatever its
         # class words claim: choose again without those claims.
         shapes = {(a.tag, cls) for a in (found.main, *found.main.iterancestors())
                   if (cls := _class_of(a, named))}
+        # The class first: ~47 side claims a page, few of a shape's class (each
+        # tag read builds a str).
+        classes = {cls for _, cls in shapes}
         twins = [el for el, mark in marks.items() if mark in ("sidebar", "related")
-                 and (el.tag, _class_of(el, named)) in shapes]
+                 and (cls := _class_of(el, named)) in classes and (el.tag, cls) in shapes]
         if twins:
             gone = set(twins)
             marks = {el: mark for el, mark in marks.items() if el not in gone}
-            return _choose_main(tags, blocks, text_len, link_len, marks, again=False)
+            return _choose_main(tags, good, text_len, link_len, marks, again=False, named=named)
     return found
 
 
@@ -372,43 +385,49 @@ def _class_of(el: HtmlElement, named: dict | None) -> str | None:
     return None if pair is None else pair[0]
 
 
-def _choose_main_once(tags: TagIndex, blocks: list, text_len: dict, link_len: dict,
-                      marks: dict) -> RegionMap:
+def _choose_main_once(tags: TagIndex, good: list, text_len: dict, link_len: dict,
+                      marks: dict, named: dict | None) -> RegionMap:
     probe = RegionMap(None, (), text_len, link_len, {}, marks)
-    scores, mass = _score_candidates(blocks, probe)
+    scores, mass = _score_candidates(good, probe)
     if not scores:
         return RegionMap(None, (), text_len, link_len, {}, marks)
     best = max(scores, key=lambda el: (scores[el] + _class_weight(marks.get(el)))
                * (1.0 - probe.link_density(el)))
-    clean = _clean_len(list(tags.order), text_len, marks, best)  # the page's elements in page order
+    clean = _clean_len(tags.elements, text_len, marks, best)  # the page's elements in page order
     main = _widen(best, mass, clean, marks, junk_weight=0.5)
-    parts = (main, *_continuations(tags, main, mass, probe))
+    parts = (main, *_continuations(tags, main, mass, probe, named))
     exempt = frozenset(a for part in parts for a in (part, *part.iterancestors()))
     return RegionMap(main, parts, text_len, link_len, mass, marks, exempt)
 
 
-def _continuations(tags: TagIndex, main: HtmlElement, mass: dict, probe: RegionMap) -> list:
+def _continuations(tags: TagIndex, main: HtmlElement, mass: dict, probe: RegionMap,
+                   named: dict | None = None) -> list:
     """Later boxes built like the main container (same tag and class as it or as
     its <article>) that hold prose of their own: an article closed and reopened
-    around a full-width ad or a newsletter band is read whole."""
-    shapes = {(main.tag, main.get("class"))}
-    shapes.update((a.tag, a.get("class")) for a in main.iterancestors("article"))
+    around a full-width ad or a newsletter band is read whole. `named`: as
+    _choose_main's (the class values of the ~17 elements a page tested)."""
+    shape = (main.tag, _class_of(main, named))
+    shapes = {shape}
+    shapes.update((a.tag, _class_of(a, named)) for a in main.iterancestors("article"))
     inside = {main, *main.iterancestors()}
     shape_tags = {tag for tag, _ in shapes}
+    # With one tag (main has no <article> of another tag around it) the index's
+    # elements are all of it: no tag read each.
+    only = next(iter(shape_tags)) if len(shape_tags) == 1 else None
     found: list = []
     # The elements of those tags after main's subtree in page order (main's own
     # elements are never continuations: the ancestor test below skipped them),
     # from the walk's tag index: a pass of lxml's tag-filtered iteration over
     # the tree cost 3% of the parse + regions stage.
     for el in tags.following(main, tuple(shape_tags)):
-        if (el.tag, el.get("class")) not in shapes or el in inside:
+        if (only or el.tag, _class_of(el, named)) not in shapes or el in inside:
             continue
         if any(a is main or a in found for a in el.iterancestors()):
             continue
         if mass.get(el, 0) >= vocab.CONTINUATION_MIN_PROSE and probe.link_density(el) < 0.3 \
                 and probe.region(el) == "main":
             # Read the box that matches main itself, not its whole <article>.
-            inner = next((d for d in el.iter() if (d.tag, d.get("class")) == (main.tag, main.get("class"))), el)
+            inner = next((d for d in el.iter() if (d.tag, d.get("class")) == shape), el)
             found.append(inner if mass.get(inner, 0) >= vocab.CONTINUATION_MIN_PROSE else el)
     return found
 

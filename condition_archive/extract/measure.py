@@ -81,6 +81,10 @@ class Measured:
     by_tag: dict = field(default_factory=dict)
     # The <a> elements with an href -> el.get("href") (links.resolve_links).
     hrefs: dict = field(default_factory=dict)
+    # The <a> elements without children the walk read the text of (not hidden)
+    # -> " ".join(el.text.split()) or "": text.visible_text's answer for such a
+    # plain leaf, its memo's first entries (the links' texts, ~49 a page).
+    leaf_texts: dict = field(default_factory=dict)
 
 
 class ScanVerdicts:
@@ -120,7 +124,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     their ancestors are mixed)."""
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
-    field_named, by_tag, hrefs = out.field_named, out.by_tag, out.hrefs
+    field_named, by_tag, hrefs, leaf_texts = out.field_named, out.by_tag, out.hrefs, out.leaf_texts
     unseen: list = []
     # The page scan's texts (meta.scan_page): each text and tail read here is
     # judged once; a text of this many characters or more is prose (never a hit).
@@ -197,6 +201,11 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
             continue
         text = el.text
         own = len(text.strip()) if text else 0
+        # getchildren(): the same children as iterating `el`, as one list built
+        # in C (a third faster than lxml's child iterator).
+        kids = el.getchildren()
+        if tag == "a" and not kids:
+            leaf_texts[el] = " ".join(text.split()) if text else ""
         if tag in INVISIBLE_TAGS:  # <head>, <title>, <option>
             unseen.append(el)
         elif own and len(text) < max_chars:
@@ -205,9 +214,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
                 hits.append((el, 0, el, text))
         total = own
         links = 0
-        # getchildren(): the same children as iterating `el`, as one list built
-        # in C (a third faster than lxml's child iterator).
-        for child in el.getchildren():
+        for child in kids:
             tail = child.tail
             if tail:
                 n = len(tail.strip())
@@ -281,7 +288,15 @@ _POSITION = itemgetter(0, 1)
 
 
 def _mixed(unseen: list) -> set:
-    """The elements at or above one of `unseen`."""
+    """The elements at or above one of `unseen`: by the C extension (parents read
+    from libxml2's nodes, 7 -> 2 us a page) when it is built, else by _mixed_py."""
+    mixed_up = compiled_helper("mixed_up")
+    mixed = mixed_up(unseen) if mixed_up is not None else None
+    return mixed if mixed is not None else _mixed_py(unseen)
+
+
+def _mixed_py(unseen: list) -> set:
+    """_mixed's reference: climb from each to the first element already found."""
     mixed: set = set()
     for el in unseen:
         while el is not None and el not in mixed:
