@@ -62,15 +62,19 @@ def _is_metadata_line(text: str) -> bool:
     ("Published Nov 20, 2019 - 07:50 GMT")."""
     # (At most 10 words: split(None, 10) gives 11 parts when a line has more.
     # A prose line fails on its last character first.)
+    if "\n" not in text:  # (most paragraphs: no generator, the same test)
+        return text[-1] not in ".!?\"”" and len(text.split(None, 10)) <= 10 and bool(_DATE_LINE.match(text))
     return all(line[-1] not in ".!?\"”" and len(line.split(None, 10)) <= 10 and bool(_DATE_LINE.match(line))
                for line in text.split("\n"))
 
 
-def _is_byline(text: str) -> bool:
+def _is_byline(text: str, words: int | None = None) -> bool:
     """A short paragraph that only says who wrote or reviewed the page
     ("Reviewed by: Rafael Soto, MD, board-certified cardiologist"): page
-    metadata, read by people.py, not prose."""
-    if len(text.split(None, 25)) > 25 or "\n" in text or not BYLINE_START.match(text):
+    metadata, read by people.py, not prose. (`words`: len(text.split()), when known.)"""
+    if "\n" in text or not BYLINE_START.match(text):
+        return False
+    if (len(text.split(None, 25)) if words is None else words) > 25:
         return False
     authors, reviewers = names_from_line(text)
     return bool(authors or reviewers)
@@ -171,15 +175,20 @@ class _Walker:
         self.buf = []
         if text.isspace():
             return  # the source's indentation between blocks (~11 a page): no paragraph
-        chunks = _PARA_BREAK.split(text if text.isascii() else text.translate(_INVISIBLE))
-        for chunk in chunks:
-            lines = chunk.split("\x00")
-            text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
+        if not text.isascii():
+            text = text.translate(_INVISIBLE)
+        for chunk in _PARA_BREAK.split(text) if "\x00" in text else (text,):
+            lines = [words for words in map(str.split, chunk.split("\x00")) if words]
+            text = "\n".join([" ".join(words) for words in lines])
             if self.caption_block:
                 text = caption_text(text)
+                count = len(text.split())
+            else:  # (the filters' word counts, from the split made here)
+                count = sum(map(len, lines))
             if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                    and not _is_byline(text) and not is_counter(text) and not is_call_to_action(text) \
-                    and not is_meta_paragraph(text) and not is_site_line(text):
+                    and not _is_byline(text, count) and not is_counter(text) \
+                    and not is_call_to_action(text, count) and not is_meta_paragraph(text, count) \
+                    and not is_site_line(text, count):
                 self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement) -> bool:

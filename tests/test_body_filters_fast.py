@@ -1,0 +1,101 @@
+"""The body's paragraph filters (issue 16, session 15) answer as the forms they
+replaced: the word count flush passes in, the first word tested before the
+count, the digit test by character searches, the single-line metadata test
+without its generator. The references below are the filters as they were."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from condition_archive.extract import body, metalines, promo
+from condition_archive.extract.body import _DATE_LINE, _is_byline, _is_metadata_line
+from condition_archive.extract.metalines import is_meta_paragraph
+from condition_archive.extract.people import LABEL_RE
+from condition_archive.extract.people import names_from_line
+from condition_archive.extract.promo import is_call_to_action
+from condition_archive.extract.sitelines import is_site_line
+from condition_archive.extract.text import has_digit
+
+
+def _metadata_line_reference(text: str) -> bool:
+    return all(line[-1] not in ".!?\"”" and len(line.split(None, 10)) <= 10 and bool(_DATE_LINE.match(line))
+               for line in text.split("\n"))
+
+
+def _byline_reference(text: str) -> bool:
+    if len(text.split(None, 25)) > 25 or "\n" in text or not LABEL_RE.match(text):
+        return False
+    authors, reviewers = names_from_line(text)
+    return bool(authors or reviewers)
+
+
+def _call_reference(text: str) -> bool:
+    words = text.split(None, promo._MAX_WORDS)
+    if "\n" in text or len(words) > promo._MAX_WORDS:
+        return False
+    first = words[0].strip(promo._PUNCT).lower()
+    if first not in promo._FIRST_WORDS and first.split("-")[0] not in promo._FIRST_WORDS:
+        return False
+    sentences = [s for s in promo._SENTENCE.split(text.strip()) if s]
+    return bool(sentences) and all(promo._is_call(s) for s in sentences)
+
+
+def _meta_reference(text: str) -> bool:
+    if len(text) > 600:
+        return False
+    if re.search(r"\d", text) and (metalines.is_date_line(text) or metalines._READING_TIME.match(text)):
+        return True
+    words = len(text.split(None, 45))
+    if words <= 30 and ":" in text and metalines._TAG_ROW.match(text.lower()):
+        return True
+    return words <= 45 and "contributed" in text and bool(metalines._CREDIT_CLOSE.search(text))
+
+
+_WORDS = st.sampled_from([
+    "Updated", "Published on", "Nov 20, 2019", "12/17/12", "07:50 GMT", "Reviewed by:", "By", "Rafael Soto,",
+    "MD", "Jane Doe", "Follow us on Twitter.", "Sign up for our newsletter!", "Subscribe", "Get", "e-mail",
+    "Tags:", "Filed under:", "contributed to this report.", "Reading time: 5 min", "5 min read", "٣", "١٢",
+    "2024", "x", "the", "prose", "asthma", "Foto:", "© 2020", " • ", "We use cookies", "Comments", "\n",
+    " ", ".", "“quoted”", "é", "İ", "ſ", "\u00a0", "\t", "-", "Share", "this", "page"])
+_TEXTS = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join)
+
+
+@given(_TEXTS)
+@settings(max_examples=800, deadline=None)
+def test_filters_answer_as_before_with_and_without_the_count(text):
+    count = len(text.split())
+    assert has_digit(text) == bool(re.search(r"\d", text))
+    if all(text.split("\n")):  # (flush never asks about an empty line; the reference raises there)
+        assert _is_metadata_line(text) == _metadata_line_reference(text)
+    if text.strip():  # (nor about a blank text)
+        assert _is_byline(text) == _is_byline(text, count) == _byline_reference(text)
+        assert is_call_to_action(text) == is_call_to_action(text, count) == _call_reference(text)
+    assert is_meta_paragraph(text) == is_meta_paragraph(text, count) == _meta_reference(text)
+    assert is_site_line(text) == is_site_line(text, count)
+
+
+def test_long_texts_count_past_the_caps():
+    """Counts far beyond each filter's split limit give the limited split's answers."""
+    for words in (10, 11, 12, 25, 26, 30, 31, 45, 46, 60, 61, 70, 71, 200):
+        text = " ".join(["Subscribe"] + ["2024"] * (words - 2) + ["Tags:"])
+        assert is_call_to_action(text, words) == _call_reference(text)
+        assert is_meta_paragraph(text, words) == _meta_reference(text)
+        line = "Reviewed by: " + " ".join(["Jane Doe"] * ((words - 2) // 2))
+        assert _is_byline(line, len(line.split())) == _byline_reference(line)
+
+
+def test_flush_drops_the_same_paragraphs():
+    html = ("<html><body><main><article><h1>Asthma</h1>"
+            "<p>Asthma is a long-term condition that affects the airways of the lungs, at any age.</p>"
+            "<p>Updated Nov 20, 2019</p><p>Reviewed by: Rafael Soto, MD</p><p>Follow us on Twitter @site.</p>"
+            "<p>Tags: asthma, lungs</p><p>Foto: Jane Doe</p><p>Image 1 of 5</p>"
+            "<p>Line one<br><br>line two of the second paragraph in this box.</p>"
+            "<p>Soft\u00adhyphen\u200b text stays one word in a sentence of its own here.</p>"
+            "</article></main></body></html>")
+    text = body.extract_body(html)
+    assert text == ("Asthma is a long-term condition that affects the airways of the lungs, at any age."
+                    "\n\nLine one\n\nline two of the second paragraph in this box."
+                    "\n\nSofthyphen text stays one word in a sentence of its own here.")
