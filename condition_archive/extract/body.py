@@ -122,6 +122,8 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
+# The tags markers.is_noise can name without a class or id.
+_NOISE_TAGS = frozenset((*vocab.BODY_NOISE_TAGS, "figcaption"))
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
@@ -138,6 +140,13 @@ _PHOTO_BOX = 500
 _PHOTO_TOKENS = frozenset(("image", "img", "photo", "picture", "figure", "foto", "bild", "imagen"))
 
 
+@lru_cache(maxsize=8192)
+def _caption_class(cls: str | None) -> bool:
+    """A class value markers.is_caption calls a caption's (for an element
+    other than a figcaption): cached, a template repeats its class values."""
+    return bool(cls) and not vocab.CAPTION_TOKENS.isdisjoint(tokens(cls))
+
+
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
@@ -145,6 +154,7 @@ class _Walker:
                  drop: frozenset = frozenset(), lenient: bool = False, captions: bool = True) -> None:
         self.regions = regions
         self.hidden = regions.hidden  # markers.is_hidden, looked up
+        self.named = regions.named  # element -> (class, id), from the walk (None: not known)
         self.read_captions = captions
         self.lenient = lenient  # keep link lists and card lists (body_text's retry)
         self.drop = drop  # blocks known not to be the page's (sponsored cards)
@@ -161,6 +171,7 @@ class _Walker:
         self.buf: list[str] = []
         self.in_caption = 0  # depth of captions being walked
         self.caption_block = False  # inside an outermost block caption
+        self.min_words = 0  # shorter paragraphs are left out unread (_ledes')
         # Class-based verdicts never remove a box holding half the article's prose:
         # such a box is a wrapper whatever its class says ("meta_field", "inline").
         self.guard = regions.prose_len.get(regions.main, 0) / 2
@@ -185,14 +196,18 @@ class _Walker:
                 count = len(text.split())
             else:  # (the filters' word counts, from the split made here)
                 count = sum(map(len, lines))
+            if count < self.min_words:
+                continue
             if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
                     and not _is_byline(text, count) and not is_counter(text) \
                     and not is_call_to_action(text, count) and not is_meta_paragraph(text, count) \
                     and not is_site_line(text, count):
                 self.paragraphs.append(text)
 
-    def skip(self, el: HtmlElement) -> bool:
-        tag = el.tag
+    def skip(self, el: HtmlElement, tag=None) -> bool:
+        """`tag`: el.tag, when the caller has read it."""
+        if tag is None:
+            tag = el.tag
         regions = self.regions
         if not isinstance(tag, str) or (tag in _DROP and (tag != "form" or not regions.text_len.get(el))):
             return True
@@ -209,83 +224,111 @@ class _Walker:
         if regions.prose_len.get(el, 0) > self.guard:
             return False
         mark = regions.mark(el)
-        if mark == "header" and el.tag != "header" and not el.get("role"):
+        if mark == "header" and tag != "header" and not el.get("role"):
             # Inside the main container, a box only class words call a header
             # is the article's own: an accordion's question, a recipe card's
             # or an ingredients table's header row. The <header> tag and
             # role=banner keep their claim; h1, bylines and dates stay out.
             mark = None
-        elif mark == "nav" and el.tag not in ("nav", "menu") and not el.get("role") \
+        elif mark == "nav" and tag not in ("nav", "menu") and not el.get("role") \
                 and regions.link_density(el) < 0.3:
             # Navigation is links: a class-named "nav" box of prose inside the
             # article is a tip drawer, a tab panel or a heading's anchor id.
             mark = None
-        if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)
-                                          and not _prose_gallery(el, regions)):
+        if mark and mark != "main":
+            return True
+        # (Most elements have no class or id: the class and id tests below
+        # cannot hold for them, so they are not asked.)
+        named = self.named
+        if named is None:  # (a map without a walk: ask the element)
+            bare, caption = False, is_caption(el)
+        else:
+            pair = named.get(el)
+            bare = pair is None or not (pair[0] or pair[1])
+            caption = tag == "figcaption" or (not bare and _caption_class(pair[0]))
+        if (not bare or tag in _NOISE_TAGS) and is_noise(el) and not _opens_sentence(el) \
+                and not _prose_gallery(el, regions):
             return True
         if (self.in_caption and is_credit_element(el)) or \
-                is_link_cluster(el, regions.text_len, regions.link_len) or is_teaser_card(el):
+                is_link_cluster(el, regions.text_len, regions.link_len) or (not bare and is_teaser_card(el)):
             return True
-        if not self.read_captions and (tag == "figure" or is_caption(el) or _photo_box(el, regions)):
+        if not self.read_captions and (tag == "figure" or caption or (not bare and _photo_box(el, regions))):
             return True  # a photo, its caption or a small box around it
-        if is_caption(el):
+        if caption:
             # The same caption under every photo of a gallery is read once.
             # (A figcaption inside a caption-classed <figure> is that caption.)
             text = " ".join(joined_text(el).split())
             seen = self.captions.setdefault(text, el)
             if seen is not el and not any(a is seen for a in el.iterancestors()):
                 return True
-        # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
-        if (tag in _LISTISH or tag == "p") and not self.lenient:
-            total = regions.text_len.get(el, 0)
-            links = regions.link_len.get(el, 0)
-            if total and links / total > (0.5 if tag != "p" else 0.8):
-                return True
-        # "Related: <a>Another article</a>" between the paragraphs (also set as a heading).
-        if (tag in _LISTISH or tag == "p" or tag in vocab.HEADING_TAGS) and not self.lenient:
-            total = regions.text_len.get(el, 0)
-            links = regions.link_len.get(el, 0)
-            if links and total < 300 and links * 2 >= total and _RELATED_LABEL.match(
-                    " ".join(joined_text(el).split())):
-                return True
+        return not self.lenient and self._link_box(el, tag)
 
-        return False
+    def _link_box(self, el: HtmlElement, tag: str) -> bool:
+        """Link lists and link-dense boxes: menus, "related" rows, tag clouds;
+        "Related: <a>Another article</a>" between the paragraphs (also set as a heading)."""
+        listish = tag in _LISTISH or tag == "p"
+        if not listish and tag not in vocab.HEADING_TAGS:
+            return False
+        total = self.regions.text_len.get(el, 0)
+        links = self.regions.link_len.get(el, 0)
+        if listish and total and links / total > (0.5 if tag != "p" else 0.8):
+            return True
+        return bool(links) and total < 300 and links * 2 >= total and bool(_RELATED_LABEL.match(
+            " ".join(joined_text(el).split())))
 
-    def walk(self, el: HtmlElement) -> None:
-        caption = is_caption(el)
+    def walk(self, el: HtmlElement, tag=None) -> None:
+        """`tag`: el.tag, when the caller has read it (each read makes a new string)."""
+        if tag is None:
+            tag = el.tag
+        named = self.named
+        if tag == "figcaption" or named is None:
+            caption = is_caption(el)
+        else:  # (is_caption by the walk's class value, its verdict cached)
+            pair = named.get(el)
+            caption = pair is not None and _caption_class(pair[0])
         # An outermost caption block is read as its own paragraph, its credit
         # stripped (captions.py); inline captions only lose credit elements.
-        own = caption and not self.in_caption and el.tag in _BLOCK
+        block = tag in _BLOCK
+        own = caption and not self.in_caption and block
         if caption:
             self.in_caption += 1
-        block = el.tag in _BLOCK
-        if block:
+        if block and self.buf:
             self.flush()
         if own:
             self.caption_block = True
-        if el.tag == "br":
+        if tag == "br":
             self.buf.append("\x00")
-        elif el.text:
-            self.buf.append(el.text)
+        else:
+            text = el.text
+            if text:
+                self.buf.append(text)
         cut = False
+        mark = self.regions.mark
         for child in el.getchildren():
+            ctag = child.tag
             # "Related articles", "Lesen Sie auch": the heading (or a line
             # standing in for one) and what follows it in its box are another
-            # page's teasers (teasers.py).
-            if child.tag in HEADINGISH:
-                opens = opens_teasers(child, self.regions.mark(child) == "related")
+            # page's teasers (teasers.py). (opens_teasers answers None for a
+            # line without a class unless it is a <p> of one child: not asked.)
+            if ctag in HEADINGISH and (ctag in vocab.HEADING_TAGS or (ctag == "p" and len(child) == 1)
+                                       or named is None or ((pair := named.get(child)) is not None
+                                                            and bool(pair[0]))):
+                opens = opens_teasers(child, mark(child) == "related")
                 if opens is not None:
                     cut = opens
-            if not cut and not self.skip(child):
-                self.walk(child)
-            elif child.tag in _BLOCK:
+            if not cut and not self.skip(child, ctag):
+                self.walk(child, ctag)
+            elif ctag in _BLOCK and self.buf:
                 self.flush()
-            if child.tail and not cut:
-                self.buf.append(child.tail)
+            if not cut:
+                tail = child.tail
+                if tail:
+                    self.buf.append(tail)
         if block:
             count = len(self.paragraphs)
-            self.flush()
-            if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
+            if self.buf:
+                self.flush()
+            if tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
                     and el not in self.card_titles:
                 self.headings.add(count)
         if own:
@@ -365,6 +408,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     if not boxes:
         return []
     walker = _Walker(regions, drop=drop | _not_standfirst(boxes, regions.named), captions=False)
+    walker.min_words = _LEDE_WORDS  # (shorter lines are not kept below: not filtered either)
     for box in boxes:
         # A header box's claim is what brought it here; other blocks face the
         # walker's usual skips (share bars, bylines, dates).
@@ -372,6 +416,8 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
             walker.flush()
             walker.walk(box)
     walker.flush()
+    if not walker.paragraphs:
+        return []  # (nothing of _LEDE_WORDS words: the headline's texts are not needed)
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.
     heads = [" ".join(el.text_content().split()).lower() for el in tagged(root, regions, "h1")]
