@@ -99,3 +99,94 @@ def test_flush_drops_the_same_paragraphs():
     assert text == ("Asthma is a long-term condition that affects the airways of the lungs, at any age."
                     "\n\nLine one\n\nline two of the second paragraph in this box."
                     "\n\nSofthyphen text stays one word in a sentence of its own here.")
+
+
+# The walk's shortcuts: class-word tests asked only of elements with a class or
+# an id (the region walk's `named`), and the standfirst walker's short lines.
+
+_ODD = """<html><head><title>Odd</title></head><body><main><article>
+<header><p class="kicker">Health</p><h1>Asthma in winter months</h1>
+<p class="standfirst">Cold air tightens the airways, and the season's viruses add to it for many.</p>
+<p>Short line</p><div class="byline">By Jane Doe</div></header>
+<div class="entry"><p>Asthma is a long-term condition that affects the airways of the lungs at any age.</p>
+<figure><img src="a.jpg"><figcaption>A child uses an inhaler at school before a run outside.</figcaption></figure>
+<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Inhalers come in many shapes and colours today.</p>
+<span class="credit">Photo: Agency</span></div>
+<p><strong>Related articles</strong></p><p class="heading-h3">More reading</p>
+<ul class="teasers"><li><a href="/x">Another article</a></li></ul>
+<p class="">Empty class, ordinary words of the article that go on for a while here.</p>
+<h1 class="">A second headline inside the body box of this article</h1>
+</div></article></main></body></html>"""
+
+
+def _site_roots(monkeypatch, pages: int = 30):
+    from compiled import BENCH
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    from condition_archive.extract.parse import parse_html
+
+    yield parse_html(_ODD, "http://h.test/").root
+    for path, page in Generator(layout_for(pages)).render_all("http://127.0.0.1:8780").items():
+        yield parse_html(page.body, "http://127.0.0.1:8780" + path).root
+
+
+def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeypatch):
+    from lxml import etree
+
+    from condition_archive.extract.boilerplate import classify_regions
+    from condition_archive.extract.markers import is_caption, is_noise
+    from condition_archive.extract.teasers import HEADINGISH, is_teaser_card, opens_teasers
+
+    for root in _site_roots(monkeypatch):
+        regions = classify_regions(root)
+        for el in root.iter(etree.Element):
+            pair = regions.named.get(el)
+            if el.tag != "figcaption":
+                assert body._caption_class(pair and pair[0]) == is_caption(el)
+            if pair is None or not (pair[0] or pair[1]):
+                assert not is_teaser_card(el) and not body._photo_box(el, regions)
+                if el.tag not in body._NOISE_TAGS:
+                    assert not is_noise(el)
+            if el.tag in HEADINGISH and el.tag not in body.vocab.HEADING_TAGS and not (pair and pair[0]) \
+                    and not (el.tag == "p" and len(el) == 1):
+                assert opens_teasers(el, True) is None
+
+
+def _ledes_reference(root, regions, drop):
+    """_ledes before: every line of the header boxes filtered, then the short ones left out."""
+    boxes = body.header_ledes(root, regions)
+    if not boxes:
+        return []
+    walker = body._Walker(regions, drop=drop | body._not_standfirst(boxes, regions.named), captions=False)
+    for box in boxes:
+        if regions.mark(box) == "header" or not walker.skip(box):
+            walker.flush()
+            walker.walk(box)
+    walker.flush()
+    heads = [" ".join(el.text_content().split()).lower() for el in root.iter("h1")]
+    title = root.find("head/title")
+    said = " ".join([*heads, title.text_content().lower() if title is not None else ""])
+    heads = [h for h in heads if len(h.split()) >= 4]
+    return [para for para in walker.paragraphs
+            if len(para.split()) >= body._LEDE_WORDS and " ".join(para.split()).lower() not in said
+            and not any(h in " ".join(para.split()).lower() for h in heads)]
+
+
+def test_body_text_is_the_same_without_the_walks_facts(monkeypatch):
+    """With the walk's `named` and without it (each element asked), and the
+    standfirst as the walker that filtered every line found it."""
+    from dataclasses import replace
+
+    from condition_archive.extract.boilerplate import classify_regions
+
+    standfirsts = 0
+    for root in _site_roots(monkeypatch):
+        regions = classify_regions(root)
+        text = body.body_text(root, regions)
+        assert text == body.body_text(root, replace(regions, named=None, texts={}))
+        ledes = body._ledes(root, regions, frozenset())
+        assert ledes == _ledes_reference(root, regions, frozenset())
+        standfirsts += bool(ledes)
+    assert standfirsts >= 1  # (the odd page's standfirst at least)
