@@ -184,25 +184,31 @@ class _Walker:
         # templates' paragraphs) end a paragraph.
         text = "".join(self.buf)  # (_INVISIBLE's characters are not ASCII: none in an ASCII text)
         self.buf = []
-        if text.isspace():
-            return  # the source's indentation between blocks (~11 a page): no paragraph
         if not text.isascii():
             text = text.translate(_INVISIBLE)
-        for chunk in _PARA_BREAK.split(text) if "\x00" in text else (text,):
+        if "\x00" not in text:  # (most: one line; only the source's indentation, ~11 a page)
+            words = text.split()
+            if words:
+                self._paragraph(" ".join(words), len(words))
+            return
+        for chunk in _PARA_BREAK.split(text):
             lines = [words for words in map(str.split, chunk.split("\x00")) if words]
-            text = "\n".join([" ".join(words) for words in lines])
-            if self.caption_block:
-                text = caption_text(text)
-                count = len(text.split())
-            else:  # (the filters' word counts, from the split made here)
-                count = sum(map(len, lines))
-            if count < self.min_words:
-                continue
-            if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                    and not _is_byline(text, count) and not is_counter(text) \
-                    and not is_call_to_action(text, count) and not is_meta_paragraph(text, count) \
-                    and not is_site_line(text, count):
-                self.paragraphs.append(text)
+            if lines:
+                self._paragraph("\n".join([" ".join(words) for words in lines]), sum(map(len, lines)))
+
+    def _paragraph(self, text: str, count: int) -> None:
+        """Keeps a paragraph (its lines' whitespace normalised, `count` words)
+        unless it is furniture, metadata or a call to action."""
+        if self.caption_block:
+            text = caption_text(text)
+            count = len(text.split())
+        if count < self.min_words:
+            return
+        if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
+                and not _is_byline(text, count) and not is_counter(text) \
+                and not is_call_to_action(text, count) and not is_meta_paragraph(text, count) \
+                and not is_site_line(text, count):
+            self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement, tag=None) -> bool:
         """`tag`: el.tag, when the caller has read it."""
