@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from condition_archive.extract import body, metalines, promo
-from condition_archive.extract.body import _DATE_LINE, _is_byline, _is_metadata_line
+from condition_archive.extract.paragraphs import _DATE_LINE
+from condition_archive.extract.paragraphs import is_byline as _is_byline
+from condition_archive.extract.paragraphs import is_metadata_line as _is_metadata_line
+from condition_archive.extract.lede import NotStandfirst, _names_not_standfirst
 from condition_archive.extract.metalines import is_meta_paragraph
 from condition_archive.extract.people import LABEL_RE
 from condition_archive.extract.people import names_from_line
@@ -154,12 +157,20 @@ def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeyp
                 assert opens_teasers(el, True) is None
 
 
+def _not_standfirst_reference(boxes) -> frozenset:
+    """Every element inside the header boxes whose class or id names it as no standfirst."""
+    from lxml import etree
+
+    return frozenset(el for box in boxes for el in box.iterdescendants(etree.Element)
+                     if _names_not_standfirst(el.get("class") or "", el.get("id") or ""))
+
+
 def _ledes_reference(root, regions, drop):
     """_ledes before: every line of the header boxes filtered, then the short ones left out."""
     boxes = body.header_ledes(root, regions)
     if not boxes:
         return []
-    walker = body._Walker(regions, drop=drop | body._not_standfirst(boxes, regions.named), captions=False)
+    walker = body._Walker(regions, drop=drop | _not_standfirst_reference(boxes), captions=False)
     for box in boxes:
         if regions.mark(box) == "header" or not walker.skip(box):
             walker.flush()
@@ -181,12 +192,18 @@ def test_body_text_is_the_same_without_the_walks_facts(monkeypatch):
 
     from condition_archive.extract.boilerplate import classify_regions
 
-    standfirsts = 0
+    standfirsts = named_out = 0
     for root in _site_roots(monkeypatch):
         regions = classify_regions(root)
         text = body.body_text(root, regions)
         assert text == body.body_text(root, replace(regions, named=None, texts={}))
         ledes = body._ledes(root, regions, frozenset())
         assert ledes == _ledes_reference(root, regions, frozenset())
+        boxes = body.header_ledes(root, regions)
+        expected = _not_standfirst_reference(boxes)
+        named_out += len(expected)
+        for named in (regions.named, None):
+            lazy = NotStandfirst(frozenset(), boxes, named)
+            assert {el for el in root.iter() if el in lazy} == expected
         standfirsts += bool(ledes)
-    assert standfirsts >= 1  # (the odd page's standfirst at least)
+    assert standfirsts >= 1 and named_out >= 2  # (the odd page's standfirst, kicker and byline at least)

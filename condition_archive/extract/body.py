@@ -16,28 +16,22 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
-from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import is_caption, is_noise, name_tokens, tokens
-from condition_archive.extract.lede import header_ledes
-from condition_archive.extract.metalines import is_meta_paragraph
+from condition_archive.extract.captions import caption_text, is_credit_element
+from condition_archive.extract.markers import is_caption, is_noise, tokens
+from condition_archive.extract.paragraphs import is_prose
+from condition_archive.extract.lede import NotStandfirst, header_ledes
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.promo import is_call_to_action
-from condition_archive.extract.sitelines import is_site_line
 from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
                                                opens_teasers, starts_with_link)
-from condition_archive.extract.people import LABEL_RE as BYLINE_START
-from condition_archive.extract.people import names_from_line
 from condition_archive.extract.tagindex import head_title, tagged
 from condition_archive.extract.text import joined_text
 
 _BLOCK = vocab.BLOCK_TAGS
 _DROP = frozenset(vocab.DROP_TAGS)
-_FURNITURE = frozenset(vocab.FURNITURE_LINES)
 _LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside"))
 # Not <ol>: a numbered list of linked items is a listicle ("10 things ..."), not cards.
 _CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
@@ -45,41 +39,6 @@ _INLINE = frozenset(("span", "strong", "b", "em", "i"))
 _DATELINE = frozenset(("dateline",))
 _GALLERY = frozenset(("gallery", "slideshow"))
 _GALLERY_PROSE = 100
-# A date standing alone, with or without its label, is page metadata, not prose:
-# "Updated on: 12/17/12", "Page last reviewed: 14 March 2023", "Published Nov 20, 2019".
-_DATE_LINE = re.compile(
-    r"^((page\s+|article\s+)?(last\s+|first\s+|originally\s+|next\s+)?"
-    r"(published|updated|posted|modified|revised|reviewed|review\s+due|date)\b"
-    r"(\s+on\b)?\s*:?\s*)?"
-    r"((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
-    r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
-    r"|\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
-    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b)", re.I)
-
-
-def _is_metadata_line(text: str) -> bool:
-    """Every line short and starting with a date or a dated label
-    ("Published Nov 20, 2019 - 07:50 GMT")."""
-    # (At most 10 words: split(None, 10) gives 11 parts when a line has more.
-    # A prose line fails on its last character first.)
-    if "\n" not in text:  # (most paragraphs: no generator, the same test)
-        return text[-1] not in ".!?\"”" and len(text.split(None, 10)) <= 10 and bool(_DATE_LINE.match(text))
-    return all(line[-1] not in ".!?\"”" and len(line.split(None, 10)) <= 10 and bool(_DATE_LINE.match(line))
-               for line in text.split("\n"))
-
-
-def _is_byline(text: str, words: int | None = None) -> bool:
-    """A short paragraph that only says who wrote or reviewed the page
-    ("Reviewed by: Rafael Soto, MD, board-certified cardiologist"): page
-    metadata, read by people.py, not prose. (`words`: len(text.split()), when known.)"""
-    if "\n" in text or not BYLINE_START.match(text):
-        return False
-    if (len(text.split(None, 25)) if words is None else words) > 25:
-        return False
-    authors, reviewers = names_from_line(text)
-    return bool(authors or reviewers)
-
-
 def _opens_sentence(el: HtmlElement) -> bool:
     """A news dateline inside the first paragraph ("<p><span class=dateline>
     KOBE – </span>A total of ..."): the opening words of the article's
@@ -161,10 +120,13 @@ class _Walker:
         # A center's cards (and the boxes holding them) are its content, whatever
         # their class or link density says: the card text is the page's own.
         self.keep = keep
-        self.keep_path = {a for el in keep for a in el.iterancestors()}
-        self.keep_inner = {d for el in keep for d in el.iter()}
-        # A card's own title is not a section heading left without text.
-        self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
+        if keep:
+            self.keep_path = {a for el in keep for a in el.iterancestors()}
+            self.keep_inner = {d for el in keep for d in el.iter()}
+            # A card's own title is not a section heading left without text.
+            self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
+        else:  # (an article: three walkers a page)
+            self.keep_path = self.keep_inner = self.card_titles = frozenset()
         self.paragraphs: list[str] = []
         self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
@@ -198,16 +160,13 @@ class _Walker:
 
     def _paragraph(self, text: str, count: int) -> None:
         """Keeps a paragraph (its lines' whitespace normalised, `count` words)
-        unless it is furniture, metadata or a call to action."""
+        unless it is furniture, metadata or a call to action (paragraphs.py)."""
         if self.caption_block:
             text = caption_text(text)
             count = len(text.split())
         if count < self.min_words:
             return
-        if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                and not _is_byline(text, count) and not is_counter(text) \
-                and not is_call_to_action(text, count) and not is_meta_paragraph(text, count) \
-                and not is_site_line(text, count):
+        if text and is_prose(text, count):
             self.paragraphs.append(text)
 
     def skip(self, el: HtmlElement, tag=None) -> bool:
@@ -368,42 +327,13 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     # A post that is a list of links (a link roll, a reading list) is its own
     # content: when the link-list skips leave all but nothing of a main box
     # that shows far more text, read it again without them.
-    shown = sum(regions.text_len.get(p, 0) for p in regions.parts)
-    if len(text) < _SHORT_BODY and shown >= 3 * max(len(text), 1):
+    if len(text) < _SHORT_BODY and sum(regions.text_len.get(p, 0) for p in regions.parts) >= 3 * max(len(text), 1):
         alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra, regions.order)
         if len(alt) > len(text):
             text = alt
     # The article's standfirst in its header beside the body box (lede.py).
     ledes = [p for p in _ledes(root, regions, drop) if p not in text]
     return "\n\n".join((*ledes, text)) if ledes else text
-
-
-# Boxes in an article's header that class words call something other than its
-# standfirst: a trust badge ("fact checked by our experts"), a disclosure, the
-# byline or meta line, a kicker, its tags.
-_NOT_STANDFIRST = frozenset(("badge", "badges", "disclaimer", "disclosure", "trust", "notice", "meta",
-                             "byline", "author", "authors", "credit", "credits", "kicker", "eyebrow", "tags"))
-
-
-def _not_standfirst(boxes, named: dict | None = None) -> frozenset:
-    """The elements inside the header boxes that their class or id names so
-    (`named`: the region map's element -> (class, id), for the elements with either)."""
-    found = []
-    for box in boxes:
-        for el in box.iterdescendants(etree.Element):
-            if named is not None:
-                cls, ident = named.get(el, (None, None))
-            else:
-                cls, ident = el.get("class"), el.get("id")
-            if (cls or ident) and _names_not_standfirst(cls or "", ident or ""):
-                found.append(el)
-    return frozenset(found)
-
-
-@lru_cache(maxsize=8192)
-def _names_not_standfirst(cls: str, ident: str) -> bool:
-    return not (_NOT_STANDFIRST.isdisjoint(name_tokens(cls, True))
-                and _NOT_STANDFIRST.isdisjoint(name_tokens(ident, False)))
 
 
 def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
@@ -413,7 +343,7 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     boxes = header_ledes(root, regions)
     if not boxes:
         return []
-    walker = _Walker(regions, drop=drop | _not_standfirst(boxes, regions.named), captions=False)
+    walker = _Walker(regions, drop=NotStandfirst(drop, boxes, regions.named), captions=False)
     walker.min_words = _LEDE_WORDS  # (shorter lines are not kept below: not filtered either)
     for box in boxes:
         # A header box's claim is what brought it here; other blocks face the
