@@ -294,7 +294,7 @@ def test_the_same_text_in_an_old_and_a_new_template_extracts_identically():
     "Published Nov 20, 2019 - 07:50 GMT", "Dec. 14, 2023",
 ])
 def test_date_lines_are_not_prose(line):
-    from condition_archive.extract.body import _is_metadata_line
+    from condition_archive.extract.paragraphs import is_metadata_line as _is_metadata_line
 
     assert _is_metadata_line(line)
     assert not _is_metadata_line("May 2024 was the month the new guidance came out.")

@@ -16,28 +16,22 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
-from condition_archive.extract.captions import caption_text, is_counter, is_credit_element
-from condition_archive.extract.markers import is_caption, is_noise, name_tokens, tokens
-from condition_archive.extract.lede import header_ledes
-from condition_archive.extract.metalines import is_meta_paragraph
+from condition_archive.extract.captions import caption_text, is_credit_element
+from condition_archive.extract.markers import is_caption, is_noise, tokens
+from condition_archive.extract.paragraphs import is_prose
+from condition_archive.extract.lede import NotStandfirst, header_ledes
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.promo import is_call_to_action
-from condition_archive.extract.sitelines import is_site_line
 from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
                                                opens_teasers, starts_with_link)
-from condition_archive.extract.people import LABEL_RE as BYLINE_START
-from condition_archive.extract.people import names_from_line
 from condition_archive.extract.tagindex import head_title, tagged
 from condition_archive.extract.text import joined_text
 
 _BLOCK = vocab.BLOCK_TAGS
 _DROP = frozenset(vocab.DROP_TAGS)
-_FURNITURE = frozenset(vocab.FURNITURE_LINES)
 _LISTISH = frozenset(("ul", "ol", "dl", "table", "div", "section", "nav", "aside"))
 # Not <ol>: a numbered list of linked items is a listicle ("10 things ..."), not cards.
 _CARD_PARENTS = frozenset(("ul", "div", "section", "tbody", "table"))
@@ -45,37 +39,6 @@ _INLINE = frozenset(("span", "strong", "b", "em", "i"))
 _DATELINE = frozenset(("dateline",))
 _GALLERY = frozenset(("gallery", "slideshow"))
 _GALLERY_PROSE = 100
-# A date standing alone, with or without its label, is page metadata, not prose:
-# "Updated on: 12/17/12", "Page last reviewed: 14 March 2023", "Published Nov 20, 2019".
-_DATE_LINE = re.compile(
-    r"^((page\s+|article\s+)?(last\s+|first\s+|originally\s+|next\s+)?"
-    r"(published|updated|posted|modified|revised|reviewed|review\s+due|date)\b"
-    r"(\s+on\b)?\s*:?\s*)?"
-    r"((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
-    r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
-    r"|\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
-    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b)", re.I)
-
-
-def _is_metadata_line(text: str) -> bool:
-    """Every line short and starting with a date or a dated label
-    ("Published Nov 20, 2019 - 07:50 GMT")."""
-    # (At most 10 words: split(None, 10) gives 11 parts when a line has more.
-    # A prose line fails on its last character first.)
-    return all(line[-1] not in ".!?\"”" and len(line.split(None, 10)) <= 10 and bool(_DATE_LINE.match(line))
-               for line in text.split("\n"))
-
-
-def _is_byline(text: str) -> bool:
-    """A short paragraph that only says who wrote or reviewed the page
-    ("Reviewed by: Rafael Soto, MD, board-certified cardiologist"): page
-    metadata, read by people.py, not prose."""
-    if len(text.split(None, 25)) > 25 or "\n" in text or not BYLINE_START.match(text):
-        return False
-    authors, reviewers = names_from_line(text)
-    return bool(authors or reviewers)
-
-
 def _opens_sentence(el: HtmlElement) -> bool:
     """A news dateline inside the first paragraph ("<p><span class=dateline>
     KOBE – </span>A total of ..."): the opening words of the article's
@@ -118,6 +81,8 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
+# The tags markers.is_noise can name without a class or id.
+_NOISE_TAGS = frozenset((*vocab.BODY_NOISE_TAGS, "figcaption"))
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
@@ -134,6 +99,13 @@ _PHOTO_BOX = 500
 _PHOTO_TOKENS = frozenset(("image", "img", "photo", "picture", "figure", "foto", "bild", "imagen"))
 
 
+@lru_cache(maxsize=8192)
+def _caption_class(cls: str | None) -> bool:
+    """A class value markers.is_caption calls a caption's (for an element
+    other than a figcaption): cached, a template repeats its class values."""
+    return bool(cls) and not vocab.CAPTION_TOKENS.isdisjoint(tokens(cls))
+
+
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
@@ -141,22 +113,27 @@ class _Walker:
                  drop: frozenset = frozenset(), lenient: bool = False, captions: bool = True) -> None:
         self.regions = regions
         self.hidden = regions.hidden  # markers.is_hidden, looked up
+        self.named = regions.named  # element -> (class, id), from the walk (None: not known)
         self.read_captions = captions
         self.lenient = lenient  # keep link lists and card lists (body_text's retry)
         self.drop = drop  # blocks known not to be the page's (sponsored cards)
         # A center's cards (and the boxes holding them) are its content, whatever
         # their class or link density says: the card text is the page's own.
         self.keep = keep
-        self.keep_path = {a for el in keep for a in el.iterancestors()}
-        self.keep_inner = {d for el in keep for d in el.iter()}
-        # A card's own title is not a section heading left without text.
-        self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
+        if keep:
+            self.keep_path = {a for el in keep for a in el.iterancestors()}
+            self.keep_inner = {d for el in keep for d in el.iter()}
+            # A card's own title is not a section heading left without text.
+            self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
+        else:  # (an article: three walkers a page)
+            self.keep_path = self.keep_inner = self.card_titles = frozenset()
         self.paragraphs: list[str] = []
         self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
         self.buf: list[str] = []
         self.in_caption = 0  # depth of captions being walked
         self.caption_block = False  # inside an outermost block caption
+        self.min_words = 0  # shorter paragraphs are left out unread (_ledes')
         # Class-based verdicts never remove a box holding half the article's prose:
         # such a box is a wrapper whatever its class says ("meta_field", "inline").
         self.guard = regions.prose_len.get(regions.main, 0) / 2
@@ -169,21 +146,33 @@ class _Walker:
         # templates' paragraphs) end a paragraph.
         text = "".join(self.buf)  # (_INVISIBLE's characters are not ASCII: none in an ASCII text)
         self.buf = []
-        if text.isspace():
-            return  # the source's indentation between blocks (~11 a page): no paragraph
-        chunks = _PARA_BREAK.split(text if text.isascii() else text.translate(_INVISIBLE))
-        for chunk in chunks:
-            lines = chunk.split("\x00")
-            text = "\n".join(s for s in (" ".join(line.split()) for line in lines) if s)
-            if self.caption_block:
-                text = caption_text(text)
-            if text and text.lower().strip(" :.!") not in _FURNITURE and not _is_metadata_line(text) \
-                    and not _is_byline(text) and not is_counter(text) and not is_call_to_action(text) \
-                    and not is_meta_paragraph(text) and not is_site_line(text):
-                self.paragraphs.append(text)
+        if not text.isascii():
+            text = text.translate(_INVISIBLE)
+        if "\x00" not in text:  # (most: one line; only the source's indentation, ~11 a page)
+            words = text.split()
+            if words:
+                self._paragraph(" ".join(words), len(words))
+            return
+        for chunk in _PARA_BREAK.split(text):
+            lines = [words for words in map(str.split, chunk.split("\x00")) if words]
+            if lines:
+                self._paragraph("\n".join([" ".join(words) for words in lines]), sum(map(len, lines)))
 
-    def skip(self, el: HtmlElement) -> bool:
-        tag = el.tag
+    def _paragraph(self, text: str, count: int) -> None:
+        """Keeps a paragraph (its lines' whitespace normalised, `count` words)
+        unless it is furniture, metadata or a call to action (paragraphs.py)."""
+        if self.caption_block:
+            text = caption_text(text)
+            count = len(text.split())
+        if count < self.min_words:
+            return
+        if text and is_prose(text, count):
+            self.paragraphs.append(text)
+
+    def skip(self, el: HtmlElement, tag=None) -> bool:
+        """`tag`: el.tag, when the caller has read it."""
+        if tag is None:
+            tag = el.tag
         regions = self.regions
         if not isinstance(tag, str) or (tag in _DROP and (tag != "form" or not regions.text_len.get(el))):
             return True
@@ -200,83 +189,111 @@ class _Walker:
         if regions.prose_len.get(el, 0) > self.guard:
             return False
         mark = regions.mark(el)
-        if mark == "header" and el.tag != "header" and not el.get("role"):
+        if mark == "header" and tag != "header" and not el.get("role"):
             # Inside the main container, a box only class words call a header
             # is the article's own: an accordion's question, a recipe card's
             # or an ingredients table's header row. The <header> tag and
             # role=banner keep their claim; h1, bylines and dates stay out.
             mark = None
-        elif mark == "nav" and el.tag not in ("nav", "menu") and not el.get("role") \
+        elif mark == "nav" and tag not in ("nav", "menu") and not el.get("role") \
                 and regions.link_density(el) < 0.3:
             # Navigation is links: a class-named "nav" box of prose inside the
             # article is a tip drawer, a tab panel or a heading's anchor id.
             mark = None
-        if (mark and mark != "main") or (is_noise(el) and not _opens_sentence(el)
-                                          and not _prose_gallery(el, regions)):
+        if mark and mark != "main":
+            return True
+        # (Most elements have no class or id: the class and id tests below
+        # cannot hold for them, so they are not asked.)
+        named = self.named
+        if named is None:  # (a map without a walk: ask the element)
+            bare, caption = False, is_caption(el)
+        else:
+            pair = named.get(el)
+            bare = pair is None or not (pair[0] or pair[1])
+            caption = tag == "figcaption" or (not bare and _caption_class(pair[0]))
+        if (not bare or tag in _NOISE_TAGS) and is_noise(el) and not _opens_sentence(el) \
+                and not _prose_gallery(el, regions):
             return True
         if (self.in_caption and is_credit_element(el)) or \
-                is_link_cluster(el, regions.text_len, regions.link_len) or is_teaser_card(el):
+                is_link_cluster(el, regions.text_len, regions.link_len) or (not bare and is_teaser_card(el)):
             return True
-        if not self.read_captions and (tag == "figure" or is_caption(el) or _photo_box(el, regions)):
+        if not self.read_captions and (tag == "figure" or caption or (not bare and _photo_box(el, regions))):
             return True  # a photo, its caption or a small box around it
-        if is_caption(el):
+        if caption:
             # The same caption under every photo of a gallery is read once.
             # (A figcaption inside a caption-classed <figure> is that caption.)
             text = " ".join(joined_text(el).split())
             seen = self.captions.setdefault(text, el)
             if seen is not el and not any(a is seen for a in el.iterancestors()):
                 return True
-        # Link lists and link-dense boxes: menus, "related" rows, tag clouds.
-        if (tag in _LISTISH or tag == "p") and not self.lenient:
-            total = regions.text_len.get(el, 0)
-            links = regions.link_len.get(el, 0)
-            if total and links / total > (0.5 if tag != "p" else 0.8):
-                return True
-        # "Related: <a>Another article</a>" between the paragraphs (also set as a heading).
-        if (tag in _LISTISH or tag == "p" or tag in vocab.HEADING_TAGS) and not self.lenient:
-            total = regions.text_len.get(el, 0)
-            links = regions.link_len.get(el, 0)
-            if links and total < 300 and links * 2 >= total and _RELATED_LABEL.match(
-                    " ".join(joined_text(el).split())):
-                return True
+        return not self.lenient and self._link_box(el, tag)
 
-        return False
+    def _link_box(self, el: HtmlElement, tag: str) -> bool:
+        """Link lists and link-dense boxes: menus, "related" rows, tag clouds;
+        "Related: <a>Another article</a>" between the paragraphs (also set as a heading)."""
+        listish = tag in _LISTISH or tag == "p"
+        if not listish and tag not in vocab.HEADING_TAGS:
+            return False
+        total = self.regions.text_len.get(el, 0)
+        links = self.regions.link_len.get(el, 0)
+        if listish and total and links / total > (0.5 if tag != "p" else 0.8):
+            return True
+        return bool(links) and total < 300 and links * 2 >= total and bool(_RELATED_LABEL.match(
+            " ".join(joined_text(el).split())))
 
-    def walk(self, el: HtmlElement) -> None:
-        caption = is_caption(el)
+    def walk(self, el: HtmlElement, tag=None) -> None:
+        """`tag`: el.tag, when the caller has read it (each read makes a new string)."""
+        if tag is None:
+            tag = el.tag
+        named = self.named
+        if tag == "figcaption" or named is None:
+            caption = is_caption(el)
+        else:  # (is_caption by the walk's class value, its verdict cached)
+            pair = named.get(el)
+            caption = pair is not None and _caption_class(pair[0])
         # An outermost caption block is read as its own paragraph, its credit
         # stripped (captions.py); inline captions only lose credit elements.
-        own = caption and not self.in_caption and el.tag in _BLOCK
+        block = tag in _BLOCK
+        own = caption and not self.in_caption and block
         if caption:
             self.in_caption += 1
-        block = el.tag in _BLOCK
-        if block:
+        if block and self.buf:
             self.flush()
         if own:
             self.caption_block = True
-        if el.tag == "br":
+        if tag == "br":
             self.buf.append("\x00")
-        elif el.text:
-            self.buf.append(el.text)
+        else:
+            text = el.text
+            if text:
+                self.buf.append(text)
         cut = False
+        mark = self.regions.mark
         for child in el.getchildren():
+            ctag = child.tag
             # "Related articles", "Lesen Sie auch": the heading (or a line
             # standing in for one) and what follows it in its box are another
-            # page's teasers (teasers.py).
-            if child.tag in HEADINGISH:
-                opens = opens_teasers(child, self.regions.mark(child) == "related")
+            # page's teasers (teasers.py). (opens_teasers answers None for a
+            # line without a class unless it is a <p> of one child: not asked.)
+            if ctag in HEADINGISH and (ctag in vocab.HEADING_TAGS or (ctag == "p" and len(child) == 1)
+                                       or named is None or ((pair := named.get(child)) is not None
+                                                            and bool(pair[0]))):
+                opens = opens_teasers(child, mark(child) == "related")
                 if opens is not None:
                     cut = opens
-            if not cut and not self.skip(child):
-                self.walk(child)
-            elif child.tag in _BLOCK:
+            if not cut and not self.skip(child, ctag):
+                self.walk(child, ctag)
+            elif ctag in _BLOCK and self.buf:
                 self.flush()
-            if child.tail and not cut:
-                self.buf.append(child.tail)
+            if not cut:
+                tail = child.tail
+                if tail:
+                    self.buf.append(tail)
         if block:
             count = len(self.paragraphs)
-            self.flush()
-            if el.tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
+            if self.buf:
+                self.flush()
+            if tag in vocab.HEADING_TAGS and len(self.paragraphs) > count \
                     and el not in self.card_titles:
                 self.headings.add(count)
         if own:
@@ -310,42 +327,13 @@ def body_text(root: HtmlElement | None, regions: RegionMap,
     # A post that is a list of links (a link roll, a reading list) is its own
     # content: when the link-list skips leave all but nothing of a main box
     # that shows far more text, read it again without them.
-    shown = sum(regions.text_len.get(p, 0) for p in regions.parts)
-    if len(text) < _SHORT_BODY and shown >= 3 * max(len(text), 1):
+    if len(text) < _SHORT_BODY and sum(regions.text_len.get(p, 0) for p in regions.parts) >= 3 * max(len(text), 1):
         alt = _walk(root, _Walker(regions, keep, drop, lenient=True), regions.parts, extra, regions.order)
         if len(alt) > len(text):
             text = alt
     # The article's standfirst in its header beside the body box (lede.py).
     ledes = [p for p in _ledes(root, regions, drop) if p not in text]
     return "\n\n".join((*ledes, text)) if ledes else text
-
-
-# Boxes in an article's header that class words call something other than its
-# standfirst: a trust badge ("fact checked by our experts"), a disclosure, the
-# byline or meta line, a kicker, its tags.
-_NOT_STANDFIRST = frozenset(("badge", "badges", "disclaimer", "disclosure", "trust", "notice", "meta",
-                             "byline", "author", "authors", "credit", "credits", "kicker", "eyebrow", "tags"))
-
-
-def _not_standfirst(boxes, named: dict | None = None) -> frozenset:
-    """The elements inside the header boxes that their class or id names so
-    (`named`: the region map's element -> (class, id), for the elements with either)."""
-    found = []
-    for box in boxes:
-        for el in box.iterdescendants(etree.Element):
-            if named is not None:
-                cls, ident = named.get(el, (None, None))
-            else:
-                cls, ident = el.get("class"), el.get("id")
-            if (cls or ident) and _names_not_standfirst(cls or "", ident or ""):
-                found.append(el)
-    return frozenset(found)
-
-
-@lru_cache(maxsize=8192)
-def _names_not_standfirst(cls: str, ident: str) -> bool:
-    return not (_NOT_STANDFIRST.isdisjoint(name_tokens(cls, True))
-                and _NOT_STANDFIRST.isdisjoint(name_tokens(ident, False)))
 
 
 def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
@@ -355,7 +343,8 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
     boxes = header_ledes(root, regions)
     if not boxes:
         return []
-    walker = _Walker(regions, drop=drop | _not_standfirst(boxes, regions.named), captions=False)
+    walker = _Walker(regions, drop=NotStandfirst(drop, boxes, regions.named), captions=False)
+    walker.min_words = _LEDE_WORDS  # (shorter lines are not kept below: not filtered either)
     for box in boxes:
         # A header box's claim is what brought it here; other blocks face the
         # walker's usual skips (share bars, bylines, dates).
@@ -363,6 +352,8 @@ def _ledes(root: HtmlElement, regions: RegionMap, drop: frozenset) -> list:
             walker.flush()
             walker.walk(box)
     walker.flush()
+    if not walker.paragraphs:
+        return []  # (nothing of _LEDE_WORDS words: the headline's texts are not needed)
     # The headline said again (a heading in the header, a breadcrumb ending
     # in it) is not the standfirst.
     heads = [" ".join(el.text_content().split()).lower() for el in tagged(root, regions, "h1")]

@@ -16,9 +16,12 @@ bylines, dates, kickers, share bars and the lead photo stay out (body._ledes).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml.html import HtmlElement
 
 from condition_archive.extract.boilerplate import RegionMap
+from condition_archive.extract.markers import name_tokens
 from condition_archive.extract.tagindex import tagged
 
 # The headline's box is at most this many levels above the main container.
@@ -99,3 +102,40 @@ def _standfirst_boxes(box: HtmlElement, headline: HtmlElement, main: HtmlElement
         # page's region map (and so its whole tree) alive until the next full GC.
         del visit
     return found
+
+
+# Boxes in an article's header that class words call something other than its
+# standfirst: a trust badge ("fact checked by our experts"), a disclosure, the
+# byline or meta line, a kicker, its tags.
+_NOT_STANDFIRST = frozenset(("badge", "badges", "disclaimer", "disclosure", "trust", "notice", "meta",
+                             "byline", "author", "authors", "credit", "credits", "kicker", "eyebrow", "tags"))
+
+
+class NotStandfirst:
+    """`el in` it: el is in `drop`, or lies inside one of the header `boxes` and
+    its class or id names it as no standfirst (`named`: the region map's
+    element -> (class, id), for the elements with either). Answered for the
+    elements the walker meets: it skips most of the boxes' insides unseen."""
+
+    __slots__ = ("drop", "boxes", "named")
+
+    def __init__(self, drop: frozenset, boxes: tuple, named: dict | None) -> None:
+        self.drop, self.boxes, self.named = drop, frozenset(boxes), named
+
+    def __contains__(self, el) -> bool:
+        if el in self.drop:
+            return True
+        if self.named is not None:
+            cls, ident = self.named.get(el, (None, None))
+        else:
+            cls, ident = el.get("class"), el.get("id")
+        if not (cls or ident) or not _names_not_standfirst(cls or "", ident or ""):
+            return False
+        boxes = self.boxes
+        return any(a in boxes for a in el.iterancestors())
+
+
+@lru_cache(maxsize=8192)
+def _names_not_standfirst(cls: str, ident: str) -> bool:
+    return not (_NOT_STANDFIRST.isdisjoint(name_tokens(cls, True))
+                and _NOT_STANDFIRST.isdisjoint(name_tokens(ident, False)))

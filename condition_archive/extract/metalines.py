@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from condition_archive.extract import date_vocab
+from condition_archive.extract.text import has_digit
 
 _TIME = (r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h|hs|hrs)(?!\w))?"
          r"|\b\d{1,2}[.h]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|uhr|h)(?!\w)")
@@ -26,7 +27,6 @@ _FILLER = (r"de|del|às|as|a\s+las|a\s+les|à|at|um|on|am|the|le|el|il|op|dnia|r
 _STRIP = re.compile(rf"{date_vocab.DATE_RE.pattern}|{_TIME}|(?<![\w-])(?:{date_vocab.LABEL})(?![\w-])"
                     rf"|(?<![\w-])(?:{_WEEKDAY})(?![\w-])\.?|(?<![\w-])(?:{_FILLER})(?![\w-])\.?",
                     re.I)
-_DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Every word _STRIP can remove, as a set: most lines fail this cheap test and
 # never meet the two large patterns.
@@ -68,16 +68,21 @@ def is_date_line(text: str) -> bool:
     return not re.search(r"[^\W\d_]", _STRIP.sub(" ", text))
 
 
-def is_meta_paragraph(text: str) -> bool:
+def is_meta_paragraph(text: str, words: int | None = None) -> bool:
     """A date line, a reading time, a tag or category row, or a closing credit
     ("... contributed to this report"). "Reporting by ...; Editing by ..." lines
-    stay: one shared set's truth keeps them, the other's leaves them out."""
+    stay: one shared set's truth keeps them, the other's leaves them out.
+    (`words`: len(text.split()), when the caller has it.)"""
     if len(text) > 600:
         return False
     # Cheap tests first: every paragraph of every page comes through here.
-    if _DIGIT.search(text) and (is_date_line(text) or _READING_TIME.match(text)):
+    if has_digit(text) and (is_date_line(text) or _READING_TIME.match(text)):
         return True
-    words = len(text.split(None, 45))  # exact up to 45 (46: more), all the tests below need
-    if words <= 30 and ":" in text and _TAG_ROW.match(text.lower()):
+    colon, contributed = ":" in text, "contributed" in text
+    if not (colon or contributed):
+        return False  # (most prose: the words need not be counted)
+    if words is None:
+        words = len(text.split(None, 45))  # exact up to 45 (46: more), all the tests below need
+    if words <= 30 and colon and _TAG_ROW.match(text.lower()):
         return True
-    return words <= 45 and "contributed" in text and bool(_CREDIT_CLOSE.search(text))
+    return words <= 45 and contributed and bool(_CREDIT_CLOSE.search(text))

@@ -43,14 +43,18 @@ _FIRST_WORDS = frozenset((
 _PUNCT = "\"'“”‘’¿¡([«»!?.,:;-—–*•"
 
 
-def is_call_to_action(text: str) -> bool:
+def is_call_to_action(text: str, words: int | None = None) -> bool:
     """True when every sentence of a short paragraph is a call to action that
-    names its channel."""
-    words = text.split(None, _MAX_WORDS)  # more than _MAX_WORDS words: _MAX_WORDS + 1 parts
-    if "\n" in text or len(words) > _MAX_WORDS:
+    names its channel (`words`: len(text.split()), when the caller has it)."""
+    if "\n" in text:
         return False
-    first = words[0].strip(_PUNCT).lower()
+    # The first word before the count: it rules out nearly every paragraph.
+    first = text.split(None, 1)[0].strip(_PUNCT).lower()
     if first not in _FIRST_WORDS and first.split("-")[0] not in _FIRST_WORDS:
+        return False
+    if words is None:
+        words = len(text.split(None, _MAX_WORDS))  # more than _MAX_WORDS words: _MAX_WORDS + 1 parts
+    if words > _MAX_WORDS:
         return False
     sentences = [s for s in _SENTENCE.split(text.strip()) if s]
     return bool(sentences) and all(_is_call(s) for s in sentences)

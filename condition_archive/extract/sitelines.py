@@ -67,12 +67,14 @@ _CONSENT_WORDS_IN = ("cookies", "zustimmung", "blockiert")
 _COMMENTS_WORDS = ("comment", "kommentar", "bewertungen", "comentario", "komentarzy", "reply")
 
 
-def is_site_line(text: str) -> bool:
+def is_site_line(text: str, words: int | None = None) -> bool:
     """A paragraph that is a picture credit, a site's rights line, a cookie or
-    consent notice or a comment box's status line."""
+    consent notice or a comment box's status line (`words`: len(text.split()),
+    when the caller has it)."""
     if "\n" in text:
         return False
-    words = len(text.split(None, _MAX_WORDS))  # exact up to _MAX_WORDS (+1: more)
+    if words is None:
+        words = len(text.split(None, _MAX_WORDS))  # exact up to _MAX_WORDS (+1: more)
     if words > _MAX_WORDS:
         return False
     if words <= _CREDIT_WORDS and _CREDIT.match(text):
@@ -91,4 +93,9 @@ def is_site_line(text: str) -> bool:
 
 def _may_hold(low: str, plain: bool, words: tuple[str, ...]) -> bool:
     """False only when an ASCII text (`plain`, lowercased `low`) holds none of `words`."""
-    return not plain or any(word in low for word in words)
+    if not plain:
+        return True
+    for word in words:  # (a loop: any() over a generator costs more than the searches)
+        if word in low:
+            return True
+    return False

@@ -28,6 +28,19 @@ def norm(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def has_digit(text: str) -> bool:
+    r"""bool(re.search(r"\d", text)): an ASCII text by ten character searches
+    (memchr: ~0.2 us for a paragraph, where the regex's scan takes ~1.7 us);
+    any other by the regex, whose \d is every Unicode decimal digit."""
+    if text.isascii():
+        return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+                or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text)
+    return _DIGIT.search(text) is not None
+
+
 def visible_text(el: HtmlElement, regions=None) -> str:
     """The text a reader sees in `el`: hidden elements, scripts and comments skipped,
     element boundaries read as spaces ("<span>By X</span><span>Updated</span>"

@@ -1,0 +1,88 @@
+"""`body_text`'s CPU per page, this tree against another checkout: both body
+runs of the stages (article_stage's, and assemble's second run on a center
+with cards), timed inside extract_ab.py's alternating page-by-page run.
+
+    python bench/body_ab.py --before /tmp/s15base [--pages 1000] [--rounds 4] [--shared]
+
+Each side's `stages.body_text` is wrapped with a timer (the same wrapper on
+both sides); the table shows the smallest round of each, as extract_ab.py's.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _time_body(sides: tuple, acc: list) -> None:
+    """Wrap each side's stages.body_text: its time is added to acc[0][side, run]
+    (run "first": the article's, "second": assemble's, with a center's cards)."""
+    clock = time.process_time
+    for side, stages, _ in sides:
+        real = stages.body_text
+
+        def timed(*args, _real=real, _side=side, **kwargs):
+            t0 = clock()
+            result = _real(*args, **kwargs)
+            acc[0][_side, "second" if len(args) > 2 or kwargs else "first"] += clock() - t0
+            return result
+
+        stages.body_text = timed
+
+
+@click.command()
+@click.option("--before", "tree", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A checkout whose condition_archive is the 'before'.")
+@click.option("--pages", default=1000, show_default=True, help="Generated-site size.")
+@click.option("--rounds", default=4, show_default=True)
+@click.option("--shared", is_flag=True, help="The 1,171 pages of both shared sets instead.")
+def main(tree: Path, pages: int, rounds: int, shared: bool) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    import extract_ab
+    from gensite import Generator, layout_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        extract_ab._copy_before(tree, None, Path(tmp))
+        sys.path.insert(0, tmp)
+        sides = extract_ab._sides(False)
+        acc = [defaultdict(float)]
+        _time_body(sides, acc)
+        if shared:
+            from extract_snapshot import _pages
+
+            items = [(data, url) for _, data, url in _pages(False)]
+        else:
+            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+        for data, url in items[:50]:
+            for side, stages, options in sides:
+                extract_ab._run(stages, options, data, url, acc[0], side)
+        best: dict = {}
+        for rnd in range(rounds):
+            acc[0] = defaultdict(float)
+            for i, (data, url) in enumerate(items):
+                for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):
+                    extract_ab._run(stages, options, data, url, acc[0], side)
+            for side in ("before", "after"):
+                acc[0][side, "body"] = acc[0][side, "first"] + acc[0][side, "second"]
+            for key, value in acc[0].items():
+                best[key] = min(best.get(key, value), value)
+    n = len(items)
+    print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds\n")
+    print("| body_text | before | after | after/before |\n|---|---|---|---|")
+    for name in ("first", "second", "body", "total"):
+        b, a = 1000 * best["before", name] / n, 1000 * best["after", name] / n
+        label = {"first": "article's run", "second": "center's second run", "body": "both runs",
+                 "total": "all stages"}[name]
+        print(f"| {label} | {b:.4f} | {a:.4f} | {a / b:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
