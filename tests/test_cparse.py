@@ -12,6 +12,7 @@ from lxml import etree
 
 from compiled import BENCH, compiled_or_skip, configured  # noqa: F401
 from condition_archive.extract import boilerplate as B
+from condition_archive.extract import mainbox
 from condition_archive.extract import measure as M
 from condition_archive.extract import parse as P
 from condition_archive.extract import stages
@@ -215,7 +216,7 @@ def test_add_up_is_the_python_loop(monkeypatch):
         assert [(id(k), v) for k, v in mass.items()] == [(id(k), v) for k, v in py.items()]
         calls.append(len(items))
 
-    monkeypatch.setattr(B, "_add_up", both)
+    monkeypatch.setattr(mainbox, "_add_up", both)  # its callers live there
     site = Generator(layout_for(150)).render_all("http://127.0.0.1:8780")
     for path, page in site.items():
         stages.parse_stage(page.body, "http://127.0.0.1:8780" + path, {})
