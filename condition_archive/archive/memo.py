@@ -237,6 +237,7 @@ class MemoWrites:
         if self.db.conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
             self.db.conn.execute("ROLLBACK")
         self.memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
+        self.codecs.deferred.clear()  # their empty rows are gone
 
     def _left(self) -> None:
         self.memo.depth -= 1
@@ -263,7 +264,8 @@ class MemoWrites:
             ftsbatch.begin(self.db.conn, load_schema())
 
     def batch_committing(self) -> None:
-        """The batch's full-text index, counters and next link id, in its transaction, before its COMMIT."""
+        """The batch's captures, full-text index, counters and next link id, in its transaction, before its COMMIT."""
+        self.codecs.finish()
         if self._fts_batch:
             ftsbatch.index(self.db.conn, load_schema())
         self.memo.flush(self.db.conn)
@@ -276,4 +278,5 @@ class MemoWrites:
             self.memo.committed()
         else:
             self.memo.rolled_back()
+            self.codecs.deferred.clear()  # their empty rows are gone
         self.memo.next_link = None

@@ -120,11 +120,14 @@ class Archive(MemoWrites):
         sha1 = packed.sha1_b32 if packed else sha1_b32(body)
         site = urlsplit(url).hostname or ""
         # zstd once the site has a dictionary; the worker's bytes when it packed them alike
+        # compressed at the batch's commit inside the store's own batch (codec.Codecs.finish)
         encoded = self.codecs.encode(site, body, packed.data if packed and packed.codec == "zlib" else None,
-                                     (packed.dict_key, packed.data) if packed and packed.codec == "zstd" else None)
-        row = {"sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(encoded.data),
+                                     (packed.dict_key, packed.data) if packed and packed.codec == "zstd" else None,
+                                     later=self.memo.batch_open)
+        data = b"" if encoded.data is None else encoded.data
+        row = {"sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(data),
                "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
-               "content_type": content_type, "first_seen": self.now(), "body": encoded.data}
+               "content_type": content_type, "first_seen": self.now(), "body": data}
         if new:  # not looked up: the unique sha256 tells if another writer stored it meanwhile
             made = self.db.conn.execute(insert_sql("captures", tuple(row), "INSERT OR IGNORE"), list(row.values()))
             if not made.rowcount:
@@ -135,6 +138,8 @@ class Archive(MemoWrites):
             capture_id = self._insert("captures", row)
         if seen is not None:
             seen.add(sha256)
+        if encoded.data is None:
+            self.codecs.defer(capture_id, encoded, body, row)
         self.codecs.stored(site, encoded)
         return capture_id, sha256
 
