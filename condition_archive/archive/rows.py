@@ -77,27 +77,3 @@ def content_hash(page: PageExtract) -> str:
     blob = _HASH_JSON.encode(content_fields(page))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-
-LINKS_KEPT = 50_000  # Link objects whose rows LinkRows keeps (then forgotten at once)
-
-
-class LinkRows:
-    """(canonical href, text, region, section) of each of a page's links. The crawl's
-    worker replies hand over the same Link objects page after page (crawl/replies.py
-    numbers them), so each one's row is kept by the object's identity, with the
-    object (its id stays its own while it is kept)."""
-
-    def __init__(self):
-        self.known: dict[int, tuple] = {}  # id(Link): (the Link, its row)
-
-    def __call__(self, links) -> list[tuple]:
-        known = self.known
-        if len(known) > LINKS_KEPT:
-            known.clear()
-        rows = []
-        for link in links:
-            hit = known.get(id(link))
-            if hit is None or hit[0] is not link:
-                hit = known[id(link)] = (link, (canonical(link.href), link.text, link.region, link.section))
-            rows.append(hit[1])
-        return rows

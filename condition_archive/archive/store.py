@@ -25,7 +25,7 @@ from .change_kind import change_columns
 from condition_archive.extract.model import PageExtract
 from .history import card_changes, comparable_cards, field_changes, last_capture_before
 from condition_archive.crawl.items import FetchedPage, Outcome
-from .rows import (CONTENT_FIELDS, PAGE_COLUMNS, PAGE_STATE, LinkRows, canonical, content_hash,
+from .rows import (CONTENT_FIELDS, PAGE_COLUMNS, PAGE_STATE, canonical, content_hash,
                    insert_sql, json_list, page_columns, update_sql, utc_now)
 
 PERMANENT_REDIRECTS = (301, 308)
@@ -45,7 +45,6 @@ class Archive(MemoWrites):
         self._version_defaults: tuple[list[str], set[str]] | None = None
         self._direct_ledger: bool | None = None  # ledger rows written without the fetches view
         self._page_values: tuple[int, dict] | None = None  # (page id, its PAGE_COLUMNS) as _page_state read them
-        self._link_rows = LinkRows()
 
     # -- plain SQL for the hot path: sqlite-utils' insert() introspects the table
     # and opens a savepoint on every call, a quarter of a crawl's storage time.
@@ -219,7 +218,7 @@ class Archive(MemoWrites):
                  "position": c_pos, "title": card.title, "href": canonical(card.href),
                  "image_alt": card.image_alt, "teaser": card.teaser}
                 for c_pos, card in enumerate(section.cards, 1)])
-        links = self._link_rows(page.links)
+        links = [(canonical(link.href), link.text, link.region, link.section) for link in page.links]
         if memo is None or not memo.batch_open:
             linkstore.insert_links(self.db.conn, version_id, links, blocks=memo and memo.blocks)
             return
