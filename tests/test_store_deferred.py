@@ -175,3 +175,24 @@ def test_rows_another_writer_added_meanwhile_are_found_not_made_twice(raw_rounds
                       ).fetchone() == (url_id, capture_id)
     assert db.execute("SELECT capture_id FROM versions ORDER BY id DESC").fetchone()[0] == capture_id
     assert not archive.memo.urls.complete and archive.memo.captures.keys is None  # they ask from now on
+
+
+def test_a_move_met_after_the_crawl_knew_it_had_none_is_seen(tmp_path):
+    """The store remembers that a crawl has no "moved" change (so a new page is not
+    checked against moved pages): a move written later in the same batch counts."""
+    db = open_archive(tmp_path / "archive.db")
+    archive = Archive(db, now=lambda: NOW)
+    old, extract = _page(1, MENU)
+    first = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    batch = archive.batch_writer(50, 3600.0)
+    batch.write(archive.record_page, first, old, extract, EXTRACTOR_VERSION)
+    batch.commit()
+    second = crawls.start_crawl(db, [BASE], {}, EXTRACTOR_VERSION, now=NOW)
+    other, other_extract = _page(2, MENU)
+    assert batch.write(archive.record_page, second, other, other_extract, EXTRACTOR_VERSION) == "new"
+    assert archive.memo.moved[second] is False
+    moved = FetchedPage(f"{BASE}/p9", 200, old.headers, old.body, NOW, redirects=[(old.url, 301)])
+    assert batch.write(archive.record_page, second, moved, extract, EXTRACTOR_VERSION) == "unchanged"
+    batch.commit()
+    changes = db.execute("SELECT url, change FROM changes WHERE crawl_id = ? ORDER BY id", [second]).fetchall()
+    assert changes == [(other.url, "new"), (old.url, "moved")]
