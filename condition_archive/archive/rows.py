@@ -76,4 +76,3 @@ def json_list(values) -> str:
 def content_hash(page: PageExtract) -> str:
     blob = _HASH_JSON.encode(content_fields(page))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
