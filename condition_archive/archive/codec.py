@@ -68,7 +68,8 @@ class CaptureReadError(Exception):
 class Encoded:
     compression: str
     dict_id: int | None
-    data: bytes
+    data: bytes | None  # None: compressed later (Codecs.defer), with `key`
+    key: tuple[int, int] | None = None
 
 
 @dataclass
@@ -91,6 +92,9 @@ class Codecs:
     # Each site's dictionary key (False: none yet) while the store lets it be kept
     # (archive/memo.py's IdCache; None: read it every time).
     keys: object | None = None
+    # Captures stored empty until `finish` compresses them (capture id, key, raw bytes, row):
+    # a crawl's store compresses a batch's new pages one after the other at its commit.
+    deferred: list[tuple[int, tuple[int, int] | None, bytes, dict]] = field(default_factory=list)
 
     def site_dict(self, site: str) -> tuple[int, int] | None:
         if self.keys is not None:
@@ -105,14 +109,23 @@ class Codecs:
         return key
 
     def encode(self, site: str, body: bytes, zlib_data: bytes | None,
-               zstd_data: tuple[tuple[int, int], bytes] | None = None) -> Encoded:
+               zstd_data: tuple[tuple[int, int], bytes] | None = None, later: bool = False) -> Encoded:
         """The site's dictionary when it has one, else zlib; the worker's bytes when
-        it used the same codec and dictionary (zstd_data: (key, bytes))."""
+        it used the same codec and dictionary (zstd_data: (key, bytes)). `later`: not
+        compressed yet (data None) when it would be compressed here (see `defer`)."""
         key = self.site_dict(site)
         if key is None:
-            return Encoded(ZLIB, None, zlib_data if zlib_data is not None else zlib.compress(body, 9))
-        if zstd_data is not None and zstd_data[0] == key:
+            if zlib_data is not None:
+                return Encoded(ZLIB, None, zlib_data)
+        elif zstd_data is not None and zstd_data[0] == key:
             return Encoded(ZSTD, key[0], zstd_data[1])
+        codec, dict_id = (ZLIB, None) if key is None else (ZSTD, key[0])
+        return Encoded(codec, dict_id, None if later else self.compress(site, key, body), key)
+
+    def compress(self, site: str, key: tuple[int, int] | None, body: bytes) -> bytes:
+        """zlib without a dictionary key, else zstd with that dictionary."""
+        if key is None:
+            return zlib.compress(body, 9)
         compressor = self._compressors.get(key)
         if compressor is None:
             dictionary = self._dictionary(key)
@@ -120,7 +133,47 @@ class Codecs:
             self._compressors = {key: compressor}  # one site at a time in practice
             if self.on_dictionary is not None:
                 self.on_dictionary(site, key, dictionary.as_bytes())
-        return Encoded(ZSTD, key[0], compressor.compress(body))
+        return compressor.compress(body)
+
+    # -- compressed at the batch's commit ---------------------------------------------
+    # In a crawl Scrapy's work between two pages evicts the compressor's tables (its
+    # dictionary, hash and chain tables: about a megabyte) from the CPU's caches: a page
+    # compressed alone costs 2-3 times what it costs right after another one. So the
+    # store writes a batch's new captures empty (their rows must exist: versions and the
+    # ledger point at them) and `finish` compresses them together just before the commit.
+
+    def defer(self, capture_id: int, encoded: Encoded, body: bytes, row: dict) -> None:
+        """Capture `capture_id`, written as `row` with an empty body, is `body` to be
+        compressed as `encoded` says (by `finish`, in the same transaction)."""
+        self.deferred.append((capture_id, encoded.key, body, row))
+
+    def finish(self) -> None:
+        """Compress the deferred captures and put them in place of their empty rows, all
+        or none (the open transaction stays usable after a failure; they stay deferred).
+        Deleted and inserted again, not updated: an UPDATE that grows a row splits its
+        page, where inserts at the table's end fill each page."""
+        deferred = self.deferred
+        if not deferred:
+            return
+        rows = []
+        for capture_id, key, body, row in deferred:
+            data = self.compress(row["site"], key, body)
+            rows.append([capture_id, *{**row, "stored_size": len(data), "body": data}.values()])
+        names = ", ".join(f"[{c}]" for c in ["id", *deferred[0][3]])
+        conn = self.conn
+        conn.execute("SAVEPOINT captures_deferred")
+        try:
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # versions and the ledger point at them meanwhile
+            conn.executemany("DELETE FROM captures WHERE id = ?", [[r[0]] for r in rows])
+            conn.executemany(f"INSERT INTO captures ({names}) VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            conn.execute("PRAGMA defer_foreign_keys = OFF")
+        except BaseException:
+            if conn.in_transaction:  # else the failure took the whole transaction
+                conn.execute("ROLLBACK TO captures_deferred")
+                conn.execute("RELEASE captures_deferred")
+            raise
+        conn.execute("RELEASE captures_deferred")
+        self.deferred = []
 
     def stored(self, site: str, encoded: Encoded) -> None:
         """Count a capture of the site; train its dictionary when there are enough
@@ -147,6 +200,7 @@ class Codecs:
                                 [site]).fetchone()
         if old is None or old[1] >= self.retrain:
             return None
+        self.finish()  # the bodies read below
         rows = self.conn.execute("SELECT id, compression, dict_id, body FROM captures WHERE site = ? "
                                  "ORDER BY id DESC LIMIT ?", [site, self.retrain]).fetchall()
         if len(rows) < self.retrain:
@@ -162,6 +216,7 @@ class Codecs:
     def train(self, site: str) -> int | None:
         """Train the site's dictionary from its latest zlib captures and recompress them
         with it. In the caller's transaction: a kill leaves them as they were."""
+        self.finish()  # the bodies read below
         rows = self.conn.execute("SELECT id, body FROM captures WHERE site = ? AND compression = ? "
                                  "ORDER BY id DESC LIMIT ?", [site, ZLIB, self.samples]).fetchall()
         if len(rows) < self.samples or self.site_dict(site):
@@ -242,6 +297,7 @@ class Codecs:
         return zstandard.ZstdCompressionDict(data)
 
     def read(self, capture_id: int) -> bytes:
+        self.finish()  # a capture still empty
         # an archive made before issue 16 and opened read-only has no dict_id column
         dict_id = "dict_id" if self._has_dict_column() else "NULL"
         row = self.conn.execute(f"SELECT compression, {dict_id}, body FROM captures WHERE id = ?",

@@ -152,13 +152,26 @@ def target_id(conn: sqlite3.Connection, link: Link, ids=None) -> int:
     if known is not None:
         return known
     href_id = url_id(conn, link[0], ids and ids.urls)
-    row = conn.execute("SELECT id FROM link_anchors WHERE href_id IS ? AND text IS ? AND region IS ? "
-                       "AND section IS ?", [href_id, *link[1:]]).fetchone()
+    row = None
+    if ids is None or not ids.batch_open or href_id is None or href_id < _url_floor(conn, ids):
+        row = conn.execute("SELECT id FROM link_anchors WHERE href_id IS ? AND text IS ? AND region IS ? "
+                           "AND section IS ?", [href_id, *link[1:]]).fetchone()
+    # else its URL was made in the store's own batch, so every anchor to it was made there too,
+    # by this function, which remembers them in ids.anchors until the batch ends: none yet
     found = row[0] if row else conn.execute(
         "INSERT INTO link_anchors (href_id, text, region, section) VALUES (?, ?, ?, ?)", [href_id, *link[1:]]).lastrowid
     if ids is not None:
         ids.anchors[link] = found
     return found
+
+
+def _url_floor(conn: sqlite3.Connection, ids) -> int:
+    """The first urls id of the store's open batch (ids: archive/memo.py's Memo, which
+    forgets it when the batch ends); read late it is only higher: safe."""
+    floor = ids.url_floor
+    if floor is None:
+        floor = ids.url_floor = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM urls").fetchone()[0]
+    return floor
 
 
 def url_id(conn: sqlite3.Connection, url: str | None, cache=None) -> int | None:
@@ -170,6 +183,12 @@ def url_id(conn: sqlite3.Connection, url: str | None, cache=None) -> int | None:
         known = cache.get(url)
         if known is not None:
             return known
+        if getattr(cache, "complete", False):  # it knows every URL: this one is new
+            made = conn.execute("INSERT OR IGNORE INTO urls (url) VALUES (?)", [url])
+            if made.rowcount:
+                cache[url] = made.lastrowid
+                return made.lastrowid
+            cache.complete = False  # another writer's: look them up from now on
     row = conn.execute("SELECT id FROM urls WHERE url = ?", [url]).fetchone()
     found = row[0] if row else conn.execute("INSERT INTO urls (url) VALUES (?)", [url]).lastrowid
     if cache is not None:

@@ -30,15 +30,30 @@ URLS_KEPT = 100_000  # URL and link anchor ids kept (some 15 MB each at most), a
 # Header templates kept: a server that sends a per-response header (a cookie, a request
 # id) makes a new template at every fetch, and each key is its headers' JSON.
 TEMPLATES_KEPT = 10_000
+CAPTURES_KEPT = 200_000  # captures' SHA-256s known (some 25 MB at most)
 
 
 class IdCache:
-    """Ids by key: those of committed transactions, and those of the open one."""
+    """Ids by key: those of committed transactions, and those of the open one.
+    `complete`: every row of the table is in it (loaded whole, see `load`), so a key
+    it lacks is new; the caller then inserts with the table's unique key as the net
+    (INSERT OR IGNORE) and clears the flag when a row was there after all."""
 
     def __init__(self, limit: int | None = None):
         self.durable: dict = {}
         self.tentative: dict = {}
         self.limit = limit
+        self.complete = False
+        self.loaded = False  # load() was tried (once per Memo)
+
+    def load(self, conn: sqlite3.Connection, sql: str) -> None:
+        """Every (key, id) `sql` reads, when they are within the limit: complete then."""
+        self.loaded = True
+        limit = self.limit if self.limit is not None else 1 << 62
+        rows = conn.execute(f"{sql} LIMIT ?", [limit + 1]).fetchall()
+        if len(rows) <= limit:
+            self.durable.update(rows)
+            self.complete = True
 
     def get(self, key, default=None):
         found = self.tentative.get(key)
@@ -52,11 +67,42 @@ class IdCache:
     def committed(self) -> None:
         if self.limit is not None and len(self.durable) + len(self.tentative) > self.limit:
             self.durable.clear()
+            self.complete = False
         self.durable.update(self.tentative)
         self.tentative.clear()
 
     def rolled_back(self) -> None:
         self.tentative.clear()
+
+
+class KeySet:
+    """Every key of a table's unique column (and perhaps some rolled back), once
+    loaded: a key not in it is surely new, so the store need not look it up. Keys
+    added by another writer since are caught by the unique column (the caller
+    inserts with OR IGNORE and then drops the set). None: not loaded, or too many."""
+
+    def __init__(self, limit: int):
+        self.keys: set | None = None
+        self.loaded = False
+        self.limit = limit
+
+    def load(self, conn: sqlite3.Connection, sql: str) -> None:
+        self.loaded = True
+        rows = conn.execute(f"{sql} LIMIT ?", [self.limit + 1]).fetchall()
+        self.keys = {r[0] for r in rows} if len(rows) <= self.limit else None
+
+    def surely_new(self, key) -> bool:
+        return self.keys is not None and key not in self.keys
+
+    def add(self, key) -> None:
+        keys = self.keys
+        if keys is not None:
+            keys.add(key)
+            if len(keys) > self.limit:
+                self.keys = None
+
+    def drop(self) -> None:
+        self.keys = None
 
 
 @dataclass
@@ -68,6 +114,11 @@ class Memo:
     urls: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # urls.id by URL
     anchors: IdCache = field(default_factory=lambda: IdCache(URLS_KEPT))  # link_anchors.id by (href, text, region, section)
     counts: dict[tuple[int, str], int] = field(default_factory=dict)  # (crawl id, column): to add
+    # Whether a crawl has a "moved" change (a write that is rolled back may leave True: only a
+    # SELECT more); only this Archive writes its crawl's changes while it holds the crawl.
+    moved: dict[int, bool] = field(default_factory=dict)
+    captures: KeySet = field(default_factory=lambda: KeySet(CAPTURES_KEPT))  # captures.sha256
+    url_floor: int | None = None  # the open batch's first urls id: a URL from there on is its own
     next_link: int | None = None  # the next free links.id, while a batch is open
     # The batch's link_runs rows, written in one statement just before it commits: no
     # row id, and nothing reads them while the batch writes (linkstore.write_runs).
@@ -87,10 +138,12 @@ class Memo:
         """Back to before a write that failed (its savepoint was rolled back)."""
         self.counts, self.next_link, self.sequence_dirty, kept = saved
         del self.runs[kept:]  # the failed write's link runs, never written
+        self.url_floor = None
         for cache in self.caches:
             cache.rolled_back()
 
     def committed(self) -> None:
+        self.url_floor = None
         for cache in self.caches:
             cache.committed()
 
@@ -98,6 +151,7 @@ class Memo:
         """The open transaction is gone, with whatever it wrote."""
         self.counts.clear()
         self.next_link = None
+        self.url_floor = None
         self.sequence_dirty = False
         self.runs.clear()
         for cache in self.caches:
@@ -183,6 +237,7 @@ class MemoWrites:
         if self.db.conn.in_transaction:  # else a failure (a full disk, RAISE(ROLLBACK)) took it all
             self.db.conn.execute("ROLLBACK")
         self.memo.rolled_back()  # and batch_ended(False), once the BatchWriter sees the transaction gone
+        self.codecs.deferred.clear()  # their empty rows are gone
 
     def _left(self) -> None:
         self.memo.depth -= 1
@@ -195,14 +250,22 @@ class MemoWrites:
         return BatchWriter(self.db, pages, seconds, listener=self)
 
     def batch_begun(self) -> None:
-        self.memo.batch_open = True
+        memo = self.memo
+        memo.batch_open = True
+        # Once: every URL and capture digest of an archive of reasonable size, so that the
+        # new ones (most of a first crawl's) are inserted without a SELECT that finds nothing.
+        if not memo.urls.loaded:
+            memo.urls.load(self.db.conn, "SELECT url, id FROM urls")
+        if not memo.captures.loaded:
+            memo.captures.load(self.db.conn, "SELECT sha256 FROM captures")
         if self._fts_batch is None:
             self._fts_batch = ftsbatch.can_defer(self.db.conn, load_schema())
         if self._fts_batch:
             ftsbatch.begin(self.db.conn, load_schema())
 
     def batch_committing(self) -> None:
-        """The batch's full-text index, counters and next link id, in its transaction, before its COMMIT."""
+        """The batch's captures, full-text index, counters and next link id, in its transaction, before its COMMIT."""
+        self.codecs.finish()
         if self._fts_batch:
             ftsbatch.index(self.db.conn, load_schema())
         self.memo.flush(self.db.conn)
@@ -210,8 +273,10 @@ class MemoWrites:
     def batch_ended(self, committed: bool) -> None:
         """Called by the BatchWriter once its transaction committed or is gone."""
         self.memo.batch_open = False
+        self.memo.url_floor = None
         if committed:
             self.memo.committed()
         else:
             self.memo.rolled_back()
+            self.codecs.deferred.clear()  # their empty rows are gone
         self.memo.next_link = None

@@ -23,8 +23,8 @@ CONTENT_FIELDS = (
 
 
 @lru_cache(maxsize=256)  # the store's statements are a few dozen: each built once
-def insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+def insert_sql(table: str, columns: tuple[str, ...], verb: str = "INSERT") -> str:
+    return f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 @lru_cache(maxsize=256)

@@ -110,19 +110,35 @@ class Archive(MemoWrites):
                  url: str = "") -> tuple[int, str]:
         # Without the worker's digests: the SHA-1 and the compression only for a new capture.
         sha256 = packed.sha256 if packed else hashlib.sha256(body).hexdigest()
-        row = self.db.conn.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
-        if row:
-            return row[0], sha256
+        seen = self.memo.captures if self.memo.depth else None  # a subclass's own transaction: nothing kept
+        new = seen is not None and self.memo.batch_open and seen.surely_new(sha256)
+        if not new:
+            row = self.db.conn.execute("SELECT id FROM captures WHERE sha256 = ?", [sha256]).fetchone()
+            if row:
+                return row[0], sha256
         sha1 = packed.sha1_b32 if packed else sha1_b32(body)
         site = urlsplit(url).hostname or ""
         # zstd once the site has a dictionary; the worker's bytes when it packed them alike
+        # compressed at the batch's commit inside the store's own batch (codec.Codecs.finish)
         encoded = self.codecs.encode(site, body, packed.data if packed and packed.codec == "zlib" else None,
-                                     (packed.dict_key, packed.data) if packed and packed.codec == "zstd" else None)
-        capture_id = self._insert("captures", {
-            "sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(encoded.data),
-            "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
-            "content_type": content_type, "first_seen": self.now(), "body": encoded.data,
-        })
+                                     (packed.dict_key, packed.data) if packed and packed.codec == "zstd" else None,
+                                     later=self.memo.batch_open)
+        data = b"" if encoded.data is None else encoded.data
+        row = {"sha256": sha256, "sha1_b32": sha1, "size": len(body), "stored_size": len(data),
+               "compression": encoded.compression, "dict_id": encoded.dict_id, "site": site,
+               "content_type": content_type, "first_seen": self.now(), "body": data}
+        if new:  # not looked up: the unique sha256 tells if another writer stored it meanwhile
+            made = self.db.conn.execute(insert_sql("captures", tuple(row), "INSERT OR IGNORE"), list(row.values()))
+            if not made.rowcount:
+                seen.drop()
+                return self._capture(body, content_type, packed, url)
+            capture_id = made.lastrowid
+        else:
+            capture_id = self._insert("captures", row)
+        if seen is not None:
+            seen.add(sha256)
+        if encoded.data is None:
+            self.codecs.defer(capture_id, encoded, body, row)
         self.codecs.stored(site, encoded)
         return capture_id, sha256
 
@@ -327,10 +343,21 @@ class Archive(MemoWrites):
     # "moved" plus a "new": whichever of the two URLs the crawl meets first.
 
     def _moved_here_unchanged(self, crawl_id: int, url: str, new_hash: str) -> bool:
+        if not self._has_moved(crawl_id):
+            return False
         return self.db.conn.execute(
             "SELECT 1 FROM pages p JOIN versions v ON v.id = p.current_version_id JOIN changes c "
             "ON c.page_id = p.id AND c.change = 'moved' AND c.crawl_id = ? "
             "WHERE p.moved_to = ? AND v.content_hash = ?", [crawl_id, url, new_hash]).fetchone() is not None
+
+    def _has_moved(self, crawl_id: int) -> bool:
+        """Whether the crawl has a "moved" change (read once, then kept up by _page_event)."""
+        moved = self.memo.moved if self.memo.depth else {}  # a subclass's own transaction: nothing kept
+        known = moved.get(crawl_id)
+        if known is None:
+            known = moved[crawl_id] = self.db.conn.execute(
+                "SELECT 1 FROM changes WHERE crawl_id = ? AND change = 'moved' LIMIT 1", [crawl_id]).fetchone() is not None
+        return known
 
     def _absorb_new_target(self, crawl_id: int, old_page_id: int, target: str) -> None:
         row = self.db.execute(
@@ -344,6 +371,8 @@ class Archive(MemoWrites):
             self._count(crawl_id, "pages_unchanged")
 
     def _page_event(self, crawl_id: int, page_id: int, url: str, change: str, detail: str) -> None:
+        if change == "moved" and crawl_id is not None:
+            self.memo.moved[crawl_id] = True  # kept even if this write is rolled back: a SELECT more
         current = self.db.conn.execute("SELECT current_version_id FROM pages WHERE id = ?", [page_id]).fetchone()[0]
         self._insert("changes", {"crawl_id": crawl_id, "page_id": page_id, "url": url, "change": change,
                                    "from_version_id": current, "to_version_id": None,
