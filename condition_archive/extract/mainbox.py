@@ -7,16 +7,11 @@ each is a general rule measured on both extraction benchmarks
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract.measure import SCORED_TAGS as _SCORED_TAGS
 from condition_archive.extract.measure import compiled_helper
-
-if TYPE_CHECKING:
-    from condition_archive.extract.boilerplate import RegionMap
 
 # = //main | //*[@role='main'], faster: an attribute axis, not a predicate per element.
 _MAIN_LANDMARK = etree.XPath("//main | //@role[. = 'main']/..")
@@ -112,10 +107,11 @@ def _block_score(block: HtmlElement, n: int, text_count=None) -> float:
     return 1.0 + commas + min(n / 100.0, 3.0)
 
 
-def _score_candidates(good: list, rmap: RegionMap) -> tuple[dict, dict]:
+def _score_candidates(good: list, rmap) -> tuple[dict, dict]:
     """Paragraph scores given to parents (full) and grandparents (half), and the
     good-prose mass of every ancestor of an accepted paragraph. `good`:
-    _good_blocks, of which those in the "main" region are accepted."""
+    _good_blocks, of which those in the "main" region (of `rmap`, a
+    boilerplate.RegionMap: not imported, boilerplate imports this module) are accepted."""
     scores: dict = {}
     accepted: list = []
     text_count = compiled_helper("text_count")
