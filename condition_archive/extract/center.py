@@ -137,9 +137,10 @@ def _heading_ancestry(body: HtmlElement, headings=None) -> set:
     `headings`: body's TITLE_TAGS elements in page order, if listed."""
     ancestry: set = set()
     for el in body.iter(*TITLE_TAGS) if headings is None else headings:
-        # next(iterdescendants(tag)): el.find(".//tag") found in C, without ElementPath.
+        # next(iterdescendants(tag)), next(iterancestors(tag)): el.find(".//tag")
+        # and "inside a link", found by lxml's C climbs (no proxy per ancestor).
         if el not in ancestry and next(el.iterdescendants("a"), None) is None \
-                and not any(a.tag == "a" for a in el.iterancestors()):
+                and next(el.iterancestors("a"), None) is None:
             ancestry.add(el)
             ancestry.update(el.iterancestors())
     return ancestry
@@ -171,7 +172,11 @@ class _CardFinder:
                 return cur
             if len(self.hrefs[parent]) > 1 or self.is_list(parent):
                 return cur
-            if _has_title(cur, self.regions) and any(s is not cur and s in self.heading_anc for s in parent):
+            # (the sibling test first: no heading beside cur, the usual answer, is
+            # found in C by isdisjoint; _has_title reads texts)
+            heading_anc = self.heading_anc
+            if not heading_anc.isdisjoint(parent) and any(s is not cur and s in heading_anc for s in parent) \
+                    and _has_title(cur, self.regions):
                 return cur
             cur = parent
 
@@ -231,8 +236,12 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
-        if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"
-                                     for a in el.iterancestors()):
+        if el in inside_cards:
+            continue
+        # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
+        ancestors = list(el.iterancestors())
+        if not (inside_cards.isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+                or next(el.iterancestors("a"), None) is not None:
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
         if text:

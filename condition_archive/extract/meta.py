@@ -104,7 +104,10 @@ def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
     center's cards) or is hidden: its dates and names are not the page's own."""
     if regions.region(el) in FOREIGN_REGIONS:
         return True
-    if foreign:
+    # Most elements are in no foreign block: lxml climbs the ancestors in C for
+    # isdisjoint; only when one of them (or el) is listed does the exact climb
+    # below decide (it stops at <body>).
+    if foreign and not (foreign.isdisjoint(el.iterancestors()) and el not in foreign):
         node = el
         while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
             if node in foreign:
