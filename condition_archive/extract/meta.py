@@ -98,6 +98,14 @@ def _class_tokens(cls: str, ident: str) -> frozenset[str]:
     return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
 
 
+@lru_cache(maxsize=8192)
+def _foreign_tokens(cls: str | None, ident: str | None) -> frozenset[str]:
+    """The FOREIGN_TOKENS among a class and an id value's tokens (mostly none)."""
+    if not cls and not ident:
+        return _NO_TOKENS
+    return _class_tokens(cls or "", ident or "") & FOREIGN_TOKENS
+
+
 def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
     """True when `el` sits in page furniture or in a block about another page
     (card, ad, cookie banner, sidebar, one of the `foreign` elements such as the
@@ -129,26 +137,27 @@ def _in_furniture(el: HtmlElement, regions) -> bool:
     chain = []
     found = False
     node = el
-    while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
+    while node is not None:
+        tag = node.tag  # (a new str per read: read once)
+        if not isinstance(tag, str) or tag == "body" or tag == "html":
+            break
         known = memo.get(node)
         if known is not None:
             found = known
             break
         chain.append(node)
-        if node.tag == "aside" or node in hidden:
+        if tag == "aside" or node in hidden:
             found = True
             break
         # The main container and its wrappers are the page itself, whatever their
         # class says ("category-news", "blog-sidebar-right" page layouts).
         pair = named.get(node) if named is not None else None
         if pair is not None:
-            cls, ident = pair
-            toks = _class_tokens(cls or "", ident or "") if cls or ident else _NO_TOKENS
+            toks = _foreign_tokens(*pair)
         elif named is not None and node in order:
             toks = _NO_TOKENS
         else:
-            toks = class_tokens(node)
-        toks &= FOREIGN_TOKENS
+            toks = class_tokens(node) & FOREIGN_TOKENS
         if toks and regions.relaxed:
             toks -= LAYOUT_TOKENS
         if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
