@@ -114,15 +114,16 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
-    titles = tagged_under(body, root, regions, *TITLE_TAGS)
+    titles = list(tagged_under(body, root, regions, *TITLE_TAGS))
     finder = _CardFinder(links, _heading_ancestry(body, titles), regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
     classed = scan.classed if scan is not None else [
         (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+    # (HEADING_TAGS are TITLE_TAGS: the same elements in page order, filtered)
     heads = _section_headings(body, regions, cards, order, classed,
-                              tagged_under(body, root, regions, *HEADING_TAGS))
+                              [el for el in titles if el.tag in HEADING_TAGS])
     title = next((h for h in tagged_under(body, root, regions, "h1")
                   if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
@@ -228,27 +229,27 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     """(order, element, text) of every heading outside cards, page order; text is
     None for a heading outside the page's own region (a "More in A to Z" box, a
     menu title): cards after it belong to that box, not to the section before."""
-    inside_cards = set()
-    for card in cards:
-        inside_cards.update(card.iter())
+    # An element is inside a card when it or an ancestor is one: no set of every
+    # card's elements needed (a center's cards hold hundreds).
     heads = []
     taken: set = set()
     found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
-        if el in inside_cards:
+        if el in cards:
             continue
         # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
         ancestors = list(el.iterancestors())
-        if not (inside_cards.isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+        if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
                 or next(el.iterancestors("a"), None) is not None:
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
         if text:
             taken.add(el)
-            own = regions.region(el) in HEADING_REGIONS
-            heads.append((order[el], el, text if own else None))
-    return heads
+            heads.append((order[el], el, text))
+    regions.memoise([el for _, el, _ in heads])  # their regions in one call (C when built)
+    region = regions.region
+    return [(pos, el, text if region(el) in HEADING_REGIONS else None) for pos, el, text in heads]
 
 
 def _sponsored_blocks(resolved: dict, links: dict, regions) -> frozenset:

@@ -317,6 +317,7 @@ def meta_content(root: HtmlElement, *names: str, regions=None) -> str:
     return next((found[n.lower()] for n in names if n.lower() in found), "")
 
 
+@lru_cache(maxsize=4096)  # asked of the page's URL by several stages, and of card hrefs
 def host_of(url: str) -> str:
     """The URL's host name, "" when it has none or does not parse ("http://[::1")."""
     try:
