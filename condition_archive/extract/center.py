@@ -115,7 +115,8 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
     titles = list(tagged_under(body, root, regions, *TITLE_TAGS))
-    finder = _CardFinder(links, _heading_ancestry(body, titles), regions)
+    heading_anc = _heading_ancestry(body, titles)
+    finder = _CardFinder(links, heading_anc, regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
@@ -123,7 +124,7 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
         (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
     # (HEADING_TAGS are TITLE_TAGS: the same elements in page order, filtered)
     heads = _section_headings(body, regions, cards, order, classed,
-                              [el for el in titles if el.tag in HEADING_TAGS])
+                              [el for el in titles if el.tag in HEADING_TAGS], heading_anc)
     title = next((h for h in tagged_under(body, root, regions, "h1")
                   if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
@@ -138,12 +139,23 @@ def _heading_ancestry(body: HtmlElement, headings=None) -> set:
     `headings`: body's TITLE_TAGS elements in page order, if listed."""
     ancestry: set = set()
     for el in body.iter(*TITLE_TAGS) if headings is None else headings:
-        # next(iterdescendants(tag)), next(iterancestors(tag)): el.find(".//tag")
-        # and "inside a link", found by lxml's C climbs (no proxy per ancestor).
-        if el not in ancestry and next(el.iterdescendants("a"), None) is None \
-                and next(el.iterancestors("a"), None) is None:
+        # next(iterdescendants(tag)): el.find(".//tag") found in C, without
+        # ElementPath (and not looked for under a heading without children).
+        if el in ancestry or (len(el) and next(el.iterdescendants("a"), None) is not None):
+            continue
+        # Climb to the first element already in `ancestry`: an accepted heading
+        # or an ancestor of one, so it and all its ancestors are in already, and
+        # none of them is a link (else that heading was refused).
+        chain = []
+        node = el.getparent()
+        while node is not None and node not in ancestry:
+            if node.tag == "a":
+                break
+            chain.append(node)
+            node = node.getparent()
+        else:
             ancestry.add(el)
-            ancestry.update(el.iterancestors())
+            ancestry.update(chain)
     return ancestry
 
 
@@ -225,10 +237,11 @@ def _stateful(token: str) -> bool:
 
 
 def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
-                      classed, headings=None) -> list:
+                      classed, headings=None, unlinked=frozenset()) -> list:
     """(order, element, text) of every heading outside cards, page order; text is
     None for a heading outside the page's own region (a "More in A to Z" box, a
-    menu title): cards after it belong to that box, not to the section before."""
+    menu title): cards after it belong to that box, not to the section before.
+    `unlinked`: elements known to have no link around them (_heading_ancestry's)."""
     # An element is inside a card when it or an ancestor is one: no set of every
     # card's elements needed (a center's cards hold hundreds).
     heads = []
@@ -241,7 +254,7 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
         # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
         ancestors = list(el.iterancestors())
         if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
-                or next(el.iterancestors("a"), None) is not None:
+                or (el not in unlinked and next(el.iterancestors("a"), None) is not None):
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
         if text:
