@@ -168,3 +168,28 @@ def test_is_foreign_answers_as_the_full_climbs_for_every_element():
                 expected = regions.region(el) in meta.FOREIGN_REGIONS or _in_foreign_before(el, foreign) \
                     or _in_furniture_before(el, regions)
                 assert meta.is_foreign(el, regions, foreign) == expected, (el.tag, el.get("class"))
+
+
+def test_remembered_date_readings_do_not_pin_the_day_order():
+    from condition_archive.extract.date_parse import _date_why, parse_date_why
+
+    for _ in range(2):
+        assert parse_date_why("Updated 03/04/2024", DayOrder(setting=True)) == ("2024-04-03", "day", "site setting: day first")
+        assert parse_date_why("Updated 03/04/2024", False) == ("2024-03-04", "day", "no evidence: month first")
+    for text in ("March 5, 2024", "5. März 2024", "Mai 2021", "", "2024-03-05", "no date", "13/04/2024"):
+        for order in _ORDERS:
+            assert parse_date_why(text, order) == _date_why(text, order)
+
+
+def test_the_remembered_label_only_test_is_the_fullmatch():
+    for text in ("Updated:", "  Published on : ", "Updated March 3", "Date", "", "Medically reviewed"):
+        match = dates._LABEL_ONLY.fullmatch(text)
+        assert dates._label_only(text) == (dates.norm(match.group(1)) if match else None)
+
+
+def test_the_http_date_reading_is_remembered_per_value():
+    raw = "Tue, 14 Jan 2025 12:00:00 GMT"
+    for _ in range(2):
+        assert dates.http_candidates({"Last-Modified": raw})[0].value == "2025-01-14T12:00:00+00:00"
+    assert dates.http_candidates({"last-modified": "not a date"}) == []
+    assert dates.http_candidates(None) == []

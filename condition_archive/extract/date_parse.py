@@ -26,6 +26,9 @@ _DIGITS = re.compile(r"\d+")
 _EIGHT_DIGITS = re.compile(r"^\d{8}$")
 _ISO_DAY_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+# Where a numeric date (03/04/2024, the one form DayOrder decides) could start:
+# a text without it reads the same whatever the order.
+_NUMERIC_DATE = re.compile(r"\d[/.\-]\d")
 
 
 def two_digit_year(yy: int) -> int:
@@ -93,6 +96,18 @@ def parse_date(text: str, day_first: DayOrder | bool | None = None) -> tuple[str
 
 def parse_date_why(text: str, day_first: DayOrder | bool | None = None) -> tuple[str, str, str] | None:
     """parse_date plus the rule that decided an ambiguous day/month order ("" when none did)."""
+    if text and not _NUMERIC_DATE.search(text):
+        return _orderless_date_why(text)  # the day order decides nothing: remembered
+    return _date_why(text, day_first)
+
+
+@lru_cache(maxsize=4096)  # a site's date texts repeat on its pages
+def _orderless_date_why(text: str) -> tuple[str, str, str] | None:
+    return _date_why(text, None)
+
+
+def _date_why(text: str, day_first: DayOrder | bool | None) -> tuple[str, str, str] | None:
+    """parse_date_why's reading (its reference, unremembered)."""
     match = DATE_RE.search(text or "")
     if not match:
         return None
@@ -153,9 +168,6 @@ def parse_machine_date(text: str, order: DayOrder | bool | None = None) -> str |
 
 # _machine_date's answer for a text whose reading may depend on the day order.
 _ORDERED = object()
-# Where a numeric date (03/04/2024, the one form DayOrder decides) could start:
-# a text without it reads the same whatever the order.
-_NUMERIC_DATE = re.compile(r"\d[/.\-]\d")
 
 
 @lru_cache(maxsize=4096)  # a site's pages repeat their dates (and a page its own)

@@ -151,7 +151,9 @@ def _walk_jsonld(node: dict, found: list[DateCandidate], depth: int) -> None:
         return
     for key, field in JSONLD_FIELDS.items():
         values = node.get(key)
-        for raw in values if isinstance(values, list) else [values]:
+        if values is None:
+            continue
+        for raw in values if isinstance(values, list) else (values,):
             if isinstance(raw, str) and (value := parse_machine_date(raw)):
                 found.append(DateCandidate(field, value, f"json-ld:{key}", raw))
     for key, child in node.items():
@@ -167,8 +169,10 @@ def meta_candidates(root: HtmlElement, regions=None) -> list[DateCandidate]:
     for meta in tagged(root, regions, "meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
         field = META_FIELDS.get(key)
+        if not field:
+            continue  # (most <meta>s: their content is not read)
         raw = meta.get("content") or ""
-        if field and meta.get("itemprop") is None and (value := parse_machine_date(raw)):
+        if meta.get("itemprop") is None and (value := parse_machine_date(raw)):
             found.append(DateCandidate(field, value, f"meta:{key}", raw))
     return found
 
@@ -276,10 +280,10 @@ def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | Non
     """A block that is only a label ("Updated:") dated by the text after it or
     the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>); `regions`,
     the page's region map, reads visible text through its memo (same text)."""
-    label_only = _LABEL_ONLY.fullmatch(visible_text(block, regions))
-    sibling = block.getnext()
-    if not label_only:
+    label = _label_only(visible_text(block, regions))
+    if label is None:
         return []
+    sibling = block.getnext()
     if norm(block.tail):  # <h5>Date:</h5> 03.11.2021
         text = norm(block.tail)
     elif sibling is not None and isinstance(sibling.tag, str):
@@ -289,9 +293,15 @@ def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | Non
     parsed = parse_date_why(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
     if not parsed:
         return []
-    label = norm(label_only.group(1))
     source = f"visible:{label[0].upper()}{label[1:]}" + (f" ({parsed[2]})" if parsed[2] else "")
     return [DateCandidate(field_of_label(label), parsed[0], source, f"{label} {text}")]
+
+
+@lru_cache(maxsize=4096)  # a site's label and date blocks repeat on its pages
+def _label_only(text: str) -> str | None:
+    """The label of a text that is a date label and nothing else ("Updated:"), else None."""
+    match = _LABEL_ONLY.fullmatch(text)
+    return norm(match.group(1)) if match else None
 
 
 def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
@@ -357,11 +367,18 @@ def _labelled_field(before: str) -> str | None:
 
 def http_candidates(headers: dict[str, str] | None) -> list[DateCandidate]:
     raw = next((v for k, v in (headers or {}).items() if k.lower() == "last-modified"), "")
+    value = _http_stamp(raw) if isinstance(raw, str) else _http_stamp.__wrapped__(raw)
+    return [DateCandidate("updated", value, "http:last-modified", raw)] if value else []
+
+
+@lru_cache(maxsize=1024)  # a server's Last-Modified values repeat
+def _http_stamp(raw) -> str | None:
+    """A Last-Modified header's time in ISO form, None when there is none or it does not parse."""
     try:
         stamp = parsedate_to_datetime(raw) if raw else None
     except (TypeError, ValueError):
         stamp = None
-    return [DateCandidate("updated", stamp.isoformat(), "http:last-modified", raw)] if stamp else []
+    return stamp.isoformat() if stamp else None
 
 
 def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None = None,
