@@ -34,11 +34,15 @@ class TagIndex:
         order = self.order
         start = order[el] if self_too else order[el] + 1
         end = self._end(el)
-        index = self.index
-        if len(tags) == 1:
-            return [d for d in index.get(tags[0], ()) if start <= order[d] < end]
-        found = [d for tag in dict.fromkeys(tags) for d in index.get(tag, ()) if start <= order[d] < end]
-        return sorted(found, key=order.__getitem__)
+        index, position = self.index, order.__getitem__
+        # Each tag's list is in page order: the subtree's run of it found by
+        # bisection, not by testing every element (the center asks under <body>).
+        found = []
+        for tag in dict.fromkeys(tags):
+            listed = index.get(tag, ())
+            if listed:
+                found += listed[bisect_left(listed, start, key=position):bisect_left(listed, end, key=position)]
+        return found if len(tags) == 1 else sorted(found, key=position)
 
     def following(self, el: HtmlElement, tags: tuple) -> list:
         """The elements of `tags` after el's subtree, in page order: those of
