@@ -193,3 +193,19 @@ def test_the_http_date_reading_is_remembered_per_value():
         assert dates.http_candidates({"Last-Modified": raw})[0].value == "2025-01-14T12:00:00+00:00"
     assert dates.http_candidates({"last-modified": "not a date"}) == []
     assert dates.http_candidates(None) == []
+
+
+def test_block_lines_are_own_lines_read_once_per_page_scan():
+    from dataclasses import replace
+
+    from condition_archive.extract.text import own_lines
+
+    for root in _tricky_and_sample_roots():
+        regions = classify_regions(root)
+        scan = meta.scan_page(root, regions=regions)
+        with_cards = replace(scan, foreign=frozenset({root}))  # what the article stage reads
+        assert with_cards.lines is scan.lines and with_cards == replace(scan, foreign=with_cards.foreign)
+        for el in root.iter(etree.Element):
+            lines = meta.block_lines(el, regions, scan)
+            assert lines == own_lines(el, regions) == own_lines(el)
+            assert meta.block_lines(el, regions, with_cards) is lines

@@ -103,11 +103,11 @@ from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
+    block_lines,
     block_of,
     class_tokens,
     is_foreign,
     norm,
-    own_lines,
     scan_page,
     text_before,
     visible_text,
@@ -215,7 +215,7 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):
             continue
         seen.add(block)
-        for line in own_lines(block, regions):
+        for line in block_lines(block, regions, scan):
             found.extend(_line_dates(line, day_first))
         found.extend(_split_label_candidates(block, day_first, regions))
     return found

@@ -9,7 +9,7 @@ boilerplate, body, dates, people, center and links extraction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -201,12 +201,23 @@ class PageScan:
              reviewers, dates, section headings), the ones fields read.
     jsonld:  every JSON-LD node of the page (see jsonld_nodes).
     foreign: elements known to describe other pages (the center's cards):
-             dates and bylines inside them are not the page's own."""
+             dates and bylines inside them are not the page's own.
+    lines:   block -> its own lines (block_lines), read once for the page's
+             dates and bylines both (the same byline rows hold both)."""
 
     texts: tuple = ()
     classed: tuple = ()
     jsonld: tuple = ()
     foreign: frozenset = frozenset()
+    lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+def block_lines(block: HtmlElement, regions, scan: PageScan) -> list[str]:
+    """own_lines(block, regions), remembered in the page's scan (not to be changed)."""
+    known = scan.lines.get(block)
+    if known is None:
+        known = scan.lines[block] = own_lines(block, regions)
+    return known
 
 
 # Elements with a class or id, in document order (with the one above, itself

@@ -23,11 +23,11 @@ from condition_archive.extract.dates import DATE_RE
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     PageScan,
+    block_lines,
     block_of,
     class_tokens,
     is_foreign,
     norm,
-    own_lines,
     scan_page,
     text_before,
     visible_text,
@@ -225,7 +225,8 @@ def jsonld_people(root: HtmlElement, scan: PageScan | None = None) -> tuple[list
     authors: list[str] = []
     reviewers: list[str] = []
     for node in (scan.jsonld if scan else jsonld_nodes(root)):
-        if not jsonld_types(node) or jsonld_types(node) - {"person", "organization"}:
+        types = jsonld_types(node)
+        if not types or types - {"person", "organization"}:
             authors.extend(_jsonld_names(node.get("author")))
             reviewers.extend(_jsonld_names(node.get("reviewedBy")))
     return authors, reviewers
@@ -265,7 +266,7 @@ def byline_people(root: HtmlElement, regions,
         if block in seen or is_foreign(block, regions, scan.foreign):
             continue
         seen.add(block)
-        for line in own_lines(block, regions):
+        for line in block_lines(block, regions, scan):
             if len(line.split()) <= BYLINE_MAX_WORDS:
                 found_a, found_r = names_from_line(line)
                 authors.extend(found_a)
