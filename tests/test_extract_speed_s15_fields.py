@@ -209,3 +209,20 @@ def test_block_lines_are_own_lines_read_once_per_page_scan():
             lines = meta.block_lines(el, regions, scan)
             assert lines == own_lines(el, regions) == own_lines(el)
             assert meta.block_lines(el, regions, with_cards) is lines
+
+
+def _signature_before(el) -> tuple:
+    """center._signature as it was."""
+    toks = tuple(sorted(t for t in (el.get("class") or "").split() if not center._stateful(t)))
+    shape = toks or tuple(c.tag for c in el if isinstance(c.tag, str))
+    return el.tag, shape, next(el.iterdescendants("img"), None) is not None or el.tag == "img"
+
+
+def test_tokens_from_the_walk_and_card_signatures_are_the_attribute_reads():
+    for root in (parse_html(_HEADINGS, "http://h.test/").root, *_tricky_and_sample_roots()):
+        regions = classify_regions(root)
+        other = classify_regions(parse_html(_HEADINGS, "http://h.test/").root)  # another tree's map
+        for el in root.iter(etree.Element):
+            assert meta.tokens_of(el, regions) == meta.tokens_of(el, other) == meta.tokens_of(el) \
+                == meta.class_tokens(el)
+            assert center._signature(el) == _signature_before(el)

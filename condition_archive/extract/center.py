@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
-from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
+from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, tokens_of, visible_text
 from condition_archive.extract.model import Card, Section
 from condition_archive.extract.tagindex import body_of, tagged_under
 from condition_archive.extract.text import joined_text
@@ -225,9 +226,16 @@ def _link_title(a: HtmlElement, regions=None) -> str:
 
 
 def _signature(el: HtmlElement) -> tuple:
-    toks = tuple(sorted(t for t in (el.get("class") or "").split() if not _stateful(t)))
+    toks = _stable_tokens(el.get("class") or "")
     shape = toks or tuple(c.tag for c in el if isinstance(c.tag, str))
-    return el.tag, shape, next(el.iterdescendants("img"), None) is not None or el.tag == "img"
+    tag = el.tag
+    return tag, shape, tag == "img" or next(el.iterdescendants("img"), None) is not None
+
+
+@lru_cache(maxsize=4096)  # the cards of a grid share their class value
+def _stable_tokens(cls: str) -> tuple:
+    """The class tokens that do not vary between identical cards, sorted."""
+    return tuple(sorted(t for t in cls.split() if not _stateful(t)))
 
 
 @lru_cache(maxsize=4096)
@@ -393,9 +401,9 @@ def _title_element(card: HtmlElement, card_links: list, regions=None) -> HtmlEle
     for el in card.iter(*TITLE_TAGS):
         if visible_text(el, regions):
             return el
-    for el in card.iter():
-        if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el, regions) \
-                and next(el.iterdescendants("p"), None) is None and el is not card:
+    for el in card.iter(etree.Element):
+        if el is not card and not TITLE_TOKENS.isdisjoint(tokens_of(el, regions)) and visible_text(el, regions) \
+                and next(el.iterdescendants("p"), None) is None:
             return el
     titled = [a for a in card_links if _link_title(a, regions)]
     return max(titled, key=lambda a: len(_link_title(a, regions)), default=None)
@@ -416,9 +424,10 @@ def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> 
 
 def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str, regions=None) -> str:
     inside_title = set(title_el.iter()) if title_el is not None else set()
-    classed = [visible_text(el, regions) for el in card.iter()
-               if isinstance(el.tag, str) and el not in inside_title
-               and class_tokens(el) & TEASER_TOKENS and el is not card]
+    # (iter(etree.Element): the elements only, filtered by lxml; the cheap tests first)
+    classed = [visible_text(el, regions) for el in card.iter(etree.Element)
+               if el is not card and el not in inside_title
+               and not TEASER_TOKENS.isdisjoint(tokens_of(el, regions))]
     paragraphs = [visible_text(p, regions) for p in card.iter("p") if p not in inside_title]
     for texts in (classed, paragraphs):
         texts = [t for t in texts if t and t != title]

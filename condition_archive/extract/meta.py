@@ -93,6 +93,20 @@ def class_tokens(el: HtmlElement) -> frozenset[str]:
 _NO_TOKENS: frozenset[str] = frozenset()
 
 
+def tokens_of(el: HtmlElement, regions=None) -> frozenset[str]:
+    """class_tokens(el), from the class and id values the region map's walk read
+    when `el` is of its tree (one dict lookup instead of two attribute reads)."""
+    named = regions.named if regions is not None and regions.order is not None else None
+    if named is not None:
+        pair = named.get(el)
+        if pair is not None:
+            cls, ident = pair
+            return _class_tokens(cls or "", ident or "") if cls or ident else _NO_TOKENS
+        if el in regions.order:
+            return _NO_TOKENS  # of the walk's tree, without a class or an id
+    return class_tokens(el)
+
+
 @lru_cache(maxsize=8192)
 def _class_tokens(cls: str, ident: str) -> frozenset[str]:
     return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
