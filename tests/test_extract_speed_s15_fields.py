@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from condition_archive.extract import center, dates, meta, people
+from condition_archive.extract import center, dates, foreign, meta, people
 from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.extract.date_parse import DayOrder, parse_machine_date
 from condition_archive.extract.date_vocab import REVIEW_DUE_RE, VETO_RE
@@ -123,7 +123,7 @@ def test_heading_ancestry_and_section_headings_are_the_full_climbs():
 
 
 def _in_furniture_before(el, regions) -> bool:
-    """meta._in_furniture as it was (without the memo: the answer it stores)."""
+    """foreign._in_furniture as it was (without the memo: the answer it stores)."""
     named = regions.named if regions.order is not None else None
     node = el
     while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
@@ -132,25 +132,25 @@ def _in_furniture_before(el, regions) -> bool:
         pair = named.get(node) if named is not None else None
         if pair is not None:
             cls, ident = pair
-            toks = meta._class_tokens(cls or "", ident or "") if cls or ident else meta._NO_TOKENS
+            toks = foreign._class_tokens(cls or "", ident or "") if cls or ident else foreign._NO_TOKENS
         elif named is not None and node in regions.order:
-            toks = meta._NO_TOKENS
+            toks = foreign._NO_TOKENS
         else:
-            toks = meta.class_tokens(node)
-        toks &= meta.FOREIGN_TOKENS
+            toks = foreign.class_tokens(node)
+        toks &= foreign.FOREIGN_TOKENS
         if toks and regions.relaxed:
-            toks -= meta.LAYOUT_TOKENS
-        if toks and (not regions.wraps_main(node) or toks & meta.CITING_TOKENS):
+            toks -= foreign.LAYOUT_TOKENS
+        if toks and (not regions.wraps_main(node) or toks & foreign.CITING_TOKENS):
             return True
         node = node.getparent()
     return False
 
 
-def _in_foreign_before(el, foreign) -> bool:
-    """is_foreign's climb through `foreign` as it was (every element's, to <body>)."""
+def _in_foreign_before(el, cards) -> bool:
+    """is_foreign's climb through its `foreign` elements as it was (every element's, to <body>)."""
     node = el
     while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
-        if node in foreign:
+        if node in cards:
             return True
         node = node.getparent()
     return False
@@ -162,12 +162,12 @@ def test_is_foreign_answers_as_the_full_climbs_for_every_element():
         elements = list(root.iter(etree.Element))
         body = root.find("body")
         # Cards, and sets that hold <body> or <html> (the climb stops below them).
-        for foreign in (frozenset(), frozenset(elements[len(elements) // 2:][:3]), frozenset({body, root})):
+        for cards in (frozenset(), frozenset(elements[len(elements) // 2:][:3]), frozenset({body, root})):
             regions.furniture.clear()
             for el in reversed(elements):  # leaves first: memo hits come from below too
-                expected = regions.region(el) in meta.FOREIGN_REGIONS or _in_foreign_before(el, foreign) \
+                expected = regions.region(el) in foreign.FOREIGN_REGIONS or _in_foreign_before(el, cards) \
                     or _in_furniture_before(el, regions)
-                assert meta.is_foreign(el, regions, foreign) == expected, (el.tag, el.get("class"))
+                assert foreign.is_foreign(el, regions, cards) == expected, (el.tag, el.get("class"))
 
 
 def test_remembered_date_readings_do_not_pin_the_day_order():

@@ -21,6 +21,8 @@ Generic, template-free rule:
   region (class tokens like "teaser" are common on center cards themselves).
   Sections whose heading says "Sponsored"/"Advertisement" are dropped and their
   links reported as sponsored.
+
+What each card says (title, link, image alt, teaser) is read by cardparts.py.
 """
 
 from __future__ import annotations
@@ -31,28 +33,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count
 
-from lxml import etree
 from lxml.html import HtmlElement
 
+from condition_archive.extract.cardparts import TITLE_TAGS, build_card, link_title
 from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
-from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, tokens_of, visible_text
+from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
 from condition_archive.extract.tagindex import body_of, tagged_under
 from condition_archive.extract.text import joined_text
 from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
-TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
-TITLE_TOKENS = frozenset(("title", "headline", "cardtitle", "teasertitle", "name", "heading"))
-TEASER_TOKENS = frozenset(("teaser", "summary", "excerpt", "description", "dek", "blurb",
-                           "snippet", "abstract", "deck", "lede", "intro"))
 # Regions whose links can be cards, and the ones that can hold section headings.
 CARD_REGIONS = frozenset(("main", "related"))
 HEADING_REGIONS = frozenset(("main",))
-# Link texts that are calls to action, not titles.
-GENERIC_LINK_TEXT = frozenset(("read more", "learn more", "more", "continue reading", "view",
-                               "see more", "read article", "watch", "watch video", "details",
-                               "click here", "here", "view all", "see all", "more info"))
 STATEFUL_CLASS = re.compile(r"\d|^(?:is-|has-)|active|first|last|odd|even|selected|current")
 SHOP_HEADING = re.compile(r"\b(?:products?\s*(?:&|and)\s*services|shop|store|marketplace)\b",
                           re.I)
@@ -217,12 +211,7 @@ def _has_text(el: HtmlElement) -> bool:
 def _has_title(el: HtmlElement, regions=None) -> bool:
     if el.tag in TITLE_TAGS or next(el.iter("h2", "h3"), None) is not None:
         return True
-    return any(_link_title(a, regions) for a in el.iter("a"))
-
-
-def _link_title(a: HtmlElement, regions=None) -> str:
-    text = visible_text(a, regions)  # (the page's region map: the same text, memoised)
-    return "" if text.lower().strip(" .»›>") in GENERIC_LINK_TEXT else text
+    return any(link_title(a, regions) for a in el.iter("a"))
 
 
 def _signature(el: HtmlElement) -> tuple:
@@ -329,7 +318,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         if SPONSORED_HEADING.search(heading):
             layout.sponsored.update(card_links)
             continue
-        built = _build_card(card, card_links, links, regions)
+        built = build_card(card, card_links, links, regions)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
     host = host_of(url)
@@ -381,56 +370,3 @@ def _is_prose_link(card: HtmlElement, card_links: list) -> bool:
     parent = card.getparent() if card.tag != "p" else card
     own = norm((parent.text or "") + " ".join((c.tail or "") for c in parent))
     return len(own.split()) >= 4
-
-
-def _build_card(card: HtmlElement, card_links: list, links: dict, regions=None) -> Card | None:
-    title_el = _title_element(card, card_links, regions)
-    title = visible_text(title_el, regions) if title_el is not None else ""
-    img = next((i for i in card.iter("img") if norm(i.get("alt"))), None)
-    image_alt = norm(img.get("alt")) if img is not None else ""
-    if not title:
-        title = max((_link_title(a, regions) for a in card_links), key=len, default="") or image_alt
-    if not title:
-        return None
-    href = _title_href(title_el, card_links, links)
-    return Card(title=title, href=href, image_alt=image_alt,
-                teaser=_teaser(card, title_el, title, regions))
-
-
-def _title_element(card: HtmlElement, card_links: list, regions=None) -> HtmlElement | None:
-    for el in card.iter(*TITLE_TAGS):
-        if visible_text(el, regions):
-            return el
-    for el in card.iter(etree.Element):
-        if el is not card and not TITLE_TOKENS.isdisjoint(tokens_of(el, regions)) and visible_text(el, regions) \
-                and next(el.iterdescendants("p"), None) is None:
-            return el
-    titled = [a for a in card_links if _link_title(a, regions)]
-    return max(titled, key=lambda a: len(_link_title(a, regions)), default=None)
-
-
-def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> str:
-    if title_el is not None:
-        if title_el in links:
-            return links[title_el]
-        inner = next((a for a in title_el.iter("a") if a in links), None)
-        if inner is not None:
-            return links[inner]
-        outer = next((a for a in title_el.iterancestors("a") if a in links), None)
-        if outer is not None:
-            return links[outer]
-    return links[card_links[0]]
-
-
-def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str, regions=None) -> str:
-    inside_title = set(title_el.iter()) if title_el is not None else set()
-    # (iter(etree.Element): the elements only, filtered by lxml; the cheap tests first)
-    classed = [visible_text(el, regions) for el in card.iter(etree.Element)
-               if el is not card and el not in inside_title
-               and not TEASER_TOKENS.isdisjoint(tokens_of(el, regions))]
-    paragraphs = [visible_text(p, regions) for p in card.iter("p") if p not in inside_title]
-    for texts in (classed, paragraphs):
-        texts = [t for t in texts if t and t != title]
-        if texts:
-            return norm(" ".join(dict.fromkeys(texts)))
-    return ""
