@@ -5,7 +5,8 @@ DateCandidate(field, value, source, raw): JSON-LD (all blocks, @graph, nested
 page nodes), microdata itemprops, <meta> tags, <time datetime> (the words before
 it or its class decide the field), visible labelled lines ("Updated on:
 12/17/12", "Medically reviewed on January 5, 2024", "Posted 2019-06-02", month
-precision "March 2023"), and the HTTP Last-Modified header.
+precision "March 2023"), and the HTTP Last-Modified header (the machine-readable
+sources are read by date_machine.py).
 
 Not candidates: dates in cookie banners, ads, sidebars, news items and related
 cards (they describe other pages), "next review due" lines (a future plan),
@@ -54,10 +55,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from condition_archive.extract.date_parse import _NUMERIC_DATE
@@ -96,10 +95,15 @@ from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
     choose_reviewed,
     corroborate,
 )
+from condition_archive.extract.date_machine import (  # noqa: F401 - re-exported
+    _ITEMPROP,
+    http_candidates,
+    jsonld_candidates,
+    meta_candidates,
+    microdata_candidates,
+)
 from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
 from condition_archive.extract.date_local import listed_item, local_days, page_item_date  # noqa: F401
-from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
@@ -134,66 +138,6 @@ def field_of_tokens(toks) -> str | None:
 
 
 # -- collectors -------------------------------------------------------------
-
-# = //*[@itemprop] in document order, faster (an attribute axis, compiled once).
-_ITEMPROP = etree.XPath("//@itemprop/..")
-
-
-def jsonld_candidates(root: HtmlElement, scan: PageScan | None = None) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    for node in (scan.jsonld if scan else jsonld_nodes(root)):
-        _walk_jsonld(node, found, depth=0)
-    return found
-
-
-def _walk_jsonld(node: dict, found: list[DateCandidate], depth: int) -> None:
-    if depth > 4 or jsonld_types(node) & JSONLD_SKIP_TYPES:
-        return
-    for key, field in JSONLD_FIELDS.items():
-        values = node.get(key)
-        if values is None:
-            continue
-        for raw in values if isinstance(values, list) else (values,):
-            if isinstance(raw, str) and (value := parse_machine_date(raw)):
-                found.append(DateCandidate(field, value, f"json-ld:{key}", raw))
-    for key, child in node.items():
-        if key in JSONLD_SKIP_KEYS or key.startswith("@"):
-            continue
-        for item in child if isinstance(child, list) else [child]:
-            if isinstance(item, dict):
-                _walk_jsonld(item, found, depth + 1)
-
-
-def meta_candidates(root: HtmlElement, regions=None) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    for meta in tagged(root, regions, "meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
-        field = META_FIELDS.get(key)
-        if not field:
-            continue  # (most <meta>s: their content is not read)
-        raw = meta.get("content") or ""
-        if meta.get("itemprop") is None and (value := parse_machine_date(raw)):
-            found.append(DateCandidate(field, value, f"meta:{key}", raw))
-    return found
-
-
-def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    known = getattr(regions, "itemprops", None)
-    for el in _ITEMPROP(root) if known is None else known:
-        prop = next((p for p in el.get("itemprop").split() if p in JSONLD_FIELDS), None)
-        if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)
-                            and (_hidden_in(el) or not page_item_date(el, root))):
-            continue
-        raw = el.get("content") or el.get("datetime") or visible_text(el, regions)
-        if value := parse_machine_date(raw):
-            found.append(DateCandidate(JSONLD_FIELDS[prop], value, f"microdata:{prop}", raw))
-    return found
-
-
-def _hidden_in(el: HtmlElement) -> bool:
-    return any(is_hidden(node) for node in (el, *el.iterancestors()))
-
 
 _DIGIT = re.compile(r"\d")  # the \d of the date patterns (Unicode digits too)
 
@@ -363,22 +307,6 @@ def _labelled_field(before: str) -> str | None:
     a first date and the second one's label."""
     label = _LABEL_BEFORE.search(before)
     return field_of_label(label.group(1)) if label else None
-
-
-def http_candidates(headers: dict[str, str] | None) -> list[DateCandidate]:
-    raw = next((v for k, v in (headers or {}).items() if k.lower() == "last-modified"), "")
-    value = _http_stamp(raw) if isinstance(raw, str) else _http_stamp.__wrapped__(raw)
-    return [DateCandidate("updated", value, "http:last-modified", raw)] if value else []
-
-
-@lru_cache(maxsize=1024)  # a server's Last-Modified values repeat
-def _http_stamp(raw) -> str | None:
-    """A Last-Modified header's time in ISO form, None when there is none or it does not parse."""
-    try:
-        stamp = parsedate_to_datetime(raw) if raw else None
-    except (TypeError, ValueError):
-        stamp = None
-    return stamp.isoformat() if stamp else None
 
 
 def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None = None,
