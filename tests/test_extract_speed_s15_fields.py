@@ -226,3 +226,29 @@ def test_tokens_from_the_walk_and_card_signatures_are_the_attribute_reads():
             assert meta.tokens_of(el, regions) == meta.tokens_of(el, other) == meta.tokens_of(el) \
                 == meta.class_tokens(el)
             assert center._signature(el) == _signature_before(el)
+
+
+def test_the_headline_date_reads_the_walks_element_list_as_the_tree():
+    from dataclasses import replace
+
+    from condition_archive.extract.date_fallback import headline_date_candidates
+
+    dated = ('<html><head><title>A headline here</title></head><body><nav><a href="/x">x</a></nav>'
+             '<h1>A headline here</h1><p>27.1.2022 - Bei der Sitzung</p><p>Text</p></body></html>')
+    for root in (parse_html(dated, "http://h.test/").root, *_tricky_and_sample_roots()):
+        regions = classify_regions(root)
+        assert regions.tags is not None and regions.tags.root is root
+        for order in _ORDERS:
+            assert headline_date_candidates(root, regions, order) \
+                == headline_date_candidates(root, replace(regions, tags=None), order)
+    assert headline_date_candidates(parse_html(dated, "http://h.test/").root,
+                                    classify_regions(parse_html(dated, "http://h.test/").root), None)
+
+
+def test_a_time_without_a_class_needs_no_stylesheet_and_a_classed_one_is_hidden_by_it():
+    html = ('<html><head><style>p{color:red} .updated:not(.published){display:none}</style></head><body>'
+            '<h1>T</h1><p>Posted <time datetime="2024-03-05">March 5</time></p>'
+            '<p><time class="updated" datetime="2024-06-01">June 1</time></p></body></html>')
+    root = parse_html(html, "http://h.test/").root
+    found = dates.time_candidates(root, classify_regions(root))
+    assert [(c.field, c.value) for c in found] == [("published", "2024-03-05")]

@@ -113,8 +113,13 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
         anchor = regions.main if regions is not None else None
     if anchor is None:
         return []
-    elements = [el for el in root.iter() if isinstance(el.tag, str)]
-    at = elements.index(anchor)
+    index = getattr(regions, "tags", None)
+    if index is not None and index.root is root:
+        # The walk's list of the elements, in page order (root.iter(etree.Element)).
+        elements, at = list(index.order), index.order[anchor]
+    else:
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        at = elements.index(anchor)
     after, before = elements[at + 1:at + _NEAR_AFTER], elements[max(at - _NEAR_BEFORE, 0):at][::-1]
     # Nearest first, alternating below and above the headline.
     for el in (el for pair in zip_longest(after, before) for el in pair if el is not None):

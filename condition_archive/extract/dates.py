@@ -280,10 +280,12 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
         raw = el.get("datetime") or ""
         if not raw or el.get("itemprop") or is_foreign(el, regions, foreign) or listed_item(el):
             continue
-        if css_hidden is None:
-            css_hidden = stylesheet_hidden(root)
-        if hidden_by_stylesheet(el, css_hidden):
-            continue  # a theme's hidden <time class="updated">: no statement to readers
+        # A stylesheet hides a <time> by its class: without one, none is read.
+        if el.get("class"):
+            if css_hidden is None:
+                css_hidden = stylesheet_hidden(root)
+            if hidden_by_stylesheet(el, css_hidden):
+                continue  # a theme's hidden <time class="updated">: no statement to readers
         value = parse_machine_date(raw, order)
         if not value:
             continue
