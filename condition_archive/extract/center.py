@@ -21,6 +21,8 @@ Generic, template-free rule:
   region (class tokens like "teaser" are common on center cards themselves).
   Sections whose heading says "Sponsored"/"Advertisement" are dropped and their
   links reported as sponsored.
+
+What each card says (title, link, image alt, teaser) is read by cardparts.py.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from itertools import count
 
 from lxml.html import HtmlElement
 
+from condition_archive.extract.cardparts import TITLE_TAGS, build_card, link_title
 from condition_archive.extract.links import is_sponsored_link, link_kinds, resolve_links, same_page
 from condition_archive.extract.meta import PageScan, class_tokens, host_of, norm, visible_text
 from condition_archive.extract.model import Card, Section
@@ -41,17 +44,9 @@ from condition_archive.extract.text import joined_text
 from condition_archive.extract.vocab import HEADING_TOKENS
 
 HEADING_TAGS = frozenset(("h2", "h3", "h4"))
-TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
-TITLE_TOKENS = frozenset(("title", "headline", "cardtitle", "teasertitle", "name", "heading"))
-TEASER_TOKENS = frozenset(("teaser", "summary", "excerpt", "description", "dek", "blurb",
-                           "snippet", "abstract", "deck", "lede", "intro"))
 # Regions whose links can be cards, and the ones that can hold section headings.
 CARD_REGIONS = frozenset(("main", "related"))
 HEADING_REGIONS = frozenset(("main",))
-# Link texts that are calls to action, not titles.
-GENERIC_LINK_TEXT = frozenset(("read more", "learn more", "more", "continue reading", "view",
-                               "see more", "read article", "watch", "watch video", "details",
-                               "click here", "here", "view all", "see all", "more info"))
 STATEFUL_CLASS = re.compile(r"\d|^(?:is-|has-)|active|first|last|odd|even|selected|current")
 SHOP_HEADING = re.compile(r"\b(?:products?\s*(?:&|and)\s*services|shop|store|marketplace)\b",
                           re.I)
@@ -114,15 +109,17 @@ def analyse_center(root: HtmlElement, regions, url: str, resolved: dict | None =
     # ("sponsored" is no card region: a sponsored link gives no card.)
     links = {a: href for a, href in resolved.items()
              if kinds[a] in CARD_REGIONS and not same_page(href, url)}
-    titles = tagged_under(body, root, regions, *TITLE_TAGS)
-    finder = _CardFinder(links, _heading_ancestry(body, titles), regions)
+    titles = list(tagged_under(body, root, regions, *TITLE_TAGS))
+    heading_anc = _heading_ancestry(body, titles)
+    finder = _CardFinder(links, heading_anc, regions)
     cards: dict = {}
     for link in links:
         cards.setdefault(finder.card_of(link), []).append(link)
     classed = scan.classed if scan is not None else [
         (el, class_tokens(el)) for el in body.xpath(".//*[@class or @id]")]
+    # (HEADING_TAGS are TITLE_TAGS: the same elements in page order, filtered)
     heads = _section_headings(body, regions, cards, order, classed,
-                              tagged_under(body, root, regions, *HEADING_TAGS))
+                              [el for el in titles if el.tag in HEADING_TAGS], heading_anc)
     title = next((h for h in tagged_under(body, root, regions, "h1")
                   if regions.region(h) in CARD_REGIONS), None)
     title_pos = order[title] if title is not None else len(order)
@@ -137,11 +134,23 @@ def _heading_ancestry(body: HtmlElement, headings=None) -> set:
     `headings`: body's TITLE_TAGS elements in page order, if listed."""
     ancestry: set = set()
     for el in body.iter(*TITLE_TAGS) if headings is None else headings:
-        # next(iterdescendants(tag)): el.find(".//tag") found in C, without ElementPath.
-        if el not in ancestry and next(el.iterdescendants("a"), None) is None \
-                and not any(a.tag == "a" for a in el.iterancestors()):
+        # next(iterdescendants(tag)): el.find(".//tag") found in C, without
+        # ElementPath (and not looked for under a heading without children).
+        if el in ancestry or (len(el) and next(el.iterdescendants("a"), None) is not None):
+            continue
+        # Climb to the first element already in `ancestry`: an accepted heading
+        # or an ancestor of one, so it and all its ancestors are in already, and
+        # none of them is a link (else that heading was refused).
+        chain = []
+        node = el.getparent()
+        while node is not None and node not in ancestry:
+            if node.tag == "a":
+                break
+            chain.append(node)
+            node = node.getparent()
+        else:
             ancestry.add(el)
-            ancestry.update(el.iterancestors())
+            ancestry.update(chain)
     return ancestry
 
 
@@ -171,7 +180,11 @@ class _CardFinder:
                 return cur
             if len(self.hrefs[parent]) > 1 or self.is_list(parent):
                 return cur
-            if _has_title(cur, self.regions) and any(s is not cur and s in self.heading_anc for s in parent):
+            # (the sibling test first: no heading beside cur, the usual answer, is
+            # found in C by isdisjoint; _has_title reads texts)
+            heading_anc = self.heading_anc
+            if not heading_anc.isdisjoint(parent) and any(s is not cur and s in heading_anc for s in parent) \
+                    and _has_title(cur, self.regions):
                 return cur
             cur = parent
 
@@ -198,18 +211,20 @@ def _has_text(el: HtmlElement) -> bool:
 def _has_title(el: HtmlElement, regions=None) -> bool:
     if el.tag in TITLE_TAGS or next(el.iter("h2", "h3"), None) is not None:
         return True
-    return any(_link_title(a, regions) for a in el.iter("a"))
-
-
-def _link_title(a: HtmlElement, regions=None) -> str:
-    text = visible_text(a, regions)  # (the page's region map: the same text, memoised)
-    return "" if text.lower().strip(" .»›>") in GENERIC_LINK_TEXT else text
+    return any(link_title(a, regions) for a in el.iter("a"))
 
 
 def _signature(el: HtmlElement) -> tuple:
-    toks = tuple(sorted(t for t in (el.get("class") or "").split() if not _stateful(t)))
+    toks = _stable_tokens(el.get("class") or "")
     shape = toks or tuple(c.tag for c in el if isinstance(c.tag, str))
-    return el.tag, shape, next(el.iterdescendants("img"), None) is not None or el.tag == "img"
+    tag = el.tag
+    return tag, shape, tag == "img" or next(el.iterdescendants("img"), None) is not None
+
+
+@lru_cache(maxsize=4096)  # the cards of a grid share their class value
+def _stable_tokens(cls: str) -> tuple:
+    """The class tokens that do not vary between identical cards, sorted."""
+    return tuple(sorted(t for t in cls.split() if not _stateful(t)))
 
 
 @lru_cache(maxsize=4096)
@@ -219,27 +234,32 @@ def _stateful(token: str) -> bool:
 
 
 def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
-                      classed, headings=None) -> list:
+                      classed, headings=None, unlinked=frozenset()) -> list:
     """(order, element, text) of every heading outside cards, page order; text is
     None for a heading outside the page's own region (a "More in A to Z" box, a
-    menu title): cards after it belong to that box, not to the section before."""
-    inside_cards = set()
-    for card in cards:
-        inside_cards.update(card.iter())
+    menu title): cards after it belong to that box, not to the section before.
+    `unlinked`: elements known to have no link around them (_heading_ancestry's)."""
+    # An element is inside a card when it or an ancestor is one: no set of every
+    # card's elements needed (a center's cards hold hundreds).
     heads = []
     taken: set = set()
     found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
-        if el in inside_cards or any(a in inside_cards or a in taken or a.tag == "a"
-                                     for a in el.iterancestors()):
+        if el in cards:
+            continue
+        # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
+        ancestors = list(el.iterancestors())
+        if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+                or (el not in unlinked and next(el.iterancestors("a"), None) is not None):
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
         if text:
             taken.add(el)
-            own = regions.region(el) in HEADING_REGIONS
-            heads.append((order[el], el, text if own else None))
-    return heads
+            heads.append((order[el], el, text))
+    regions.memoise([el for _, el, _ in heads])  # their regions in one call (C when built)
+    region = regions.region
+    return [(pos, el, text if region(el) in HEADING_REGIONS else None) for pos, el, text in heads]
 
 
 def _sponsored_blocks(resolved: dict, links: dict, regions) -> frozenset:
@@ -298,7 +318,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         if SPONSORED_HEADING.search(heading):
             layout.sponsored.update(card_links)
             continue
-        built = _build_card(card, card_links, links, regions)
+        built = build_card(card, card_links, links, regions)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
     host = host_of(url)
@@ -350,55 +370,3 @@ def _is_prose_link(card: HtmlElement, card_links: list) -> bool:
     parent = card.getparent() if card.tag != "p" else card
     own = norm((parent.text or "") + " ".join((c.tail or "") for c in parent))
     return len(own.split()) >= 4
-
-
-def _build_card(card: HtmlElement, card_links: list, links: dict, regions=None) -> Card | None:
-    title_el = _title_element(card, card_links, regions)
-    title = visible_text(title_el, regions) if title_el is not None else ""
-    img = next((i for i in card.iter("img") if norm(i.get("alt"))), None)
-    image_alt = norm(img.get("alt")) if img is not None else ""
-    if not title:
-        title = max((_link_title(a, regions) for a in card_links), key=len, default="") or image_alt
-    if not title:
-        return None
-    href = _title_href(title_el, card_links, links)
-    return Card(title=title, href=href, image_alt=image_alt,
-                teaser=_teaser(card, title_el, title, regions))
-
-
-def _title_element(card: HtmlElement, card_links: list, regions=None) -> HtmlElement | None:
-    for el in card.iter(*TITLE_TAGS):
-        if visible_text(el, regions):
-            return el
-    for el in card.iter():
-        if isinstance(el.tag, str) and class_tokens(el) & TITLE_TOKENS and visible_text(el, regions) \
-                and next(el.iterdescendants("p"), None) is None and el is not card:
-            return el
-    titled = [a for a in card_links if _link_title(a, regions)]
-    return max(titled, key=lambda a: len(_link_title(a, regions)), default=None)
-
-
-def _title_href(title_el: HtmlElement | None, card_links: list, links: dict) -> str:
-    if title_el is not None:
-        if title_el in links:
-            return links[title_el]
-        inner = next((a for a in title_el.iter("a") if a in links), None)
-        if inner is not None:
-            return links[inner]
-        outer = next((a for a in title_el.iterancestors("a") if a in links), None)
-        if outer is not None:
-            return links[outer]
-    return links[card_links[0]]
-
-
-def _teaser(card: HtmlElement, title_el: HtmlElement | None, title: str, regions=None) -> str:
-    inside_title = set(title_el.iter()) if title_el is not None else set()
-    classed = [visible_text(el, regions) for el in card.iter()
-               if isinstance(el.tag, str) and el not in inside_title
-               and class_tokens(el) & TEASER_TOKENS and el is not card]
-    paragraphs = [visible_text(p, regions) for p in card.iter("p") if p not in inside_title]
-    for texts in (classed, paragraphs):
-        texts = [t for t in texts if t and t != title]
-        if texts:
-            return norm(" ".join(dict.fromkeys(texts)))
-    return ""

@@ -30,7 +30,7 @@ from lxml.html import HtmlElement
 
 from condition_archive.extract.markers import is_hidden
 from condition_archive.extract.date_vocab import DATE_RE, DATE_TOKENS, OTHER_EVENT_RE, VETO_RE, has_label_word
-from condition_archive.extract.meta import class_tokens
+from condition_archive.extract.meta import class_tokens, tokens_of
 from condition_archive.extract.model import DateCandidate
 
 try:  # imported once with the module, not on the first undated page
@@ -87,14 +87,16 @@ def _own_copy(root: HtmlElement, regions) -> HtmlElement:
 
 
 def _refused(el, regions) -> bool:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return True
-    if el.tag in _REFUSED_TAGS or _media_meta(el) or is_hidden(el):
+    # (the region map's walk knows the hidden elements and the class and id
+    # values: regions.hidden and tokens_of answer as is_hidden and class_tokens)
+    if tag in _REFUSED_TAGS or _media_meta(el) or (is_hidden(el) if regions is None else el in regions.hidden):
         return True
     if regions is not None and regions.mark(el) not in (None, "main"):
         return True
-    return (el.get("class") is not None or el.get("id") is not None) \
-        and not DATE_TOKENS.isdisjoint(class_tokens(el))
+    return not DATE_TOKENS.isdisjoint(tokens_of(el, regions))
 
 
 _NEAR_AFTER = 90   # elements after the headline looked at
@@ -113,8 +115,13 @@ def headline_date_candidates(root: HtmlElement, regions, order, foreign=frozense
         anchor = regions.main if regions is not None else None
     if anchor is None:
         return []
-    elements = [el for el in root.iter() if isinstance(el.tag, str)]
-    at = elements.index(anchor)
+    index = getattr(regions, "tags", None)
+    if index is not None and index.root is root:
+        # The walk's list of the elements, in page order (root.iter(etree.Element)).
+        elements, at = list(index.order), index.order[anchor]
+    else:
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        at = elements.index(anchor)
     after, before = elements[at + 1:at + _NEAR_AFTER], elements[max(at - _NEAR_BEFORE, 0):at][::-1]
     # Nearest first, alternating below and above the headline.
     for el in (el for pair in zip_longest(after, before) for el in pair if el is not None):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -45,6 +46,7 @@ def url_date(url: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a site's timestamps repeat on its pages
 def _utc_stamp(value: str) -> datetime | None:
     if len(value) <= 10:
         return None

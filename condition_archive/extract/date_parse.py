@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from condition_archive.extract.date_vocab import DATE_RE, MONTHS
 from condition_archive.extract.meta import norm
@@ -25,6 +26,9 @@ _DIGITS = re.compile(r"\d+")
 _EIGHT_DIGITS = re.compile(r"^\d{8}$")
 _ISO_DAY_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+# Where a numeric date (03/04/2024, the one form DayOrder decides) could start:
+# a text without it reads the same whatever the order.
+_NUMERIC_DATE = re.compile(r"\d[/.\-]\d")
 
 
 def two_digit_year(yy: int) -> int:
@@ -92,6 +96,18 @@ def parse_date(text: str, day_first: DayOrder | bool | None = None) -> tuple[str
 
 def parse_date_why(text: str, day_first: DayOrder | bool | None = None) -> tuple[str, str, str] | None:
     """parse_date plus the rule that decided an ambiguous day/month order ("" when none did)."""
+    if text and not _NUMERIC_DATE.search(text):
+        return _orderless_date_why(text)  # the day order decides nothing: remembered
+    return _date_why(text, day_first)
+
+
+@lru_cache(maxsize=4096)  # a site's date texts repeat on its pages
+def _orderless_date_why(text: str) -> tuple[str, str, str] | None:
+    return _date_why(text, None)
+
+
+def _date_why(text: str, day_first: DayOrder | bool | None) -> tuple[str, str, str] | None:
+    """parse_date_why's reading (its reference, unremembered)."""
     match = DATE_RE.search(text or "")
     if not match:
         return None
@@ -143,15 +159,32 @@ def _parse_iso(raw: str) -> tuple[str, str] | None:
 def parse_machine_date(text: str, order: DayOrder | bool | None = None) -> str | None:
     """A machine-readable date (JSON-LD, meta, datetime attribute): ISO 8601 first,
     then the human forms (some CMSs put "March 3, 2024" in meta tags)."""
+    found = _machine_date(text)
+    if found is _ORDERED:
+        found = parse_date(norm(text), order)
+        return found[0] if found else None
+    return found
+
+
+# _machine_date's answer for a text whose reading may depend on the day order.
+_ORDERED = object()
+
+
+@lru_cache(maxsize=4096)  # a site's pages repeat their dates (and a page its own)
+def _machine_date(text: str):
+    """parse_machine_date's value for `text`, or _ORDERED when the day order decides it."""
     text = norm(text)
     if not text:
         return None
     if _EIGHT_DIGITS.match(text):  # 20240314, seen in DC.date and sailthru
         return _safe_date(int(text[:4]), int(text[4:6]), int(text[6:]))
     if _ISO_DAY_START.match(text):
-        found = _parse_iso(DATE_RE.match(text).group(0) if DATE_RE.match(text) else text)
+        match = DATE_RE.match(text)
+        found = _parse_iso(match.group(0) if match else text)
         return found[0] if found else None
     if _ISO_MONTH.match(text):
         return _safe_date(int(text[:4]), int(text[5:]), 1)
-    found = parse_date(text, order)
+    if _NUMERIC_DATE.search(text):
+        return _ORDERED
+    found = parse_date(text)
     return found[0] if found else None

@@ -5,7 +5,8 @@ DateCandidate(field, value, source, raw): JSON-LD (all blocks, @graph, nested
 page nodes), microdata itemprops, <meta> tags, <time datetime> (the words before
 it or its class decide the field), visible labelled lines ("Updated on:
 12/17/12", "Medically reviewed on January 5, 2024", "Posted 2019-06-02", month
-precision "March 2023"), and the HTTP Last-Modified header.
+precision "March 2023"), and the HTTP Last-Modified header (the machine-readable
+sources are read by date_machine.py).
 
 Not candidates: dates in cookie banners, ads, sidebars, news items and related
 cards (they describe other pages), "next review due" lines (a future plan),
@@ -54,11 +55,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
-from lxml import etree
 from lxml.html import HtmlElement
 
+from condition_archive.extract.date_parse import _NUMERIC_DATE
 from condition_archive.extract.date_parse import (  # noqa: F401 - re-exported
     DayOrder,
     lang_day_first,
@@ -94,18 +95,23 @@ from condition_archive.extract.date_choice import (  # noqa: F401 - re-exported
     choose_reviewed,
     corroborate,
 )
+from condition_archive.extract.date_machine import (  # noqa: F401 - re-exported
+    _ITEMPROP,
+    http_candidates,
+    jsonld_candidates,
+    meta_candidates,
+    microdata_candidates,
+)
 from condition_archive.extract.date_fallback import headline_date_candidates, htmldate_candidates
 from condition_archive.extract.date_local import listed_item, local_days, page_item_date  # noqa: F401
-from condition_archive.extract.markers import is_hidden
-from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.meta import (
     SKIP_TAGS,
     PageScan,
+    block_lines,
     block_of,
     class_tokens,
     is_foreign,
     norm,
-    own_lines,
     scan_page,
     text_before,
     visible_text,
@@ -133,62 +139,6 @@ def field_of_tokens(toks) -> str | None:
 
 # -- collectors -------------------------------------------------------------
 
-# = //*[@itemprop] in document order, faster (an attribute axis, compiled once).
-_ITEMPROP = etree.XPath("//@itemprop/..")
-
-
-def jsonld_candidates(root: HtmlElement, scan: PageScan | None = None) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    for node in (scan.jsonld if scan else jsonld_nodes(root)):
-        _walk_jsonld(node, found, depth=0)
-    return found
-
-
-def _walk_jsonld(node: dict, found: list[DateCandidate], depth: int) -> None:
-    if depth > 4 or jsonld_types(node) & JSONLD_SKIP_TYPES:
-        return
-    for key, field in JSONLD_FIELDS.items():
-        values = node.get(key)
-        for raw in values if isinstance(values, list) else [values]:
-            if isinstance(raw, str) and (value := parse_machine_date(raw)):
-                found.append(DateCandidate(field, value, f"json-ld:{key}", raw))
-    for key, child in node.items():
-        if key in JSONLD_SKIP_KEYS or key.startswith("@"):
-            continue
-        for item in child if isinstance(child, list) else [child]:
-            if isinstance(item, dict):
-                _walk_jsonld(item, found, depth + 1)
-
-
-def meta_candidates(root: HtmlElement, regions=None) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    for meta in tagged(root, regions, "meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
-        field = META_FIELDS.get(key)
-        raw = meta.get("content") or ""
-        if field and meta.get("itemprop") is None and (value := parse_machine_date(raw)):
-            found.append(DateCandidate(field, value, f"meta:{key}", raw))
-    return found
-
-
-def microdata_candidates(root: HtmlElement, regions, foreign=frozenset()) -> list[DateCandidate]:
-    found: list[DateCandidate] = []
-    known = getattr(regions, "itemprops", None)
-    for el in _ITEMPROP(root) if known is None else known:
-        prop = next((p for p in el.get("itemprop").split() if p in JSONLD_FIELDS), None)
-        if prop is None or (el.tag != "meta" and is_foreign(el, regions, foreign)
-                            and (_hidden_in(el) or not page_item_date(el, root))):
-            continue
-        raw = el.get("content") or el.get("datetime") or visible_text(el, regions)
-        if value := parse_machine_date(raw):
-            found.append(DateCandidate(JSONLD_FIELDS[prop], value, f"microdata:{prop}", raw))
-    return found
-
-
-def _hidden_in(el: HtmlElement) -> bool:
-    return any(is_hidden(node) for node in (el, *el.iterancestors()))
-
-
 _DIGIT = re.compile(r"\d")  # the \d of the date patterns (Unicode digits too)
 
 
@@ -209,10 +159,37 @@ def visible_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | 
         if block in seen or is_foreign(block, regions, scan.foreign) or listed_item(block):
             continue
         seen.add(block)
-        for line in own_lines(block, regions):
-            found.extend(_line_candidates(line, day_first))
+        for line in block_lines(block, regions, scan):
+            found.extend(_line_dates(line, day_first))
         found.extend(_split_label_candidates(block, day_first, regions))
     return found
+
+
+def _line_dates(line: str, day_first: DayOrder | bool | None):
+    """_line_candidates(line, day_first); remembered for the lines whose reading
+    the day order cannot change (no numeric date, the only form it decides): a
+    site's date lines repeat on its pages (~25 us a dated line to read again)."""
+    if _NUMERIC_DATE.search(line):
+        return _line_candidates(line, day_first)
+    return _orderless_line_dates(line)
+
+
+@lru_cache(maxsize=8192)
+def _orderless_line_dates(line: str) -> tuple[DateCandidate, ...]:
+    return tuple(_line_candidates(line, None))
+
+
+def _vetoed(before: str) -> bool:
+    """VETO_RE or REVIEW_DUE_RE matches at the end of `before` (a plan or a legal
+    notice): ASCII text without one of their words needs neither regex (each
+    searches from every position: ~2 us on a line's start)."""
+    if before.isascii():
+        # A word of every match of either in ASCII text (© is not ASCII).
+        low = before.lower()
+        if not ("due" in low or "next" in low or "expire" in low or "scheduled" in low
+                or "copyright" in low or "(c)" in low):
+            return False
+    return bool(VETO_RE.search(before) or REVIEW_DUE_RE.search(before))
 
 
 def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateCandidate]:
@@ -223,7 +200,7 @@ def _line_candidates(line: str, day_first: DayOrder | bool | None) -> list[DateC
         label = norm(match.group("label"))
         if label.lower() == "date" and ":" not in match.group(0):
             continue
-        if VETO_RE.search(line[:match.start()]) or REVIEW_DUE_RE.search(line[:match.start()]):
+        if _vetoed(line[:match.start()]):
             continue
         parsed = parse_date_why(match.group("date"), day_first)
         if not parsed:
@@ -247,10 +224,10 @@ def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | Non
     """A block that is only a label ("Updated:") dated by the text after it or
     the next sibling block (<dt>Updated</dt><dd>March 3, 2024</dd>); `regions`,
     the page's region map, reads visible text through its memo (same text)."""
-    label_only = _LABEL_ONLY.fullmatch(visible_text(block, regions))
-    sibling = block.getnext()
-    if not label_only:
+    label = _label_only(visible_text(block, regions))
+    if label is None:
         return []
+    sibling = block.getnext()
     if norm(block.tail):  # <h5>Date:</h5> 03.11.2021
         text = norm(block.tail)
     elif sibling is not None and isinstance(sibling.tag, str):
@@ -260,9 +237,15 @@ def _split_label_candidates(block: HtmlElement, day_first: DayOrder | bool | Non
     parsed = parse_date_why(text, day_first) if len(text.split()) <= DATE_ELEMENT_MAX_WORDS else None
     if not parsed:
         return []
-    label = norm(label_only.group(1))
     source = f"visible:{label[0].upper()}{label[1:]}" + (f" ({parsed[2]})" if parsed[2] else "")
     return [DateCandidate(field_of_label(label), parsed[0], source, f"{label} {text}")]
+
+
+@lru_cache(maxsize=4096)  # a site's label and date blocks repeat on its pages
+def _label_only(text: str) -> str | None:
+    """The label of a text that is a date label and nothing else ("Updated:"), else None."""
+    match = _LABEL_ONLY.fullmatch(text)
+    return norm(match.group(1)) if match else None
 
 
 def element_candidates(root: HtmlElement, regions, day_first: DayOrder | bool | None,
@@ -297,17 +280,21 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
         raw = el.get("datetime") or ""
         if not raw or el.get("itemprop") or is_foreign(el, regions, foreign) or listed_item(el):
             continue
-        if css_hidden is None:
-            css_hidden = stylesheet_hidden(root)
-        if hidden_by_stylesheet(el, css_hidden):
-            continue  # a theme's hidden <time class="updated">: no statement to readers
+        # A stylesheet hides a <time> by its class: without one, none is read.
+        if el.get("class"):
+            if css_hidden is None:
+                css_hidden = stylesheet_hidden(root)
+            if hidden_by_stylesheet(el, css_hidden):
+                continue  # a theme's hidden <time class="updated">: no statement to readers
         value = parse_machine_date(raw, order)
-        before = text_before(el, regions)
-        if not value or VETO_RE.search(before) or REVIEW_DUE_RE.search(before):
+        if not value:
             continue
-        label = _LABEL_BEFORE.search(before)
-        if label:
-            field, source = field_of_label(label.group(1)), "time[datetime]"
+        before = text_before(el, regions)
+        if _vetoed(before):
+            continue
+        field = _labelled_field(before)
+        if field:
+            source = "time[datetime]"
         else:
             field = _context_field(el)
             source = "time[datetime] (class)" if field else "time[datetime] (unlabelled)"
@@ -315,13 +302,13 @@ def time_candidates(root: HtmlElement, regions, foreign=frozenset(),
     return found
 
 
-def http_candidates(headers: dict[str, str] | None) -> list[DateCandidate]:
-    raw = next((v for k, v in (headers or {}).items() if k.lower() == "last-modified"), "")
-    try:
-        stamp = parsedate_to_datetime(raw) if raw else None
-    except (TypeError, ValueError):
-        stamp = None
-    return [DateCandidate("updated", stamp.isoformat(), "http:last-modified", raw)] if stamp else []
+@lru_cache(maxsize=4096)  # a template's labels before its <time>s repeat on every page
+def _labelled_field(before: str) -> str | None:
+    """The field of the label that ends `before` (the text before a <time> on its
+    line), else None: a search from every position, ~8 us on a line that holds
+    a first date and the second one's label."""
+    label = _LABEL_BEFORE.search(before)
+    return field_of_label(label.group(1)) if label else None
 
 
 def date_candidates(root: HtmlElement, regions, headers: dict[str, str] | None = None,

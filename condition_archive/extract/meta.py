@@ -1,6 +1,7 @@
-"""Page-level fields: title, description, badges and kind, plus the small tree
-helpers the other field modules share (visible text, "is this element part of
-the page's own content"); JSON-LD is read by jsonld.py.
+"""Page-level fields: title, description, badges and kind, the page scan the
+field extractors share, plus the small tree helpers they import from here
+(visible text from text.py; "is this element part of the page's own content"
+from foreign.py); JSON-LD is read by jsonld.py.
 
 Every function reads the tree and never modifies it: the same root is used by
 boilerplate, body, dates, people, center and links extraction.
@@ -9,15 +10,26 @@ boilerplate, body, dates, people, center and links extraction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from condition_archive.extract.foreign import (  # noqa: F401 - re-exported
+    CITING_TOKENS,
+    FOREIGN_REGIONS,
+    FOREIGN_TOKENS,
+    LAYOUT_TOKENS,
+    _class_tokens,
+    _in_furniture,
+    _NO_TOKENS,
+    class_tokens,
+    is_foreign,
+    tokens_of,
+)
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
-from condition_archive.extract.markers import tokens
 from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
 from condition_archive.extract.measure import value_tokens, walked_texts
 from condition_archive.extract.vocab import FIELD_CLASS_TOKENS
@@ -33,27 +45,6 @@ from condition_archive.extract.text import (  # noqa: F401
 )
 from condition_archive.extract.tagindex import body_of, tagged
 from condition_archive.extract.wordre import TextVerdicts, any_word
-
-# Regions whose text says nothing about the page itself (bylines and dates found
-# there belong to other pages or to the site).
-FOREIGN_REGIONS = frozenset(("nav", "footer", "sidebar", "related", "ad", "sponsored"))
-# Class/id tokens of blocks that describe other pages or the site, checked on
-# top of the region map because a byline or date in a card is small enough for
-# a region classifier to leave in "main".
-# Of those, the ones page builders put on every block: they say nothing when
-# the region map had to distrust class words (RegionMap.relaxed).
-LAYOUT_TOKENS = frozenset(("widget", "sidebar", "tile", "tiles"))
-# Of those, the ones that make even the main container foreign: a page whose
-# only prose is a reference list or a comment thread.
-CITING_TOKENS = frozenset(("sources", "references", "reference", "citations", "citation",
-                           "bibliography", "footnotes", "ref", "comment", "comments"))
-FOREIGN_TOKENS = frozenset((
-    "card", "cards", "teaser", "teasers", "related", "promo", "sidebar",
-    "widget", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "advert",
-    "advertisement", "sponsor", "sponsored", "comment", "comments", "newsletter",
-    "recommended", "trending", "popular", "tile", "tiles", "sources", "references",
-    "reference", "citations", "citation", "bibliography", "footnotes", "ref",
-))
 
 # Separators of "Title | Site Name" in <title> and og:title.
 # Phrases that make a short standalone element a review/quality badge.
@@ -80,82 +71,6 @@ CENTER_MIN_CARDS = 4
 CENTER_MIN_SINGLE_SECTION_CARDS = 5
 CENTER_MAX_PROSE_WORDS = 400
 ARTICLE_MIN_WORDS = 50
-
-def class_tokens(el: HtmlElement) -> frozenset[str]:
-    """Class and id tokens of one element (same splitting as the region classifier)."""
-    get = el.get
-    cls, ident = get("class"), get("id")
-    if not cls and not ident:
-        return _NO_TOKENS
-    return _class_tokens(cls or "", ident or "")
-
-
-_NO_TOKENS: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=8192)
-def _class_tokens(cls: str, ident: str) -> frozenset[str]:
-    return frozenset((tokens(cls) if cls else ()) + (tokens(ident) if ident else ()))
-
-
-def is_foreign(el: HtmlElement, regions, foreign=frozenset()) -> bool:
-    """True when `el` sits in page furniture or in a block about another page
-    (card, ad, cookie banner, sidebar, one of the `foreign` elements such as the
-    center's cards) or is hidden: its dates and names are not the page's own."""
-    if regions.region(el) in FOREIGN_REGIONS:
-        return True
-    if foreign:
-        node = el
-        while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
-            if node in foreign:
-                return True
-            node = node.getparent()
-    return _in_furniture(el, regions)
-
-
-def _in_furniture(el: HtmlElement, regions) -> bool:
-    """`el` or an ancestor below <body> is an <aside>, hidden, or classed as a
-    block about other pages; memoised per element in the region map (callers ask
-    about many elements of the same few boxes)."""
-    memo, hidden = regions.furniture, regions.hidden
-    # The walk's class and id values (an element of its tree missing from `named`
-    # has neither): two attribute reads less per ancestor climbed.
-    named, order = regions.named, regions.order
-    if order is None:
-        named = None
-    chain = []
-    found = False
-    node = el
-    while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
-        known = memo.get(node)
-        if known is not None:
-            found = known
-            break
-        chain.append(node)
-        if node.tag == "aside" or node in hidden:
-            found = True
-            break
-        # The main container and its wrappers are the page itself, whatever their
-        # class says ("category-news", "blog-sidebar-right" page layouts).
-        pair = named.get(node) if named is not None else None
-        if pair is not None:
-            cls, ident = pair
-            toks = _class_tokens(cls or "", ident or "") if cls or ident else _NO_TOKENS
-        elif named is not None and node in order:
-            toks = _NO_TOKENS
-        else:
-            toks = class_tokens(node)
-        toks &= FOREIGN_TOKENS
-        if toks and regions.relaxed:
-            toks -= LAYOUT_TOKENS
-        if toks and (not regions.wraps_main(node) or toks & CITING_TOKENS):
-            found = True
-            break
-        node = node.getparent()
-    for node in chain:
-        memo[node] = found
-    return found
-
 
 # Words that make a text node worth a second look: date labels (dates.py),
 # byline words (people.py), review badges (page_badges). One regex pass over
@@ -189,12 +104,23 @@ class PageScan:
              reviewers, dates, section headings), the ones fields read.
     jsonld:  every JSON-LD node of the page (see jsonld_nodes).
     foreign: elements known to describe other pages (the center's cards):
-             dates and bylines inside them are not the page's own."""
+             dates and bylines inside them are not the page's own.
+    lines:   block -> its own lines (block_lines), read once for the page's
+             dates and bylines both (the same byline rows hold both)."""
 
     texts: tuple = ()
     classed: tuple = ()
     jsonld: tuple = ()
     foreign: frozenset = frozenset()
+    lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+def block_lines(block: HtmlElement, regions, scan: PageScan) -> list[str]:
+    """own_lines(block, regions), remembered in the page's scan (not to be changed)."""
+    known = scan.lines.get(block)
+    if known is None:
+        known = scan.lines[block] = own_lines(block, regions)
+    return known
 
 
 # Elements with a class or id, in document order (with the one above, itself
@@ -305,6 +231,7 @@ def meta_content(root: HtmlElement, *names: str, regions=None) -> str:
     return next((found[n.lower()] for n in names if n.lower() in found), "")
 
 
+@lru_cache(maxsize=4096)  # asked of the page's URL by several stages, and of card hrefs
 def host_of(url: str) -> str:
     """The URL's host name, "" when it has none or does not parse ("http://[::1")."""
     try:

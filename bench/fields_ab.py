@@ -1,0 +1,103 @@
+"""CPU per page of the center stage and of the article stage's date and byline
+fields (`dates.date_candidates`, `people.page_people`), and of the links stage,
+this tree against another checkout, alternating page by page in one process
+(as extract_ab.py, whose copy of the other tree it uses). Each page is parsed
+afresh per side and round, so every per-page memo starts empty as in a crawl.
+Before timing, both trees' whole extraction of every page is compared: the
+count of pages whose PageExtract differs is printed first.
+
+    python bench/fields_ab.py --before ../base-checkout [--pages 1000] [--rounds 3] [--shared]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+REPO = Path(__file__).resolve().parents[1]
+HEADERS = {"content-type": "text/html; charset=utf-8"}
+PARTS = ("center", "dates", "people", "links")
+
+
+def _sides() -> tuple:
+    import condition_archive.extract.people as after_people
+    import condition_archive.extract.stages as after
+    import condition_archive_before.extract.people as before_people
+    import condition_archive_before.extract.stages as before
+    from condition_archive.extract.model import options_for as after_options
+    from condition_archive_before.extract.model import options_for as before_options
+
+    return (("before", before, before_options, before_people.page_people),
+            ("after", after, after_options, after_people.page_people))
+
+
+def _run(stages, options_for, page_people, data, url: str, acc: dict, side: str) -> None:
+    clock = time.process_time
+    doc = stages.parse_stage(data, url, HEADERS)
+    if doc.root is None:
+        return
+    t0 = clock()
+    layout = stages.center_stage(doc)
+    t1 = clock()
+    scan = dataclasses.replace(doc.scan, foreign=layout.cards)  # as article_stage reads
+    stages.date_candidates(doc.root, doc.regions, HEADERS, options_for(url, ()), scan, url)
+    t2 = clock()
+    page_people(doc.root, doc.regions, scan)
+    t3 = clock()
+    stages.links_stage(doc, layout)
+    t4 = clock()
+    for name, span in zip(PARTS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        acc[side, name] += span
+
+
+@click.command()
+@click.option("--before", "tree", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A checkout whose condition_archive is the 'before'.")
+@click.option("--pages", default=1000, show_default=True, help="Generated-site size.")
+@click.option("--rounds", default=3, show_default=True)
+@click.option("--shared", is_flag=True, help="The 1,171 pages of both shared sets instead.")
+def main(tree: Path, pages: int, rounds: int, shared: bool) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from extract_ab import _copy_before
+    from gensite import Generator, layout_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _copy_before(tree, None, Path(tmp))
+        sys.path.insert(0, tmp)
+        sides = _sides()
+        if shared:
+            from extract_snapshot import _pages
+
+            items = [(data, url) for _, data, url in _pages(False)]
+        else:
+            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+        differ = sum(dataclasses.asdict(sides[0][1].run_all(d, u, HEADERS))
+                     != dataclasses.asdict(sides[1][1].run_all(d, u, HEADERS)) for d, u in items)
+        best: dict = {}
+        for rnd in range(rounds):
+            acc: dict = defaultdict(float)
+            for i, (data, url) in enumerate(items):
+                for side, *funcs in (sides if (i + rnd) % 2 else sides[::-1]):
+                    _run(*funcs, data, url, acc, side)
+            for key, value in acc.items():
+                best[key] = min(best.get(key, value), value)
+    n = len(items)
+    print(f"{n} {'shared-set' if shared else 'generated'} pages ({differ} whose extraction differs), "
+          f"CPU ms/page, smallest of {rounds} rounds\n")
+    print("| part | before | after | after/before |\n|---|---|---|---|")
+    for name in (*PARTS, "center+dates+people"):
+        parts = PARTS[:3] if name == "center+dates+people" else (name,)
+        b = 1000 * sum(best["before", p] for p in parts) / n
+        a = 1000 * sum(best["after", p] for p in parts) / n
+        print(f"| {name} | {b:.3f} | {a:.3f} | {a / b:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
