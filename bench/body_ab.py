@@ -16,7 +16,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import click
+
+from extract_ab import ab_command
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,12 +38,7 @@ def _time_body(sides: tuple, acc: list) -> None:
         stages.body_text = timed
 
 
-@click.command()
-@click.option("--before", "tree", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="A checkout whose condition_archive is the 'before'.")
-@click.option("--pages", default=1000, show_default=True, help="Generated-site size.")
-@click.option("--rounds", default=4, show_default=True)
-@click.option("--shared", is_flag=True, help="The 1,171 pages of both shared sets instead.")
+@ab_command(rounds=4)
 def main(tree: Path, pages: int, rounds: int, shared: bool) -> None:
     sys.path.insert(0, str(REPO / "bench"))
     import extract_ab

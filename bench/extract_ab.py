@@ -101,6 +101,24 @@ def _sides(worker: bool) -> tuple:
     return ("before", before, before_options), ("after", after, after_options)
 
 
+def ab_command(rounds: int):
+    """The command line of a script that times some of extraction against a 'before'
+    checkout (body_ab.py, fields_ab.py): --before, --pages, --rounds, --shared."""
+    options = (
+        click.option("--before", "tree", required=True, type=click.Path(path_type=Path, file_okay=False),
+                     help="A checkout whose condition_archive is the 'before'."),
+        click.option("--pages", default=1000, show_default=True, help="Generated-site size."),
+        click.option("--rounds", default=rounds, show_default=True),
+        click.option("--shared", is_flag=True, help="The 1,171 pages of both shared sets instead."),
+    )
+
+    def command(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return click.command()(fn)
+    return command
+
+
 @click.command()
 @click.option("--before", "tree", type=click.Path(path_type=Path, file_okay=False),
               help="A checkout whose condition_archive is the 'before'.")

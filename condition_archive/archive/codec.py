@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import zstandard
 
+from .savepoint import all_or_none
+
 ZLIB, ZSTD = "zlib", "zstd"
 DICT_SAMPLES = 200  # a site's captures before its dictionary is trained
 RETRAIN_SAMPLES = 1000  # a site's captures when its dictionary is trained again
@@ -161,18 +163,11 @@ class Codecs:
             rows.append([capture_id, *{**row, "stored_size": len(data), "body": data}.values()])
         names = ", ".join(f"[{c}]" for c in ["id", *deferred[0][3]])
         conn = self.conn
-        conn.execute("SAVEPOINT captures_deferred")
-        try:
+        with all_or_none(conn, "captures_deferred"):
             conn.execute("PRAGMA defer_foreign_keys = ON")  # versions and the ledger point at them meanwhile
             conn.executemany("DELETE FROM captures WHERE id = ?", [[r[0]] for r in rows])
             conn.executemany(f"INSERT INTO captures ({names}) VALUES ({', '.join('?' * len(rows[0]))})", rows)
             conn.execute("PRAGMA defer_foreign_keys = OFF")
-        except BaseException:
-            if conn.in_transaction:  # else the failure took the whole transaction
-                conn.execute("ROLLBACK TO captures_deferred")
-                conn.execute("RELEASE captures_deferred")
-            raise
-        conn.execute("RELEASE captures_deferred")
         self.deferred = []
 
     def stored(self, site: str, encoded: Encoded) -> None:

@@ -20,6 +20,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from .savepoint import all_or_none
+
 Link = tuple[str, str, str, str]  # href, text, region, section
 
 # The old layout: one row per link per version (archives made before issue 16).
@@ -110,18 +112,9 @@ def insert_runs(conn: sqlite3.Connection, version_id: int, links: Sequence[Link]
 
 
 def write_runs(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    """Write link_runs rows kept back by insert_runs, all or none: each row of an
-    executemany is a statement of its own, so one that fails would leave those
-    before it written, and a retried commit would write them twice."""
-    conn.execute("SAVEPOINT link_runs")
-    try:
+    """Write link_runs rows kept back by insert_runs, all or none (savepoint.all_or_none)."""
+    with all_or_none(conn, "link_runs"):
         conn.executemany(_INSERT_RUNS, rows)
-    except BaseException:
-        if conn.in_transaction:  # else the failure took the whole transaction
-            conn.execute("ROLLBACK TO link_runs")
-            conn.execute("RELEASE link_runs")
-        raise
-    conn.execute("RELEASE link_runs")
 
 
 def block_id(conn: sqlite3.Connection, run: Sequence[Link], blocks=None, ids=None) -> int:
