@@ -139,7 +139,7 @@ def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeyp
     from lxml import etree
 
     from condition_archive.extract.boilerplate import classify_regions
-    from condition_archive.extract.markers import is_caption, is_noise
+    from condition_archive.extract.markers import NOISE_TAGS, caption_class, is_caption, is_noise
     from condition_archive.extract.teasers import HEADINGISH, is_teaser_card, opens_teasers
 
     for root in _site_roots(monkeypatch):
@@ -147,10 +147,10 @@ def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeyp
         for el in root.iter(etree.Element):
             pair = regions.named.get(el)
             if el.tag != "figcaption":
-                assert body._caption_class(pair and pair[0]) == is_caption(el)
+                assert caption_class(pair and pair[0]) == is_caption(el)
             if pair is None or not (pair[0] or pair[1]):
                 assert not is_teaser_card(el) and not body._photo_box(el, regions)
-                if el.tag not in body._NOISE_TAGS:
+                if el.tag not in NOISE_TAGS:
                     assert not is_noise(el)
             if el.tag in HEADINGISH and el.tag not in body.vocab.HEADING_TAGS and not (pair and pair[0]) \
                     and not (el.tag == "p" and len(el) == 1):

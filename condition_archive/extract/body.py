@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from lxml.html import HtmlElement
 
 from condition_archive.extract import vocab
 from condition_archive.extract.boilerplate import RegionMap, classify_regions
 from condition_archive.extract.captions import caption_text, is_credit_element
-from condition_archive.extract.markers import is_caption, is_noise, tokens
+from condition_archive.extract.markers import NOISE_TAGS, caption_class, is_caption, is_noise, tokens
 from condition_archive.extract.paragraphs import is_prose
 from condition_archive.extract.lede import NotStandfirst, header_ledes
 from condition_archive.extract.parse import parse_html
@@ -81,8 +80,6 @@ def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
 
 
 _PAID = frozenset(("ad", "sponsored"))
-# The tags markers.is_noise can name without a class or id.
-_NOISE_TAGS = frozenset((*vocab.BODY_NOISE_TAGS, "figcaption"))
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
 # hints split words ("Mit\u00adtel\u00adal\u00adter") and would break search.
@@ -97,13 +94,6 @@ _LEDE_WORDS = 6
 # A box this short, named as an image and holding one, holds its caption.
 _PHOTO_BOX = 500
 _PHOTO_TOKENS = frozenset(("image", "img", "photo", "picture", "figure", "foto", "bild", "imagen"))
-
-
-@lru_cache(maxsize=8192)
-def _caption_class(cls: str | None) -> bool:
-    """A class value markers.is_caption calls a caption's (for an element
-    other than a figcaption): cached, a template repeats its class values."""
-    return bool(cls) and not vocab.CAPTION_TOKENS.isdisjoint(tokens(cls))
 
 
 class _Walker:
@@ -210,8 +200,8 @@ class _Walker:
         else:
             pair = named.get(el)
             bare = pair is None or not (pair[0] or pair[1])
-            caption = tag == "figcaption" or (not bare and _caption_class(pair[0]))
-        if (not bare or tag in _NOISE_TAGS) and is_noise(el) and not _opens_sentence(el) \
+            caption = tag == "figcaption" or (not bare and caption_class(pair[0]))
+        if (not bare or tag in NOISE_TAGS) and is_noise(el) and not _opens_sentence(el) \
                 and not _prose_gallery(el, regions):
             return True
         if (self.in_caption and is_credit_element(el)) or \
@@ -250,7 +240,7 @@ class _Walker:
             caption = is_caption(el)
         else:  # (is_caption by the walk's class value, its verdict cached)
             pair = named.get(el)
-            caption = pair is not None and _caption_class(pair[0])
+            caption = pair is not None and caption_class(pair[0])
         # An outermost caption block is read as its own paragraph, its credit
         # stripped (captions.py); inline captions only lose credit elements.
         block = tag in _BLOCK

@@ -212,12 +212,12 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     output of resolve_links, if already computed."""
     if resolved is None:
         resolved = resolve_links(root, url)
-    if layout is None:
-        return tuple(shared_link(href, link_text(a, regions), *_region_and_section(a, href, regions, None))
-                     for a, href in resolved.items())
-    # _region_and_section, link_text's memo hit and shared_link, inlined: three
-    # Python calls less a link, ~60 links a page.
-    kinds, sponsored, card_links = layout.kinds, layout.sponsored, layout.card_links
+    # The region, the section, link_text's memo hit and shared_link's lookup inline:
+    # three Python calls less a link, ~60 links a page.
+    kinds = layout.kinds if layout is not None else {}
+    sponsored = layout.sponsored if layout is not None else ()
+    card_links = layout.card_links if layout is not None else {}
+    heading_before = layout.heading_before if layout is not None else None
     texts = getattr(regions, "texts", None) or {}
     made, out = _LINKS, []
     for a, href in resolved.items():
@@ -230,7 +230,7 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
             region, section = "main", card_links[a]
         else:
             region = kind or regions.region(a)
-            section = layout.heading_before(a) if region == "main" else ""
+            section = heading_before(a) if region == "main" and heading_before is not None else ""
         text = texts.get(a) or link_text(a, regions)
         link = made.get((href, text, region, section))
         out.append(link if link is not None else shared_link(href, text, region, section))
@@ -254,21 +254,3 @@ def is_sponsored_link(a: HtmlElement, href: str) -> bool:
 @lru_cache(maxsize=16384)
 def _sponsored_href(href: str) -> bool:
     return bool(SPONSORED_HREF.search(href))
-
-
-def _region_and_section(a: HtmlElement, href: str, regions, layout,
-                        kind: str | None = None) -> tuple[str, str]:
-    """`kind`: link_kinds' answer for `a`, if known."""
-    if kind is None:
-        kind = "sponsored" if is_sponsored_link(a, href) else None
-    if kind == "sponsored":
-        return "sponsored", ""
-    if layout is not None:
-        if a in layout.sponsored:
-            return "sponsored", ""
-        if a in layout.card_links:
-            return "main", layout.card_links[a]
-    region = kind or regions.region(a)
-    if region != "main":
-        return region, ""
-    return region, layout.heading_before(a) if layout is not None else ""

@@ -167,6 +167,11 @@ _SHOWN_AT_WIDTH = re.compile(r"(?<!\S)(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|x
 _HIDDEN_SUFFIX = re.compile("(?:" + "|".join(map(re.escape, vocab.HIDDEN_CLASS_SUFFIXES)) + r")(?!\S)")
 
 
+# The tags is_noise names without a class or id (for an element with neither, no
+# other answer is possible).
+NOISE_TAGS = frozenset((*vocab.BODY_NOISE_TAGS, "figcaption"))
+
+
 def is_noise(el: HtmlElement) -> bool:
     """Inside the main container but not article text: bylines, photo credits,
     share tools. A caption is content when it says something (a sentence of its
@@ -192,8 +197,14 @@ def is_caption(el: HtmlElement) -> bool:
 
 
 def _is_caption_class(el: HtmlElement) -> bool:
-    value = el.get("class")
-    return bool(value) and any(t in vocab.CAPTION_TOKENS for t in tokens(value))
+    return caption_class(el.get("class"))
+
+
+@lru_cache(maxsize=8192)  # a template repeats its class values
+def caption_class(value: str | None) -> bool:
+    """A class value that makes a block a caption (is_caption's test, for a caller
+    that holds the value: body.py reads it from the region walk)."""
+    return bool(value) and not vocab.CAPTION_TOKENS.isdisjoint(tokens(value))
 
 
 def _telling_caption(el: HtmlElement) -> bool:
