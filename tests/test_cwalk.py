@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 SHARED = REPO.parent / "shared"
 FIELDS = ("text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks",
-          "itemprops", "field_named", "scan_hits", "by_tag", "hrefs", "leaf_texts")
+          "itemprops", "field_named", "scan_hits", "by_tag", "hrefs", "leaf_texts", "rels")
 
 
 def _walk_both(elements: list, verdicts) -> tuple:
@@ -139,6 +139,11 @@ _ODD_HTML = {
                                    "<a>é and ü</a><a></a><a> </a><a>a<!-- c -->b</a><a>x<br>y</a>"
                                    "<a hidden>Hidden</a><a style='display:none'>gone</a><a>&amp; &lt;x&gt;</a>"
                                    "<div hidden><a>under hidden</a></div><a><![CDATA[c d]]></a></body></html>",
+    "rel values": "<html><head><link rel=stylesheet href=s.css></head><body><a rel=author>A</a>"
+                  "<a href=/x rel='Sponsored  noopener'>s</a><a rel=''>e</a><a rel>f</a>"
+                  "<a href=/y rel=author rel=nofollow>twice</a><div rel=author>d</div><area rel=x>"
+                  "<a hidden rel=author href=/h>h</a><svg><a rel=author>in svg</a></svg>"
+                  "<a xml:rel=ns href=/n>n</a><a rel='caf\u00e9'>u</a></body></html>",
 }
 
 
@@ -177,6 +182,28 @@ def test_leaf_texts_are_visible_texts_answers(bench_path):
             (M._walk if side == "python" else _cwalk.walk)(list(root.iter(etree.Element)), out, SCAN_VERDICTS)
             assert [(id(a), t) for a, t in out.leaf_texts.items()] == [(id(a), t) for a, t in walked.items()]
     assert checked > 30 * 40
+
+
+def test_rels_are_every_links_rel_in_both_walks(bench_path):
+    """Measured.rels (hrefs.rels), both walks: each <a> with a rel attribute ->
+    a.get("rel"), whatever else the link is (hidden, without an href, in an
+    <svg>), no other element, filled bottom-up (reversed: page order)."""
+    from gensite import Generator, layout_for
+
+    assert M.compiled_walk() is _cwalk.walk  # (configured)
+    pages = [page.body for page in Generator(layout_for(30)).render_all("http://x").values()]
+    seen = 0
+    for html in [*pages, *_ODD_HTML.values()]:
+        root = parse_html(html, "http://x/").root
+        elements = list(root.iter(etree.Element))  # (alive: the proxies compare by identity)
+        expected = [(id(a), a.get("rel")) for a in root.iter("a") if a.get("rel") is not None]
+        for walk in (M._walk, _cwalk.walk):
+            out = M.Measured(scan_hits=[])
+            assert walk(elements, out, SCAN_VERDICTS) is not None
+            assert out.rels is out.hrefs.rels
+            assert [(id(a), rel) for a, rel in reversed(out.rels.items())] == expected
+        seen += len(expected)
+    assert seen > 30 * 5
 
 
 def _xml(text: str, **options) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -16,6 +17,7 @@ from condition_archive.extract.parse import parse_html
 from condition_archive.extract.text import norm
 
 BASE = "https://www.example.test/dir/page.html"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 @pytest.mark.parametrize(("href", "expected"), [
@@ -96,6 +98,43 @@ def test_link_text(anchor, text):
 def test_sponsored_look_alikes(anchor, sponsored):
     a = _root(f"<html><body>{anchor}</body></html>").find(".//a")
     assert is_sponsored_link(a, absolute_href(a.get("href"), BASE)) is sponsored
+
+
+_RELS = ("<html><body><main><a href='/a' rel='Sponsored'>a</a><a href='/b' rel='nofollow sponsored'>b</a>"
+         "<a href='/c' rel=''>c</a><a href='/d' rel>d</a><a href='/e' rel='sponsoredx'>e</a>"
+         "<a href='/f?adid=1'>f</a><a href='/g' rel='author'>g</a><div rel=sponsored><a href='/h'>h</a>"
+         "</div><a href='/i' xml:rel='sponsored'>i</a><a href='/j' rel=' sponsored '>j</a></main></body></html>")
+
+
+@pytest.mark.parametrize("pages", [30])
+def test_link_kinds_from_the_walks_rels_are_reads_of_each_link(pages, monkeypatch):
+    """link_kinds and is_sponsored_link given the rels read each link's rel from the
+    walk (measure.LinkHrefs.rels); is_sponsored_link reading the element is their
+    reference. Links of another tree than the region map's read the element."""
+    from condition_archive.extract.links import link_kinds, resolve_links, walked_rels
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+    htmls = [*(p.body for p in site.values()), _RELS]
+    sponsored = 0
+    for html in htmls:
+        root = parse_html(html, BASE).root
+        regions = classify_regions(root)
+        resolved = resolve_links(root, BASE, regions)
+        assert walked_rels(resolved, regions) is regions.hrefs.rels
+        kinds = link_kinds(resolved, regions)
+        expected = {a: "sponsored" if is_sponsored_link(a, href) else regions.region(a)
+                    for a, href in resolved.items()}
+        assert list(kinds.items()) == list(expected.items())
+        sponsored += list(kinds.values()).count("sponsored")
+        rels = walked_rels(resolved, regions)
+        assert [is_sponsored_link(a, h, rels) for a, h in resolved.items()] == \
+            [is_sponsored_link(a, h) for a, h in resolved.items()]
+        other = parse_html(html, BASE).root  # a second tree of the same page
+        assert walked_rels(resolve_links(other, BASE), regions) is None
+    assert sponsored >= pages * 3
 
 
 PAGE = """<html><body>

@@ -114,3 +114,23 @@ def test_page_people(head, body, authors, reviewers):
 ])
 def test_foreign_bylines_ignored(body):
     assert _people(body) == ((), ())
+
+
+def test_page_rels_from_the_walk_are_each_links_rel_in_page_order():
+    """people._page_rels reads the walk's rels (measure.LinkHrefs.rels) of the
+    region map's own tree, else each <a> of the tree: the same pairs in the same order."""
+    from condition_archive.extract.boilerplate import classify_regions
+    from condition_archive.extract.parse import parse_html
+    from condition_archive.extract.people import _page_rels
+
+    html = ("<html><head><link rel=author href=/h></head><body><a rel=author>A</a><p><a rel=''>e</a>"
+            "<a href=/x rel='nofollow author'>B</a></p><div rel=author>d</div><a rel>f</a>"
+            "<a hidden rel='me author'>C</a><svg><a rel=x>s</a></svg></body></html>")
+    root = parse_html(html, "http://x/").root
+    regions = classify_regions(root)
+    walked = _page_rels(root, regions)
+    assert [(a.text, rel) for a, rel in walked] == [("A", "author"), ("B", "nofollow author"),
+                                                    ("C", "me author"), ("s", "x")]
+    other = parse_html(html, "http://x/").root  # not the map's tree: read from the elements
+    assert [(a.text, rel) for a, rel in _page_rels(other, regions)] == [(a.text, r) for a, r in walked]
+    assert all(a.getroottree() is not other.getroottree() for a, _ in walked)

@@ -34,7 +34,7 @@ PyObject *g_names[N_COUNT];
 static const char *g_name_text[N_COUNT] = {
     "text_len", "link_len", "marks", "blocks", "named", "hidden", "landmarks", "itemprops",
     "field_named", "scan_hits", "known", "judge", "max_chars", "getchildren", "by_tag", "hrefs",
-    "leaf_texts"};
+    "leaf_texts", "rels"};
 
 static PyObject *
 walk(PyObject *self, PyObject *args)

@@ -26,12 +26,12 @@ extern Py_ssize_t g_nspecial;
  * it with copies. */
 enum { N_TEXT_LEN, N_LINK_LEN, N_MARKS, N_BLOCKS, N_NAMED, N_HIDDEN, N_LANDMARKS,
        N_ITEMPROPS, N_FIELD_NAMED, N_SCAN_HITS, N_KNOWN, N_JUDGE, N_MAX_CHARS,
-       N_GETCHILDREN, N_BY_TAG, N_HREFS, N_LEAF_TEXTS, N_COUNT };
+       N_GETCHILDREN, N_BY_TAG, N_HREFS, N_LEAF_TEXTS, N_RELS, N_COUNT };
 extern PyObject *g_names[N_COUNT];
 
 enum { T_DROP = 1, T_INVISIBLE = 2, T_SCORED = 4, T_CONTAINER = 8, T_MAIN = 16,
        T_A = 32, T_FORM = 64 };
-enum { A_OTHER, A_CLASS, A_ID, A_SPECIAL, A_ITEMPROP, A_ROLE, A_HREF };
+enum { A_OTHER, A_CLASS, A_ID, A_SPECIAL, A_ITEMPROP, A_ROLE, A_HREF, A_REL };
 
 typedef struct { /* one tag name's facts, per (name, href) pointer pair */
     const xmlChar *name, *href;
@@ -43,7 +43,7 @@ typedef struct { /* one tag name's facts, per (name, href) pointer pair */
 typedef struct {
     PyObject *text_len, *link_len, *marks, *blocks, *named, *hidden, *landmarks;
     PyObject *itemprops, *field_named, *hits, *unseen, *known, *judge, *by_tag, *hrefs;
-    PyObject *leaf_texts;
+    PyObject *leaf_texts, *rels;
     Py_ssize_t max_chars;
     TagInfo *tags; size_t ncap, nused; /* open addressing; per call, as nodes are freed */
     char *buf; size_t bufcap;          /* several text nodes joined */

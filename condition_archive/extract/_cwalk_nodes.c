@@ -274,6 +274,8 @@ attr_kind(const char *name)
         return A_ID;
     if (name[0] == 'h' && strcmp(name, "href") == 0)
         return A_HREF;
+    if (name[0] == 'r' && name[1] == 'e' && name[2] == 'l' && name[3] == '\0')
+        return A_REL;
     for (Py_ssize_t i = 0; i < g_nspecial; i++)
         if (name[0] == g_special[i][0] && strcmp(name, g_special[i]) == 0)
             return strcmp(name, "itemprop") == 0 ? A_ITEMPROP
@@ -282,7 +284,7 @@ attr_kind(const char *name)
 }
 
 /* The walk's one read of the attributes: class, id, special, the itemprop
- * and role="main" lists, and an <a>'s href (Measured.hrefs). */
+ * and role="main" lists, and an <a>'s href and rel (Measured.hrefs, .rels). */
 int
 cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
            PyObject **cls, PyObject **ident, int *special)
@@ -295,7 +297,7 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
         /* The name before the namespace: a->ns is on the node's second cache
          * line, and most attributes are none the walk reads. */
         int kind = attr_kind((const char *)a->name), rc = 0;
-        if (kind == A_OTHER || (kind == A_HREF && !(flags & T_A)))
+        if (kind == A_OTHER || ((kind == A_HREF || kind == A_REL) && !(flags & T_A)))
             continue;
         if (a->ns != NULL) { /* "{href}name": never one the walk reads */
             if (a->ns->href == NULL)
@@ -312,6 +314,11 @@ cw_read_attrs(Walk *w, PyObject *el, xmlNode *node, unsigned flags,
             if ((rc = attr_value(node, a, &value)) != 0)
                 return rc;
             rc = PyDict_SetItem(w->hrefs, el, value);
+            Py_DECREF(value);
+        } else if (kind == A_REL) {
+            if ((rc = attr_value(node, a, &value)) != 0)
+                return rc;
+            rc = PyDict_SetItem(w->rels, el, value);
             Py_DECREF(value);
         } else {
             *special = 1;

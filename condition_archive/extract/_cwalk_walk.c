@@ -87,9 +87,12 @@ cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts)
     if ((w->unseen = PyList_New(0)) == NULL
             || (w->by_tag = PyObject_GetAttr(out, g_names[N_BY_TAG])) == NULL
             || (w->hrefs = PyObject_GetAttr(out, g_names[N_HREFS])) == NULL
-            || (w->leaf_texts = PyObject_GetAttr(out, g_names[N_LEAF_TEXTS])) == NULL)
+            || (w->leaf_texts = PyObject_GetAttr(out, g_names[N_LEAF_TEXTS])) == NULL
+            || (w->rels = PyObject_GetAttr(out, g_names[N_RELS])) == NULL)
         return -1;
-    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->hrefs) || !PyDict_CheckExact(w->leaf_texts) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
+    /* hrefs is measure.LinkHrefs, a dict subclass (it carries the rels). */
+    if (!PyDict_CheckExact(w->by_tag) || !PyDict_Check(w->hrefs) || !PyDict_CheckExact(w->rels)
+            || !PyDict_CheckExact(w->leaf_texts) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
             || !PyDict_CheckExact(w->marks) || !PyDict_CheckExact(w->named)
             || !PyList_CheckExact(w->blocks) || !PyList_CheckExact(w->landmarks)
             || !PyList_CheckExact(w->itemprops) || !PyList_CheckExact(w->field_named)
@@ -128,6 +131,7 @@ cw_close_walk(Walk *w)
     Py_XDECREF(w->by_tag);
     Py_XDECREF(w->hrefs);
     Py_XDECREF(w->leaf_texts);
+    Py_XDECREF(w->rels);
 }
 
 /* `el` listed under its tag in Measured.by_tag (the stages' tag index), as

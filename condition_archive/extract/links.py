@@ -219,11 +219,12 @@ def page_links(root: HtmlElement, url: str, regions, layout=None,
     card_links = layout.card_links if layout is not None else {}
     heading_before = layout.heading_before if layout is not None else None
     texts = getattr(regions, "texts", None) or {}
+    rels = walked_rels(resolved, regions) if layout is None else None
     made, out = _LINKS, []
     for a, href in resolved.items():
         kind = kinds.get(a)
         if kind is None:
-            kind = "sponsored" if is_sponsored_link(a, href) else None
+            kind = "sponsored" if is_sponsored_link(a, href, rels) else None
         if kind == "sponsored" or a in sponsored:
             region, section = "sponsored", ""
         elif a in card_links:
@@ -242,13 +243,35 @@ def link_kinds(resolved: dict, regions) -> dict:
     its region: what center and link extraction both ask of every link."""
     regions.memoise(list(resolved))  # every link's climb in one call (C when built)
     region = regions.region
-    return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
+    rels = walked_rels(resolved, regions)
+    if rels is None:
+        return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
+    # is_sponsored_link inlined, each rel a lookup in the walk's (most links have none)
+    sponsored_href, rel_of = _sponsored_href, rels.get
+    return {a: "sponsored" if ((rel := rel_of(a)) and _sponsored_rel(rel)) or sponsored_href(href)
+            else region(a) for a, href in resolved.items()}
 
 
-def is_sponsored_link(a: HtmlElement, href: str) -> bool:
-    """rel="sponsored" (Google's rule for paid links) or an ad-click/affiliate URL."""
-    rel = a.get("rel")
-    return bool(rel and "sponsored" in rel.lower().split()) or _sponsored_href(href)
+def walked_rels(links, regions) -> dict | None:
+    """The rel values the region map's walk read of its tree's <a>s
+    (measure.LinkHrefs.rels), when `links` (<a>s with an href, all of one tree)
+    are of that tree; else None, and each link's rel is read from it."""
+    hrefs = getattr(regions, "hrefs", None)
+    rels = getattr(hrefs, "rels", None)
+    first = next(iter(links), None)
+    return rels if rels is not None and (first is None or first in hrefs) else None
+
+
+def is_sponsored_link(a: HtmlElement, href: str, rels: dict | None = None) -> bool:
+    """rel="sponsored" (Google's rule for paid links) or an ad-click/affiliate URL.
+    `rels`: walked_rels' answer for `a`'s tree, if known."""
+    rel = a.get("rel") if rels is None else rels.get(a)
+    return bool(rel and _sponsored_rel(rel)) or _sponsored_href(href)
+
+
+@lru_cache(maxsize=1024)
+def _sponsored_rel(rel: str) -> bool:
+    return "sponsored" in rel.lower().split()
 
 
 @lru_cache(maxsize=16384)

@@ -48,6 +48,20 @@ INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "s
 _HIDDEN = "hidden"
 
 
+class LinkHrefs(dict):
+    """The <a> elements with an href -> el.get("href"), and in `rels` the <a>
+    elements with a rel -> el.get("rel"): the region map keeps this dict as its
+    `hrefs`, so links.py and people.py find both there (a link's rel was read
+    through lxml once per link and stage, ~0.7 us each: is_sponsored_link, the
+    rel=author scan)."""
+
+    __slots__ = ("rels",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rels: dict = {}
+
+
 @dataclass
 class Measured:
     """What the walk found. `named`: element -> (class, id) for the elements
@@ -79,12 +93,18 @@ class Measured:
     scan_hits: list | None = None
     # Every element by its tag, each list in document order (tagindex.py).
     by_tag: dict = field(default_factory=dict)
-    # The <a> elements with an href -> el.get("href") (links.resolve_links).
-    hrefs: dict = field(default_factory=dict)
+    # The <a> elements with an href -> el.get("href") (links.resolve_links); its
+    # `rels` (Measured.rels), those with a rel -> el.get("rel").
+    hrefs: LinkHrefs = field(default_factory=LinkHrefs)
     # The <a> elements without children the walk read the text of (not hidden)
     # -> " ".join(el.text.split()) or "": text.visible_text's answer for such a
     # plain leaf, its memo's first entries (the links' texts, ~49 a page).
     leaf_texts: dict = field(default_factory=dict)
+
+    @property
+    def rels(self) -> dict:
+        """The <a> elements with a rel attribute -> el.get("rel") (hrefs.rels)."""
+        return self.hrefs.rels
 
 
 class ScanVerdicts:
@@ -125,6 +145,7 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
     text_len, link_len, marks, blocks = out.text_len, out.link_len, out.marks, out.blocks
     named, hidden, landmarks, itemprops = out.named, out.hidden, out.landmarks, out.itemprops
     field_named, by_tag, hrefs, leaf_texts = out.field_named, out.by_tag, out.hrefs, out.leaf_texts
+    rels = out.rels
     unseen: list = []
     # The page scan's texts (meta.scan_page): each text and tail read here is
     # judged once; a text of this many characters or more is prose (never a hit).
@@ -159,8 +180,11 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
                     itemprops.append(el)
                 elif name == "role" and value == "main" and tag != "main":
                     landmarks.append(el)
-            elif name == "href" and tag == "a":
-                hrefs[el] = value
+            elif tag == "a":
+                if name == "href":
+                    hrefs[el] = value
+                elif name == "rel":
+                    rels[el] = value
         if tag == "main":
             landmarks.append(el)
         if cls is not None or ident is not None:

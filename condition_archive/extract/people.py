@@ -280,14 +280,24 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
     medical reviewer's profile link too."""
     known = {_squash(n) for n in reviewers}
     names = []
-    for a in tagged(root, regions, "a"):
-        rel = a.get("rel")  # (most links have none: no split)
-        if not rel or "author" not in rel.split() or is_foreign(a, regions, scan.foreign):
+    for a, rel in _page_rels(root, regions):
+        if "author" not in rel.split() or is_foreign(a, regions, scan.foreign):
             continue
         if class_tokens(a) & REVIEWER_TOKENS or _reviewer_before(text_before(a, regions)):
             continue
         names.extend(n for n in split_names(visible_text(a, regions), single=True) if _squash(n) not in known)
     return names
+
+
+def _page_rels(root: HtmlElement, regions) -> list:
+    """(<a>, its rel) of the page's links with a non-empty rel, in page order: from
+    the walk's rels (measure.LinkHrefs.rels, filled bottom-up: reversed) when
+    `regions` is the map of `root`'s tree, else read from each <a>."""
+    index = getattr(regions, "tags", None)
+    rels = getattr(getattr(regions, "hrefs", None), "rels", None)
+    if index is None or index.root is not root or rels is None:
+        return [(a, rel) for a in tagged(root, regions, "a") if (rel := a.get("rel"))]
+    return [(a, rel) for a in reversed(rels) if (rel := rels[a])]
 
 
 def _reviewer_before(text: str) -> bool:
