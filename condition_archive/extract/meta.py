@@ -272,21 +272,32 @@ def page_badges(root: HtmlElement, regions, scan: PageScan | None = None) -> tup
     phrase is kept as written, deduped case-insensitively."""
     scan = scan or scan_page(root)
     found: dict[str, str] = {}
-    owners = [el for el, text in scan.texts if _BADGE_HIT[text]]
-    owners += [img for img in tagged(root, regions, "img") if BADGE_PREFILTER.search(img.get("alt") or "")]
+    hit = _BADGE_HIT
+    owners = [el for el, text in scan.texts if hit[text]]
+    owners += [img for img in tagged(root, regions, "img")
+               if (alt := img.get("alt")) and (hit[alt] if len(alt) < _ALT_KEPT else BADGE_PREFILTER.search(alt))]
     for el in dict.fromkeys(owners):
         text = norm(el.get("alt") or el.get("title")) if el.tag == "img" else visible_text(el, regions)
-        match = BADGE_RE.search(text)
-        if not match or len(text.split()) > BADGE_MAX_WORDS:
+        # The word count first: an owner is often a paragraph, and BADGE_RE
+        # searches from every position (~5 us on one).
+        if len(text.split()) > BADGE_MAX_WORDS:
             continue
-        if regions.region(el) in FOREIGN_REGIONS:
+        phrase = _badge_phrase(text)
+        if phrase is None or regions.region(el) in FOREIGN_REGIONS:
             continue
-        phrase = match.group(0)
         found.setdefault(_badge_key(phrase), phrase)
     return tuple(found.values())
 
 
-_BADGE_HIT = TextVerdicts(BADGE_PREFILTER.search)  # per scanned text
+# Per text (scanned texts and image alts): a site repeats its badges and card images.
+_BADGE_HIT = TextVerdicts(BADGE_PREFILTER.search)
+_ALT_KEPT = 256  # (an alt is any length: longer ones are searched, not kept)
+
+
+@lru_cache(maxsize=4096)  # texts of BADGE_MAX_WORDS words or fewer: short keys
+def _badge_phrase(text: str) -> str | None:
+    match = BADGE_RE.search(text)
+    return match.group(0) if match else None
 
 
 def _badge_key(phrase: str) -> str:
