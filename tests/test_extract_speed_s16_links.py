@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from condition_archive.extract import meta
 from condition_archive.extract.boilerplate import classify_regions
@@ -78,3 +79,41 @@ def test_a_long_alt_is_searched_not_kept(alt):
     root = parse_html(html, "http://h.test/").root
     meta.page_badges(root, classify_regions(root))
     assert (alt in meta._BADGE_HIT) == (len(alt) < meta._ALT_KEPT)
+
+
+def _meta_content_before(root, *names, regions=None) -> str:
+    """meta.meta_content as session 15 left it."""
+    wanted = {n.lower() for n in names}
+    found: dict[str, str] = {}
+    for el in tagged(root, regions, "meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in wanted and key not in found and norm(el.get("content")):
+            found[key] = norm(el.get("content"))
+    return next((found[n.lower()] for n in names if n.lower() in found), "")
+
+
+_METAS = ("<html><head><meta name=description content='  '><meta property=OG:Title content=' A  b '>"
+          "<meta name=og:title content=second><meta name=Description content='The  text'>"
+          "<meta itemprop=description content=third><meta property='' name=twitter:title content=t>"
+          "<meta content=nokey><meta name=application-name><meta name=viewport content=w></head>"
+          "<body><meta name=og:site_name content='In body'></body></html>")
+_NAMES = [("description", "og:description", "twitter:description"), ("og:site_name", "application-name"),
+          ("og:title", "twitter:title"), ("twitter:title", "OG:TITLE"), ("",), ("viewport",), ("nothing",)]
+
+
+def test_meta_content_from_the_pages_table_is_the_replaced_codes(monkeypatch):
+    """The table of a page's <meta>s, made once for its region map's tag index:
+    the same answers, with and without the map, for pages asked in turn and again."""
+    roots = [parse_html(_METAS, "http://h.test/").root, *_roots(monkeypatch, 10)]
+    maps = [classify_regions(root) for root in roots]
+    for _ in range(2):
+        for root, regions in zip(roots, maps):
+            for names in _NAMES:
+                expected = _meta_content_before(root, *names, regions=regions)
+                assert meta.meta_content(root, *names, regions=regions) == expected
+                assert meta.meta_content(root, *names) == expected
+                other = parse_html(etree.tostring(root), "http://h.test/").root  # not the map's tree
+                assert meta.meta_content(other, *names, regions=regions) == expected
+    root = roots[0]
+    assert [meta.meta_content(root, *n, regions=maps[0]) for n in _NAMES] == [
+        "The text", "In body", "A b", "t", "nokey", "w", ""]

@@ -10,6 +10,7 @@ boilerplate, body, dates, people, center and links extraction.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -222,13 +223,32 @@ def _classed_tokens(found) -> tuple:
 def meta_content(root: HtmlElement, *names: str, regions=None) -> str:
     """The first non-empty <meta> content among name/property/itemprop `names`
     (`regions`: the page's region map, whose tag index lists the <meta>s)."""
-    wanted = {n.lower() for n in names}
-    found: dict[str, str] = {}
+    found = _meta_table(root, regions)
+    return next((found[n.lower()] for n in names if n.lower() in found), "")
+
+
+# The last page's _meta_table, by its tag index (weakly: the page's tree is not
+# kept): title and description ask three times a page, each a read of every
+# <meta>'s three key attributes (~8 <meta>s, ~9 us a call).
+_META_TABLE: list = [None, None]
+
+
+def _meta_table(root: HtmlElement, regions) -> dict[str, str]:
+    """Each <meta> key (property, else name, else itemprop; lowercased) -> the
+    first non-empty content of that key, normalised."""
+    index = getattr(regions, "tags", None)
+    if index is not None and index.root is root:
+        known, table = _META_TABLE
+        if known is not None and known() is index:
+            return table
+    table = {}
     for meta in tagged(root, regions, "meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in wanted and key not in found and norm(meta.get("content")):
-            found[key] = norm(meta.get("content"))
-    return next((found[n.lower()] for n in names if n.lower() in found), "")
+        if key not in table and (content := norm(meta.get("content"))):
+            table[key] = content
+    if index is not None and index.root is root:
+        _META_TABLE[:] = weakref.ref(index), table
+    return table
 
 
 @lru_cache(maxsize=4096)  # asked of the page's URL by several stages, and of card hrefs
