@@ -71,7 +71,7 @@ PyObject *cw_clean_len(PyObject *self, PyObject *args); /* _cwalk_clean.c */
 PyObject *cw_text_count(PyObject *self, PyObject *args);
 PyObject *cw_add_up(PyObject *self, PyObject *args); /* _cwalk_sums.c */
 PyObject *cw_mixed_up(PyObject *self, PyObject *unseen);
-int cw_leaf_text(Walk *w, PyObject *el, xmlNode *node, const Text *t); /* _cwalk_leaf.c */
+int cw_leaf_text(Walk *w, PyObject *el, xmlNode *node, const Text *t, Py_ssize_t kept); /* _cwalk_leaf.c */
 PyObject *cw_region_fill(PyObject *self, PyObject *args); /* _cwalk_region.c */
 PyObject *cw_text_join(PyObject *self, PyObject *args); /* _cwalk_text.c */
 PyObject *cw_inline_text(PyObject *self, PyObject *args);

@@ -335,7 +335,7 @@ count_text(Walk *w, PyObject *el, xmlNode *node, unsigned flags, PyObject *mark)
     int rc = cw_collect_text(w, node->children, &t, &len, &kept);
     Py_ssize_t own = kept;
     if (rc == 0 && (flags & T_A))
-        rc = cw_leaf_text(w, el, node, &t);
+        rc = cw_leaf_text(w, el, node, &t, kept);
     if (rc == 0 && (flags & T_INVISIBLE))
         rc = PyList_Append(w->unseen, el);
     else if (rc == 0 && own && len < w->max_chars)

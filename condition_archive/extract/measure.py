@@ -20,6 +20,7 @@ walk holds libxml2's node pointers across those calls.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -228,8 +229,11 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
         # getchildren(): the same children as iterating `el`, as one list built
         # in C (a third faster than lxml's child iterator).
         kids = el.getchildren()
-        if tag == "a" and not kids:
-            leaf_texts[el] = " ".join(text.split()) if text else ""
+        if tag == "a":
+            if not kids:
+                leaf_texts[el] = " ".join(text.split()) if text else ""
+            elif not own and len(kids) == 1:
+                _one_child_text(el, kids[0], hidden, leaf_texts)
         if tag in INVISIBLE_TAGS:  # <head>, <title>, <option>
             unseen.append(el)
         elif own and len(text) < max_chars:
@@ -268,6 +272,27 @@ def _walk(elements: list, out: Measured, verdicts: ScanVerdicts | None) -> list:
             # not its block children's (they score for themselves).
             blocks.append((el, own))
     return unseen
+
+
+def _one_child_text(a, child, hidden: set, leaf_texts: dict) -> None:
+    """The visible text of a link (its own text blank) whose one child is a
+    visible element without children, blank tail and a text visible_text leaves
+    as it is (ASCII, normal, no space before punctuation or after a bracket):
+    that text, into `leaf_texts` (_cwalk_leaf.c's one_child_text)."""
+    tag = child.tag
+    if tag.__class__ is not str or tag in INVISIBLE_TAGS or child in hidden or len(child):
+        return
+    tail = child.tail
+    if tail and tail.strip():
+        return
+    text = child.text or ""
+    if text and not (text.isascii() and " ".join(text.split()) == text
+                     and _SPACE_THEN_PUNCT.search(text) is None and "( " not in text and "[ " not in text):
+        return
+    leaf_texts[a] = text
+
+
+_SPACE_THEN_PUNCT = re.compile(r" [,.;:!?)\]]")  # text.py's, which it then substitutes
 
 
 def _scan_unread(el, tag: str, hits: list, known, judge, max_chars: int) -> None:
