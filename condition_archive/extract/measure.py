@@ -30,8 +30,9 @@ from lxml import etree
 
 
 from condition_archive.extract import vocab
+from condition_archive.extract.cext import _load_compiled, compiled_helper, compiled_walk, which_walk  # noqa: F401
+from condition_archive.extract.parse import PURE_PYTHON_ENV  # noqa: F401 - read by tests as measure.PURE_PYTHON_ENV
 from condition_archive.extract.markers import hidden_class, is_hidden, marker, own_marker, tokens
-from condition_archive.extract.parse import PURE_PYTHON_ENV, pure_python
 
 # The attributes that make an element "special": its region claim or hidden
 # flag needs more than its tag, class and id (markers.own_marker, is_hidden).
@@ -421,50 +422,18 @@ def value_tokens(value: str) -> frozenset[str]:
     return frozenset(tokens(value)) if value else frozenset()
 
 
-def compiled_walk():
-    """_cwalk.walk, or None when the Python walk runs (see which_walk)."""
-    return compiled_helper("walk")
-
-
-def compiled_helper(name: str):
-    """The C extension's `name` (walk; clean_len: boilerplate._clean_len;
-    text_count: _block_score's commas), or None when the Python code runs (see
-    which_walk)."""
-    if pure_python():
-        return None
-    module = _load_compiled()[0]
-    return None if module is None else getattr(module, name)
-
-
-def which_walk() -> str:
-    """Which implementation measure() runs, and why: "c" or "python: REASON"."""
-    if pure_python():
-        return f"python: {PURE_PYTHON_ENV} is set"
-    module, reason = _load_compiled()
-    return "c" if module is not None else f"python: {reason}"
-
-
-@lru_cache(maxsize=1)
-def _load_compiled() -> tuple:
-    """(the C extension, None), or (None, why not): configured once with this
-    module's own sets and helpers, which its walk calls where _walk does."""
-    try:
-        from condition_archive.extract import _cwalk
-    except ImportError as exc:
-        return None, f"the C extension is not built ({exc})"
-    try:
-        _cwalk.configure({
-            "drop": DROP_TAGS, "invisible": INVISIBLE_TAGS, "scored": SCORED_TAGS,
-            "container": CONTAINER_TAGS, "special": sorted(SPECIAL_ATTRS),
-            "tag_region": vocab.TAG_REGION, "claims": _CLAIMS, "unseen": _UNSEEN,
-            "hidden": _HIDDEN, "new_claim": _new_claim, "special_claims": _SPECIAL,
-            "new_special": _new_special, "hidden_class": hidden_class,
-            "names_a_field": names_a_field, "form_chars": vocab.FORM_WRAPPER_CHARS,
-            "element_type": etree._Element, "sample": etree.Element("p"),
-        })
-    except (RuntimeError, TypeError, KeyError) as exc:
-        return None, f"the C extension refused this lxml ({exc})"
-    return _cwalk, None
+def walk_config() -> dict:
+    """What cext.py configures the C walk with: this module's own sets and
+    helpers, which the C walk calls where _walk does."""
+    return {
+        "drop": DROP_TAGS, "invisible": INVISIBLE_TAGS, "scored": SCORED_TAGS,
+        "container": CONTAINER_TAGS, "special": sorted(SPECIAL_ATTRS),
+        "tag_region": vocab.TAG_REGION, "claims": _CLAIMS, "unseen": _UNSEEN,
+        "hidden": _HIDDEN, "new_claim": _new_claim, "special_claims": _SPECIAL,
+        "new_special": _new_special, "hidden_class": hidden_class,
+        "names_a_field": names_a_field, "form_chars": vocab.FORM_WRAPPER_CHARS,
+        "element_type": etree._Element, "sample": etree.Element("p"),
+    }
 
 
 if __name__ == "__main__":
