@@ -10,7 +10,7 @@ from lxml import etree
 
 from condition_archive.extract.boilerplate import classify_regions
 from condition_archive.extract.center import analyse_center
-from condition_archive.extract.measure import walked_texts
+from condition_archive.extract.meta import walked_texts
 from condition_archive.extract.meta import _scanned_texts, scan_page
 from condition_archive.extract.parse import parse_html
 from test_extract_fast_paths import _tricky_and_sample_roots

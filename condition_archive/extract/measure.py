@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
-from operator import itemgetter
 
 from lxml import etree
 
@@ -311,30 +310,6 @@ def _scan_unread(el, tag: str, hits: list, known, judge, max_chars: int) -> None
             hit = known(tail)
             if hit if hit is not None else judge(tail):
                 hits.append((child, 1, el, tail))
-
-
-def walked_texts(body, regions) -> list | None:
-    """meta.scan_page's texts from the hits the region map's walk judged: those
-    under <body> in page order, a node's text before its tail. None without
-    them, or when a hit is the tail of a comment (no page position for it)."""
-    hits, order = getattr(regions, "scan_hits", None), getattr(regions, "order", None)
-    start = order.get(body) if order is not None else None
-    if hits is None or start is None:  # no walk, or a map of another tree
-        return None
-    after = next(body.itersiblings(etree.Element), None)
-    end = order[after] if after is not None else len(order)
-    kept = []
-    for node, is_tail, owner, text in hits:
-        pos = order.get(node)
-        if pos is None:
-            return None
-        if start <= pos < end and not (is_tail and node is body):
-            kept.append((pos, is_tail, owner, text))
-    kept.sort(key=_POSITION)  # (position, is_tail) is one hit's alone
-    return [(owner, text) for _, _, owner, text in kept]
-
-
-_POSITION = itemgetter(0, 1)
 
 
 def _mixed(unseen: list) -> set:

@@ -13,6 +13,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -32,7 +33,7 @@ from condition_archive.extract.foreign import (  # noqa: F401 - re-exported
 )
 from condition_archive.extract.jsonld import jsonld_nodes, jsonld_types
 from condition_archive.extract.measure import INVISIBLE_TAGS  # tags whose text a reader never sees
-from condition_archive.extract.measure import value_tokens, walked_texts
+from condition_archive.extract.measure import value_tokens
 from condition_archive.extract.vocab import FIELD_CLASS_TOKENS
 # The text helpers live in text.py; imported from here by most field modules.
 from condition_archive.extract.text import (  # noqa: F401
@@ -162,6 +163,30 @@ def scan_page(root: HtmlElement, foreign=frozenset(), regions=None) -> PageScan:
         found = [(el, el.get("class"), el.get("id")) for el in _classed_under(body)]
     return PageScan(tuple(texts), _classed_tokens(found), tuple(jsonld_nodes(root, regions)),
                     frozenset(foreign))
+
+
+def walked_texts(body, regions) -> list | None:
+    """meta.scan_page's texts from the hits the region map's walk judged: those
+    under <body> in page order, a node's text before its tail. None without
+    them, or when a hit is the tail of a comment (no page position for it)."""
+    hits, order = getattr(regions, "scan_hits", None), getattr(regions, "order", None)
+    start = order.get(body) if order is not None else None
+    if hits is None or start is None:  # no walk, or a map of another tree
+        return None
+    after = next(body.itersiblings(etree.Element), None)
+    end = order[after] if after is not None else len(order)
+    kept = []
+    for node, is_tail, owner, text in hits:
+        pos = order.get(node)
+        if pos is None:
+            return None
+        if start <= pos < end and not (is_tail and node is body):
+            kept.append((pos, is_tail, owner, text))
+    kept.sort(key=_POSITION)  # (position, is_tail) is one hit's alone
+    return [(owner, text) for _, _, owner, text in kept]
+
+
+_POSITION = itemgetter(0, 1)
 
 
 def _scanned_texts(body: HtmlElement) -> list:
