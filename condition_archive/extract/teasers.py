@@ -35,13 +35,26 @@ def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
     """For a heading or a line standing in for one: True when it opens other
     pages' teasers (`is_related`: its class already says so), False when it is
     an ordinary heading; None for anything else."""
-    if el.tag in vocab.HEADING_TAGS:
-        pattern = _RELATED_HEADING
-    elif _is_bold_line(el) or _is_heading_classed(el):
-        pattern = _TEASER_LINE
-    else:
+    pattern = teaser_pattern(el)
+    if pattern is None:
         return None
-    return is_related or bool(pattern.match(" ".join(joined_text(el).split())))
+    return is_related or says_teasers(el, pattern)
+
+
+def teaser_pattern(el: HtmlElement):
+    """opens_teasers in two steps, for a caller that reads `is_related` only of
+    a line that can open teasers: the words that would (a compiled pattern) for
+    a heading or a line standing in for one, None for anything else."""
+    if el.tag in vocab.HEADING_TAGS:
+        return _RELATED_HEADING
+    if _is_bold_line(el) or _is_heading_classed(el):
+        return _TEASER_LINE
+    return None
+
+
+def says_teasers(el: HtmlElement, pattern) -> bool:
+    """The line's words match teaser_pattern's `pattern`."""
+    return bool(pattern.match(" ".join(joined_text(el).split())))
 
 
 def is_teaser_title(text: str) -> bool:

@@ -1,0 +1,117 @@
+"""A center's body (issue 16, session 16, ext6a): the walk passes a card's
+boxes that hold no word instead of walking them, the cards' sets are built
+without reading every card element's tag, and the teaser test reads an
+element's region only of a line that can open teasers. Each answers as the
+reference: the full walk (`_Walker.pass_empty = False`), the old set
+comprehensions, `opens_teasers`."""
+
+from __future__ import annotations
+
+import pytest
+from sample_truth import CENTER_PATH, VERSIONS, page_html, url_of
+
+from condition_archive.extract import body, stages, vocab
+from condition_archive.extract.parse import parse_html
+from condition_archive.extract.teasers import HEADINGISH, opens_teasers, says_teasers, teaser_pattern
+
+URL = "https://www.example.test/conditions/knee-pain"
+
+# Cards whose wordless boxes hold what a walk could still turn into text:
+# <br>s, non-breaking and zero-width spaces, a hidden box's words, a script,
+# a comment's tail, an empty form; and a box of words between two wordless ones.
+_CARD = """<li class="card"><a class="card__link" href="/conditions/knee-pain/{i}">
+  <div class="card__media"><div><picture><img src="/{i}.png" alt="Knee {i}"></picture><br><br></div></div>
+  <div class="card__media">\u00a0 <span> </span><br></div>
+  <div class="card__zw">\u200b</div>
+  <div class="card__hidden"><span hidden>Hidden words {i}</span><script>var x = {i};</script></div>
+  <div class="card__note"><!-- a note -->Tail after a comment {i}</div>
+  <h3 class="card__title">Knee pain story number {i} and what to do</h3>
+  <div><form></form></div>
+  <p class="card__teaser">A teaser<br>of two lines for story {i}.</p></a>
+  <div class="card__spacer"> <br> </div> trailing words {i}</li>"""
+
+
+def _center(cards: int = 6) -> str:
+    grid = "".join(_CARD.format(i=i) for i in range(cards))
+    return (f"<html><head><title>Knee Pain</title></head><body><main><h1>Knee Pain</h1>"
+            f"<p>Knee pain has many causes; this center gathers our articles about them.</p>"
+            f"<h2>Overview</h2><ul class='grid'>{grid}</ul>"
+            f"<h2>Treatment</h2><ul class='grid'>{grid.replace('/knee-pain/', '/knee-pain/t')}</ul>"
+            f"</main></body></html>")
+
+
+def _generated(monkeypatch, pages: int = 60):
+    from compiled import BENCH
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    from gensite import Generator, layout_for
+
+    for path, page in Generator(layout_for(pages)).render_all("http://127.0.0.1:8780").items():
+        yield page.body, "http://127.0.0.1:8780" + path
+
+
+def _pages(monkeypatch):
+    yield _center(), URL
+    yield from _generated(monkeypatch)
+    for version in VERSIONS:
+        yield page_html(version, CENTER_PATH), url_of(CENTER_PATH)
+
+
+def _both(data, url: str, monkeypatch) -> tuple:
+    monkeypatch.setattr(body._Walker, "pass_empty", True)
+    fast = stages.run_all(data, url)
+    monkeypatch.setattr(body._Walker, "pass_empty", False)
+    return fast, stages.run_all(data, url)
+
+
+def test_passing_a_cards_wordless_boxes_reads_the_same_body(monkeypatch):
+    centers = 0
+    for data, url in _pages(monkeypatch):
+        fast, full = _both(data, url, monkeypatch)
+        assert fast == full, url
+        centers += fast.kind == "center" and bool(fast.sections)
+    assert centers >= 3  # (the test reads centers with cards, not only articles)
+
+
+def test_the_odd_cards_are_read_as_before(monkeypatch):
+    fast, full = _both(_center(), URL, monkeypatch)
+    assert fast.kind == "center" and fast.body_text == full.body_text
+    # What the wordless boxes must not change: the lines of a teaser and the
+    # words around them; the hidden words and the script stay out.
+    assert "A teaser\nof two lines for story 3." in fast.body_text
+    assert "trailing words 3" in fast.body_text
+    assert "Hidden words" not in fast.body_text and "var x" not in fast.body_text
+
+
+def _kept_reference(keep) -> tuple:
+    path = {a for el in keep for a in el.iterancestors()}
+    inner = {d for el in keep for d in el.iter()}
+    return path, inner, {h for h in inner if h.tag in vocab.HEADING_TAGS}
+
+
+def test_kept_sets_equal_the_comprehensions(monkeypatch):
+    checked = 0
+    for data, url in _pages(monkeypatch):
+        doc = stages.parse_stage(data, url)
+        layout = stages.center_stage(doc)
+        if not layout.cards:
+            continue
+        reference = _kept_reference(layout.cards)
+        assert body._kept(layout.cards, doc.regions.tags) == reference
+        assert body._kept(layout.cards, None) == reference
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("related", [True, False])
+def test_teaser_pattern_and_says_teasers_are_opens_teasers(monkeypatch, related):
+    html = _center() + ("<div><h3>Related articles</h3><p><strong>Lesen Sie auch</strong></p>"
+                        "<div class='heading-h3'>More stories</div><p>Plain words</p></div>")
+    for data, url in [(html, URL), *_generated(monkeypatch, 10)]:
+        root = parse_html(data, url).root
+        for el in root.iter():
+            if not isinstance(el.tag, str) or el.tag not in HEADINGISH:
+                continue
+            pattern = teaser_pattern(el)
+            expected = opens_teasers(el, related)
+            assert (None if pattern is None else related or says_teasers(el, pattern)) == expected
