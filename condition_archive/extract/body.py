@@ -13,7 +13,6 @@ On a center, the stages pass its cards and section headings in: they are read
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -24,8 +23,8 @@ from condition_archive.extract.markers import NOISE_TAGS, caption_class, is_capt
 from condition_archive.extract.paragraphs import is_prose
 from condition_archive.extract.lede import NotStandfirst, header_ledes
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
-                                               says_teasers, starts_with_link, teaser_pattern)
+from condition_archive.extract.teasers import (HEADINGISH, is_card_list, is_link_cluster, is_teaser_card,
+                                               is_teaser_title, says_teasers, teaser_pattern)
 from condition_archive.extract.tagindex import head_title, tagged
 from condition_archive.extract.text import joined_text
 
@@ -62,22 +61,6 @@ def _photo_box(el: HtmlElement, regions: RegionMap) -> bool:
     """A short box its class names as an image, around one: a photo and its caption."""
     return regions.text_len.get(el, 0) < _PHOTO_BOX and not _PHOTO_TOKENS.isdisjoint(
         tokens(el.get("class") or "")) and next(el.iterdescendants("img"), None) is not None
-
-
-def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
-    """At least three look-alike items, each a linked headline plus a short teaser:
-    "more stories", "popular" rows and sponsored look-alikes that carry no label."""
-    text_len, link_len = regions.text_len, regions.link_len
-    kids = [c for c in el if isinstance(c.tag, str) and text_len.get(c, 0) > 0]
-    if len(kids) < 3:
-        return False
-    signatures = Counter((c.tag, c.get("class")) for c in kids)
-    (tag, _), count = signatures.most_common(1)[0]
-    if tag == "p" or count < 0.7 * len(kids):
-        return False
-    cards = sum(1 for c in kids if text_len[c] < 500 and link_len.get(c, 0) >= 0.15 * text_len[c]
-                and starts_with_link(c))
-    return cards >= 0.8 * len(kids)
 
 
 _PAID = frozenset(("ad", "sponsored"))
@@ -140,6 +123,7 @@ class _Walker:
             self.keep_path, self.keep_inner, self.card_titles = _kept(keep, regions.tags)
         else:  # (an article: three walkers a page)
             self.keep_path = self.keep_inner = self.card_titles = frozenset()
+        self.quiet = self.keep_inner if self.pass_empty else ()  # (walk's: a card's elements)
         self.paragraphs: list[str] = []
         self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
@@ -282,7 +266,7 @@ class _Walker:
                 self.buf.append(text)
         cut = False
         mark = self.regions.mark
-        text_of, keep_inner = self.regions.text_len.get, self.keep_inner if self.pass_empty else ()
+        quiet = self.quiet
         for child in el.getchildren():
             ctag = child.tag
             # "Related articles", "Lesen Sie auch": the heading (or a line
@@ -299,7 +283,7 @@ class _Walker:
             # wrappers): walked, it would only flush the text before it, as
             # passing it does. (Only a card's: no skip verdict inside one has
             # a side effect, and text_len counts every text the walk reads.)
-            if not cut and not (keep_inner and child in keep_inner and ctag in _BLOCK and text_of(child) == 0) \
+            if not cut and not (quiet and child in quiet and ctag in _BLOCK and self.regions.text_len.get(child) == 0) \
                     and not self.skip(child, ctag):
                 self.walk(child, ctag)
             elif ctag in _BLOCK and self.buf:

@@ -321,7 +321,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         built = build_card(card, card_links, links, regions)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
-    host = host_of(url)
+    host = host_of(url) if groups else None  # (no groups, no URL to split: most articles)
     sections = []
     kept = set()
     for i, members in sorted(groups.items()):
