@@ -115,3 +115,41 @@ def test_teaser_pattern_and_says_teasers_are_opens_teasers(monkeypatch, related)
             pattern = teaser_pattern(el)
             expected = opens_teasers(el, related)
             assert (None if pattern is None else related or says_teasers(el, pattern)) == expected
+
+
+def _is_list_reference(finder, parent) -> bool:
+    from condition_archive.extract.center import _has_text, _signature
+
+    seen: set = set()
+    for child in parent:
+        if child in finder.hrefs and _has_text(child):
+            sig = _signature(child)
+            if sig in seen:
+                return True
+            seen.add(sig)
+    return False
+
+
+_LISTS = """<html><body><main><h1>Lists</h1>
+<ul><li><a href="/a">A story</a></li><li><a href="/b">B story</a></li></ul>
+<div><a href="/c"><img src="/c.png"></a><a href="/c">C story</a></div>
+<div><p><a href="/d">D story</a></p><p>No link here</p><p><a href="/e"></a></p></div>
+<div><span><a href="/f">F</a></span><!-- note --><span><a href="/g">G</a></span></div>
+</main></body></html>"""
+
+
+def test_is_list_answers_as_the_reference(monkeypatch):
+    from condition_archive.extract.center import _CardFinder
+
+    checked = set()
+    for data, url in [(_LISTS, URL), *_pages(monkeypatch)]:
+        doc = stages.parse_stage(data, url)
+        layout = stages.center_stage(doc)
+        finder = _CardFinder(layout.links, set(), doc.regions)
+        for node in finder.hrefs:
+            parent = node.getparent()
+            if parent is not None:
+                expected = _is_list_reference(finder, parent)
+                assert finder.is_list(parent) is expected
+                checked.add(expected)
+    assert checked == {True, False}

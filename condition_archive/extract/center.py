@@ -190,18 +190,27 @@ class _CardFinder:
 
     def is_list(self, parent: HtmlElement) -> bool:
         """Two or more children of one shape, each holding a link and some text."""
-        if parent not in self.lists:
-            seen: set = set()
-            found = False
-            for child in parent:
-                if child in self.hrefs and _has_text(child):
-                    sig = _signature(child)
-                    found = sig in seen
-                    if found:
-                        break
-                    seen.add(sig)
+        found = self.lists.get(parent)
+        if found is None:
+            hrefs = self.hrefs
+            kids = [child for child in parent if child in hrefs]
+            # (one child holding a link, the usual answer climbing from an
+            # article's link: no two to compare, no text or shape read)
+            found = len(kids) > 1 and _repeats(kids)
             self.lists[parent] = found
-        return self.lists[parent]
+        return found
+
+
+def _repeats(kids: list) -> bool:
+    """Two of the `kids` that hold some text share a shape (_signature)."""
+    seen: set = set()
+    for child in kids:
+        if _has_text(child):
+            sig = _signature(child)
+            if sig in seen:
+                return True
+            seen.add(sig)
+    return False
 
 
 def _has_text(el: HtmlElement) -> bool:
