@@ -104,8 +104,11 @@ def _kept(keep, tags) -> tuple[set, set, set]:
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
 
-    # Inside a card, a block without a word is passed, not walked (walk's
-    # loop); False walks it, the reference the tests compare with.
+    # Inside a card, a block without a word (its image, picture and media
+    # boxes) is passed, not walked (walk's loop): walked, it would only flush
+    # the text before it, as passing it does. Only a card's: no skip verdict
+    # inside one has a side effect, and text_len counts every text the walk
+    # reads. False walks it, the reference the tests compare with.
     pass_empty = True
 
     def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
@@ -279,10 +282,7 @@ class _Walker:
                 pattern = teaser_pattern(child)  # (opens_teasers, its region read only when asked)
                 if pattern is not None:
                     cut = mark(child) == "related" or says_teasers(child, pattern)
-            # A card's box without a word (its image, picture and media
-            # wrappers): walked, it would only flush the text before it, as
-            # passing it does. (Only a card's: no skip verdict inside one has
-            # a side effect, and text_len counts every text the walk reads.)
+            # (a card's block without a word is passed: see pass_empty)
             if not cut and not (quiet and child in quiet and ctag in _BLOCK and self.regions.text_len.get(child) == 0) \
                     and not self.skip(child, ctag):
                 self.walk(child, ctag)
