@@ -153,3 +153,55 @@ def test_is_list_answers_as_the_reference(monkeypatch):
                 assert finder.is_list(parent) is expected
                 checked.add(expected)
     assert checked == {True, False}
+
+
+def _section_headings_reference(body, regions, cards, order, classed, headings=None, unlinked=frozenset()):
+    from condition_archive.extract.center import HEADING_REGIONS, HEADING_TAGS, HEADING_TOKENS, visible_text
+
+    heads, taken = [], set()
+    found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
+             *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
+    for el in sorted(set(found), key=order.__getitem__):
+        if el in cards:
+            continue
+        ancestors = list(el.iterancestors())
+        if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+                or (el not in unlinked and next(el.iterancestors("a"), None) is not None):
+            continue
+        text = visible_text(el, regions)
+        if text:
+            taken.add(el)
+            heads.append((order[el], el, text))
+    return [(pos, el, text if regions.region(el) in HEADING_REGIONS else None) for pos, el, text in heads]
+
+
+# Headings inside headings, inside cards and inside links, and a card inside a heading.
+_NESTED = """<html><body><main><h1>Nested</h1>
+<div class="section-title">Outer heading <h2>Inner heading</h2></div>
+<h3>Plain heading</h3><ul><li><a href="/a"><h3>Linked card title</h3></a><p>teaser a</p></li>
+<li><a href="/b"><h3>Second card</h3></a><p>teaser b</p></li></ul>
+<h2><a href="/c">A linked heading</a> and words <h4>nested deeper</h4></h2>
+<section><h2 class="heading"></h2><h4>After an empty heading</h4></section>
+<h2>Cards with headings of their own</h2><ul>
+<li><div><a href="/d"><img src="/d.png"></a><div><h3>D heading</h3><h4>D subheading</h4></div></div></li>
+<li><div><a href="/e"><img src="/e.png"></a><div><h3>E heading</h3><h4>E subheading</h4></div></div></li>
+<li><div><a href="/f"><img src="/f.png"></a><div><h3>F heading</h3><h4>F subheading</h4></div></div></li></ul>
+</main></body></html>"""
+
+
+def test_section_headings_answer_as_the_reference(monkeypatch):
+    from condition_archive.extract import center
+
+    calls = []
+    real = center._section_headings
+
+    def spy(*args):
+        found = real(*args)
+        assert found == _section_headings_reference(*args)
+        calls.append(found)
+        return found
+
+    monkeypatch.setattr(center, "_section_headings", spy)
+    for data, url in [(_NESTED, URL), *_pages(monkeypatch)]:
+        stages.run_all(data, url)
+    assert len(calls) > 60 and sum(map(len, calls)) > 200

@@ -252,14 +252,13 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     # card's elements needed (a center's cards hold hundreds).
     heads = []
     taken: set = set()
+    clear: set = set()  # (_under_any's)
     found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
         if el in cards:
             continue
-        # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
-        ancestors = list(el.iterancestors())
-        if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+        if _under_any(el, cards, taken, clear) \
                 or (el not in unlinked and next(el.iterancestors("a"), None) is not None):
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
@@ -269,6 +268,22 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     regions.memoise([el for _, el, _ in heads])  # their regions in one call (C when built)
     region = regions.region
     return [(pos, el, text if region(el) in HEADING_REGIONS else None) for pos, el, text in heads]
+
+
+def _under_any(el: HtmlElement, cards: dict, taken: set, clear: set) -> bool:
+    """An ancestor of `el` is a card or a heading in `taken`. `clear`: elements
+    found to have neither at or above them, filled here: a climb stops at one.
+    (Asked in page order, a heading taken later is never above one of them:
+    it would come before the heading whose climb found them.)"""
+    chain = []
+    node = el.getparent()
+    while node is not None and node not in clear:
+        if node in cards or node in taken:
+            return True
+        chain.append(node)
+        node = node.getparent()
+    clear.update(chain)
+    return False
 
 
 def _sponsored_blocks(resolved: dict, links: dict, regions) -> frozenset:
