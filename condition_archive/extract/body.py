@@ -13,7 +13,6 @@ On a center, the stages pass its cards and section headings in: they are read
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -24,8 +23,8 @@ from condition_archive.extract.markers import NOISE_TAGS, caption_class, is_capt
 from condition_archive.extract.paragraphs import is_prose
 from condition_archive.extract.lede import NotStandfirst, header_ledes
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.teasers import (HEADINGISH, is_link_cluster, is_teaser_card, is_teaser_title,
-                                               opens_teasers, starts_with_link)
+from condition_archive.extract.teasers import (HEADINGISH, is_card_list, is_link_cluster, is_teaser_card,
+                                               is_teaser_title, says_teasers, teaser_pattern)
 from condition_archive.extract.tagindex import head_title, tagged
 from condition_archive.extract.text import joined_text
 
@@ -38,6 +37,7 @@ _INLINE = frozenset(("span", "strong", "b", "em", "i"))
 _DATELINE = frozenset(("dateline",))
 _GALLERY = frozenset(("gallery", "slideshow"))
 _GALLERY_PROSE = 100
+_HEADINGS = tuple(vocab.HEADING_TAGS)
 def _opens_sentence(el: HtmlElement) -> bool:
     """A news dateline inside the first paragraph ("<p><span class=dateline>
     KOBE – </span>A total of ..."): the opening words of the article's
@@ -63,22 +63,6 @@ def _photo_box(el: HtmlElement, regions: RegionMap) -> bool:
         tokens(el.get("class") or "")) and next(el.iterdescendants("img"), None) is not None
 
 
-def is_card_list(el: HtmlElement, regions: RegionMap) -> bool:
-    """At least three look-alike items, each a linked headline plus a short teaser:
-    "more stories", "popular" rows and sponsored look-alikes that carry no label."""
-    text_len, link_len = regions.text_len, regions.link_len
-    kids = [c for c in el if isinstance(c.tag, str) and text_len.get(c, 0) > 0]
-    if len(kids) < 3:
-        return False
-    signatures = Counter((c.tag, c.get("class")) for c in kids)
-    (tag, _), count = signatures.most_common(1)[0]
-    if tag == "p" or count < 0.7 * len(kids):
-        return False
-    cards = sum(1 for c in kids if text_len[c] < 500 and link_len.get(c, 0) >= 0.15 * text_len[c]
-                and starts_with_link(c))
-    return cards >= 0.8 * len(kids)
-
-
 _PAID = frozenset(("ad", "sponsored"))
 _RELATED_LABEL = re.compile(vocab.RELATED_LABEL, re.I)
 # Characters no reader sees (soft hyphens, zero-width space, BOM): hyphenation
@@ -96,8 +80,36 @@ _PHOTO_BOX = 500
 _PHOTO_TOKENS = frozenset(("image", "img", "photo", "picture", "figure", "foto", "bild", "imagen"))
 
 
+def _kept(keep, tags) -> tuple[set, set, set]:
+    """The ancestors of the `keep` elements, their elements, and their
+    headings (a card's own title is not a section heading left without text).
+    `tags`: the region map's tag index (None: not known). (A climb stops at an
+    ancestor met before: its ancestors are in already; the headings come from
+    the index, without reading every card element's tag.)"""
+    path: set = set()
+    for el in keep:
+        for a in el.iterancestors():
+            if a in path:
+                break
+            path.add(a)
+    inner = {d for el in keep for d in el.iter()}
+    if tags is None:
+        titles = {h for h in inner if h.tag in vocab.HEADING_TAGS}
+    else:
+        index = tags.index
+        titles = {h for tag in _HEADINGS for h in index.get(tag, ()) if h in inner}
+    return path, inner, titles
+
+
 class _Walker:
     """Collects paragraphs from the kept parts of a main container."""
+
+    # Inside a card, a block without a word (its image, picture and media
+    # boxes) is passed, not walked (walk's loop): walked, it would only flush
+    # the text before it, as passing it does. Only a card's: no skip verdict
+    # inside one has a side effect, and text_len counts every text the walk
+    # reads. False walks it, the reference the tests compare with.
+    pass_empty = True
 
     def __init__(self, regions: RegionMap, keep: frozenset = frozenset(),
                  drop: frozenset = frozenset(), lenient: bool = False, captions: bool = True) -> None:
@@ -111,12 +123,10 @@ class _Walker:
         # their class or link density says: the card text is the page's own.
         self.keep = keep
         if keep:
-            self.keep_path = {a for el in keep for a in el.iterancestors()}
-            self.keep_inner = {d for el in keep for d in el.iter()}
-            # A card's own title is not a section heading left without text.
-            self.card_titles = {h for h in self.keep_inner if h.tag in vocab.HEADING_TAGS}
+            self.keep_path, self.keep_inner, self.card_titles = _kept(keep, regions.tags)
         else:  # (an article: three walkers a page)
             self.keep_path = self.keep_inner = self.card_titles = frozenset()
+        self.quiet = self.keep_inner if self.pass_empty else ()  # (walk's: a card's elements)
         self.paragraphs: list[str] = []
         self.captions: dict[str, HtmlElement] = {}
         self.headings: set[int] = set()  # indexes of paragraphs that are headings
@@ -259,6 +269,7 @@ class _Walker:
                 self.buf.append(text)
         cut = False
         mark = self.regions.mark
+        quiet = self.quiet
         for child in el.getchildren():
             ctag = child.tag
             # "Related articles", "Lesen Sie auch": the heading (or a line
@@ -268,10 +279,12 @@ class _Walker:
             if ctag in HEADINGISH and (ctag in vocab.HEADING_TAGS or (ctag == "p" and len(child) == 1)
                                        or named is None or ((pair := named.get(child)) is not None
                                                             and bool(pair[0]))):
-                opens = opens_teasers(child, mark(child) == "related")
-                if opens is not None:
-                    cut = opens
-            if not cut and not self.skip(child, ctag):
+                pattern = teaser_pattern(child)  # (opens_teasers, its region read only when asked)
+                if pattern is not None:
+                    cut = mark(child) == "related" or says_teasers(child, pattern)
+            # (a card's block without a word is passed: see pass_empty)
+            if not cut and not (quiet and child in quiet and ctag in _BLOCK and self.regions.text_len.get(child) == 0) \
+                    and not self.skip(child, ctag):
                 self.walk(child, ctag)
             elif ctag in _BLOCK and self.buf:
                 self.flush()

@@ -190,18 +190,27 @@ class _CardFinder:
 
     def is_list(self, parent: HtmlElement) -> bool:
         """Two or more children of one shape, each holding a link and some text."""
-        if parent not in self.lists:
-            seen: set = set()
-            found = False
-            for child in parent:
-                if child in self.hrefs and _has_text(child):
-                    sig = _signature(child)
-                    found = sig in seen
-                    if found:
-                        break
-                    seen.add(sig)
+        found = self.lists.get(parent)
+        if found is None:
+            hrefs = self.hrefs
+            kids = [child for child in parent if child in hrefs]
+            # (one child holding a link, the usual answer climbing from an
+            # article's link: no two to compare, no text or shape read)
+            found = len(kids) > 1 and _repeats(kids)
             self.lists[parent] = found
-        return self.lists[parent]
+        return found
+
+
+def _repeats(kids: list) -> bool:
+    """Two of the `kids` that hold some text share a shape (_signature)."""
+    seen: set = set()
+    for child in kids:
+        if _has_text(child):
+            sig = _signature(child)
+            if sig in seen:
+                return True
+            seen.add(sig)
+    return False
 
 
 def _has_text(el: HtmlElement) -> bool:
@@ -243,14 +252,13 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     # card's elements needed (a center's cards hold hundreds).
     heads = []
     taken: set = set()
+    clear: set = set()  # (_under_any's)
     found = [*(body.iter(*HEADING_TAGS) if headings is None else headings),
              *(el for el, toks in classed if not HEADING_TOKENS.isdisjoint(toks))]
     for el in sorted(set(found), key=order.__getitem__):
         if el in cards:
             continue
-        # (the ancestors read once; the tests run in C: isdisjoint, lxml's tag filter)
-        ancestors = list(el.iterancestors())
-        if not (cards.keys().isdisjoint(ancestors) and taken.isdisjoint(ancestors)) \
+        if _under_any(el, cards, taken, clear) \
                 or (el not in unlinked and next(el.iterancestors("a"), None) is not None):
             continue  # a heading inside a link is a card's title (a sponsored card's too)
         text = visible_text(el, regions)
@@ -260,6 +268,22 @@ def _section_headings(body: HtmlElement, regions, cards: dict, order: dict,
     regions.memoise([el for _, el, _ in heads])  # their regions in one call (C when built)
     region = regions.region
     return [(pos, el, text if region(el) in HEADING_REGIONS else None) for pos, el, text in heads]
+
+
+def _under_any(el: HtmlElement, cards: dict, taken: set, clear: set) -> bool:
+    """An ancestor of `el` is a card or a heading in `taken`. `clear`: elements
+    found to have neither at or above them, filled here: a climb stops at one.
+    (Asked in page order, a heading taken later is never above one of them:
+    it would come before the heading whose climb found them.)"""
+    chain = []
+    node = el.getparent()
+    while node is not None and node not in clear:
+        if node in cards or node in taken:
+            return True
+        chain.append(node)
+        node = node.getparent()
+    clear.update(chain)
+    return False
 
 
 def _sponsored_blocks(resolved: dict, links: dict, regions) -> frozenset:
@@ -321,7 +345,7 @@ def _assemble(cards: dict, heads: list, order: dict, links: dict, url: str,
         built = build_card(card, card_links, links, regions)
         if built is not None and not _is_prose_link(card, card_links):
             groups.setdefault(i, []).append((card, card_links, built))
-    host = host_of(url)
+    host = host_of(url) if groups else None  # (no groups, no URL to split: most articles)
     sections = []
     kept = set()
     for i, members in sorted(groups.items()):

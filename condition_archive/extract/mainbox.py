@@ -68,8 +68,17 @@ def _veto_wrapper_marks(marks: dict, good: list) -> None:
     total = max(mass.values(), default=0)
     # Teaser cards reuse article class names ("post-list-article__text"): only a
     # body-marked box with a good share of the prose anchors the veto.
-    anchors = [el for el, mark in marks.items() if mark == "main" and mass.get(el, 0) > total / 4]
-    doomed = {el for el, n in mass.items() if n > total / 2 and marks.get(el) not in (None, "main")}
+    # (One pass over the prose's boxes, not over every claim: a box holding
+    # none has mass 0, never more than a quarter of the total.)
+    anchors, doomed = [], set()
+    quarter, half = total / 4, total / 2
+    for el, n in mass.items():
+        if n > quarter:
+            mark = marks.get(el)
+            if mark == "main":
+                anchors.append(el)
+            elif mark is not None and n > half:
+                doomed.add(el)
     for anchor in anchors:
         doomed.update(a for a in anchor.iterancestors() if marks.get(a) not in (None, "main"))
     for el in doomed:

@@ -7,11 +7,13 @@ clusters that are not prose: body.py asks these while it walks.
   heading: `<div class="heading-h3">`) when its words open teasers.
 - An inline element made of several links and nothing else (a person's
   hover card with their latest articles inside a sentence) is not prose.
+- A list of look-alike linked items (is_card_list) is other pages' cards.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -35,13 +37,26 @@ def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
     """For a heading or a line standing in for one: True when it opens other
     pages' teasers (`is_related`: its class already says so), False when it is
     an ordinary heading; None for anything else."""
-    if el.tag in vocab.HEADING_TAGS:
-        pattern = _RELATED_HEADING
-    elif _is_bold_line(el) or _is_heading_classed(el):
-        pattern = _TEASER_LINE
-    else:
+    pattern = teaser_pattern(el)
+    if pattern is None:
         return None
-    return is_related or bool(pattern.match(" ".join(joined_text(el).split())))
+    return is_related or says_teasers(el, pattern)
+
+
+def teaser_pattern(el: HtmlElement):
+    """opens_teasers in two steps, for a caller that reads `is_related` only of
+    a line that can open teasers: the words that would (a compiled pattern) for
+    a heading or a line standing in for one, None for anything else."""
+    if el.tag in vocab.HEADING_TAGS:
+        return _RELATED_HEADING
+    if _is_bold_line(el) or _is_heading_classed(el):
+        return _TEASER_LINE
+    return None
+
+
+def says_teasers(el: HtmlElement, pattern) -> bool:
+    """The line's words match teaser_pattern's `pattern`."""
+    return bool(pattern.match(" ".join(joined_text(el).split())))
 
 
 def is_teaser_title(text: str) -> bool:
@@ -105,3 +120,22 @@ def is_link_cluster(el: HtmlElement, text_len: dict, link_len: dict) -> bool:
     if total < 80 or link_len.get(el, 0) < 0.9 * total:
         return False
     return sum(1 for _ in el.iter("a")) >= 3
+
+
+def is_card_list(el: HtmlElement, regions) -> bool:
+    """At least three look-alike items, each a linked headline plus a short teaser:
+    "more stories", "popular" rows and sponsored look-alikes that carry no label.
+    (`regions`: the page's boilerplate.RegionMap; from body.py, which asks.)"""
+    if len(el) < 3:
+        return False  # (most boxes: fewer children than items, none read)
+    text_len, link_len = regions.text_len, regions.link_len
+    kids = [c for c in el if isinstance(c.tag, str) and text_len.get(c, 0) > 0]
+    if len(kids) < 3:
+        return False
+    signatures = Counter((c.tag, c.get("class")) for c in kids)
+    (tag, _), count = signatures.most_common(1)[0]
+    if tag == "p" or count < 0.7 * len(kids):
+        return False
+    cards = sum(1 for c in kids if text_len[c] < 500 and link_len.get(c, 0) >= 0.15 * text_len[c]
+                and starts_with_link(c))
+    return cards >= 0.8 * len(kids)

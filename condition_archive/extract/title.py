@@ -30,6 +30,7 @@ from condition_archive.extract.tagindex import tagged
 TITLE_SEPARATORS = (" | ", " || ", " - ", " – ", " — ", " :: ", " » ", " · ")
 _TRAILING = re.compile(r"[\s|:–—\-»·/]+$")
 _WORD = re.compile(r"[^\W_]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 # A heading shares fewer than this share of its words with the agreed headline: a banner.
 BANNER_OVERLAP = 0.3
 
@@ -56,14 +57,14 @@ def is_banner(h1: str, headlines: list[str], site: str, raw_title: str) -> bool:
     key = _key(h1)
     if site and key == _key(site):
         return True
-    if not headlines or any(key in _key(h) or _key(h) in key for h in headlines if _key(h)):
+    keys = [_key(h) for h in headlines]  # (each headline's key made once)
+    if not headlines or any(key in k or k in key for k in keys if k):
         return False
     for sep in TITLE_SEPARATORS:
         head, found, tail = raw_title.rpartition(sep)
         if found and head and _key(tail) == key:
             return True
-    agreed = [h for i, h in enumerate(headlines)
-              if any(_key(h) == _key(o) for o in headlines[i + 1:])]
+    agreed = [h for i, h in enumerate(headlines) if keys[i] in keys[i + 1:]]
     if not agreed:
         return False
     words = set(_WORD.findall(h1.lower()))
@@ -103,15 +104,20 @@ def main_h1(root: HtmlElement, regions) -> str:
 def strip_site_suffix(title: str, site_name: str = "", url: str = "") -> str:
     """Drop a trailing site name: always after " | ", after dashes only when the
     last part is the og:site_name or looks like the host name."""
-    hostname = host_of(url)
-    host = re.sub(r"[^a-z0-9]", "", hostname.split(".")[-2]) if "." in hostname else ""
+    host = None  # (read when a separator's tail is neither a bar's nor the site name)
     for sep in TITLE_SEPARATORS:
         if sep not in title:
             continue
         head, _, tail = title.rpartition(sep)
-        squashed = re.sub(r"[^a-z0-9]", "", tail.lower())
-        if head.strip() and (sep.strip() in ("|", "||") or tail.strip() == site_name
-                             or (host and squashed and (squashed in host or host in squashed))):
+        if not head.strip():
+            continue
+        if sep.strip() in ("|", "||") or tail.strip() == site_name:
+            return head.strip()
+        if host is None:
+            hostname = host_of(url)
+            host = _NOT_ALNUM.sub("", hostname.split(".")[-2]) if "." in hostname else ""
+        squashed = _NOT_ALNUM.sub("", tail.lower())
+        if host and squashed and (squashed in host or host in squashed):
             return head.strip()
     return title
 
