@@ -109,7 +109,7 @@ _RELS = ("<html><body><main><a href='/a' rel='Sponsored'>a</a><a href='/b' rel='
 @pytest.mark.parametrize("pages", [30])
 def test_link_kinds_from_the_walks_rels_are_reads_of_each_link(pages, monkeypatch):
     """link_kinds and is_sponsored_link given the rels read each link's rel from the
-    walk (measure.LinkHrefs.rels); is_sponsored_link reading the element is their
+    walk (measure.Measured.rels); is_sponsored_link reading the element is their
     reference. Links of another tree than the region map's read the element."""
     from condition_archive.extract.links import link_kinds, resolve_links, walked_rels
 
@@ -123,7 +123,7 @@ def test_link_kinds_from_the_walks_rels_are_reads_of_each_link(pages, monkeypatc
         root = parse_html(html, BASE).root
         regions = classify_regions(root)
         resolved = resolve_links(root, BASE, regions)
-        assert walked_rels(resolved, regions) is regions.hrefs.rels
+        assert walked_rels(resolved, regions) is regions.rels
         kinds = link_kinds(resolved, regions)
         expected = {a: "sponsored" if is_sponsored_link(a, href) else regions.region(a)
                     for a, href in resolved.items()}

@@ -117,7 +117,7 @@ def test_foreign_bylines_ignored(body):
 
 
 def test_page_rels_from_the_walk_are_each_links_rel_in_page_order():
-    """people._page_rels reads the walk's rels (measure.LinkHrefs.rels) of the
+    """people._page_rels reads the walk's rels (measure.Measured.rels) of the
     region map's own tree, else each <a> of the tree: the same pairs in the same order."""
     from condition_archive.extract.boilerplate import classify_regions
     from condition_archive.extract.parse import parse_html

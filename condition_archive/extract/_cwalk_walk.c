@@ -90,8 +90,7 @@ cw_open_walk(Walk *w, PyObject *out, PyObject *verdicts)
             || (w->leaf_texts = PyObject_GetAttr(out, g_names[N_LEAF_TEXTS])) == NULL
             || (w->rels = PyObject_GetAttr(out, g_names[N_RELS])) == NULL)
         return -1;
-    /* hrefs is measure.LinkHrefs, a dict subclass (it carries the rels). */
-    if (!PyDict_CheckExact(w->by_tag) || !PyDict_Check(w->hrefs) || !PyDict_CheckExact(w->rels)
+    if (!PyDict_CheckExact(w->by_tag) || !PyDict_CheckExact(w->hrefs) || !PyDict_CheckExact(w->rels)
             || !PyDict_CheckExact(w->leaf_texts) || !PyDict_CheckExact(w->text_len) || !PyDict_CheckExact(w->link_len)
             || !PyDict_CheckExact(w->marks) || !PyDict_CheckExact(w->named)
             || !PyList_CheckExact(w->blocks) || !PyList_CheckExact(w->landmarks)

@@ -86,9 +86,10 @@ class RegionMap:
     order: dict | None = field(default=None, repr=False)
     scan_hits: list | None = field(default=None, repr=False)
     # The elements of the tags the stages look for, by tag (tagindex.py; None: not known);
-    # the <a>s' href values (measure.Measured.hrefs; None: not known).
+    # the <a>s' href and rel values (measure.Measured.hrefs, .rels; None: not known).
     tags: TagIndex | None = field(default=None, repr=False)
     hrefs: dict | None = field(default=None, repr=False)
+    rels: dict | None = field(default=None, repr=False)
     # The C extension's region_fill (False: the Python code runs; None: not looked up)
     # and text_join (text.visible_text's itertext; None: not built or not used).
     _fill: object = field(default=None, repr=False, compare=False)
@@ -162,7 +163,7 @@ def classify_regions(root: HtmlElement | None) -> RegionMap:
     found.named, found.hidden, found.plain = facts.named, facts.hidden, facts.plain
     found.itemprops, found.field_named = facts.itemprops, facts.field_named
     found.order, found.scan_hits, found.tags = order, facts.scan_hits, tags
-    found.hrefs, found.text_join = facts.hrefs, compiled_helper("text_join")
+    found.hrefs, found.rels, found.text_join = facts.hrefs, facts.rels, compiled_helper("text_join")
     found.texts = facts.leaf_texts  # visible_text's memo, its childless links' answers in
     return found
 

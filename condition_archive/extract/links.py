@@ -254,10 +254,9 @@ def link_kinds(resolved: dict, regions) -> dict:
 
 def walked_rels(links, regions) -> dict | None:
     """The rel values the region map's walk read of its tree's <a>s
-    (measure.LinkHrefs.rels), when `links` (<a>s with an href, all of one tree)
+    (measure.Measured.rels), when `links` (<a>s with an href, all of one tree)
     are of that tree; else None, and each link's rel is read from it."""
-    hrefs = getattr(regions, "hrefs", None)
-    rels = getattr(hrefs, "rels", None)
+    hrefs, rels = getattr(regions, "hrefs", None), getattr(regions, "rels", None)
     first = next(iter(links), None)
     return rels if rels is not None and (first is None or first in hrefs) else None
 

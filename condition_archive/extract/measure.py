@@ -49,20 +49,6 @@ INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "s
 _HIDDEN = "hidden"
 
 
-class LinkHrefs(dict):
-    """The <a> elements with an href -> el.get("href"), and in `rels` the <a>
-    elements with a rel -> el.get("rel"): the region map keeps this dict as its
-    `hrefs`, so links.py and people.py find both there (a link's rel was read
-    through lxml once per link and stage, ~0.7 us each: is_sponsored_link, the
-    rel=author scan)."""
-
-    __slots__ = ("rels",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rels: dict = {}
-
-
 @dataclass
 class Measured:
     """What the walk found. `named`: element -> (class, id) for the elements
@@ -94,18 +80,16 @@ class Measured:
     scan_hits: list | None = None
     # Every element by its tag, each list in document order (tagindex.py).
     by_tag: dict = field(default_factory=dict)
-    # The <a> elements with an href -> el.get("href") (links.resolve_links); its
-    # `rels` (Measured.rels), those with a rel -> el.get("rel").
-    hrefs: LinkHrefs = field(default_factory=LinkHrefs)
+    # The <a> elements with an href -> el.get("href") (links.resolve_links).
+    hrefs: dict = field(default_factory=dict)
     # The <a> elements without children the walk read the text of (not hidden)
     # -> " ".join(el.text.split()) or "": text.visible_text's answer for such a
     # plain leaf, its memo's first entries (the links' texts, ~49 a page).
     leaf_texts: dict = field(default_factory=dict)
 
-    @property
-    def rels(self) -> dict:
-        """The <a> elements with a rel attribute -> el.get("rel") (hrefs.rels)."""
-        return self.hrefs.rels
+    # The <a> elements with a rel -> el.get("rel"): links.is_sponsored_link and
+    # people's rel=author scan read them here (through lxml, ~0.7 us a link and stage).
+    rels: dict = field(default_factory=dict)
 
 
 class ScanVerdicts:

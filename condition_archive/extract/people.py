@@ -291,10 +291,10 @@ def _rel_author_names(root: HtmlElement, regions, scan: PageScan, reviewers: lis
 
 def _page_rels(root: HtmlElement, regions) -> list:
     """(<a>, its rel) of the page's links with a non-empty rel, in page order: from
-    the walk's rels (measure.LinkHrefs.rels, filled bottom-up: reversed) when
+    the walk's rels (measure.Measured.rels, filled bottom-up: reversed) when
     `regions` is the map of `root`'s tree, else read from each <a>."""
     index = getattr(regions, "tags", None)
-    rels = getattr(getattr(regions, "hrefs", None), "rels", None)
+    rels = getattr(regions, "rels", None)
     if index is None or index.root is not root or rels is None:
         return [(a, rel) for a in tagged(root, regions, "a") if (rel := a.get("rel"))]
     return [(a, rel) for a in reversed(rels) if (rel := rels[a])]
