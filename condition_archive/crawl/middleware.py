@@ -26,6 +26,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import get_meta_refresh
 
 from . import netguard
@@ -38,12 +39,12 @@ class RefusedRequest(IgnoreRequest):
     """A request the crawl policy refuses; the message is the ledger reason."""
 
 
-def _refusal_for(crawler, url: str) -> str | None:
+def _refusal_for(crawler, url: str, parts=None) -> str | None:
     spider = crawler.spider
     hosts = getattr(spider, "allowed_hosts", None)
     if hosts is None:  # not our spider: leave it alone
         return None
-    return refusal(url, hosts, getattr(spider, "seed_netlocs", frozenset()))
+    return refusal(url, hosts, getattr(spider, "seed_netlocs", frozenset()), parts)
 
 
 class RequestGuardMiddleware:
@@ -55,7 +56,8 @@ class RequestGuardMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request):
-        reason = _refusal_for(self.crawler, request.url)
+        # Split as Scrapy's scheduler and downloader split it (their slot key), once a request.
+        reason = _refusal_for(self.crawler, request.url, urlparse_cached(request))
         if reason:
             self.crawler.stats.inc_value("archive/refused")
             raise RefusedRequest(f"refused: {reason}: {request.url}")
