@@ -154,3 +154,5 @@ ARCHIVE_EXTRACT_WORKERS = 1
 ARCHIVE_PAGE_BUDGET = 30.0
 
 LOG_LEVEL = "INFO"
+# Scrapy's per-response and per-item DEBUG messages built only when DEBUG is logged (logformat.py).
+LOG_FORMATTER = "condition_archive.crawl.logformat.ArchiveLogFormatter"
