@@ -1,7 +1,8 @@
-"""TrapGuard.check and refusal answer as their plain versions did (session 16: the
-segment and pattern tests done only when they can matter, refusal memoised by
-scheme and netloc, or read from Scrapy's split of the request): the reference
-versions below are the code before, run on the same URLs in the same order."""
+"""TrapGuard.check, refusal and skip_reason answer as their plain versions did
+(session 16: the segment and pattern tests done only when they can matter, refusal
+memoised by scheme and netloc, or read from Scrapy's split of the request,
+skip_reason memoised by URL): the reference versions below are the code before,
+run on the same URLs in the same order."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import re
 from collections import Counter, defaultdict
 from urllib.parse import urlparse, urlsplit
 
-from condition_archive.crawl.policy import TrapGuard, TrapLimits, is_private_host, refusal
+import posixpath
+
+from condition_archive.crawl.policy import NOT_PAGES, TrapGuard, TrapLimits, is_private_host, refusal, skip_reason
 
 _DIGITS = re.compile(r"\d+")
 
@@ -60,11 +63,24 @@ def reference_refusal(url, allowed_hosts, seed_netlocs=frozenset()):
     return None
 
 
+def reference_skip_reason(url, allowed_hosts):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"not http(s): {parts.scheme or 'no scheme'}"
+    host = (parts.hostname or "").lower()
+    if host not in allowed_hosts:
+        return f"other host: {host or 'none'}"
+    ext = posixpath.splitext(parts.path)[1].lower().lstrip(".")
+    if ext in NOT_PAGES:
+        return f"not a page: .{ext}"
+    return None
+
+
 def _urls(n: int = 6000) -> list[str]:
     rnd = random.Random(16)
     hosts = ["h.org", "H.org:8080", "127.0.0.1:8765", "127.0.0.1:9999", "[::1]:8765", "10.0.0.5", "localhost",
              "h.org:99999", "h.org:x", "other.net", "", "user@h.org", "0x7f000001"]
-    segs = ["a", "b", "c", "2024", "12", "page-3", "x1y2", "café", ""]
+    segs = ["a", "b", "c", "2024", "12", "page-3", "x1y2", "café", "", "f.PDF", "g.jpg", "h.html"]
     out = []
     for _ in range(n):
         path = "/".join(rnd.choice(segs) for _ in range(rnd.randint(0, 6)))
@@ -92,3 +108,13 @@ def test_refusal_answers_as_before_split_here_or_by_scrapy():
         assert refusal(url, allowed, seeds) == expected, url
         assert refusal(url, set(allowed), set(seeds)) == expected, url  # plain sets are taken too
         assert refusal(url, allowed, seeds, urlparse(url)) == expected, url
+
+
+def test_skip_reason_answers_as_before_asked_once_or_again():
+    allowed = frozenset({"h.org", "127.0.0.1", "localhost"})
+    urls = _urls()
+    for url in urls + urls:  # the second time from the memo
+        expected = reference_skip_reason(url, allowed)
+        assert skip_reason(url, allowed) == expected, url
+        assert skip_reason(url, set(allowed)) == expected, url
+    assert {skip_reason(u, allowed) is None for u in urls} == {True, False}
