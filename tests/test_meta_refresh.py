@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_meta_refresh
 
-from condition_archive.crawl.middleware import meta_refresh
+from condition_archive.crawl.middleware import REFRESH_SCAN_CHARS, meta_refresh
 from condition_archive.sample_site.site import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "templates"
@@ -76,3 +76,17 @@ def test_every_sample_site_page_gets_scrapys_answer(version):
         assert meta_refresh(ours) == get_meta_refresh(scrapys), path
         checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("filler, encoding", [("a", "utf-8"), ("\u20ac", "utf-8"), ("\U0001f600", "utf-8"),
+                                              ("\u00e9", "latin-1"), ("a", "cp1252")])
+def test_only_the_characters_scrapy_scans_are_looked_at(filler, encoding):
+    """A refresh past the first REFRESH_SCAN_CHARS characters is not Scrapy's answer
+    either (if Scrapy ever scans further, this fails); one just inside is found,
+    whatever the bytes per character."""
+    for at, found in ((REFRESH_SCAN_CHARS + 50, False), (REFRESH_SCAN_CHARS - 200, True)):
+        head = "<html><head><title>t</title>"
+        text = head + filler * (at - len(head)) + "<meta http-equiv='refresh' content='0;url=/x'></head></html>"
+        ours, scrapys = _pair(text.encode(encoding), f"text/html; charset={encoding}")
+        assert meta_refresh(ours) == get_meta_refresh(scrapys)
+        assert (meta_refresh(ours)[1] == "http://127.0.0.1:8765/x") is found

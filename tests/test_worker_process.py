@@ -117,5 +117,5 @@ def test_the_crawl_loads_scrapys_extensions_but_not_remote_control():
     it imports aiohttp, ~0.2 s of CPU at every crawl start."""
     out = subprocess.run([sys.executable, "-c", EXTENSIONS_LOADED], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert "CrawlProgress" in out and "CoreStats" in out and "LogStats" in out
+    assert "CrawlProgress" in out and "ArchiveCoreStats" in out and "LogStats" in out
     assert out[-1] == "False"  # aiohttp not imported

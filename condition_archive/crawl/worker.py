@@ -62,7 +62,7 @@ class _Job:
     args: tuple
     future: asyncio.Future
     tries: int = 0  # workers that died on it
-    timer: asyncio.TimerHandle | None = None
+    started: float | None = None  # the loop's time when its worker began it (its budget runs from then)
 
 
 @dataclass(eq=False)
@@ -70,6 +70,7 @@ class _Worker:
     proc: WorkerProcess
     jobs: deque = field(default_factory=deque)  # handed over, in the order it takes them
     ready: bool = False
+    timer: asyncio.TimerHandle | None = None  # the budget's check (_clock)
 
 
 class ExtractionPool:
@@ -163,10 +164,28 @@ class ExtractionPool:
         self._clock(worker)
 
     def _clock(self, worker: _Worker) -> None:
-        """Start the budget of the page the worker is on now (once it has started)."""
-        if self.budget and worker.ready and worker.jobs and worker.jobs[0].timer is None:
-            job = worker.jobs[0]
-            job.timer = asyncio.get_running_loop().call_later(self.budget, self._over_budget, worker, job)
+        """Start the budget of the page the worker is on now (once it has started). One
+        timer a worker, not one a page: set for the page's end of budget, it finds
+        the page done (pages end in the order they start) and is set again for the
+        one the worker is on then, whose budget ends later. A timer set and cancelled
+        for every page cost the event loop ~3 us a page (its heap held thousands of
+        cancelled 30 s timers)."""
+        if self.budget and worker.ready and worker.jobs and worker.jobs[0].started is None:
+            loop = asyncio.get_running_loop()
+            worker.jobs[0].started = loop.time()
+            if worker.timer is None:
+                worker.timer = loop.call_at(worker.jobs[0].started + self.budget, self._check_budget, worker)
+
+    def _check_budget(self, worker: _Worker) -> None:
+        worker.timer = None
+        if worker not in self._workers or not worker.jobs or worker.jobs[0].started is None:
+            return  # gone, or idle: _clock sets the timer for its next page
+        job = worker.jobs[0]
+        loop = asyncio.get_running_loop()
+        if loop.time() >= job.started + self.budget:
+            self._over_budget(worker, job)
+        else:
+            worker.timer = loop.call_at(job.started + self.budget, self._check_budget, worker)
 
     def _message(self, worker: _Worker, message: tuple) -> None:
         if message[0] == "ready":
@@ -174,8 +193,6 @@ class ExtractionPool:
         else:
             status, _, result = message
             job = worker.jobs.popleft()
-            if job.timer:
-                job.timer.cancel()
             _settle(job, (*result, None) if status == "ok" else (None, None, None, f"extraction failed: {result}"))
         self._clock(worker)
         self._pump()
@@ -195,10 +212,9 @@ class ExtractionPool:
         self._workers.remove(worker)
         jobs = [job for job in worker.jobs if not job.future.done()]
         worker.jobs.clear()
+        _stop_clock(worker)
         for job in jobs:
-            if job.timer:
-                job.timer.cancel()
-                job.timer = None
+            job.started = None  # its budget starts again on the new worker
         if jobs and why == "an extraction worker died":
             jobs[0].tries += 1
             if jobs[0].tries >= 2:
@@ -217,12 +233,17 @@ class ExtractionPool:
         for worker in workers:
             worker.proc.kill()
             worker.proc.close()
+            _stop_clock(worker)
             for job in worker.jobs:
-                if job.timer:
-                    job.timer.cancel()
                 _settle(job, None)
         while self._queue:
             _settle(self._queue.popleft(), None)
+
+
+def _stop_clock(worker: _Worker) -> None:
+    if worker.timer is not None:
+        worker.timer.cancel()
+        worker.timer = None
 
 
 def _settle(job: _Job, result) -> None:
