@@ -33,7 +33,9 @@ from twisted.internet.defer import Deferred
 
 class ArchivePipelines(ItemPipelineManager):
     async def process_item_async(self, item: Any) -> Any:
-        if self._mw_methods_requiring_spider:  # an old-style pipeline (spider argument): Scrapy's chain
+        # An old-style pipeline (spider argument), or a Scrapy whose manager keeps
+        # its methods otherwise than 2.19's: Scrapy's own chain.
+        if getattr(self, "_mw_methods_requiring_spider", True) or "process_item" not in self.methods:
             item = await super().process_item_async(item)
         else:
             for method in self.methods["process_item"]:
