@@ -42,34 +42,24 @@ def _time_body(sides: tuple, acc: list) -> None:
 def main(tree: Path, pages: int, rounds: int, shared: bool) -> None:
     sys.path.insert(0, str(REPO / "bench"))
     import extract_ab
-    from gensite import Generator, layout_for
 
     with tempfile.TemporaryDirectory() as tmp:
         extract_ab._copy_before(tree, None, Path(tmp))
         sys.path.insert(0, tmp)
         sides = extract_ab._sides(False)
-        acc = [defaultdict(float)]
-        _time_body(sides, acc)
-        if shared:
-            from extract_snapshot import _pages
+        box = [defaultdict(float)]  # the round's acc, where the wrappers add
+        _time_body(sides, box)
 
-            items = [(data, url) for _, data, url in _pages(False)]
-        else:
-            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
-            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
-        for data, url in items[:50]:
-            for side, stages, options in sides:
-                extract_ab._run(stages, options, data, url, acc[0], side)
-        best: dict = {}
-        for rnd in range(rounds):
-            acc[0] = defaultdict(float)
-            for i, (data, url) in enumerate(items):
-                for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):
-                    extract_ab._run(stages, options, data, url, acc[0], side)
+        def run(side: tuple, data: bytes, url: str, acc: dict) -> None:
+            box[0] = acc
+            extract_ab._run_side(side, data, url, acc)
+
+        def both_runs(acc: dict) -> None:
             for side in ("before", "after"):
-                acc[0][side, "body"] = acc[0][side, "first"] + acc[0][side, "second"]
-            for key, value in acc[0].items():
-                best[key] = min(best.get(key, value), value)
+                acc[side, "body"] = acc[side, "first"] + acc[side, "second"]
+
+        items = extract_ab.bench_items(pages, shared)
+        best = extract_ab.alternate(items, sides, run, rounds, after_round=both_runs)
     n = len(items)
     print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds\n")
     print("| body_text | before | after | after/before |\n|---|---|---|---|")

@@ -119,6 +119,52 @@ def ab_command(rounds: int):
     return command
 
 
+def _run_side(entry: tuple, data: bytes, url: str, acc: dict) -> None:
+    side, stages, options = entry
+    _run(stages, options, data, url, acc, side)
+
+
+def bench_items(pages: int, shared: bool) -> list[tuple[bytes, str]]:
+    """The (bytes, URL) pages to alternate over: both shared sets' 1,171
+    (extract_snapshot.py's), or the generated site of `pages` pages."""
+    sys.path.insert(0, str(REPO / "bench"))
+    if shared:
+        from extract_snapshot import _pages
+
+        return [(data, url) for _, data, url in _pages(False)]
+    from gensite import Generator, layout_for
+
+    site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
+    return [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+
+
+def alternate(items: list, sides: list, run, rounds: int, warm: int = 50,
+              before_round=None, after_round=None) -> dict:
+    """Each (side label, key) -> its smallest CPU seconds over `rounds`, the sides
+    alternating page by page (which goes first swaps every page and every round,
+    so load on the machine falls on both alike). `run(side, data, url, acc)` adds
+    its spans to acc[label, key]; the first `warm` pages run once beforehand,
+    untimed. `before_round()` runs before each round, `after_round(acc)` after it
+    (to add derived keys)."""
+    scratch: dict = defaultdict(float)
+    for data, url in items[:warm]:
+        for side in sides:
+            run(side, data, url, scratch)
+    best: dict = {}
+    for rnd in range(rounds):
+        if before_round is not None:
+            before_round()
+        acc: dict = defaultdict(float)
+        for i, (data, url) in enumerate(items):
+            for side in (sides if (i + rnd) % 2 else sides[::-1]):
+                run(side, data, url, acc)
+        if after_round is not None:
+            after_round(acc)
+        for key, value in acc.items():
+            best[key] = min(best.get(key, value), value)
+    return best
+
+
 @click.command()
 @click.option("--before", "tree", type=click.Path(path_type=Path, file_okay=False),
               help="A checkout whose condition_archive is the 'before'.")
@@ -135,34 +181,12 @@ def main(tree: Path | None, commit: str | None, pages: int, rounds: int, shared:
          worker: bool, cold_caches: bool) -> None:
     if not tree and not commit:
         raise click.UsageError("give --before PATH or --before-commit REV")
-    sys.path.insert(0, str(REPO / "bench"))
-    from gensite import Generator, layout_for
-
     with tempfile.TemporaryDirectory() as tmp:
         _copy_before(tree, commit, Path(tmp))
         sys.path.insert(0, tmp)
-        sides = _sides(worker)
-        if shared:
-            from extract_snapshot import _pages
-
-            items = [(data, url) for _, data, url in _pages(False)]
-        else:
-            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
-            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
-        warm: dict = defaultdict(float)
-        for data, url in items[:50]:
-            for side, stages, options in sides:
-                _run(stages, options, data, url, warm, side)
-        best: dict = {}
-        for rnd in range(rounds):
-            if cold_caches:
-                _empty_caches()
-            acc: dict = defaultdict(float)
-            for i, (data, url) in enumerate(items):
-                for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):
-                    _run(stages, options, data, url, acc, side)
-            for key, value in acc.items():
-                best[key] = min(best.get(key, value), value)
+        items = bench_items(pages, shared)
+        best = alternate(items, _sides(worker), _run_side, rounds,
+                         before_round=_empty_caches if cold_caches else None)
     n = len(items)
     print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds, before and after alternating per page\n")
     print("| stage | before | after | after/before |\n|---|---|---|---|")

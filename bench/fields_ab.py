@@ -15,7 +15,6 @@ import dataclasses
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 
@@ -59,31 +58,21 @@ def _run(stages, options_for, page_people, data, url: str, acc: dict, side: str)
 
 @ab_command(rounds=3)
 def main(tree: Path, pages: int, rounds: int, shared: bool) -> None:
-    sys.path.insert(0, str(REPO / "bench"))
-    from extract_ab import _copy_before
-    from gensite import Generator, layout_for
+    from extract_ab import _copy_before, alternate, bench_items
 
     with tempfile.TemporaryDirectory() as tmp:
         _copy_before(tree, None, Path(tmp))
         sys.path.insert(0, tmp)
         sides = _sides()
-        if shared:
-            from extract_snapshot import _pages
-
-            items = [(data, url) for _, data, url in _pages(False)]
-        else:
-            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
-            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
+        items = bench_items(pages, shared)
         differ = sum(dataclasses.asdict(sides[0][1].run_all(d, u, HEADERS))
                      != dataclasses.asdict(sides[1][1].run_all(d, u, HEADERS)) for d, u in items)
-        best: dict = {}
-        for rnd in range(rounds):
-            acc: dict = defaultdict(float)
-            for i, (data, url) in enumerate(items):
-                for side, *funcs in (sides if (i + rnd) % 2 else sides[::-1]):
-                    _run(*funcs, data, url, acc, side)
-            for key, value in acc.items():
-                best[key] = min(best.get(key, value), value)
+
+        def run(side: tuple, data: bytes, url: str, acc: dict) -> None:
+            label, *funcs = side
+            _run(*funcs, data, url, acc, label)
+
+        best = alternate(items, sides, run, rounds, warm=0)  # (the comparison above warmed both)
     n = len(items)
     print(f"{n} {'shared-set' if shared else 'generated'} pages ({differ} whose extraction differs), "
           f"CPU ms/page, smallest of {rounds} rounds\n")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from extract_ab import _copy_before, _run, _sides
+from extract_ab import _copy_before, _run_side, _sides, alternate, bench_items
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,33 +59,19 @@ def _wrap(sides: tuple, parts: tuple, acc: list) -> None:
 @click.option("--shared", is_flag=True, help="The 1,171 pages of both shared sets instead.")
 @click.argument("parts", nargs=-1, required=True)
 def main(tree: Path, pages: int, rounds: int, shared: bool, parts: tuple) -> None:
-    sys.path.insert(0, str(REPO / "bench"))
-    from gensite import Generator, layout_for
-
     with tempfile.TemporaryDirectory() as tmp:
         _copy_before(tree, None, Path(tmp))
         sys.path.insert(0, tmp)
         sides = _sides(False)
-        acc = [defaultdict(float)]
-        _wrap(sides, parts, acc)
-        if shared:
-            from extract_snapshot import _pages
+        box = [defaultdict(float)]  # the round's acc, where the wrappers add
+        _wrap(sides, parts, box)
 
-            items = [(data, url) for _, data, url in _pages(False)]
-        else:
-            site = Generator(layout_for(pages)).render_all("http://127.0.0.1:8780")
-            items = [(page.body, "http://127.0.0.1:8780" + path) for path, page in site.items()]
-        for data, url in items[:50]:
-            for side, stages, options in sides:
-                _run(stages, options, data, url, acc[0], side)
-        best: dict = {}
-        for rnd in range(rounds):
-            acc[0] = defaultdict(float)
-            for i, (data, url) in enumerate(items):
-                for side, stages, options in (sides if (i + rnd) % 2 else sides[::-1]):
-                    _run(stages, options, data, url, acc[0], side)
-            for key, value in acc[0].items():
-                best[key] = min(best.get(key, value), value)
+        def run(side: tuple, data: bytes, url: str, acc: dict) -> None:
+            box[0] = acc
+            _run_side(side, data, url, acc)
+
+        items = bench_items(pages, shared)
+        best = alternate(items, sides, run, rounds)
     n = len(items)
     print(f"{n} {'shared-set' if shared else 'generated'} pages, CPU ms/page, smallest of {rounds} rounds\n")
     print("| part | before | after | after/before |\n|---|---|---|---|")
