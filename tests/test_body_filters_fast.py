@@ -140,7 +140,7 @@ def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeyp
 
     from condition_archive.extract.boilerplate import classify_regions
     from condition_archive.extract.markers import NOISE_TAGS, caption_class, is_caption, is_noise
-    from condition_archive.extract.teasers import HEADINGISH, is_teaser_card, opens_teasers
+    from condition_archive.extract.teasers import HEADINGISH, is_teaser_card, teaser_pattern
 
     for root in _site_roots(monkeypatch):
         regions = classify_regions(root)
@@ -154,7 +154,7 @@ def test_class_word_tests_cannot_hold_for_an_element_without_class_or_id(monkeyp
                     assert not is_noise(el)
             if el.tag in HEADINGISH and el.tag not in body.vocab.HEADING_TAGS and not (pair and pair[0]) \
                     and not (el.tag == "p" and len(el) == 1):
-                assert opens_teasers(el, True) is None
+                assert teaser_pattern(el) is None
 
 
 def _not_standfirst_reference(boxes) -> frozenset:

@@ -3,7 +3,7 @@ boxes that hold no word instead of walking them, the cards' sets are built
 without reading every card element's tag, and the teaser test reads an
 element's region only of a line that can open teasers. Each answers as the
 reference: the full walk (`_Walker.pass_empty = False`), the old set
-comprehensions, `opens_teasers`."""
+comprehensions, `opens_teasers` (session 15's, kept here as the reference)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sample_truth import CENTER_PATH, VERSIONS, page_html, url_of
 
 from condition_archive.extract import body, stages, vocab
 from condition_archive.extract.parse import parse_html
-from condition_archive.extract.teasers import HEADINGISH, opens_teasers, says_teasers, teaser_pattern
+from condition_archive.extract.teasers import HEADINGISH, says_teasers, teaser_pattern
 
 URL = "https://www.example.test/conditions/knee-pain"
 
@@ -101,6 +101,22 @@ def test_kept_sets_equal_the_comprehensions(monkeypatch):
         assert body._kept(layout.cards, None) == reference
         checked += 1
     assert checked >= 3
+
+
+def opens_teasers(el, is_related: bool):
+    """teasers.opens_teasers as session 15 left it: True when a heading or a line
+    standing in for one opens other pages' teasers, False when it does not, None
+    for anything else."""
+    from condition_archive.extract import teasers, vocab
+    from condition_archive.extract.text import joined_text
+
+    if el.tag in vocab.HEADING_TAGS:
+        pattern = teasers._RELATED_HEADING
+    elif teasers._is_bold_line(el) or teasers._is_heading_classed(el):
+        pattern = teasers._TEASER_LINE
+    else:
+        return None
+    return is_related or bool(pattern.match(" ".join(joined_text(el).split())))
 
 
 @pytest.mark.parametrize("related", [True, False])

@@ -274,12 +274,12 @@ class _Walker:
             ctag = child.tag
             # "Related articles", "Lesen Sie auch": the heading (or a line
             # standing in for one) and what follows it in its box are another
-            # page's teasers (teasers.py). (opens_teasers answers None for a
+            # page's teasers (teasers.py). (teaser_pattern answers None for a
             # line without a class unless it is a <p> of one child: not asked.)
             if ctag in HEADINGISH and (ctag in vocab.HEADING_TAGS or (ctag == "p" and len(child) == 1)
                                        or named is None or ((pair := named.get(child)) is not None
                                                             and bool(pair[0]))):
-                pattern = teaser_pattern(child)  # (opens_teasers, its region read only when asked)
+                pattern = teaser_pattern(child)  # (its region read only when it can open teasers)
                 if pattern is not None:
                     cut = mark(child) == "related" or says_teasers(child, pattern)
             # (a card's block without a word is passed: see pass_empty)

@@ -243,13 +243,8 @@ def link_kinds(resolved: dict, regions) -> dict:
     its region: what center and link extraction both ask of every link."""
     regions.memoise(list(resolved))  # every link's climb in one call (C when built)
     region = regions.region
-    rels = walked_rels(resolved, regions)
-    if rels is None:
-        return {a: "sponsored" if is_sponsored_link(a, href) else region(a) for a, href in resolved.items()}
-    # is_sponsored_link inlined, each rel a lookup in the walk's (most links have none)
-    sponsored_href, rel_of = _sponsored_href, rels.get
-    return {a: "sponsored" if ((rel := rel_of(a)) and _sponsored_rel(rel)) or sponsored_href(href)
-            else region(a) for a, href in resolved.items()}
+    rels = walked_rels(resolved, regions)  # (each link's rel a lookup, not a read through lxml)
+    return {a: "sponsored" if is_sponsored_link(a, href, rels) else region(a) for a, href in resolved.items()}
 
 
 def walked_rels(links, regions) -> dict | None:

@@ -10,7 +10,6 @@ boilerplate, body, dates, people, center and links extraction.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -252,27 +251,22 @@ def meta_content(root: HtmlElement, *names: str, regions=None) -> str:
     return next((found[n.lower()] for n in names if n.lower() in found), "")
 
 
-# The last page's _meta_table, by its tag index (weakly: the page's tree is not
-# kept): title and description ask three times a page, each a read of every
-# <meta>'s three key attributes (~8 <meta>s, ~9 us a call).
-_META_TABLE: list = [None, None]
-
-
 def _meta_table(root: HtmlElement, regions) -> dict[str, str]:
     """Each <meta> key (property, else name, else itemprop; lowercased) -> the
-    first non-empty content of that key, normalised."""
+    first non-empty content of that key, normalised. Kept in the page's tag index
+    (TagIndex.memo): title and description ask three times a page, each a read of
+    every <meta>'s three key attributes (~8 <meta>s, ~9 us a call)."""
     index = getattr(regions, "tags", None)
-    if index is not None and index.root is root:
-        known, table = _META_TABLE
-        if known is not None and known() is index:
-            return table
+    memo = index.memo if index is not None and index.root is root else None
+    if memo is not None and (table := memo.get("meta")) is not None:
+        return table
     table = {}
     for meta in tagged(root, regions, "meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key not in table and (content := norm(meta.get("content"))):
             table[key] = content
-    if index is not None and index.root is root:
-        _META_TABLE[:] = weakref.ref(index), table
+    if memo is not None:
+        memo["meta"] = table
     return table
 
 

@@ -22,11 +22,14 @@ from lxml.html import HtmlElement
 class TagIndex:
     """`index`: tag -> `root`'s elements of that tag, in page order (the walk's
     by_tag); `order`: every element -> its page position (the region map's);
-    `elements`: the page's elements in page order (`list(order)` when not given)."""
+    `elements`: the page's elements in page order (`list(order)` when not given).
+    `memo`: what a stage derived from these elements once a page, by its own key
+    (meta.meta_content's table of the <meta>s), gone with the page."""
 
     def __init__(self, root: HtmlElement, index: dict, order: dict, elements: list | None = None) -> None:
         self.root, self.index, self.order = root, index, order
         self.elements = list(order) if elements is None else elements
+        self.memo: dict = {}
 
     def under(self, el: HtmlElement, tags: tuple, self_too: bool = True) -> list:
         """`el.iter(*tags)` (`self_too` False: `el.iterdescendants(*tags)`) as a list:

@@ -29,24 +29,15 @@ _HEADING_TOKENS = frozenset(("heading", "headline", "subheading", "subhead", "ti
 _TITLE_WORDS = 8
 _LINE_TAGS = frozenset(("div", "p", "span", "strong", "b"))
 _INLINE = frozenset(("span", "font", "em", "i", "small"))
-# The tags opens_teasers can answer for (callers skip the call for the rest).
+# The tags teaser_pattern can answer for (callers skip the call for the rest).
 HEADINGISH = vocab.HEADING_TAGS | _LINE_TAGS
 
 
-def opens_teasers(el: HtmlElement, is_related: bool) -> bool | None:
-    """For a heading or a line standing in for one: True when it opens other
-    pages' teasers (`is_related`: its class already says so), False when it is
-    an ordinary heading; None for anything else."""
-    pattern = teaser_pattern(el)
-    if pattern is None:
-        return None
-    return is_related or says_teasers(el, pattern)
-
-
 def teaser_pattern(el: HtmlElement):
-    """opens_teasers in two steps, for a caller that reads `is_related` only of
-    a line that can open teasers: the words that would (a compiled pattern) for
-    a heading or a line standing in for one, None for anything else."""
+    """For a heading or a line standing in for one, the words that would make it
+    open other pages' teasers (a compiled pattern: says_teasers); None for
+    anything else. A line opens teasers when its region is "related" or it says
+    so: body.py reads the region only of a line this answers for."""
     if el.tag in vocab.HEADING_TAGS:
         return _RELATED_HEADING
     if _is_bold_line(el) or _is_heading_classed(el):
